@@ -1,0 +1,44 @@
+#pragma once
+// Small string helpers (no std::format in g++ 12).
+#include <cstdint>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace scopeviz {
+
+/// Concatenates any streamable values into a string.
+template <class... Args>
+std::string cat(const Args&... args)
+{
+    std::ostringstream os;
+    (os << ... << args);
+    return os.str();
+}
+
+/// ASCII lower-case copy.
+std::string toLower(std::string_view s);
+
+/// Splits on a single character; keeps empty pieces.
+std::vector<std::string_view> split(std::string_view s, char sep);
+
+/// Joins pieces with a separator.
+std::string join(const std::vector<std::string>& pieces, std::string_view sep);
+
+/// True when s starts with prefix.
+inline bool startsWith(std::string_view s, std::string_view prefix)
+{
+    return s.size() >= prefix.size() && s.compare(0, prefix.size(), prefix) == 0;
+}
+
+/// True when s ends with suffix.
+inline bool endsWith(std::string_view s, std::string_view suffix)
+{
+    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+/// Formats a double the way Python's repr does for simple values (0.1, 1.0, 1e-05).
+std::string formatDouble(double v);
+
+} // namespace scopeviz

@@ -1,0 +1,43 @@
+#pragma once
+// Shared helpers for benchmarks: every figure is one line "BENCH <name> <value> <unit>".
+#include <chrono>
+#include <cstdio>
+#include <string>
+
+namespace scopeviz::bench {
+
+/// Prints one benchmark figure in the format scripts/bench.sh collects.
+inline void report(const std::string& name, double value, const std::string& unit)
+{
+    std::printf("BENCH %s %.6g %s\n", name.c_str(), value, unit.c_str());
+    std::fflush(stdout);
+}
+
+/// Monotonic seconds since an arbitrary epoch.
+inline double now()
+{
+    using namespace std::chrono;
+    return duration<double>(steady_clock::now().time_since_epoch()).count();
+}
+
+/// Peak resident set size of this process in bytes (from /proc/self/status VmHWM).
+long peakRssBytes();
+/// Current resident set size in bytes (VmRSS).
+long currentRssBytes();
+
+} // namespace scopeviz::bench
+
+#include <fstream>
+inline long scopeviz_bench_read_status(const char* key)
+{
+    std::ifstream f("/proc/self/status");
+    std::string line;
+    const std::string k(key);
+    while (std::getline(f, line)) {
+        if (line.compare(0, k.size(), k) == 0)
+            return std::stol(line.substr(k.size() + 1)) * 1024;
+    }
+    return 0;
+}
+inline long scopeviz::bench::peakRssBytes() { return scopeviz_bench_read_status("VmHWM"); }
+inline long scopeviz::bench::currentRssBytes() { return scopeviz_bench_read_status("VmRSS"); }

@@ -1,0 +1,65 @@
+#include "ui/common/theme.h"
+
+#include <QApplication>
+#include <QStyle>
+#include <QStyleFactory>
+
+namespace scopeviz::ui {
+namespace {
+bool g_dark = false;
+}
+
+bool isDarkTheme() { return g_dark; }
+
+QColor themeColor(ThemeColor role)
+{
+    switch (role) {
+    case ThemeColor::NameScope: return g_dark ? QColor(70, 90, 120) : QColor(214, 228, 246);
+    case ThemeColor::VariableScope: return g_dark ? QColor(60, 110, 90) : QColor(208, 240, 222);
+    case ThemeColor::Variable: return g_dark ? QColor(150, 130, 60) : QColor(255, 236, 179);
+    case ThemeColor::SharedVariable: return g_dark ? QColor(220, 110, 40) : QColor(245, 124, 0);
+    case ThemeColor::Highlight: return g_dark ? QColor(255, 170, 60) : QColor(230, 81, 0);
+    case ThemeColor::Op: return g_dark ? QColor(80, 80, 88) : QColor(245, 245, 247);
+    case ThemeColor::Summary: return g_dark ? QColor(110, 80, 130) : QColor(232, 218, 242);
+    case ThemeColor::Error: return g_dark ? QColor(230, 80, 80) : QColor(200, 30, 30);
+    }
+    return {};
+}
+
+void applyTheme(bool dark)
+{
+    g_dark = dark;
+    QApplication::setStyle(QStyleFactory::create("Fusion"));
+    QPalette p;
+    if (dark) {
+        p.setColor(QPalette::Window, QColor(45, 45, 48));
+        p.setColor(QPalette::WindowText, Qt::white);
+        p.setColor(QPalette::Base, QColor(30, 30, 32));
+        p.setColor(QPalette::AlternateBase, QColor(45, 45, 48));
+        p.setColor(QPalette::Text, Qt::white);
+        p.setColor(QPalette::Button, QColor(53, 53, 56));
+        p.setColor(QPalette::ButtonText, Qt::white);
+        p.setColor(QPalette::Highlight, QColor(42, 130, 218));
+        p.setColor(QPalette::HighlightedText, Qt::black);
+        p.setColor(QPalette::ToolTipBase, QColor(60, 60, 64));
+        p.setColor(QPalette::ToolTipText, Qt::white);
+        p.setColor(QPalette::PlaceholderText, QColor(150, 150, 150));
+    } else {
+        p = QApplication::style()->standardPalette();
+    }
+    QApplication::setPalette(p);
+}
+
+QColor seriesColor(int index)
+{
+    // Tableau-like categorical palette, then golden-angle hues beyond it.
+    static const QColor base[] = {QColor(31, 119, 180), QColor(255, 127, 14), QColor(44, 160, 44),
+                                  QColor(214, 39, 40),  QColor(148, 103, 189), QColor(140, 86, 75),
+                                  QColor(227, 119, 194), QColor(127, 127, 127), QColor(188, 189, 34),
+                                  QColor(23, 190, 207)};
+    if (index >= 0 && index < 10)
+        return base[index];
+    return QColor::fromHsv(int((index * 137.508)) % 360, 180, 200);
+}
+
+} // namespace scopeviz::ui
