@@ -1,0 +1,289 @@
+#include "core/scope/variable_scope.h"
+
+#include "core/util/error.h"
+#include "core/util/strings.h"
+
+#include <exception>
+
+namespace scopeviz {
+
+VarScope VariableScopeData::makeRoot() { return std::make_shared<VariableScopeData>(); }
+
+VarScope currentVariableScope(const Graph& g) { return g.threadState().varScope; }
+
+// ---- NameScope -------------------------------------------------------------
+
+NameScope::NameScope(Graph& g, std::string_view name) : m_graph(g) { enter(name, true); }
+
+NameScope::NameScope(Graph& g, std::string_view name, Untraced) : m_graph(g) { enter(name, false); }
+
+std::unique_ptr<NameScope> openOpScope(Graph& g, std::string_view name)
+{
+    return std::unique_ptr<NameScope>(new NameScope(g, name, NameScope::Untraced{}));
+}
+
+NameScope::NameScope(Graph& g, std::optional<std::string_view> name, std::optional<std::string_view> defaultName,
+                     bool hasValues)
+    : m_graph(g)
+{
+    // §5: an empty string is not None; "" beats default_name and resets to root.
+    std::optional<std::string_view> effective = name ? name : defaultName;
+    if (!effective && hasValues)
+        throw ValueError("At least one of name (None) and default_name (None) must be provided.");
+    enter(effective.value_or(std::string_view()), true);
+}
+
+void NameScope::enter(std::string_view name, bool trace)
+{
+    ThreadScopeState& ts = m_graph.threadState();
+    std::string previous = ts.nameStack;
+    if (!name.empty() && !isValidScopeName(name, previous.empty()))
+        throw ValueError(cat("'", name, "' is not a valid scope name"));
+    std::string newStack;
+    if (name.empty()) {
+        m_scope.clear(); // None or "": root (§4.1)
+    } else if (name.back() == '/') {
+        m_scope.assign(name); // absolute re-entry, nothing recorded (§4.2)
+        newStack.assign(name.substr(0, name.size() - 1));
+    } else {
+        newStack = m_graph.uniqueName(name); // §4.3
+        m_scope = newStack + "/";
+    }
+    m_id = m_graph.nextGuardId();
+    ts.nameFrames.emplace_back(m_id, std::move(previous));
+    ts.nameStack = std::move(newStack);
+    m_open = true;
+    m_traced = trace;
+    if (trace) {
+        TraceEvent e;
+        e.kind = TraceEvent::Kind::EnterNameScope;
+        e.requested.assign(name);
+        e.fullName = m_scope;
+        e.nameScope = ts.nameStack;
+        e.variableScope = ts.varScope ? ts.varScope->name : std::string();
+        m_graph.addTrace(std::move(e));
+    }
+}
+
+NameScope::~NameScope() { close(); }
+
+void NameScope::close() noexcept
+{
+    if (!m_open)
+        return;
+    m_open = false;
+    ThreadScopeState& ts = m_graph.threadState();
+    auto& frames = ts.nameFrames;
+    for (size_t k = frames.size(); k-- > 0;) {
+        if (frames[k].first != m_id)
+            continue;
+        if (k + 1 == frames.size()) {
+            ts.nameStack = std::move(frames[k].second);
+        } else {
+            // Out of order: the scope entered after this one inherits our
+            // "previous", so its exit restores what was current before us.
+            frames[k + 1].second = std::move(frames[k].second);
+        }
+        frames.erase(frames.begin() + long(k));
+        break;
+    }
+    if (m_traced) {
+        TraceEvent e;
+        e.kind = TraceEvent::Kind::ExitNameScope;
+        e.fullName = m_scope;
+        e.nameScope = ts.nameStack;
+        try {
+            m_graph.addTrace(std::move(e));
+        } catch (...) {
+        }
+    }
+}
+
+// ---- VariableScope -----------------------------------------------------------
+
+VariableScope::VariableScope(Graph& g, std::string_view name, Reuse reuse) : m_graph(g)
+{
+    VariableScopeOptions o;
+    o.reuse = reuse;
+    enter(Mode::String, name, nullptr, o);
+}
+
+VariableScope::VariableScope(Graph& g, std::string_view name, const VariableScopeOptions& options) : m_graph(g)
+{
+    enter(Mode::String, name, nullptr, options);
+}
+
+VariableScope::VariableScope(Graph& g, const VarScope& scope, Reuse reuse) : m_graph(g)
+{
+    VariableScopeOptions o;
+    o.reuse = reuse;
+    enter(Mode::Object, {}, scope, o);
+}
+
+VariableScope::VariableScope(Graph& g, const VarScope& scope, const VariableScopeOptions& options) : m_graph(g)
+{
+    enter(Mode::Object, {}, scope, options);
+}
+
+VariableScope::VariableScope(Graph& g, std::nullopt_t, const VariableScopeOptions& options) : m_graph(g)
+{
+    if (!options.defaultName)
+        throw TypeError("If default_name is None then name_or_scope is required");
+    enter(Mode::Default, {}, nullptr, options);
+}
+
+void VariableScope::enter(Mode mode, std::string_view name, const VarScope& object, const VariableScopeOptions& opt)
+{
+    m_mode = mode;
+    m_uncaught = std::uncaught_exceptions();
+    if (mode == Mode::Object && !object)
+        throw TypeError("VariableScope: name_or_scope must be a string or VariableScope.");
+    // §8.1 item 2: reuse=False is the same as None (inherit).
+    Reuse reuse = opt.reuse == Reuse::False ? Reuse::None : opt.reuse;
+    if (mode == Mode::Default && reuse != Reuse::None)
+        throw ValueError("reuse=True cannot be used without a name_or_scope");
+
+    ThreadScopeState& ts = m_graph.threadState();
+    const VarScope parent = ts.varScope;
+
+    // --- the name-scope half (§8.2) ---
+    std::string oldNameScope; // original_name_scope of the new object
+    if (!opt.auxiliaryNameScope) {
+        m_nameScopeString = ts.nameStack.empty() ? std::string() : ts.nameStack + "/";
+        oldNameScope = m_nameScopeString;
+    } else {
+        std::string nsName;
+        if (mode == Mode::String)
+            nsName.assign(name);
+        else if (mode == Mode::Object)
+            nsName = std::string(split(object->name, '/').back());
+        else
+            nsName = *opt.defaultName;
+        if (!nsName.empty()) {
+            m_nameScope.reset(new NameScope(m_graph, nsName, NameScope::Untraced{}));
+            m_nameScopeString = m_nameScope->scope();
+        } else {
+            m_nameScopeString = ts.nameStack.empty() ? std::string() : ts.nameStack + "/";
+        }
+        oldNameScope = m_nameScopeString;
+    }
+
+    // --- the variable-scope half (§8.3) ---
+    // If anything below throws, the name scope opened above is closed by m_nameScope's destructor.
+    auto data = std::make_shared<VariableScopeData>();
+    std::string component(name);
+    if (mode == Mode::Default) {
+        // _get_unique_variable_scope: per-thread open counts, not graph names (§8.6).
+        std::string cand = parent->name.empty() ? *opt.defaultName : parent->name + "/" + *opt.defaultName;
+        auto count = [&](const std::string& k) {
+            auto it = ts.openCounts.find(k);
+            return it == ts.openCounts.end() ? 0 : it->second;
+        };
+        component = *opt.defaultName;
+        if (count(cand) > 0) {
+            int idx = 1;
+            while (count(cat(cand, "_", idx)) > 0)
+                ++idx;
+            component = cat(*opt.defaultName, "_", idx);
+        }
+    }
+    if (mode == Mode::Object) {
+        *data = *object; // a fresh copy (§8.3 B)
+        data->reuse = reuse != Reuse::None ? reuse : object->reuse;
+        // original_name_scope is the object's own, never the newly entered one
+    } else {
+        data->name = parent->name.empty() ? component : parent->name + "/" + component;
+        data->reuse = reuse != Reuse::None ? reuse : parent->reuse; // inheritance (§8.4)
+        data->initializer = parent->initializer;
+        data->dtype = parent->dtype;
+        data->cachingDevice = parent->cachingDevice;
+        data->useResource = parent->useResource;
+        data->originalNameScope = oldNameScope;
+    }
+    if (opt.initializer)
+        data->initializer = opt.initializer;
+    if (opt.dtype)
+        data->dtype = *opt.dtype;
+
+    ts.openCounts[data->name] += 1;
+    if (mode == Mode::Object)
+        m_savedCounts = ts.openCounts; // snapshot after our own increment
+    m_id = m_graph.nextGuardId();
+    ts.varFrames.push_back({m_id, parent, data});
+    ts.varScope = data;
+    m_installed = data;
+    m_open = true;
+
+    TraceEvent e;
+    e.kind = TraceEvent::Kind::EnterVariableScope;
+    e.requested = mode == Mode::Object ? object->name : mode == Mode::Default ? *opt.defaultName : std::string(name);
+    e.fullName = data->name;
+    e.nameScope = m_nameScopeString;
+    e.variableScope = data->name;
+    e.reuse = data->reuse;
+    e.source = opt.source;
+    m_graph.addTrace(std::move(e));
+}
+
+void VariableScope::exitVariableScope(bool outOfOrder)
+{
+    ThreadScopeState& ts = m_graph.threadState();
+    auto& frames = ts.varFrames;
+    size_t k = frames.size();
+    while (k-- > 0)
+        if (frames[k].guard == m_id)
+            break;
+    if (k < frames.size()) {
+        // Counts (§8.6): object mode restores the snapshot, string/default mode
+        // resets the descendants' counters.
+        if (m_mode == Mode::Object) {
+            ts.openCounts = std::move(m_savedCounts);
+        } else {
+            const std::string prefix = m_installed->name + "/";
+            for (auto& [key, count] : ts.openCounts)
+                if (startsWith(key, prefix))
+                    count = 0;
+        }
+        if (!outOfOrder) {
+            ts.varScope = frames[k].previous;
+        } else if (k + 1 < frames.size()) {
+            frames[k + 1].previous = frames[k].previous;
+        }
+        frames.erase(frames.begin() + long(k));
+    }
+    TraceEvent e;
+    e.kind = TraceEvent::Kind::ExitVariableScope;
+    e.fullName = m_installed->name;
+    e.variableScope = ts.varScope ? ts.varScope->name : std::string();
+    m_graph.addTrace(std::move(e));
+}
+
+void VariableScope::close()
+{
+    if (!m_open)
+        return;
+    ThreadScopeState& ts = m_graph.threadState();
+    bool inOrder = ts.varScope == m_installed && !ts.varFrames.empty() && ts.varFrames.back().guard == m_id;
+    m_open = false;
+    exitVariableScope(!inOrder);
+    if (m_nameScope)
+        m_nameScope->close();
+    if (!inOrder)
+        throw RuntimeError("Improper nesting of variable_scope.");
+}
+
+VariableScope::~VariableScope() noexcept(false)
+{
+    if (!m_open)
+        return;
+    if (std::uncaught_exceptions() > m_uncaught) {
+        try {
+            close();
+        } catch (...) {
+        }
+        return;
+    }
+    close();
+}
+
+} // namespace scopeviz
