@@ -1,0 +1,1 @@
+"""Compatibility APIs: ``scopeviz.compat.v1`` mirrors TensorFlow 1.x."""

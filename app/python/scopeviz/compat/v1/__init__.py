@@ -1,0 +1,1133 @@
+"""TensorFlow 1.x's graph-mode API on the scopeviz engine.
+
+Tutorial code runs unchanged except for its import::
+
+    import scopeviz.compat.v1 as tf
+
+Names, ``_1`` suffixes, reuse decisions and error texts are TensorFlow 1.15's
+(they come from the C++ engine, which follows ../shared/docs/tf-scoping.md).
+"""
+import enum as _enum
+import os as _os
+import re as _re
+import sys as _sys
+import threading as _threading
+import traceback as _traceback
+import types as _types
+
+import numpy as _np
+
+from scopeviz import _core
+
+# --------------------------------------------------------------------------- dtypes
+
+
+class DType(object):
+    """tf.DType: an element type (TensorFlow's DataType numbering)."""
+
+    __slots__ = ("_enum",)
+
+    def __init__(self, type_enum):
+        self._enum = int(type_enum)
+
+    @property
+    def name(self):
+        return _core.dtype_name(self._enum)
+
+    @property
+    def base_dtype(self):
+        return DType(self._enum - 100) if self._enum > 100 else self
+
+    @property
+    def is_floating(self):
+        return self.base_dtype._enum in (1, 2, 14, 19)
+
+    @property
+    def is_integer(self):
+        return self.base_dtype._enum in (3, 4, 5, 6, 9, 17, 22, 23)
+
+    @property
+    def is_bool(self):
+        return self.base_dtype._enum == 10
+
+    @property
+    def as_numpy_dtype(self):
+        return {1: _np.float32, 2: _np.float64, 3: _np.int32, 4: _np.uint8, 9: _np.int64,
+                10: _np.bool_, 7: _np.object_}[self.base_dtype._enum]
+
+    @property
+    def as_datatype_enum(self):
+        return self._enum
+
+    def is_compatible_with(self, other):
+        other = as_dtype(other)
+        return self._enum in (other._enum, other.base_dtype._enum) or self.base_dtype._enum == other._enum
+
+    def __eq__(self, other):
+        if other is None:
+            return False
+        try:
+            return self._enum == as_dtype(other)._enum
+        except TypeError:
+            return False
+
+    def __ne__(self, other):
+        return not self == other
+
+    def __hash__(self):
+        return self._enum
+
+    def __repr__(self):
+        return "tf." + self.name
+
+    def __str__(self):
+        return "<dtype: '%s'>" % self.name
+
+
+float16 = half = DType(19)
+float32 = DType(1)
+float64 = double = DType(2)
+int8 = DType(6)
+int16 = DType(5)
+int32 = DType(3)
+int64 = DType(9)
+uint8 = DType(4)
+string = DType(7)
+bool = DType(10)  # noqa: A001 (TensorFlow's name)
+_py_bool = __builtins__["bool"] if isinstance(__builtins__, dict) else __builtins__.bool
+
+_NUMPY_TO_ENUM = {_np.dtype("float16"): 19, _np.dtype("float32"): 1, _np.dtype("float64"): 2,
+                  _np.dtype("int8"): 6, _np.dtype("int16"): 5, _np.dtype("int32"): 3,
+                  _np.dtype("int64"): 9, _np.dtype("uint8"): 4, _np.dtype("bool"): 10}
+
+
+def as_dtype(type_value):
+    """tf.as_dtype."""
+    if isinstance(type_value, DType):
+        return type_value
+    if isinstance(type_value, str):
+        for d in (float16, float32, float64, int8, int16, int32, int64, uint8, string, bool):
+            if d.name == type_value:
+                return d
+        if type_value in ("float", "double", "half"):
+            return {"float": float32, "double": float64, "half": float16}[type_value]
+    if type_value is float:
+        return float32
+    if type_value is int:
+        return int32
+    if type_value is _py_bool:
+        return bool
+    try:
+        return DType(_NUMPY_TO_ENUM[_np.dtype(type_value)])
+    except (TypeError, KeyError):
+        pass
+    raise TypeError("Cannot convert value %r to a TensorFlow DType." % (type_value,))
+
+
+def _enum_or_none(dtype):
+    return None if dtype is None else as_dtype(dtype)._enum
+
+
+# --------------------------------------------------------------------------- shapes
+
+
+class Dimension(object):
+    """tf.Dimension: one (possibly unknown) dimension."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value):
+        self._value = None if value is None else int(value)
+
+    @property
+    def value(self):
+        return self._value
+
+    def __int__(self):
+        return self._value
+
+    def __index__(self):
+        return self._value
+
+    def __eq__(self, other):
+        other = other.value if isinstance(other, Dimension) else other
+        if self._value is None or other is None:
+            return None
+        return self._value == other
+
+    def __hash__(self):
+        return hash(self._value)
+
+    def __repr__(self):
+        return "Dimension(%s)" % self._value
+
+    def __str__(self):
+        return "?" if self._value is None else str(self._value)
+
+
+class TensorShape(object):
+    """tf.TensorShape: a possibly partially known shape."""
+
+    def __init__(self, dims):
+        if dims is None:
+            self._dims = None
+        elif isinstance(dims, TensorShape):
+            self._dims = None if dims._dims is None else list(dims._dims)
+        else:
+            self._dims = [None if d is None else int(d.value if isinstance(d, Dimension) else d) for d in dims]
+            self._dims = [None if d is None else d for d in self._dims]
+
+    @property
+    def ndims(self):
+        return None if self._dims is None else len(self._dims)
+
+    @property
+    def dims(self):
+        return None if self._dims is None else [Dimension(d) for d in self._dims]
+
+    def as_list(self):
+        if self._dims is None:
+            raise ValueError("as_list() is not defined on an unknown TensorShape.")
+        return list(self._dims)
+
+    def is_fully_defined(self):
+        return self._dims is not None and all(d is not None for d in self._dims)
+
+    def is_compatible_with(self, other):
+        other = as_shape(other)
+        if self._dims is None or other._dims is None:
+            return True
+        if len(self._dims) != len(other._dims):
+            return False
+        return all(a is None or b is None or a == b for a, b in zip(self._dims, other._dims))
+
+    def num_elements(self):
+        if not self.is_fully_defined():
+            return None
+        n = 1
+        for d in self._dims:
+            n *= d
+        return n
+
+    def __len__(self):
+        if self._dims is None:
+            raise ValueError("Cannot take the length of shape with unknown rank.")
+        return len(self._dims)
+
+    def __iter__(self):
+        if self._dims is None:
+            raise ValueError("Cannot iterate over a shape with unknown rank.")
+        return iter(Dimension(d) for d in self._dims)
+
+    def __getitem__(self, key):
+        if self._dims is None:
+            return Dimension(None) if not isinstance(key, slice) else TensorShape(None)
+        if isinstance(key, slice):
+            return TensorShape(self._dims[key])
+        return Dimension(self._dims[key])
+
+    def __eq__(self, other):
+        try:
+            other = as_shape(other)
+        except TypeError:
+            return NotImplemented
+        return self._dims == other._dims
+
+    def __ne__(self, other):
+        return not self == other
+
+    def __str__(self):
+        if self._dims is None:
+            return "<unknown>"
+        if len(self._dims) == 1:
+            return "(%s,)" % ("?" if self._dims[0] is None else self._dims[0])
+        return "(%s)" % ", ".join("?" if d is None else str(d) for d in self._dims)
+
+    def __repr__(self):
+        return "TensorShape(%s)" % (None if self._dims is None else [Dimension(d) for d in self._dims])
+
+
+def as_shape(shape):
+    return shape if isinstance(shape, TensorShape) else TensorShape(shape)
+
+
+def _shape_list(shape):
+    """A shape argument as a list for the engine (None stays None)."""
+    if shape is None:
+        return None
+    shape = as_shape(shape)
+    return None if shape._dims is None else list(shape._dims)
+
+
+# --------------------------------------------------------------------------- graphs
+
+
+class GraphKeys(object):
+    """tf.GraphKeys: standard collection names."""
+    GLOBAL_VARIABLES = "variables"
+    VARIABLES = "variables"
+    LOCAL_VARIABLES = "local_variables"
+    TRAINABLE_VARIABLES = "trainable_variables"
+    SUMMARIES = "summaries"
+    REGULARIZATION_LOSSES = "regularization_losses"
+    UPDATE_OPS = "update_ops"
+    LOSSES = "losses"
+    GLOBAL_STEP = "global_step"
+    TRAIN_OP = "train_op"
+    INIT_OP = "init_op"
+    MODEL_VARIABLES = "model_variables"
+
+
+class Graph(object):
+    """tf.Graph."""
+
+    def __init__(self):
+        self._g = _core.Graph()
+        self._variables = {}
+        self._scopes = {}
+        self._python_collections = {}
+        _graphs_by_core[id(self._g)] = self
+
+    # -- naming
+    def unique_name(self, name, mark_as_used=True):
+        return self._g.unique_name(name, mark_as_used)
+
+    def get_name_scope(self):
+        return self._g.get_name_scope()
+
+    def name_scope(self, name):
+        """Graph.name_scope: "" or None resets to root, a trailing '/' re-enters absolutely."""
+        return _GraphNameScope(self, name)
+
+    def as_default(self):
+        return _DefaultGraphContext(self)
+
+    # -- ops and tensors
+    @property
+    def seed(self):
+        return self._g.seed
+
+    @seed.setter
+    def seed(self, value):
+        self._g.seed = value
+
+    def get_operations(self):
+        return [_core_op(self, i) for i in range(self._g.num_ops)]
+
+    def get_operation_by_name(self, name):
+        i = self._g.find_op(name)
+        if i < 0:
+            raise KeyError("The name %r refers to an Operation not in the graph." % (name,))
+        return _core_op(self, i)
+
+    def get_tensor_by_name(self, name):
+        op_name, _, index = name.rpartition(":")
+        if not op_name:
+            raise ValueError("The name %r looks a like an Operation name, not a Tensor." % (name,))
+        return self.get_operation_by_name(op_name).outputs[int(index)]
+
+    def as_graph_element(self, obj):
+        if isinstance(obj, str):
+            return self.get_tensor_by_name(obj) if ":" in obj else self.get_operation_by_name(obj)
+        return obj
+
+    def create_op(self, op_type, inputs, dtypes=None, input_types=None, name=None, attrs=None):
+        return self._g.create_op(op_type, name or "", [_t(i) for i in inputs], dict(attrs or {}))
+
+    # -- collections
+    def get_collection(self, name, scope=None):
+        items = list(self._g.collection(name)) + list(self._python_collections.get(name, []))
+        items = [self._wrap_item(i) for i in items]
+        if scope is None:
+            return items
+        regex = _re.compile(scope)
+        return [i for i in items if hasattr(i, "name") and regex.match(i.name)]
+
+    def get_collection_ref(self, name):
+        return self._python_collections.setdefault(name, [])
+
+    def add_to_collection(self, name, value):
+        if isinstance(value, Variable):
+            self._g.add_variable_to_collection(name, value._v)
+        elif isinstance(value, _core.Tensor):
+            self._g.add_to_collection(name, value)
+        else:
+            self._python_collections.setdefault(name, []).append(value)
+
+    def add_to_collections(self, names, value):
+        for n in ([names] if isinstance(names, str) else names):
+            self.add_to_collection(n, value)
+
+    def get_all_collection_keys(self):
+        return sorted(set(self._g.collection_keys()) | set(self._python_collections))
+
+    def _wrap_item(self, item):
+        if isinstance(item, _core._Variable):
+            return _wrap_variable(self, item)
+        return item
+
+    def finalize(self):
+        pass
+
+    @property
+    def _trace(self):
+        return self._g.trace()
+
+
+_graphs_by_core = {}
+
+
+class _GraphNameScope(object):
+    def __init__(self, graph, name):
+        self._graph, self._name = graph, name
+
+    def __enter__(self):
+        self._ns = _core.NameScope(self._graph._g, self._name or "", None, False, True)
+        return self._ns.scope
+
+    def __exit__(self, *exc):
+        self._ns.close()
+        return False
+
+
+class _ThreadGraphs(_threading.local):
+    def __init__(self):
+        self.stack = []
+
+
+_thread_graphs = _ThreadGraphs()
+_global_default_graph = [None]
+
+
+def get_default_graph():
+    """tf.get_default_graph()."""
+    if _thread_graphs.stack:
+        return _thread_graphs.stack[-1]
+    if _global_default_graph[0] is None:
+        _global_default_graph[0] = Graph()
+    return _global_default_graph[0]
+
+
+def reset_default_graph():
+    """tf.reset_default_graph()."""
+    if _thread_graphs.stack:
+        raise AssertionError("Do not use tf.reset_default_graph() to clear nested graphs. If you need a cleared "
+                             "graph, exit the nesting and create a new graph.")
+    _global_default_graph[0] = Graph()
+
+
+class _DefaultGraphContext(object):
+    def __init__(self, graph):
+        self._graph = graph
+
+    def __enter__(self):
+        _thread_graphs.stack.append(self._graph)
+        return self._graph
+
+    def __exit__(self, *exc):
+        _thread_graphs.stack.pop()
+        return False
+
+
+def _graph_of(value):
+    if isinstance(value, Variable):
+        return _graphs_by_core.get(id(value._v.graph))
+    if isinstance(value, (_core.Tensor, _core.Operation)):
+        return _graphs_by_core.get(id(value.graph))
+    return None
+
+
+def _get_graph_from_inputs(values):
+    graph = None
+    first = None
+    for v in values or []:
+        g = _graph_of(v)
+        if g is None:
+            continue
+        if graph is None:
+            graph, first = g, v
+        elif g is not graph:
+            raise ValueError("%s must be from the same graph as %s." % (_describe(v), _describe(first)))
+    return graph or get_default_graph()
+
+
+def _describe(v):
+    return "Tensor(\"%s\")" % v.name if hasattr(v, "name") else repr(v)
+
+
+def _core_op(graph, op_id):
+    return _core.op(graph._g, op_id)
+
+
+def _py_graph(core_graph):
+    return _graphs_by_core[id(core_graph)]
+
+
+# --------------------------------------------------------------------------- tensors and ops
+# Tensors and Operations are engine objects; their Python-facing API is added here.
+
+Tensor = _core.Tensor
+Operation = _core.Operation
+
+
+def _tensor_dtype(self):
+    return DType(self._dtype_enum)
+
+
+def _tensor_shape(self):
+    return TensorShape(self._shape_list)
+
+
+def _tensor_repr(self):
+    return "<tf.Tensor '%s' shape=%s dtype=%s>" % (self.name, self.shape, self.dtype.name)
+
+
+Tensor.dtype = property(_tensor_dtype)
+Tensor.shape = property(_tensor_shape)
+Tensor.get_shape = _tensor_shape
+Tensor.__repr__ = _tensor_repr
+Tensor.__str__ = _tensor_repr
+_core_tensor_graph = _core.Tensor.graph
+Tensor.graph = property(lambda self: _py_graph(_core_tensor_graph.fget(self)))
+_core_op_graph = _core.Operation.graph
+Operation.graph = property(lambda self: _py_graph(_core_op_graph.fget(self)))
+Operation.values = lambda self: tuple(self.outputs)
+Operation.node_def = property(lambda self: None)
+
+
+def _binop(which, reverse=False):
+    def f(self, other):
+        a, b = (other, self) if reverse else (self, other)
+        g = _get_graph_from_inputs([a, b])
+        return _core.binary_operator(g._g, which, _t(a), _t(b))
+    return f
+
+
+def _matmul_op(reverse=False):
+    def f(self, other):
+        a, b = (other, self) if reverse else (self, other)
+        return matmul(a, b)
+    return f
+
+
+for _cls in (Tensor,):
+    _cls.__add__ = _binop("add")
+    _cls.__radd__ = _binop("add", True)
+    _cls.__sub__ = _binop("sub")
+    _cls.__rsub__ = _binop("sub", True)
+    _cls.__mul__ = _binop("mul")
+    _cls.__rmul__ = _binop("mul", True)
+    _cls.__truediv__ = _binop("truediv")
+    _cls.__rtruediv__ = _binop("truediv", True)
+    _cls.__matmul__ = _matmul_op()
+    _cls.__rmatmul__ = _matmul_op(True)
+    _cls.__neg__ = lambda self: negative(self)
+
+
+def _t(value):
+    """The engine-level value of an argument (Variables read through their snapshot)."""
+    if isinstance(value, Variable):
+        return value._v
+    return value
+
+
+# --------------------------------------------------------------------------- variables
+
+
+class Variable(object):
+    """tf.Variable (a TF1 reference variable)."""
+
+    def __init__(self, initial_value=None, trainable=True, collections=None, validate_shape=True,
+                 caching_device=None, name=None, variable_def=None, dtype=None, expected_shape=None,
+                 import_scope=None, constraint=None, use_resource=None, synchronization=None,
+                 aggregation=None, shape=None, _core_variable=None, _graph=None):
+        if _core_variable is not None:
+            self._v, self._graph = _core_variable, _graph
+            return
+        if initial_value is None:
+            raise ValueError("initial_value must be specified.")
+        self._graph = get_default_graph()
+        if isinstance(initial_value, _Initializer):
+            init, shp = initial_value._core, _shape_list(shape)
+        elif callable(initial_value):
+            init, shp = initial_value(), None
+        else:
+            init, shp = initial_value, None
+        if isinstance(init, (Tensor, Variable)):
+            raise NotImplementedError("tf.Variable from a Tensor initial value is not supported yet")
+        self._v = _core.make_variable(self._graph._g, init, shp, _enum_or_none(dtype), name or "",
+                                      _py_bool(trainable))
+        self._graph._variables[self._v._index] = self
+
+    @property
+    def _info(self):
+        return self._v._info
+
+    @property
+    def name(self):
+        return self._info["op"].name + ":0"
+
+    @property
+    def op(self):
+        return self._info["op"]
+
+    @property
+    def graph(self):
+        return self._graph
+
+    @property
+    def dtype(self):
+        return DType(self._info["dtype"] + 100)
+
+    @property
+    def shape(self):
+        return TensorShape(self._info["shape"])
+
+    def get_shape(self):
+        return self.shape
+
+    @property
+    def initializer(self):
+        return self._info["assign"]
+
+    @property
+    def initial_value(self):
+        return self._info["initial_value"]
+
+    @property
+    def trainable(self):
+        return self._info["trainable"]
+
+    def value(self):
+        return self._info["read"]
+
+    def read_value(self):
+        return self._info["read"]
+
+    def _ref(self):
+        return self._info["ref"]
+
+    def eval(self, session=None):
+        return (session or get_default_session()).run(self)
+
+    def assign(self, value, use_locking=None, name=None, read_value=True):
+        return _core.apply_op(self._graph._g, "Assign", name or "", [("ref", self._info["ref"]), ("value", _t(value))],
+                              {"use_locking": _py_bool(use_locking)})
+
+    def __repr__(self):
+        return "<tf.Variable '%s' shape=%s dtype=%s>" % (self.name, self.shape, self.dtype.name)
+
+    def __eq__(self, other):
+        return isinstance(other, Variable) and self._v == other._v
+
+    def __hash__(self):
+        return hash(self._v)
+
+    __add__ = lambda self, o: self.value() + o
+    __radd__ = lambda self, o: o + self.value()
+    __sub__ = lambda self, o: self.value() - o
+    __rsub__ = lambda self, o: o - self.value()
+    __mul__ = lambda self, o: self.value() * o
+    __rmul__ = lambda self, o: o * self.value()
+    __truediv__ = lambda self, o: self.value() / o
+    __rtruediv__ = lambda self, o: o / self.value()
+    __matmul__ = lambda self, o: matmul(self, o)
+    __rmatmul__ = lambda self, o: matmul(o, self)
+    __neg__ = lambda self: negative(self)
+
+
+VariableV1 = RefVariable = Variable
+
+
+def _wrap_variable(graph, core_variable):
+    v = graph._variables.get(core_variable._index)
+    if v is None:
+        v = Variable(_core_variable=core_variable, _graph=graph)
+        graph._variables[core_variable._index] = v
+    return v
+
+
+# --------------------------------------------------------------------------- initializers
+
+
+class _Initializer(object):
+    """Base of the tf.*_initializer classes: callable like TensorFlow's."""
+
+    dtype = float32
+
+    def __call__(self, shape, dtype=None, partition_info=None):
+        dtype = as_dtype(dtype or self.dtype)
+        g = get_default_graph()
+        # Build through a throwaway variable-free path: the engine's initializer in the current scope.
+        return _core.init_build(g._g, self._core, list(as_shape(shape).as_list()), dtype._enum)
+
+
+class zeros_initializer(_Initializer):
+    def __init__(self, dtype=float32):
+        self.dtype, self._core = as_dtype(dtype), _core.init_zeros()
+
+
+class ones_initializer(_Initializer):
+    def __init__(self, dtype=float32):
+        self.dtype, self._core = as_dtype(dtype), _core.init_ones()
+
+
+class constant_initializer(_Initializer):
+    def __init__(self, value=0, dtype=float32, verify_shape=False):
+        self.value, self.dtype, self._core = value, as_dtype(dtype), _core.init_constant(value)
+
+
+class truncated_normal_initializer(_Initializer):
+    def __init__(self, mean=0.0, stddev=1.0, seed=None, dtype=float32):
+        self.mean, self.stddev, self.seed, self.dtype = mean, stddev, seed, as_dtype(dtype)
+        self._core = _core.init_truncated_normal(float(mean), float(stddev), seed)
+
+
+class random_normal_initializer(_Initializer):
+    def __init__(self, mean=0.0, stddev=1.0, seed=None, dtype=float32):
+        self.mean, self.stddev, self.seed, self.dtype = mean, stddev, seed, as_dtype(dtype)
+        self._core = _core.init_random_normal(float(mean), float(stddev), seed)
+
+
+class random_uniform_initializer(_Initializer):
+    def __init__(self, minval=0, maxval=None, seed=None, dtype=float32):
+        maxval = 1.0 if maxval is None else maxval
+        self.minval, self.maxval, self.seed, self.dtype = minval, maxval, seed, as_dtype(dtype)
+        self._core = _core.init_random_uniform(float(minval), float(maxval), seed)
+
+
+class glorot_uniform_initializer(_Initializer):
+    def __init__(self, seed=None, dtype=float32):
+        self.seed, self.dtype = seed, as_dtype(dtype)
+        self._core = _core.init_glorot_uniform(seed)
+
+
+initializers = _types.SimpleNamespace(
+    zeros=zeros_initializer, ones=ones_initializer, constant=constant_initializer,
+    truncated_normal=truncated_normal_initializer, random_normal=random_normal_initializer,
+    random_uniform=random_uniform_initializer, glorot_uniform=glorot_uniform_initializer)
+keras = _types.SimpleNamespace(initializers=initializers)
+
+
+# --------------------------------------------------------------------------- scopes
+
+
+class _ReuseMode(_enum.Enum):
+    """Mode for variable access within a variable scope."""
+    AUTO_REUSE = 1
+
+
+AUTO_REUSE = _ReuseMode.AUTO_REUSE
+_REUSE_TO_CORE = {None: 0, False: 1, True: 2, AUTO_REUSE: 3}
+_REUSE_FROM_CORE = {0: None, 1: False, 2: True, 3: AUTO_REUSE}
+
+
+class VariableScope(object):
+    """tf.VariableScope: what `with tf.variable_scope(...) as scope` yields."""
+
+    def __init__(self, core_scope, graph):
+        self._s, self._graph = core_scope, graph
+
+    @property
+    def name(self):
+        return self._s.name
+
+    @property
+    def original_name_scope(self):
+        return self._s.original_name_scope
+
+    @property
+    def reuse(self):
+        return _REUSE_FROM_CORE[self._s.reuse]
+
+    @property
+    def dtype(self):
+        return DType(self._s.dtype)
+
+    @property
+    def initializer(self):
+        return getattr(self, "_py_initializer", None)
+
+    def reuse_variables(self):
+        self._s.reuse_variables()
+
+    def set_initializer(self, initializer):
+        self._py_initializer = initializer
+        self._s.set_initializer(initializer._core if initializer is not None else None)
+
+    def set_dtype(self, dtype):
+        self._s.set_dtype(as_dtype(dtype)._enum)
+
+    def get_variable(self, var_store, name, *args, **kwargs):
+        with variable_scope(self):
+            return get_variable(name, *args, **kwargs)
+
+    def get_collection(self, name):
+        scope = self.name + "/" if self.name else ""
+        return self._graph.get_collection(name, scope)
+
+    def trainable_variables(self):
+        return self.get_collection(GraphKeys.TRAINABLE_VARIABLES)
+
+    def global_variables(self):
+        return self.get_collection(GraphKeys.GLOBAL_VARIABLES)
+
+    def local_variables(self):
+        return self.get_collection(GraphKeys.LOCAL_VARIABLES)
+
+    def __eq__(self, other):
+        return isinstance(other, VariableScope) and self._s is other._s
+
+    def __hash__(self):
+        return id(self._s)
+
+    def __repr__(self):
+        return "<tf.VariableScope '%s'>" % self.name
+
+
+def _wrap_scope(graph, core_scope):
+    key = id(core_scope)
+    entry = graph._scopes.get(key)
+    if entry is None or entry._s is not core_scope:
+        entry = VariableScope(core_scope, graph)
+        graph._scopes[key] = entry
+    return entry
+
+
+def get_variable_scope():
+    """tf.get_variable_scope(): the current VariableScope object."""
+    g = get_default_graph()
+    return _wrap_scope(g, _core.current_variable_scope(g._g))
+
+
+def _caller_source():
+    for frame in reversed(_traceback.extract_stack()[:-2]):
+        if "scopeviz" + _os.sep not in frame.filename:
+            return "%s:%d" % (frame.filename, frame.lineno)
+    return ""
+
+
+class variable_scope(object):
+    """tf.variable_scope (TF 1.x semantics: tf-scoping.md §8)."""
+
+    def __init__(self, name_or_scope, default_name=None, values=None, initializer=None, regularizer=None,
+                 caching_device=None, partitioner=None, custom_getter=None, reuse=None, dtype=None,
+                 use_resource=None, constraint=None, auxiliary_name_scope=True):
+        if default_name is None and name_or_scope is None:
+            raise TypeError("If default_name is None then name_or_scope is required")
+        if reuse is False:
+            reuse = None  # False and None mean "inherit" since TF 1.1
+        if not (reuse is True or reuse is None or reuse is AUTO_REUSE):
+            raise ValueError("The reuse parameter must be True or False or None.")
+        if not isinstance(auxiliary_name_scope, _py_bool):
+            raise TypeError("The auxiliary_name_scope must be `True` or `False`, while get {}".format(
+                auxiliary_name_scope))
+        if custom_getter is not None and not callable(custom_getter):
+            raise ValueError("Passed a custom_getter which is not callable: %s" % custom_getter)
+        self._name_or_scope, self._default_name, self._values = name_or_scope, default_name, values
+        self._initializer, self._reuse, self._dtype = initializer, reuse, dtype
+        self._aux = auxiliary_name_scope
+        self._graph = _get_graph_from_inputs(values) if values else get_default_graph()
+
+    def __enter__(self):
+        nos = self._name_or_scope
+        if nos is not None and not isinstance(nos, (str, VariableScope)):
+            raise TypeError("VariableScope: name_or_scope must be a string or VariableScope.")
+        core_nos = nos._s if isinstance(nos, VariableScope) else nos
+        init = self._initializer._core if isinstance(self._initializer, _Initializer) else None
+        self._vs = _core.VariableScope(self._graph._g, core_nos, self._default_name, _REUSE_TO_CORE[self._reuse],
+                                       init, _enum_or_none(self._dtype), self._aux, _caller_source())
+        scope = _wrap_scope(self._graph, self._vs.scope)
+        if self._initializer is not None:
+            scope._py_initializer = self._initializer
+        elif isinstance(nos, VariableScope):
+            scope._py_initializer = nos.initializer
+        return scope
+
+    def __exit__(self, *exc):
+        self._vs.close()
+        return False
+
+
+variable_op_scope = variable_scope
+
+
+class name_scope(object):
+    """tf.name_scope (v1): name, default_name, values (tf-scoping.md §5)."""
+
+    def __init__(self, name, default_name=None, values=None):
+        if default_name is not None and not isinstance(default_name, str):
+            raise TypeError("`default_name` type (%s) is not a string type. You likely meant to pass this into "
+                            "the `values` kwarg." % type(default_name))
+        self._name, self._default_name, self._values = name, default_name, values
+
+    def __enter__(self):
+        g = _get_graph_from_inputs(self._values) if self._values else get_default_graph()
+        if self._name is None and self._default_name is None and self._values is not None:
+            raise ValueError("At least one of name (None) and default_name (None) must be provided.")
+        self._ns = _core.NameScope(g._g, self._name, self._default_name, self._values is not None)
+        return self._ns.scope
+
+    def __exit__(self, *exc):
+        self._ns.close()
+        return False
+
+
+def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=None, trainable=None,
+                 collections=None, caching_device=None, partitioner=None, validate_shape=True, use_resource=None,
+                 custom_getter=None, constraint=None, synchronization=None, aggregation=None):
+    """tf.get_variable (tf-scoping.md §9)."""
+    g = get_default_graph()
+    core_init, initial = None, None
+    if isinstance(initializer, type) and issubclass(initializer, _Initializer):
+        initializer = initializer()
+    if isinstance(initializer, _Initializer):
+        core_init = initializer._core
+        if dtype is None and initializer.dtype is not None and initializer.dtype != float32:
+            dtype = initializer.dtype
+    elif initializer is not None and not callable(initializer):
+        initial = _t(initializer)
+    elif initializer is not None:
+        initial = initializer() if shape is None else initializer(_shape_list(shape), dtype=dtype)
+        if not isinstance(initial, (Tensor, Variable)):
+            initial = _np.asarray(initial)
+        initial = _t(initial)
+        if shape is not None and not isinstance(initial, Tensor):
+            shape = None
+    defined_at = "".join(_traceback.format_list(
+        [f for f in _traceback.extract_stack()[:-1][::-1] if "scopeviz" + _os.sep not in f.filename][:5]))
+    core_var = _core.get_variable(g._g, name, _shape_list(shape), _enum_or_none(dtype), core_init, initial,
+                                  trainable, collections, False, defined_at)
+    return _wrap_variable(g, core_var)
+
+
+def get_local_variable(name, shape=None, dtype=None, initializer=None, **kwargs):
+    g = get_default_graph()
+    core_init = initializer._core if isinstance(initializer, _Initializer) else None
+    core_var = _core.get_variable(g._g, name, _shape_list(shape), _enum_or_none(dtype), core_init, None, False,
+                                  kwargs.get("collections"), True, "")
+    return _wrap_variable(g, core_var)
+
+
+def get_collection(key, scope=None):
+    return get_default_graph().get_collection(key, scope)
+
+
+def get_collection_ref(key):
+    return get_default_graph().get_collection_ref(key)
+
+
+def add_to_collection(name, value):
+    get_default_graph().add_to_collection(name, value)
+
+
+def add_to_collections(names, value):
+    get_default_graph().add_to_collections(names, value)
+
+
+def global_variables(scope=None):
+    return get_collection(GraphKeys.GLOBAL_VARIABLES, scope)
+
+
+all_variables = global_variables
+
+
+def trainable_variables(scope=None):
+    return get_collection(GraphKeys.TRAINABLE_VARIABLES, scope)
+
+
+def local_variables(scope=None):
+    return get_collection(GraphKeys.LOCAL_VARIABLES, scope)
+
+
+def set_random_seed(seed):
+    get_default_graph().seed = seed
+
+
+# --------------------------------------------------------------------------- ops
+
+
+def _g(*values):
+    return _get_graph_from_inputs([v for v in values if isinstance(v, (Tensor, Variable))])._g
+
+
+def placeholder(dtype, shape=None, name=None):
+    return _core.placeholder(get_default_graph()._g, as_dtype(dtype)._enum, _shape_list(shape), name or "")
+
+
+def constant(value, dtype=None, shape=None, name="Const", verify_shape=False):
+    return _core.constant(get_default_graph()._g, value, _enum_or_none(dtype), _shape_list(shape), name or "Const")
+
+
+def _unary(op_type, arg="x"):
+    def op(x, name=None):
+        return _core.apply_op(_g(x), op_type, name or "", [(arg, _t(x))], {})
+    op.__name__ = op_type
+    return op
+
+
+def _binary(op_type):
+    def op(x, y, name=None):
+        return _core.apply_op(_g(x, y), op_type, name or "", [("x", _t(x)), ("y", _t(y))], {})
+    op.__name__ = op_type
+    return op
+
+
+identity = _unary("Identity", "input")
+square = _unary("Square")
+negative = _unary("Neg")
+neg = negative
+exp = _unary("Exp")
+log = _unary("Log")
+sqrt = _unary("Sqrt")
+abs = _unary("Abs")  # noqa: A001
+sigmoid = _unary("Sigmoid")
+tanh = _unary("Tanh")
+add = _binary("Add")
+multiply = _binary("Mul")
+subtract = _binary("Sub")
+maximum = _binary("Maximum")
+minimum = _binary("Minimum")
+equal = _binary("Equal")
+greater = _binary("Greater")
+squared_difference = _binary("SquaredDifference")
+realdiv = _binary("RealDiv")
+
+
+def divide(x, y, name=None):
+    if name is not None:
+        return _core.apply_op(_g(x, y), "RealDiv", name, [("x", _t(x)), ("y", _t(y))], {})
+    return _binop("truediv")(x, y) if isinstance(x, Tensor) else _binop("truediv", True)(y, x)
+
+
+truediv = divide
+
+
+def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False, a_is_sparse=False,
+           b_is_sparse=False, name=None):
+    return _core.matmul(_g(a, b), _t(a), _t(b), _py_bool(transpose_a or adjoint_a),
+                        _py_bool(transpose_b or adjoint_b), name or "")
+
+
+def reshape(tensor, shape, name=None):
+    return _core.reshape(_g(tensor, shape), _t(tensor), shape if isinstance(shape, Tensor) else list(shape),
+                         name or "")
+
+
+def _reduce(which):
+    def op(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None):
+        axis = axis if axis is not None else reduction_indices
+        keep = keepdims if keepdims is not None else keep_dims
+        return _core.reduce(_g(input_tensor), which, _t(input_tensor), axis, _py_bool(keep), name or "")
+    return op
+
+
+reduce_mean = _reduce("mean")
+reduce_sum = _reduce("sum")
+
+
+def argmax(input, axis=None, name=None, dimension=None, output_type=int64):  # noqa: A002
+    axis = axis if axis is not None else (dimension if dimension is not None else 0)
+    return _core.argmax(_g(input), _t(input), int(axis), as_dtype(output_type)._enum, name or "")
+
+
+arg_max = argmax
+
+
+def cast(x, dtype, name=None):
+    return _core.cast(_g(x), _t(x), as_dtype(dtype)._enum, name or "")
+
+
+def to_float(x, name="ToFloat"):
+    return cast(x, float32, name=name)
+
+
+def shape(input, name=None, out_type=int32):  # noqa: A002
+    return _core.shape_op(_g(input), _t(input), as_dtype(out_type)._enum, name or "")
+
+
+def zeros(shape, dtype=float32, name=None):
+    return constant(_np.zeros(shape), dtype=dtype, name=name or "zeros")
+
+
+def ones(shape, dtype=float32, name=None):
+    return constant(_np.ones(shape), dtype=dtype, name=name or "ones")
+
+
+def no_op(name=None):
+    return _core.no_op(get_default_graph()._g, name or "")
+
+
+def group(*inputs, **kwargs):
+    name = kwargs.get("name")
+    ids = [i._id for i in inputs if i is not None]
+    return _core.group(get_default_graph()._g, ids, name or "")
+
+
+def global_variables_initializer():
+    return _core.global_variables_initializer(get_default_graph()._g)
+
+
+initialize_all_variables = global_variables_initializer
+
+
+def _nn_relu(features, name=None):
+    return _core.apply_op(_g(features), "Relu", name or "", [("features", _t(features))], {})
+
+
+def _nn_softmax(logits, axis=None, name=None):
+    return _core.apply_op(_g(logits), "Softmax", name or "", [("logits", _t(logits))], {})
+
+
+def _nn_bias_add(value, bias, data_format=None, name=None):
+    return _core.apply_op(_g(value, bias), "BiasAdd", name or "", [("value", _t(value)), ("bias", _t(bias))], {})
+
+
+def _nn_sparse_xent(_sentinel=None, labels=None, logits=None, name=None):
+    if _sentinel is not None:
+        raise ValueError("Only call `sparse_softmax_cross_entropy_with_logits` with named arguments "
+                         "(labels=..., logits=..., ...)")
+    return _core.sparse_softmax_xent(_g(labels, logits), _t(labels), _t(logits), name or "")
+
+
+def _nn_xent_v2(_sentinel=None, labels=None, logits=None, axis=-1, name=None, dim=None):
+    if _sentinel is not None:
+        raise ValueError("Only call `softmax_cross_entropy_with_logits_v2` with named arguments "
+                         "(labels=..., logits=..., ...)")
+    return _core.softmax_xent_v2(_g(labels, logits), _t(labels), _t(logits), name or "")
+
+
+nn = _types.SimpleNamespace(relu=_nn_relu, sigmoid=sigmoid, tanh=tanh, softmax=_nn_softmax, bias_add=_nn_bias_add,
+                            sparse_softmax_cross_entropy_with_logits=_nn_sparse_xent,
+                            softmax_cross_entropy_with_logits_v2=_nn_xent_v2,
+                            softmax_cross_entropy_with_logits=_nn_xent_v2)
+math = _types.SimpleNamespace(add=add, multiply=multiply, subtract=subtract, divide=divide, square=square,
+                              reduce_mean=reduce_mean, reduce_sum=reduce_sum, argmax=argmax, equal=equal,
+                              sigmoid=sigmoid, tanh=tanh, exp=exp, log=log, sqrt=sqrt, maximum=maximum)
+
+
+# --------------------------------------------------------------------------- summaries
+
+
+def _summary_scalar(name, tensor, collections=None, family=None):
+    return _core.summary_scalar(_g(tensor), name, _t(tensor), collections, family)
+
+
+def _summary_histogram(name, values, collections=None, family=None):
+    return _core.summary_histogram(_g(values), name, _t(values), collections, family)
+
+
+def _summary_merge(inputs, collections=None, name=None):
+    return _core.summary_merge(_g(*inputs), list(inputs), collections, name or "")
+
+
+def _summary_merge_all(key=GraphKeys.SUMMARIES, scope=None, name=None):
+    return _core.summary_merge_all(get_default_graph()._g, key, scope, name or "")
+
+
+summary = _types.SimpleNamespace(scalar=_summary_scalar, histogram=_summary_histogram, merge=_summary_merge,
+                                 merge_all=_summary_merge_all)
+
+
+def get_default_session():
+    raise NotImplementedError("Sessions are not bound yet")
