@@ -1,0 +1,109 @@
+#pragma once
+// LogdirWatcher: follows a TensorBoard log directory (or one event file) and
+// reports what was appended since the last poll. No threads inside: call
+// poll() from one worker thread, periodically.
+#include "core/summary/event_reader.h"
+#include "core/summary/scalar_batch.h"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace scopeviz {
+
+/// Watches a log directory the way TensorBoard does (formats.md §7).
+///
+/// Runs are the directories (at any depth, symlinks followed) that directly
+/// contain a file whose basename contains "tfevents"; the run name is the path
+/// relative to the log directory, "." for the directory itself. Files named
+/// "*.profile-empty" make a directory a run but are never read. Every poll
+/// reads the bytes appended to every event file of every run, files of a run
+/// in name order. If the path is a file, it is read as the only file of one
+/// run named after its directory.
+///
+/// How to apply a WatchBatch: apply `events` in order first, then append
+/// `scalars`. A Purge applies to points delivered by earlier polls; points of
+/// the same batch that it would have dropped are already gone from `scalars`.
+///
+/// What is reported:
+/// - RunAdded / RunRemoved when a run directory appears or disappears. A run
+///   that comes back after being removed is read again from the start, so it
+///   is followed by a Purge of everything (step = INT64_MIN, tag empty).
+/// - Purge, TensorBoard's restart rule: with file_version >= 2 a SessionLog
+///   START at step S drops every tag's points with step >= S; in files without
+///   a version (or version < 2) a summary whose step is lower than the
+///   previous summary's drops that event's tags' points with step >= its step.
+///   Repeated steps are kept.
+/// - A file that was replaced (new inode) or truncated invalidates what was
+///   derived from it: Purge of the whole run (step = INT64_MIN), then every
+///   file of the run is read again from offset 0.
+/// - FileError, once per problem: a corrupt record (the file's earlier points
+///   were delivered and are kept; nothing after it is read), an unreadable
+///   file, or a directory that cannot be listed (e.g. no permission, symlink
+///   loop); reported with the path and, for records, the byte offset.
+/// - GraphFound for every graph_def and every meta_graph_def's graph_def.
+/// - LogdirMissing when the path does not exist (also on the first poll) and
+///   LogdirFound when it exists again; all runs are then removed and, once
+///   back, read from offset 0.
+class LogdirWatcher {
+public:
+    /// Watches `path` (a log directory, or one event file). Nothing is read until poll().
+    explicit LogdirWatcher(std::string path);
+    ~LogdirWatcher();
+    LogdirWatcher(const LogdirWatcher&) = delete;
+    LogdirWatcher& operator=(const LogdirWatcher&) = delete;
+
+    /// Looks for new runs and files and reads what was appended since the last poll.
+    WatchBatch poll();
+
+    /// Limits the bytes of records one poll reads (0 = unlimited), to keep polls short on huge logs.
+    void setMaxBytesPerPoll(uint64_t bytes) { m_maxBytesPerPoll = bytes; }
+    /// True when the last poll stopped at the byte limit with data left to read.
+    bool hasMore() const { return m_hasMore; }
+
+    /// The watched path.
+    const std::string& path() const { return m_path; }
+    /// Names of the runs currently known, sorted.
+    std::vector<std::string> runs() const;
+
+private:
+    struct FileState {
+        std::unique_ptr<EventReader> reader;
+        std::string reportedError; // last error reported, so each problem is reported once
+    };
+    struct RunState {
+        std::string dir;
+        std::map<std::string, FileState> files; // by basename
+        double fileVersion = -1;                // TensorBoard's parsed file_version; -1 = none
+        int64_t mostRecentStep = 0;
+        bool hasRecentStep = false;
+    };
+    struct Listing {
+        std::string dir;
+        std::vector<std::string> files; // basenames, sorted
+        bool directMode = false;        // the watched path is this file
+    };
+    enum class RootState { Unknown, Present, Missing };
+    class Collector;
+
+    void logdirMissing(WatchBatch& batch, const std::string& message);
+    void discover(WatchBatch& batch, std::map<std::string, Listing>& found);
+    void walk(const std::string& dir, const std::string& rel, int depth, std::set<std::pair<uint64_t, uint64_t>>& visited,
+              std::map<std::string, Listing>& found, std::map<std::string, std::string>& errors);
+    void pollRun(const std::string& name, RunState& run, const Listing& listing, WatchBatch& batch);
+    void resetRun(RunState& run);
+
+    std::string m_path;
+    std::map<std::string, RunState> m_runs;
+    std::set<std::string> m_seenRuns;
+    std::map<std::string, std::string> m_reportedDirErrors; // path -> message
+    RootState m_root = RootState::Unknown;
+    uint64_t m_maxBytesPerPoll = 0;
+    uint64_t m_budgetLeft = 0;
+    bool m_hasMore = false;
+};
+
+} // namespace scopeviz

@@ -1,0 +1,495 @@
+// LogdirWatcher: discovery, live following, purges, deletion and errors.
+#include "core/summary/event_reader.h"
+#include "core/summary/event_writer.h"
+#include "core/summary/logdir_watcher.h"
+#include "core/util/strings.h"
+#include "summary_test_util.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <atomic>
+#include <climits>
+#include <cmath>
+#include <fcntl.h>
+#include <random>
+#include <sys/stat.h>
+#include <thread>
+#include <unistd.h>
+
+using namespace scopeviz;
+using namespace scopeviz::testutil;
+using Kind = RunEvent::Kind;
+
+namespace {
+
+// A consumer that follows the documented contract: apply events, then append scalars.
+struct Consumer {
+    std::map<std::pair<std::string, std::string>, std::vector<ScalarPoint>> series;
+    std::vector<RunEvent> events;
+
+    void apply(const WatchBatch& b)
+    {
+        for (const RunEvent& e : b.events) {
+            events.push_back(e);
+            if (e.kind != Kind::Purge)
+                continue;
+            for (auto& [key, pts] : series)
+                if (key.first == e.run && (e.tag.empty() || key.second == e.tag))
+                    std::erase_if(pts, [&](const ScalarPoint& p) { return p.step >= e.step; });
+        }
+        for (const ScalarSeriesBatch& s : b.scalars) {
+            auto& pts = series[{s.run, s.tag}];
+            pts.insert(pts.end(), s.points.begin(), s.points.end());
+        }
+    }
+    std::vector<int64_t> steps(const std::string& run, const std::string& tag) const
+    {
+        std::vector<int64_t> out;
+        auto it = series.find({run, tag});
+        if (it != series.end())
+            for (const auto& p : it->second)
+                out.push_back(p.step);
+        return out;
+    }
+    int count(Kind k) const
+    {
+        return int(std::count_if(events.begin(), events.end(), [k](const RunEvent& e) { return e.kind == k; }));
+    }
+};
+
+int countKind(const WatchBatch& b, Kind k)
+{
+    return int(std::count_if(b.events.begin(), b.events.end(), [k](const RunEvent& e) { return e.kind == k; }));
+}
+
+const RunEvent* findKind(const WatchBatch& b, Kind k)
+{
+    for (const auto& e : b.events)
+        if (e.kind == k)
+            return &e;
+    return nullptr;
+}
+
+std::string mkdirs(const QTemporaryDir& tmp, const std::string& rel)
+{
+    QDir().mkpath(tmp.filePath(QString::fromStdString(rel)));
+    return tmp.filePath(QString::fromStdString(rel)).toStdString();
+}
+
+std::vector<int64_t> range(int64_t a, int64_t b)
+{
+    std::vector<int64_t> v;
+    for (int64_t i = a; i < b; ++i)
+        v.push_back(i);
+    return v;
+}
+
+} // namespace
+
+class SummaryWatcherTest : public QObject {
+    Q_OBJECT
+
+private slots:
+    void discoversNestedRuns()
+    {
+        QTemporaryDir tmp;
+        writeAll(tmp.filePath("events.out.tfevents.1.h").toStdString(), framed(scalarEvent("root", 1, 1)));
+        writeAll(mkdirs(tmp, "a") + "/events.out.tfevents.1.h", framed(scalarEvent("x", 1, 1)));
+        writeAll(mkdirs(tmp, "a/b/c") + "/x.tfevents.2", framed(scalarEvent("y", 1, 1)));
+        writeAll(mkdirs(tmp, "a/b") + "/notes.txt", "not an event file");
+        writeAll(mkdirs(tmp, "p") + "/events.out.tfevents.1.h.profile-empty", framed(scalarEvent("hidden", 1, 1)));
+        mkdirs(tmp, "empty/deeper");
+
+        LogdirWatcher w(tmp.path().toStdString());
+        const WatchBatch b = w.poll();
+        QCOMPARE(w.runs(), (std::vector<std::string>{".", "a", "a/b/c", "p"}));
+        QCOMPARE(countKind(b, Kind::RunAdded), 4);
+        Consumer c;
+        c.apply(b);
+        QCOMPARE(c.steps(".", "root"), std::vector<int64_t>{1});
+        QCOMPARE(c.steps("a", "x"), std::vector<int64_t>{1});
+        QCOMPARE(c.steps("a/b/c", "y"), std::vector<int64_t>{1});
+        QVERIFY(c.steps("p", "hidden").empty()); // .profile-empty files are not read
+        QVERIFY(w.poll().empty());                // nothing new
+    }
+
+    void filesOfARunInNameOrder()
+    {
+        QTemporaryDir tmp;
+        // Written out of order on purpose; the run is read in name order.
+        writeAll(tmp.filePath("events.out.tfevents.0000000002.h").toStdString(),
+                 framed(versionEvent()) + framed(scalarEvent("t", 20, 2)));
+        writeAll(tmp.filePath("events.out.tfevents.0000000001.h").toStdString(),
+                 framed(versionEvent()) + framed(scalarEvent("t", 10, 1)));
+        LogdirWatcher w(tmp.path().toStdString());
+        const WatchBatch b = w.poll();
+        QCOMPARE(b.scalars.size(), size_t(1)); // one series per (run, tag), across files
+        QCOMPARE(b.scalars[0].points.size(), size_t(2));
+        QCOMPARE(b.scalars[0].points[0].step, int64_t(10));
+        QCOMPARE(b.scalars[0].points[1].step, int64_t(20));
+    }
+
+    void singleFileMode()
+    {
+        LogdirWatcher w(testFile("catboost-cpp-writer"));
+        const WatchBatch b = w.poll();
+        QCOMPARE(w.runs(), std::vector<std::string>{"catboost-cpp-writer"});
+        QCOMPARE(b.scalars.size(), size_t(1));
+        QCOMPARE(b.scalars[0].run, std::string("catboost-cpp-writer"));
+        QCOMPARE(b.scalars[0].points.size(), size_t(10));
+    }
+
+    void realLogdirAllFiles()
+    {
+        LogdirWatcher w(eventsDir());
+        Consumer c;
+        c.apply(w.poll());
+        QCOMPARE(int(w.runs().size()), 11);
+        QCOMPARE(c.steps("tf1-keras-breakout-dqn-31k-scalars", "Total_Reward/Episode").size(), size_t(7861));
+        QCOMPARE(c.steps("tf2-keras-tensor-scalars-graph", "epoch_loss"), range(0, 1000));
+        QCOMPARE(c.steps("tf1-estimator-tensorboard-functionaltest", "loss").size(), size_t(30));
+        QCOMPARE(c.count(Kind::FileError), 0); // the truncated file is not an error
+        // Graphs: 3+3 estimator, 1+1 DQN, 1+1 while loops, 1 each for TF2, tf0.12, pytorch and tensorboardX.
+        QCOMPARE(c.count(Kind::GraphFound), 14);
+        // Session STARTs at steps 1 and 1001 in the Estimator file purge nothing already loaded.
+        QCOMPARE(c.count(Kind::Purge), 2);
+    }
+
+    void graphFoundPayload()
+    {
+        LogdirWatcher w(testFile("tf2-keras-tensor-scalars-graph"));
+        const WatchBatch b = w.poll();
+        const RunEvent* g = findKind(b, Kind::GraphFound);
+        QVERIFY(g);
+        QCOMPARE(g->file, testFile("tf2-keras-tensor-scalars-graph"));
+        QCOMPARE(g->payload, EventReader(testFile("tf2-keras-tensor-scalars-graph")).poll().graphs.at(0).graphDef);
+    }
+
+    void liveFollowing()
+    {
+        // One thread writes (whole records via EventWriter, and raw bytes cut at
+        // random points to mimic partial flushes); this thread follows with a
+        // LogdirWatcher and an EventReader. Every point arrives once, in order.
+        QTemporaryDir tmp;
+        const std::string logdir = tmp.path().toStdString();
+        const std::string rawRun = mkdirs(tmp, "raw");
+        const std::string rawPath = rawRun + "/events.out.tfevents.1.raw";
+        writeAll(rawPath, "");
+        constexpr int kPoints = 20000;
+        std::atomic<bool> done{false};
+        std::string writerFile;
+        std::thread writer([&] {
+            EventWriter w(logdir);
+            writerFile = w.filePath();
+            const int fd = ::open(rawPath.c_str(), O_WRONLY | O_APPEND);
+            std::mt19937 rng(5);
+            std::string pending;
+            for (int i = 0; i < kPoints; ++i) {
+                w.addScalar("w", i, i);
+                pending += framed(scalarEvent("r", i, float(i)));
+                if (rng() % 50 == 0)
+                    (void)w.flush();
+                if (pending.size() > 200 || i + 1 == kPoints) {
+                    const size_t cut = (i + 1 == kPoints) ? pending.size() : rng() % pending.size();
+                    if (::write(fd, pending.data(), cut) != ssize_t(cut))
+                        break;
+                    pending.erase(0, cut);
+                }
+                if (i % 1000 == 0)
+                    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            }
+            ::close(fd);
+            (void)w.close();
+            done = true;
+        });
+        LogdirWatcher watcher(logdir);
+        EventReader reader(rawPath);
+        Consumer c;
+        std::vector<int64_t> readerSteps;
+        int polls = 0;
+        for (;;) {
+            const bool finished = done.load();
+            c.apply(watcher.poll());
+            for (const auto& s : reader.poll().scalars)
+                readerSteps.push_back(s.step);
+            ++polls;
+            if (finished)
+                break;
+            std::this_thread::sleep_for(std::chrono::microseconds(500));
+        }
+        writer.join();
+        QCOMPARE(c.steps(".", "w"), range(0, kPoints));
+        QCOMPARE(c.steps("raw", "r"), range(0, kPoints));
+        QCOMPARE(readerSteps, range(0, kPoints));
+        QCOMPARE(c.count(Kind::FileError), 0);
+        QCOMPARE(c.count(Kind::Purge), 0);
+        QVERIFY(polls > 1);
+    }
+
+    void stepsBackwardsPurgeWithoutVersion()
+    {
+        QTemporaryDir tmp;
+        const std::string path = tmp.filePath("events.out.tfevents.1.h").toStdString();
+        std::string bytes;
+        for (int s = 0; s < 10; ++s)
+            bytes += framed(scalarEvent("a", s, float(s))) + framed(scalarEvent("b", s, float(s)));
+        writeAll(path, bytes);
+        LogdirWatcher w(tmp.path().toStdString());
+        Consumer c;
+        c.apply(w.poll());
+        QCOMPARE(c.steps(".", "a"), range(0, 10));
+
+        // No file_version: a step going back purges that tag from that step on (TensorBoard).
+        bytes.clear();
+        for (int s = 5; s < 8; ++s)
+            bytes += framed(scalarEvent("a", s, float(100 + s)));
+        appendBytes(path, bytes);
+        const WatchBatch b = w.poll();
+        QCOMPARE(countKind(b, Kind::Purge), 1);
+        QCOMPARE(findKind(b, Kind::Purge)->tag, std::string("a"));
+        QCOMPARE(findKind(b, Kind::Purge)->step, int64_t(5));
+        c.apply(b);
+        QCOMPARE(c.steps(".", "a"), range(0, 8));
+        QCOMPARE(c.series.at({".", "a"}).back().value, 107.0);
+        QCOMPARE(c.steps(".", "b"), range(0, 10)); // other tags untouched
+
+        // Within one poll: points and the purge of points of the same batch.
+        QTemporaryDir tmp2;
+        writeAll(tmp2.filePath("events.out.tfevents.1.h").toStdString(),
+                 framed(scalarEvent("a", 1, 1)) + framed(scalarEvent("a", 2, 2)) + framed(scalarEvent("a", 3, 3)) +
+                     framed(scalarEvent("a", 2, 20)) + framed(scalarEvent("a", 3, 30)));
+        LogdirWatcher w2(tmp2.path().toStdString());
+        Consumer c2;
+        c2.apply(w2.poll());
+        QCOMPARE(c2.steps(".", "a"), (std::vector<int64_t>{1, 2, 3}));
+        QCOMPARE(c2.series.at({".", "a"})[1].value, 20.0);
+    }
+
+    void sessionStartPurgesWithVersion()
+    {
+        QTemporaryDir tmp;
+        const std::string path = tmp.filePath("events.out.tfevents.1.h").toStdString();
+        std::string bytes = framed(versionEvent());
+        for (int s = 0; s < 10; ++s)
+            bytes += framed(scalarEvent("a", s, float(s))) + framed(scalarEvent("b", s, float(s)));
+        // With a version, steps going back alone do not purge...
+        bytes += framed(scalarEvent("a", 3, 33));
+        writeAll(path, bytes);
+        LogdirWatcher w(tmp.path().toStdString());
+        Consumer c;
+        c.apply(w.poll());
+        QCOMPARE(c.steps(".", "a").size(), size_t(11));
+        QCOMPARE(c.count(Kind::Purge), 0);
+        // ...a SessionLog START does, for every tag.
+        appendBytes(path, framed(sessionEvent(tfproto::SessionLog::START, 4)) + framed(scalarEvent("a", 4, 44)));
+        const WatchBatch b = w.poll();
+        QCOMPARE(countKind(b, Kind::Purge), 1);
+        QVERIFY(findKind(b, Kind::Purge)->tag.empty());
+        QCOMPARE(findKind(b, Kind::Purge)->step, int64_t(4));
+        c.apply(b);
+        QCOMPARE(c.steps(".", "a"), (std::vector<int64_t>{0, 1, 2, 3, 3, 4}));
+        QCOMPARE(c.steps(".", "b"), range(0, 4));
+    }
+
+    void duplicateStepsAndNanKept()
+    {
+        QTemporaryDir tmp;
+        writeAll(tmp.filePath("events.out.tfevents.1.h").toStdString(),
+                 framed(scalarEvent("a", 3, 1)) + framed(scalarEvent("a", 3, 2)) +
+                     framed(scalarEvent("a", 3, std::nanf(""))) + framed(scalarEvent("a", 4, INFINITY)));
+        LogdirWatcher w(tmp.path().toStdString());
+        const WatchBatch b = w.poll();
+        QCOMPARE(countKind(b, Kind::Purge), 0);
+        QCOMPARE(b.scalars.at(0).points.size(), size_t(4));
+        QVERIFY(std::isnan(b.scalars[0].points[2].value));
+        QVERIFY(std::isinf(b.scalars[0].points[3].value));
+    }
+
+    void logdirMissingThenCreated()
+    {
+        QTemporaryDir tmp;
+        const std::string logdir = tmp.filePath("later").toStdString();
+        LogdirWatcher w(logdir);
+        WatchBatch b = w.poll();
+        QCOMPARE(countKind(b, Kind::LogdirMissing), 1);
+        QVERIFY(w.poll().empty()); // reported once
+        mkdirs(tmp, "later/run1");
+        writeAll(logdir + "/run1/events.out.tfevents.1.h", framed(scalarEvent("a", 1, 1)));
+        b = w.poll();
+        QCOMPARE(countKind(b, Kind::LogdirFound), 1);
+        QCOMPARE(countKind(b, Kind::RunAdded), 1);
+        QCOMPARE(countKind(b, Kind::Purge), 0);
+        QCOMPARE(b.scalars.size(), size_t(1));
+    }
+
+    void logdirDeletedAndRecreated()
+    {
+        QTemporaryDir tmp;
+        const std::string logdir = mkdirs(tmp, "logs");
+        const std::string file = logdir + "/events.out.tfevents.1.h";
+        writeAll(file, framed(scalarEvent("a", 1, 1)) + framed(scalarEvent("a", 2, 2)));
+        LogdirWatcher w(logdir);
+        Consumer c;
+        c.apply(w.poll());
+        QCOMPARE(c.steps(".", "a"), (std::vector<int64_t>{1, 2}));
+
+        QVERIFY(QDir(QString::fromStdString(logdir)).removeRecursively());
+        WatchBatch b = w.poll();
+        QCOMPARE(countKind(b, Kind::LogdirMissing), 1);
+        QCOMPARE(countKind(b, Kind::RunRemoved), 1);
+        c.apply(b);
+        QCOMPARE(c.steps(".", "a"), (std::vector<int64_t>{1, 2})); // consumers keep removed runs' points
+
+        // Re-created with the same file name: read again from offset 0, after a purge of the old points.
+        mkdirs(tmp, "logs");
+        writeAll(file, framed(scalarEvent("a", 1, 10)));
+        b = w.poll();
+        QCOMPARE(countKind(b, Kind::LogdirFound), 1);
+        QCOMPARE(countKind(b, Kind::RunAdded), 1);
+        QCOMPARE(countKind(b, Kind::Purge), 1);
+        QCOMPARE(findKind(b, Kind::Purge)->step, int64_t(INT64_MIN));
+        c.apply(b);
+        QCOMPARE(c.steps(".", "a"), std::vector<int64_t>{1});
+        QCOMPARE(c.series.at({".", "a"})[0].value, 10.0);
+    }
+
+    void fileReplacedOrTruncated()
+    {
+        QTemporaryDir tmp;
+        const std::string a = tmp.filePath("events.out.tfevents.1.a").toStdString();
+        const std::string b2 = tmp.filePath("events.out.tfevents.2.b").toStdString();
+        // Versioned files, so TensorBoard's "step went back" rule (for unversioned files) stays out of the way.
+        const std::string v = framed(versionEvent());
+        writeAll(a, v + framed(scalarEvent("x", 1, 1)) + framed(scalarEvent("x", 2, 2)));
+        writeAll(b2, v + framed(scalarEvent("y", 1, 1)));
+        LogdirWatcher w(tmp.path().toStdString());
+        Consumer c;
+        c.apply(w.poll());
+
+        // Truncated and rewritten shorter: the whole run is purged and re-read.
+        QCOMPARE(::truncate(a.c_str(), 0), 0);
+        appendBytes(a, v + framed(scalarEvent("x", 5, 5)));
+        WatchBatch b = w.poll();
+        QCOMPARE(countKind(b, Kind::Purge), 1);
+        QCOMPARE(findKind(b, Kind::Purge)->step, int64_t(INT64_MIN));
+        QVERIFY(QString::fromStdString(findKind(b, Kind::Purge)->message).contains(QLatin1String("events.out.tfevents.1.a")));
+        c.apply(b);
+        QCOMPARE(c.steps(".", "x"), std::vector<int64_t>{5});
+        QCOMPARE(c.steps(".", "y"), std::vector<int64_t>{1}); // the other file re-read, not lost
+
+        // Replaced by rename (new inode), longer than before.
+        const std::string tmpFile = tmp.filePath("staging").toStdString();
+        writeAll(tmpFile, v + framed(scalarEvent("y", 1, 1)) + framed(scalarEvent("y", 2, 2)) + framed(scalarEvent("y", 3, 3)));
+        QCOMPARE(::rename(tmpFile.c_str(), b2.c_str()), 0);
+        c.apply(w.poll());
+        QCOMPARE(c.steps(".", "y"), (std::vector<int64_t>{1, 2, 3}));
+        QCOMPARE(c.steps(".", "x"), std::vector<int64_t>{5});
+        QVERIFY(w.poll().empty());
+    }
+
+    void corruptFileKeepsEarlierPoints()
+    {
+        QTemporaryDir tmp;
+        const std::string run = mkdirs(tmp, "r");
+        std::string bytes = framed(scalarEvent("a", 1, 1)) + framed(scalarEvent("a", 2, 2));
+        const uint64_t badAt = bytes.size();
+        std::string bad = framed(scalarEvent("a", 3, 3));
+        bad[5] ^= 1; // length field: length CRC fails
+        writeAll(run + "/events.out.tfevents.1.h", bytes + bad + framed(scalarEvent("a", 4, 4)));
+        writeAll(run + "/events.out.tfevents.2.h", framed(scalarEvent("b", 1, 1)));
+        LogdirWatcher w(tmp.path().toStdString());
+        Consumer c;
+        WatchBatch b = w.poll();
+        c.apply(b);
+        QCOMPARE(countKind(b, Kind::FileError), 1);
+        const RunEvent* e = findKind(b, Kind::FileError);
+        QCOMPARE(e->run, std::string("r"));
+        QCOMPARE(e->offset, badAt);
+        QCOMPARE(e->file, run + "/events.out.tfevents.1.h");
+        QVERIFY(QString::fromStdString(e->message)
+                    .contains(QString::fromStdString(cat(e->file, ": corrupted record at ", badAt))));
+        QCOMPARE(c.steps("r", "a"), (std::vector<int64_t>{1, 2}));
+        QCOMPARE(c.steps("r", "b"), std::vector<int64_t>{1}); // the run's other file is fine
+        appendBytes(run + "/events.out.tfevents.2.h", framed(scalarEvent("b", 2, 2)));
+        b = w.poll();
+        QCOMPARE(countKind(b, Kind::FileError), 0); // reported once
+        c.apply(b);
+        QCOMPARE(c.steps("r", "b"), (std::vector<int64_t>{1, 2}));
+    }
+
+    void unreadableDirectories()
+    {
+        // Permission bits do not stop root (the tests run as root), so a
+        // symlink loop exercises the same error path: the entry cannot be
+        // resolved, the error names it, and the rest of the logdir is read.
+        QTemporaryDir tmp;
+        writeAll(mkdirs(tmp, "good") + "/events.out.tfevents.1.h", framed(scalarEvent("a", 1, 1)));
+        const std::string loop = tmp.filePath("loop").toStdString();
+        QCOMPARE(::symlink(loop.c_str(), loop.c_str()), 0);
+        LogdirWatcher w(tmp.path().toStdString());
+        WatchBatch b = w.poll();
+        QCOMPARE(countKind(b, Kind::FileError), 1);
+        QCOMPARE(findKind(b, Kind::FileError)->file, loop);
+        QVERIFY(QString::fromStdString(findKind(b, Kind::FileError)->message).contains(QString::fromStdString(loop)));
+        QCOMPARE(b.scalars.size(), size_t(1));
+        QCOMPARE(countKind(w.poll(), Kind::FileError), 0); // once
+
+        // A directory without permissions: an error for non-root; for root it is simply read.
+        const std::string locked = mkdirs(tmp, "locked");
+        writeAll(locked + "/events.out.tfevents.1.h", framed(scalarEvent("z", 1, 1)));
+        QCOMPARE(::chmod(locked.c_str(), 0), 0);
+        b = w.poll();
+        if (::geteuid() != 0) {
+            QCOMPARE(countKind(b, Kind::FileError), 1);
+            QCOMPARE(findKind(b, Kind::FileError)->file, locked);
+        } else {
+            QCOMPARE(b.scalars.size(), size_t(1));
+        }
+        ::chmod(locked.c_str(), 0755);
+
+        // A symlink loop as the logdir itself.
+        LogdirWatcher w2(loop);
+        b = w2.poll();
+        QVERIFY(findKind(b, Kind::LogdirMissing));
+        QVERIFY(QString::fromStdString(findKind(b, Kind::LogdirMissing)->message).contains(QString::fromStdString(loop)));
+    }
+
+    void runRemovedAndReadded()
+    {
+        QTemporaryDir tmp;
+        const std::string run = mkdirs(tmp, "run");
+        writeAll(run + "/events.out.tfevents.1.h", framed(scalarEvent("a", 1, 1)));
+        LogdirWatcher w(tmp.path().toStdString());
+        Consumer c;
+        c.apply(w.poll());
+        QVERIFY(QDir(QString::fromStdString(run)).removeRecursively());
+        WatchBatch b = w.poll();
+        QCOMPARE(countKind(b, Kind::RunRemoved), 1);
+        QCOMPARE(countKind(b, Kind::LogdirMissing), 0);
+        mkdirs(tmp, "run");
+        writeAll(run + "/events.out.tfevents.1.h", framed(scalarEvent("a", 1, 1)));
+        b = w.poll();
+        QCOMPARE(countKind(b, Kind::RunAdded), 1);
+        QCOMPARE(countKind(b, Kind::Purge), 1);
+        c.apply(b);
+        QCOMPARE(c.steps("run", "a"), std::vector<int64_t>{1}); // not duplicated
+    }
+
+    void byteBudget()
+    {
+        LogdirWatcher w(testFile("tf1-keras-breakout-dqn-31k-scalars"));
+        w.setMaxBytesPerPoll(100 * 1000);
+        Consumer c;
+        int polls = 0;
+        do {
+            c.apply(w.poll());
+            ++polls;
+        } while (w.hasMore() && polls < 1000);
+        QVERIFY(polls > 5);
+        QCOMPARE(c.steps("tf1-keras-breakout-dqn-31k-scalars", "Duration/Episode"), range(319, 8180));
+    }
+};
+
+QTEST_GUILESS_MAIN(SummaryWatcherTest)
+#include "summary_watcher_test.moc"
