@@ -8,9 +8,14 @@
 namespace scopeviz {
 
 namespace {
+/// Transparent hash: looking a name up does not build a std::string first.
+struct SymbolHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
 struct SymbolTable {
     std::mutex mutex;
-    std::unordered_set<std::string> strings;
+    std::unordered_set<std::string, SymbolHash, std::equal_to<>> strings;
 };
 SymbolTable& symbols()
 {
@@ -27,9 +32,25 @@ const std::string* Symbol::emptyString()
 
 Symbol::Symbol(std::string_view s)
 {
+    // Op building interns the same few attr names ("T", "dtype", ...) millions of
+    // times: a tiny per-thread cache of recent symbols avoids the global lock.
+    struct Recent {
+        const std::string* sym = nullptr;
+    };
+    thread_local Recent recent[8];
+    thread_local unsigned next = 0;
+    for (const Recent& r : recent)
+        if (r.sym && *r.sym == s) {
+            m_s = r.sym;
+            return;
+        }
     SymbolTable& t = symbols();
     std::lock_guard lock(t.mutex);
-    m_s = &*t.strings.emplace(s).first;
+    auto it = t.strings.find(s); // symbols are looked up far more often than created
+    if (it == t.strings.end())
+        it = t.strings.emplace(s).first;
+    m_s = &*it;
+    recent[next++ % 8].sym = m_s; // interned strings are never freed
 }
 
 void AttrList::set(std::string_view name, AttrValue v)

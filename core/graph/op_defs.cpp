@@ -206,8 +206,12 @@ void biasAddShape(ShapeContext& c)
     if (v.rankKnown() && v.rank() < 2)
         c.fail(cat("Shape must be at least rank 2 but is rank ", v.rank()));
     if (v.rankKnown() && b.rankKnown()) {
+        // NCHW puts the channels (the bias dimension) at 1 for rank >= 3.
+        const AttrValue* fmt = c.attrs().find("data_format");
+        const bool nchw = fmt && fmt->kind() == AttrValue::Kind::String && fmt->str() == "NCHW" && v.rank() >= 3;
         std::vector<int64_t> d = v.dims();
-        d.back() = mergeDim(c, d.back(), b.dim(0));
+        int64_t& channels = nchw ? d[1] : d.back();
+        channels = mergeDim(c, channels, b.dim(0));
         v = Shape(d);
     }
     c.setOutput(0, baseType(c.inputType(0)), v);

@@ -39,7 +39,7 @@ ShapeContext::ShapeContext(const Graph& g, std::string_view opName, std::string_
 
 int ShapeContext::numInputs() const { return int(m_inputs.size()); }
 DType ShapeContext::inputType(int i) const { return m_graph.info(m_inputs[size_t(i)]).dtype; }
-Shape ShapeContext::inputShape(int i) const { return m_graph.info(m_inputs[size_t(i)]).shape; }
+const Shape& ShapeContext::inputShape(int i) const { return m_graph.info(m_inputs[size_t(i)]).shape; }
 
 const Tensor* ShapeContext::constInput(int i) const
 {

@@ -57,7 +57,8 @@ public:
                  AttrList& attrs);
     int numInputs() const;
     DType inputType(int i) const;
-    Shape inputShape(int i) const;
+    /// The static shape of input i (a reference into the graph: no copy per query).
+    const Shape& inputShape(int i) const;
     /// The constant value feeding input i (a Const op, or a Shape of a fully known tensor), or nullptr.
     const Tensor* constInput(int i) const;
     AttrList& attrs() { return m_attrs; }

@@ -5,6 +5,8 @@
 #include "core/util/error.h"
 #include "core/util/strings.h"
 
+#include <algorithm>
+
 namespace scopeviz::ops {
 
 namespace {
@@ -68,8 +70,7 @@ Output placeholder(Graph& g, DType dtype, Shape shape, std::string_view name)
     AttrList a;
     a.set("dtype", AttrValue::type(dtype));
     a.set("shape", AttrValue::shape(std::move(shape)));
-    auto s = wrapperScope(g, name, "Placeholder");
-    return out0(g.createOp("Placeholder", s->scope(), {}, std::move(a)));
+    return out0(g.createWrapperOp("Placeholder", name, {}, std::move(a)));
 }
 
 Output constant(Graph& g, const Tensor& value, std::string_view name)
@@ -116,6 +117,14 @@ Output ones(Graph& g, const std::vector<int64_t>& shape, DType dtype, std::strin
 OpId apply(Graph& g, std::string_view type, std::string_view name, std::vector<std::pair<std::string, Input>> inputs,
            AttrList attrs, std::optional<DType> literalType)
 {
+    // Nothing to convert: the wrapper scope would stay empty, so name the op directly.
+    if (std::all_of(inputs.begin(), inputs.end(), [](const auto& in) { return in.second.isTensor(); })) {
+        std::vector<Output> tensors;
+        tensors.reserve(inputs.size());
+        for (auto& [argName, in] : inputs)
+            tensors.push_back(in.output());
+        return g.createWrapperOp(type, name, std::move(tensors), std::move(attrs));
+    }
     auto s = wrapperScope(g, name, type);
     // Literals take the dtype of the first tensor argument, as convert_to_tensor does.
     std::optional<DType> hint = literalType;
@@ -132,10 +141,21 @@ OpId apply(Graph& g, std::string_view type, std::string_view name, std::vector<s
     return g.createOp(type, s->scope(), std::move(resolved), std::move(attrs));
 }
 
+// Tensor-only calls (the common case) skip apply's argument list and go straight to the graph.
 #define SCOPEVIZ_UNARY(fn, type, arg)                                                                                 \
-    Output fn(Graph& g, Input x, std::string_view name) { return out0(apply(g, type, name, {{arg, x}})); }
+    Output fn(Graph& g, Input x, std::string_view name)                                                               \
+    {                                                                                                                 \
+        if (x.isTensor())                                                                                             \
+            return out0(g.createWrapperOp(type, name, {x.output()}));                                                 \
+        return out0(apply(g, type, name, {{arg, x}}));                                                                \
+    }
 #define SCOPEVIZ_BINARY(fn, type)                                                                                     \
-    Output fn(Graph& g, Input x, Input y, std::string_view name) { return out0(apply(g, type, name, {{"x", x}, {"y", y}})); }
+    Output fn(Graph& g, Input x, Input y, std::string_view name)                                                      \
+    {                                                                                                                 \
+        if (x.isTensor() && y.isTensor())                                                                             \
+            return out0(g.createWrapperOp(type, name, {x.output(), y.output()}));                                     \
+        return out0(apply(g, type, name, {{"x", x}, {"y", y}}));                                                      \
+    }
 
 SCOPEVIZ_UNARY(identity, "Identity", "input")
 SCOPEVIZ_UNARY(relu, "Relu", "features")
@@ -184,9 +204,22 @@ Output reshape(Graph& g, Input tensor, Input shape, std::string_view name)
 
 Output shape(Graph& g, Input x, DType outType, std::string_view name)
 {
+    // array_ops.shape (optimize=True): name_scope(name, "Shape"); a fully defined
+    // static shape becomes a Const named after the scope, otherwise a Shape op.
+    auto s = wrapperScope(g, name, "Shape");
+    Output xo = x.resolve(g, "Const");
+    const Shape& known = g.info(xo).shape;
+    if (known.isFullyDefined()) {
+        const std::vector<int64_t>& dims = known.dims();
+        const std::vector<int64_t> rank{int64_t(dims.size())};
+        if (baseType(outType) == DType::Int64)
+            return constant(g, Tensor::fromVector<int64_t>(dims, rank), s->scope());
+        return constant(g, Tensor::fromVector<int32_t>(std::vector<int32_t>(dims.begin(), dims.end()), rank),
+                        s->scope());
+    }
     AttrList a;
     a.set("out_type", AttrValue::type(outType));
-    return out0(apply(g, "Shape", name, {{"input", x}}, std::move(a)));
+    return out0(g.createOp("Shape", s->scope(), {xo}, std::move(a)));
 }
 
 Output assign(Graph& g, Output ref, Input value, bool validateShape, bool useLocking, std::string_view name)
@@ -200,8 +233,10 @@ Output assign(Graph& g, Output ref, Input value, bool validateShape, bool useLoc
 
 namespace {
 /// The overloaded-operator pattern of math_ops.binary_op_wrapper (§6.3).
-Output binaryOperator(Graph& g, const char* scopeName, const char* type, Input x, Input y)
+Output binaryOperator(Graph& g, const char* scopeName, const char* type, const Input& x, const Input& y)
 {
+    if (x.isTensor() && y.isTensor()) // no Python scalar to convert: `S/` stays empty
+        return out0(g.createWrapperOp(type, scopeName, {x.output(), y.output()}));
     auto s = openOpScope(g, scopeName);
     std::optional<DType> hint;
     if (x.isTensor())
@@ -285,12 +320,12 @@ Output sparseSoftmaxCrossEntropyWithLogits(Graph& g, Input labels, Input logits,
     Output l = labels.resolve(g, "labels", DType::Int64);
     Output z = logits.resolve(g, "logits");
     const Shape ls = g.info(l).shape, zs = g.info(z).shape;
+    shape(g, l); // labels_shape, kept for reshaping the result (named "Shape"); built before the checks
     if (zs.rankKnown() && zs.rank() == 0)
         throw ValueError(cat("Logits cannot be scalars - received shape ", zs.toString(), "."));
     if (zs.rankKnown() && ls.rankKnown() && ls.rank() != zs.rank() - 1)
         throw ValueError(cat("Rank mismatch: Rank of labels (received ", ls.rank(),
                              ") should equal rank of logits minus 1 (received ", zs.rank(), ")."));
-    shape(g, l); // labels_shape, kept for reshaping the result (named "Shape")
     // name=name: the kernel is named after the scope's *requested* name, inside the scope.
     std::string kernelName(name.empty() ? "SparseSoftmaxCrossEntropyWithLogits" : name);
     OpId k = g.createOp("SparseSoftmaxCrossEntropyWithLogits", kernelName, {z, l});

@@ -36,12 +36,13 @@ Output summaryOp(Graph& g, const char* type, const char* tagArg, std::string_vie
     std::string tag = scope.substr(0, scope.empty() ? 0 : scope.size() - 1);
     if (fam)
         tag = *fam + "/" + tag;
-    Output v = values.resolve(g, "values");
     OpId op;
     {
-        // The generated wrapper re-enters "S/" absolutely, so its tag Const is "S/tags".
+        // The generated wrapper re-enters "S/" absolutely and converts its inputs in
+        // op-def order: the tag Const "S/tags" first, then a literal value "S/values".
         auto wrapper = openOpScope(g, scope);
         Output t = ops::constant(g, Tensor::stringScalar(tag), tagArg);
+        Output v = values.resolve(g, "values");
         op = g.createOp(type, scope, {t, v});
     }
     if (collections.empty())
@@ -67,9 +68,10 @@ Output histogram(Graph& g, std::string_view name, ops::Input values, std::vector
 
 Output merge(Graph& g, const std::vector<Output>& inputs, std::vector<std::string> collections, std::string_view name)
 {
-    NameScope ns(g, name.empty() ? std::optional<std::string_view>() : std::optional<std::string_view>(name), "Merge",
-                 true);
+    // merge cleans its name first, then enters name_scope(cleaned, "Merge", inputs).
     std::string cleaned = name.empty() ? std::string() : cleanTag(name);
+    NameScope ns(g, name.empty() ? std::optional<std::string_view>() : std::optional<std::string_view>(cleaned),
+                 "Merge", true);
     OpId op;
     {
         auto wrapper = openOpScope(g, cleaned.empty() ? std::string_view("MergeSummary") : std::string_view(cleaned));

@@ -8,11 +8,28 @@
 namespace scopeviz {
 namespace {
 
-std::string formatLocation(const std::source_location& loc)
+/// The Python-traceback-style frame of a call site. Formatted once per call site and
+/// thread: get_variable is called in loops, and the text only depends on the site.
+const std::string& formatLocation(const std::source_location& loc)
 {
-    if (!loc.file_name() || !*loc.file_name())
-        return {};
-    return cat("  File \"", loc.file_name(), "\", line ", loc.line(), ", in ", loc.function_name(), "\n");
+    struct Site {
+        const char* file;
+        const char* function;
+        uint_least32_t line, column;
+        std::string text;
+    };
+    thread_local std::vector<Site> cache;
+    for (const Site& s : cache)
+        if (s.file == loc.file_name() && s.function == loc.function_name() && s.line == loc.line() &&
+            s.column == loc.column())
+            return s.text;
+    std::string text;
+    if (loc.file_name() && *loc.file_name())
+        text = cat("  File \"", loc.file_name(), "\", line ", loc.line(), ", in ", loc.function_name(), "\n");
+    if (cache.size() >= 64)
+        cache.erase(cache.begin());
+    cache.push_back({loc.file_name(), loc.function_name(), loc.line(), loc.column(), std::move(text)});
+    return cache.back().text;
 }
 
 /// Sets the per-thread colocation attr for the ops built inside, as colocate_with does.
@@ -40,7 +57,7 @@ Built buildVariableOps(Graph& g, const std::string& scope, DType dtype, const Sh
     Output initial;
     if (init) {
         Colocate co(g, "loc:@" + trueName);
-        NameScope ns(g, "Initializer");
+        auto ns = openOpScope(g, "Initializer");
         initial = init->build(g, shape.dims(), dtype);
     } else if (initialValue) {
         initial = ops::constant(g, *initialValue, "initial_value");
@@ -91,14 +108,27 @@ Variable getVariable(Graph& g, std::string_view name, std::vector<int64_t> shape
 Variable getVariable(Graph& g, std::string_view name, const GetVariableOptions& o, std::source_location loc)
 {
     const VarScope scope = currentVariableScope(g);
-    const std::string full = scope->name.empty() ? std::string(name) : scope->name + "/" + std::string(name);
+    std::string full;
+    full.reserve(scope->name.size() + 1 + name.size());
+    if (!scope->name.empty()) {
+        full += scope->name;
+        full += '/';
+    }
+    full += name;
     const Reuse reuse = scope->reuse;
+    std::string callerScope; // the name-scope string at the call, with trailing '/'
+    if (!g.nameScope().empty()) {
+        callerScope.reserve(g.nameScope().size() + 1);
+        callerScope += g.nameScope();
+        callerScope += '/';
+    }
 
+    // The event's text fields are views; addTrace copies them into the graph.
     TraceEvent ev;
     ev.kind = TraceEvent::Kind::GetVariable;
-    ev.requested.assign(name);
+    ev.requested = name;
     ev.fullName = full;
-    ev.nameScope = g.nameScope();
+    ev.nameScope = callerScope;
     ev.variableScope = scope->name;
     ev.reuse = reuse;
     ev.source = formatLocation(loc);
@@ -108,11 +138,23 @@ Variable getVariable(Graph& g, std::string_view name, const GetVariableOptions& 
         throw error;
     };
 
-    // Everything below runs from the root name scope (§9.3).
-    NameScope root(g, "");
+    // Everything below runs from the root name scope (§9.3). Only op creation can
+    // observe it, so it is entered just before the first op (a reuse creates none).
+    // These name scopes are TF internals, not user scopes: they are not traced.
+    std::unique_ptr<NameScope> root;
+    auto enterRoot = [&] {
+        if (!root)
+            root = openOpScope(g, "");
+    };
 
     // §9.4: explicit dtype against a constant initializer, before defaults apply.
+    // TF converts a Python value with convert_to_tensor for this check, which
+    // leaves a root-level Const in the graph (it shifts later `Const` names).
     if (o.dtype && (o.initialValue || o.initialTensor)) {
+        if (o.initialValue) {
+            enterRoot();
+            ops::constant(g, *o.initialValue);
+        }
         DType initType = o.initialValue ? o.initialValue->dtype() : baseType(g.info(*o.initialTensor).dtype);
         if (baseType(initType) != baseType(*o.dtype))
             failed(ValueError(cat("Initializer type '", dtypeRepr(initType), "' and explicit dtype '",
@@ -137,8 +179,9 @@ Variable getVariable(Graph& g, std::string_view name, const GetVariableOptions& 
         if (!shape.isCompatibleWith(v.shape))
             failed(ValueError(cat("Trying to share variable ", full, ", but specified shape ", shape.toString(),
                                   " and found shape ", v.shape.toString(), ".")));
-        DType requested = fromValue ? (o.initialValue ? o.initialValue->dtype() : baseType(g.info(*o.initialTensor).dtype))
-                                    : dtype;
+        // The requested dtype is `dtype` or the scope's, even with a constant
+        // initializer: re-getting an int variable without dtype= fails (§9.5).
+        const DType requested = dtype;
         if (baseType(requested) != baseType(v.dtype))
             failed(ValueError(cat("Trying to share variable ", full, ", but specified dtype ", dtypeName(requested),
                                   " and found dtype ", dtypeName(makeRef(v.dtype)), ".")));
@@ -169,8 +212,9 @@ Variable getVariable(Graph& g, std::string_view name, const GetVariableOptions& 
                                          : o.initialTensor ? baseType(g.info(*o.initialTensor).dtype) : dtype;
     Built b;
     try {
-        NameScope ns(g, full); // uniquified: a collision makes the op `full_1` (§9.8)
-        b = buildVariableOps(g, ns.scope(), varType, shape, init, o.initialValue, o.initialTensor);
+        enterRoot();
+        auto ns = openOpScope(g, full); // uniquified: a collision makes the op `full_1` (§9.8)
+        b = buildVariableOps(g, ns->scope(), varType, shape, init, o.initialValue, o.initialTensor);
     } catch (const Error& e) {
         ev.outcome = TraceEvent::Outcome::Failed;
         g.addTrace(ev);
@@ -199,10 +243,11 @@ namespace {
 Variable makeVariableImpl(Graph& g, const InitializerPtr& init, const std::optional<Tensor>& value, const Shape& shape,
                           DType dtype, std::string_view name, bool trainable)
 {
-    NameScope ns(g, name.empty() ? std::string_view("Variable") : name);
-    Built b = buildVariableOps(g, ns.scope(), dtype, shape, init, value, std::nullopt);
+    // name_scope(name, "Variable") of the Variable constructor: an internal scope, not traced.
+    auto ns = openOpScope(g, name.empty() ? std::string_view("Variable") : name);
+    Built b = buildVariableOps(g, ns->scope(), dtype, shape, init, value, std::nullopt);
     VariableInfo info;
-    info.fullName = ns.scope().substr(0, ns.scope().size() - 1);
+    info.fullName = ns->scope().substr(0, ns->scope().size() - 1);
     info.op = b.var;
     info.assignOp = b.assign;
     info.readOp = b.read;

@@ -3,6 +3,7 @@
 #include "core/util/error.h"
 #include "core/util/strings.h"
 
+#include <algorithm>
 #include <exception>
 
 namespace scopeviz {
@@ -10,6 +11,33 @@ namespace scopeviz {
 VarScope VariableScopeData::makeRoot() { return std::make_shared<VariableScopeData>(); }
 
 VarScope currentVariableScope(const Graph& g) { return g.threadState().varScope; }
+
+namespace {
+
+using OpenCounts = std::vector<std::pair<std::string_view, int>>;
+
+OpenCounts::iterator lowerBound(OpenCounts& counts, std::string_view name)
+{
+    return std::lower_bound(counts.begin(), counts.end(), name,
+                            [](const std::pair<std::string_view, int>& e, std::string_view n) { return e.first < n; });
+}
+
+int openCount(ThreadScopeState& ts, std::string_view name)
+{
+    auto it = lowerBound(ts.openCounts, name);
+    return it != ts.openCounts.end() && it->first == name ? it->second : 0;
+}
+
+void incrementOpenCount(Graph& g, ThreadScopeState& ts, std::string_view name)
+{
+    auto it = lowerBound(ts.openCounts, name);
+    if (it != ts.openCounts.end() && it->first == name)
+        ++it->second;
+    else
+        ts.openCounts.insert(it, {g.internString(name), 1});
+}
+
+} // namespace
 
 // ---- NameScope -------------------------------------------------------------
 
@@ -36,8 +64,7 @@ NameScope::NameScope(Graph& g, std::optional<std::string_view> name, std::option
 void NameScope::enter(std::string_view name, bool trace)
 {
     ThreadScopeState& ts = m_graph.threadState();
-    std::string previous = ts.nameStack;
-    if (!name.empty() && !isValidScopeName(name, previous.empty()))
+    if (!name.empty() && !isValidScopeName(name, ts.nameStack.empty()))
         throw ValueError(cat("'", name, "' is not a valid scope name"));
     std::string newStack;
     if (name.empty()) {
@@ -47,21 +74,24 @@ void NameScope::enter(std::string_view name, bool trace)
         newStack.assign(name.substr(0, name.size() - 1));
     } else {
         newStack = m_graph.uniqueName(name); // §4.3
-        m_scope = newStack + "/";
+        m_scope.reserve(newStack.size() + 1);
+        m_scope = newStack;
+        m_scope += '/';
     }
     m_id = m_graph.nextGuardId();
-    ts.nameFrames.emplace_back(m_id, std::move(previous));
+    ts.nameFrames.emplace_back(m_id, std::move(ts.nameStack)); // the previous stack, restored on exit
     ts.nameStack = std::move(newStack);
     m_open = true;
     m_traced = trace;
     if (trace) {
         TraceEvent e;
         e.kind = TraceEvent::Kind::EnterNameScope;
-        e.requested.assign(name);
+        e.requested = name;
         e.fullName = m_scope;
-        e.nameScope = ts.nameStack;
-        e.variableScope = ts.varScope ? ts.varScope->name : std::string();
-        m_graph.addTrace(std::move(e));
+        // The scope string now in effect: m_scope, except for "/" which leaves the root.
+        e.nameScope = ts.nameStack.empty() ? std::string_view() : std::string_view(m_scope);
+        e.variableScope = ts.varScope ? std::string_view(ts.varScope->name) : std::string_view();
+        m_graph.addTrace(e);
     }
 }
 
@@ -88,12 +118,18 @@ void NameScope::close() noexcept
         break;
     }
     if (m_traced) {
-        TraceEvent e;
-        e.kind = TraceEvent::Kind::ExitNameScope;
-        e.fullName = m_scope;
-        e.nameScope = ts.nameStack;
         try {
-            m_graph.addTrace(std::move(e));
+            thread_local std::string restored; // the scope string restored, with '/'
+            restored.clear();
+            if (!ts.nameStack.empty()) {
+                restored += ts.nameStack;
+                restored += '/';
+            }
+            TraceEvent e;
+            e.kind = TraceEvent::Kind::ExitNameScope;
+            e.fullName = m_scope;
+            e.nameScope = restored;
+            m_graph.addTrace(e);
         } catch (...) {
         }
     }
@@ -162,10 +198,12 @@ void VariableScope::enter(Mode mode, std::string_view name, const VarScope& obje
         if (!nsName.empty()) {
             m_nameScope.reset(new NameScope(m_graph, nsName, NameScope::Untraced{}));
             m_nameScopeString = m_nameScope->scope();
+            oldNameScope = m_nameScopeString;
         } else {
+            // No name scope is opened (the root object, or the string ""). TF then keeps
+            // the raw name as original_name_scope: "" in both cases.
             m_nameScopeString = ts.nameStack.empty() ? std::string() : ts.nameStack + "/";
         }
-        oldNameScope = m_nameScopeString;
     }
 
     // --- the variable-scope half (§8.3) ---
@@ -175,10 +213,7 @@ void VariableScope::enter(Mode mode, std::string_view name, const VarScope& obje
     if (mode == Mode::Default) {
         // _get_unique_variable_scope: per-thread open counts, not graph names (§8.6).
         std::string cand = parent->name.empty() ? *opt.defaultName : parent->name + "/" + *opt.defaultName;
-        auto count = [&](const std::string& k) {
-            auto it = ts.openCounts.find(k);
-            return it == ts.openCounts.end() ? 0 : it->second;
-        };
+        auto count = [&](std::string_view k) { return openCount(ts, k); };
         component = *opt.defaultName;
         if (count(cand) > 0) {
             int idx = 1;
@@ -198,14 +233,14 @@ void VariableScope::enter(Mode mode, std::string_view name, const VarScope& obje
         data->dtype = parent->dtype;
         data->cachingDevice = parent->cachingDevice;
         data->useResource = parent->useResource;
-        data->originalNameScope = oldNameScope;
+        data->originalNameScope = std::move(oldNameScope);
     }
     if (opt.initializer)
         data->initializer = opt.initializer;
     if (opt.dtype)
         data->dtype = *opt.dtype;
 
-    ts.openCounts[data->name] += 1;
+    incrementOpenCount(m_graph, ts, data->name);
     if (mode == Mode::Object)
         m_savedCounts = ts.openCounts; // snapshot after our own increment
     m_id = m_graph.nextGuardId();
@@ -216,7 +251,9 @@ void VariableScope::enter(Mode mode, std::string_view name, const VarScope& obje
 
     TraceEvent e;
     e.kind = TraceEvent::Kind::EnterVariableScope;
-    e.requested = mode == Mode::Object ? object->name : mode == Mode::Default ? *opt.defaultName : std::string(name);
+    e.requested = mode == Mode::Object    ? std::string_view(object->name)
+                  : mode == Mode::Default ? std::string_view(*opt.defaultName)
+                                          : name;
     e.fullName = data->name;
     e.nameScope = m_nameScopeString;
     e.variableScope = data->name;
@@ -239,10 +276,11 @@ void VariableScope::exitVariableScope(bool outOfOrder)
         if (m_mode == Mode::Object) {
             ts.openCounts = std::move(m_savedCounts);
         } else {
+            // The descendants "<name>/..." are one contiguous range of the sorted counts.
             const std::string prefix = m_installed->name + "/";
-            for (auto& [key, count] : ts.openCounts)
-                if (startsWith(key, prefix))
-                    count = 0;
+            for (auto it = lowerBound(ts.openCounts, prefix); it != ts.openCounts.end() && startsWith(it->first, prefix);
+                 ++it)
+                it->second = 0;
         }
         if (!outOfOrder) {
             ts.varScope = frames[k].previous;
@@ -254,7 +292,7 @@ void VariableScope::exitVariableScope(bool outOfOrder)
     TraceEvent e;
     e.kind = TraceEvent::Kind::ExitVariableScope;
     e.fullName = m_installed->name;
-    e.variableScope = ts.varScope ? ts.varScope->name : std::string();
+    e.variableScope = ts.varScope ? std::string_view(ts.varScope->name) : std::string_view();
     m_graph.addTrace(std::move(e));
 }
 

@@ -122,7 +122,7 @@ private:
     std::unique_ptr<NameScope> m_nameScope;
     std::string m_nameScopeString;
     VarScope m_installed;
-    std::unordered_map<std::string, int> m_savedCounts; // object mode: snapshot restored on exit
+    std::vector<std::pair<std::string_view, int>> m_savedCounts; // object mode: snapshot restored on exit
     uint64_t m_id = 0;
     int m_uncaught = 0;
     bool m_open = false;
