@@ -1,0 +1,66 @@
+#pragma once
+// Shared-variable analysis: for every variable op, where it lives (its owner
+// scope), which scopes use it, and whether it is shared. The rules are
+// explained at the top of shared_variables.cpp.
+#include "core/graph/graph.h"
+#include "core/hierarchy/hierarchy_types.h"
+
+#include <string>
+#include <vector>
+
+namespace scopeviz::hierarchy {
+
+/// Where the sharing information of a variable comes from.
+enum class VariableEvidence : uint8_t {
+    Trace,    ///< the engine's reuse trace (get_variable Created / Reused events)
+    Inferred, ///< reads of the variable's value in the graph (imported graphs, tf.Variable)
+};
+
+/// One scope that uses a variable.
+struct VariableUser {
+    /// Scope path without trailing '/' ("" = root).
+    std::string path;
+    /// The scope node with that path, or -1 when no op lives there.
+    ScopeId scope = -1;
+    /// Forward-computation ops of this scope instance that read the variable.
+    int32_t reads = 0;
+    /// Trace: get_variable calls from this scope (created or reused).
+    int32_t calls = 0;
+    /// True for the owner (trace: the creating call's scope).
+    bool owner = false;
+    /// Trace: the variable was handed out here by a Reused get_variable call.
+    bool reused = false;
+    /// Trace: reuse mode in effect at the (first) reusing call.
+    Reuse reuseMode = Reuse::None;
+};
+
+/// A variable op with its owner and users.
+struct VariableRecord {
+    /// The variable op (VariableV2, Variable, VarHandleOp, ...).
+    OpId op = -1;
+    /// Index into Graph::variables() for engine-built variables, else -1.
+    int32_t graphVariable = -1;
+    /// Owner scope path (trace: name scope of the creating call; inferred: the op's enclosing scope).
+    std::string ownerPath;
+    /// Owner scope node, or -1 when no op lives there.
+    ScopeId ownerScope = -1;
+    /// Users: the owner first (also when it does not read the variable), then the others in order of appearance.
+    std::vector<VariableUser> users;
+    /// Forward-computation reads in total (training, saving and initialization excluded).
+    int32_t reads = 0;
+    /// Where the information comes from.
+    VariableEvidence evidence = VariableEvidence::Inferred;
+    /// Distinct using scope instances, owner included when it uses the variable.
+    int32_t sharedScopes = 0;
+    /// True when at least two distinct scope instances use the variable (see shared_variables.cpp).
+    bool shared = false;
+};
+
+/// True for op types that hold variable state (VariableV2, Variable, VarHandleOp, AutoReloadVariable).
+bool isVariableOpType(std::string_view type);
+
+/// Why a consumer of a variable does not count as a use ("" when it does): training, saving,
+/// initialization, summaries. `name` is the consumer's full op name.
+std::string_view trainingMachineryReason(std::string_view name, std::string_view type);
+
+} // namespace scopeviz::hierarchy
