@@ -1,0 +1,214 @@
+// Benchmarks of the execution engine: forward passes through a Session
+// against the same computation hand-written with plain Eigen (the yardstick,
+// single-threaded, buffers allocated once), and the Session's per-op overhead.
+//
+//   scopeviz_bench_exec [--quick]
+#include "core/demo/seed_demo.h"
+#include "core/exec/session.h"
+#include "core/graph/ops.h"
+#include "core/scope/get_variable.h"
+#include "tests/bench/bench.h"
+
+#include <Eigen/Core>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <functional>
+#include <random>
+#include <ctime>
+#include <string>
+#include <vector>
+
+using namespace scopeviz;
+
+namespace {
+
+using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using RowVector = Eigen::Matrix<float, 1, Eigen::Dynamic>;
+
+/// Seconds of CPU time used by this process (all threads).
+double cpuNow()
+{
+    timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
+}
+
+/// Median wall and CPU microseconds per call of one function.
+struct Timing {
+    double wallUs = 0, cpuUs = 0;
+};
+
+/// Times several functions with interleaved rounds (so a busy machine slows them alike):
+/// for each, the medians over `rounds` of the mean wall and CPU time of `reps` calls.
+std::vector<Timing> timeUs(const std::vector<std::function<void()>>& fns, int rounds, int reps)
+{
+    for (const auto& fn : fns)
+        for (int i = 0; i < std::max(2, reps / 4); ++i)
+            fn(); // warm-up: plans, allocator, caches
+    std::vector<std::vector<double>> wall(fns.size()), cpu(fns.size());
+    for (int r = 0; r < rounds; ++r) {
+        for (size_t k = 0; k < fns.size(); ++k) {
+            const double w0 = bench::now(), c0 = cpuNow();
+            for (int i = 0; i < reps; ++i)
+                fns[k]();
+            wall[k].push_back((bench::now() - w0) / reps * 1e6);
+            cpu[k].push_back((cpuNow() - c0) / reps * 1e6);
+        }
+    }
+    auto median = [](std::vector<double> v) {
+        std::sort(v.begin(), v.end());
+        return v[v.size() / 2];
+    };
+    std::vector<Timing> out;
+    for (size_t k = 0; k < fns.size(); ++k)
+        out.push_back({median(wall[k]), median(cpu[k])});
+    return out;
+}
+
+Tensor randomTensor(std::vector<int64_t> dims, float lo, float hi, uint32_t seed)
+{
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<float> u(lo, hi);
+    Tensor t(DType::Float, std::move(dims));
+    for (int64_t i = 0; i < t.numElements(); ++i)
+        t.data<float>()[i] = u(rng);
+    return t;
+}
+
+Tensor randomLabels(int64_t n, int classes, uint32_t seed)
+{
+    std::mt19937 rng(seed);
+    Tensor t(DType::Int64, {n});
+    for (int64_t i = 0; i < n; ++i)
+        t.data<int64_t>()[i] = int64_t(rng() % uint32_t(classes));
+    return t;
+}
+
+/// The yardstick: relu(x W1 + b1) W2 + b2, sparse softmax cross-entropy, mean.
+struct EigenMlp {
+    RowMatrix w1, w2, h, logits;
+    RowVector b1, b2;
+    float forward(const RowMatrix& x, const int64_t* labels)
+    {
+        h.noalias() = x * w1;
+        h = (h.array().rowwise() + b1.array()).cwiseMax(0.0f).matrix();
+        logits.noalias() = h * w2;
+        logits.rowwise() += b2;
+        double total = 0;
+        for (Eigen::Index i = 0; i < logits.rows(); ++i) {
+            const float mx = logits.row(i).maxCoeff();
+            const float lse = mx + std::log((logits.row(i).array() - mx).exp().sum());
+            total += lse - logits(i, labels[i]);
+        }
+        return float(total / double(logits.rows()));
+    }
+};
+
+RowMatrix toEigen(const Tensor& t) { return Eigen::Map<const RowMatrix>(t.data<float>(), t.dim(0), t.dim(1)); }
+
+/// Compares Session and Eigen on one MLP; prints BENCH lines with `prefix`.
+void compareMlp(const std::string& prefix, Graph& g, Output x, Output labelsIn, Output loss, OpId init, Variable w1,
+                Variable b1, Variable w2, Variable b2, int64_t batch, int inputs, bool quick)
+{
+    Tensor xs = randomTensor({batch, inputs}, 0, 1, 1);
+    Tensor labels = randomLabels(batch, int(w2.info().shape.dim(1)), 2);
+    const int rounds = quick ? 3 : 9, reps = quick ? 10 : 40;
+
+    exec::Session one(g, exec::SessionOptions{.intraOpThreads = 1});
+    exec::Session multi(g);
+    for (exec::Session* s : {&one, &multi}) {
+        s->run({}, {}, {init});
+        if (s == &multi) // same weights in both, so the losses must agree
+            for (Variable v : {w1, b1, w2, b2})
+                multi.setVariableValue(v.info().op, one.variableValue(v.info().op));
+    }
+    EigenMlp e;
+    e.w1 = toEigen(one.variableValue(w1.info().op));
+    e.w2 = toEigen(one.variableValue(w2.info().op));
+    Tensor tb1 = one.variableValue(b1.info().op), tb2 = one.variableValue(b2.info().op);
+    e.b1 = Eigen::Map<const RowVector>(tb1.data<float>(), tb1.numElements());
+    e.b2 = Eigen::Map<const RowVector>(tb2.data<float>(), tb2.numElements());
+    const RowMatrix ex = toEigen(xs);
+
+    const std::vector<std::pair<Output, Tensor>> feeds = {{x, xs}, {labelsIn, labels}};
+    const float sessLoss = one.run({loss}, feeds)[0].data<float>()[0];
+    const float multiLoss = multi.run({loss}, feeds)[0].data<float>()[0];
+    const float eigenLoss = e.forward(ex, labels.data<int64_t>());
+    if (std::fabs(sessLoss - eigenLoss) > 1e-4f * std::max(1.0f, std::fabs(eigenLoss)) ||
+        std::fabs(multiLoss - eigenLoss) > 1e-4f * std::max(1.0f, std::fabs(eigenLoss)))
+        std::printf("WARNING %s: losses differ: session %g, %d threads %g, eigen %g\n", prefix.c_str(), sessLoss,
+                    multi.intraOpThreads(), multiLoss, eigenLoss);
+
+    volatile float sink = 0;
+    const std::vector<Timing> us = timeUs({[&] { sink = e.forward(ex, labels.data<int64_t>()); },
+                                           [&] { sink = one.run({loss}, feeds)[0].data<float>()[0]; },
+                                           [&] { sink = multi.run({loss}, feeds)[0].data<float>()[0]; }},
+                                          rounds, reps);
+    (void)sink;
+    const double eigenUs = us[0].wallUs, oneUs = us[1].wallUs, multiUs = us[2].wallUs;
+    bench::report(prefix + "_eigen_us", eigenUs, "us");
+    bench::report(prefix + "_session_1thread_us", oneUs, "us");
+    bench::report(prefix + "_session_1thread_ratio", oneUs / eigenUs, "x");
+    // CPU time is steadier than wall time on a shared machine (single-threaded runs only).
+    bench::report(prefix + "_eigen_cpu_us", us[0].cpuUs, "us");
+    bench::report(prefix + "_session_1thread_cpu_us", us[1].cpuUs, "us");
+    bench::report(prefix + "_session_1thread_cpu_ratio", us[1].cpuUs / us[0].cpuUs, "x");
+    bench::report(prefix + "_session_" + std::to_string(multi.intraOpThreads()) + "threads_us", multiUs, "us");
+    bench::report(prefix + "_session_" + std::to_string(multi.intraOpThreads()) + "threads_ratio", multiUs / eigenUs,
+                  "x");
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    bool quick = false;
+    for (int i = 1; i < argc; ++i)
+        quick |= std::strcmp(argv[i], "--quick") == 0;
+
+    // 1. The seed model (64 -> 512 -> 10), batch 128, through the demo graph.
+    {
+        Graph g;
+        g.setSeed(1);
+        demo::SeedModel m = demo::buildSeedDemo(g);
+        OpId init = ops::globalVariablesInitializer(g);
+        compareMlp("exec_seed_forward_b128", g, m.x, m.labels, m.loss, init, m.weights, m.biases, m.headWeights,
+                   m.headBiases, 128, demo::kSeedInputs, quick);
+    }
+
+    // 2. A 784 -> 512 -> 10 MLP at batch 256.
+    {
+        Graph g;
+        g.setSeed(2);
+        Output x = ops::placeholder(g, DType::Float, Shape{-1, 784}, "x");
+        Output labels = ops::placeholder(g, DType::Int64, Shape{-1}, "labels");
+        Variable w1 = getVariable(g, "w1", {784, 512}, DType::Float, initializers::truncatedNormal(0, 0.05));
+        Variable b1 = getVariable(g, "b1", {512}, DType::Float, initializers::constant(0.1));
+        Variable w2 = getVariable(g, "w2", {512, 10}, DType::Float, initializers::truncatedNormal(0, 0.05));
+        Variable b2 = getVariable(g, "b2", {10}, DType::Float, initializers::zeros());
+        Output h = ops::relu(g, ops::biasAdd(g, ops::matmul(g, x, w1), b1));
+        Output logits = ops::biasAdd(g, ops::matmul(g, h, w2), b2);
+        Output loss = ops::reduceMean(g, ops::sparseSoftmaxCrossEntropyWithLogits(g, labels, logits));
+        OpId init = ops::globalVariablesInitializer(g);
+        compareMlp("exec_mlp784_forward_b256", g, x, labels, loss, init, w1, b1, w2, b2, 256, 784, quick);
+    }
+
+    // 3. Per-op overhead: a chain of scalar additions (the kernels do almost nothing).
+    {
+        Graph g;
+        Output v = ops::placeholder(g, DType::Float, Shape{}, "v");
+        const int n = 1000;
+        Output h = v;
+        for (int i = 0; i < n; ++i)
+            h = ops::plus(g, h, v);
+        exec::Session s(g, exec::SessionOptions{.intraOpThreads = 1});
+        const std::vector<std::pair<Output, Tensor>> feeds = {{v, Tensor::scalar<float>(1)}};
+        const Timing t = timeUs({[&] { s.run({h}, feeds); }}, quick ? 3 : 9, quick ? 20 : 100)[0];
+        bench::report("exec_overhead_per_op_ns", t.wallUs * 1000 / n, "ns");
+        bench::report("exec_overhead_per_op_cpu_ns", t.cpuUs * 1000 / n, "ns");
+    }
+    bench::report("exec_peak_rss_mb", double(bench::peakRssBytes()) / (1 << 20), "MB");
+    return 0;
+}
