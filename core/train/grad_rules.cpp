@@ -1,0 +1,546 @@
+// One gradient rule per op type, each written after the TF 1.15 Python
+// gradient function of the same op (math_grad.py, nn_grad.py, array_grad.py)
+// so that it creates the same ops, in the same order, under the same names:
+// e.g. the broadcasting binary ops build `Shape`, `Shape_1`,
+// `BroadcastGradientArgs`, `Sum`, `Reshape`, `Sum_1`, `Reshape_1`, and
+// reduce_mean builds `Reshape/shape`, `Reshape`, `Shape`, `Tile`, `Shape_1`,
+// `Shape_2`, `Const`, `Prod`, `Const_1`, `Prod_1`, `Maximum/y`, `Maximum`,
+// `floordiv`, `Cast`, `truediv`.
+//
+// Deliberate simplifications (documented where they occur):
+//  * SoftmaxCrossEntropyWithLogits ignores a non-zero gradient arriving at its
+//    backprop output (TF adds a second-order term with BatchMatMul/Squeeze);
+//    such a gradient raises LookupError rather than being silently dropped.
+//  * Second-order rules for the *Grad ops, Tile, DynamicStitch and Prod are not
+//    in the table: differentiating through them raises LookupError.
+#include "core/train/grad_rules.h"
+
+#include "core/scope/variable_scope.h"
+#include "core/train/gradients.h"
+#include "core/util/error.h"
+#include "core/util/strings.h"
+
+#include <unordered_map>
+
+namespace scopeviz::train::detail {
+namespace {
+
+using ops::Input;
+
+Output g0(const GradVec& grads) { return *grads[0]; }
+
+Output in(const Operation& op, int i) { return op.inputs()[size_t(i)]; }
+Output out(const Operation& op, int i) { return Output{op.id(), i}; }
+
+/// _ShapesFullySpecifiedAndEqual. The incoming gradient's static shape is merged
+/// with the forward output's, as TF's set_shape on every gradient makes it.
+bool shapesFullySpecifiedAndEqual(GradBuilder& b, const Operation& op, Output grad)
+{
+    const Shape& x = b.info(in(op, 0)).shape;
+    const Shape& y = b.info(in(op, 1)).shape;
+    auto gs = b.info(grad).shape.mergeWith(b.info(out(op, 0)).shape);
+    Shape g = gs ? *gs : b.info(grad).shape;
+    return x.isFullyDefined() && x == y && x == g;
+}
+
+struct Bcast {
+    Output sx, sy, rx, ry;
+};
+
+/// sx = shape(x); sy = shape(y); rx, ry = broadcast_gradient_args(sx, sy)
+Bcast broadcastArgs(GradBuilder& b, const Operation& op)
+{
+    Bcast r;
+    r.sx = b.shape(in(op, 0));
+    r.sy = b.shape(in(op, 1));
+    OpId args = b.wrapper("BroadcastGradientArgs", {{"s0", r.sx}, {"s1", r.sy}});
+    r.rx = Output{args, 0};
+    r.ry = Output{args, 1};
+    return r;
+}
+
+// ---- element-wise binary ------------------------------------------------------
+
+GradVec addGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    Output grad = g0(grads);
+    if (shapesFullySpecifiedAndEqual(b, op, grad))
+        return {grad, grad};
+    Bcast bc = broadcastArgs(b, op);
+    Output gx = b.reshape(b.sum(grad, bc.rx), bc.sx);
+    Output gy = b.reshape(b.sum(grad, bc.ry), bc.sy);
+    return {gx, gy};
+}
+
+GradVec subGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    Output grad = g0(grads);
+    if (shapesFullySpecifiedAndEqual(b, op, grad))
+        return {grad, b.op("Neg", {{"x", grad}})};
+    Bcast bc = broadcastArgs(b, op);
+    Output gx = b.reshape(b.sum(grad, bc.rx), bc.sx);
+    Output sy = b.sum(grad, bc.ry);
+    Output gy = b.reshape(b.op("Neg", {{"x", sy}}), bc.sy);
+    return {gx, gy};
+}
+
+GradVec mulGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    Output grad = g0(grads), x = in(op, 0), y = in(op, 1);
+    DType t = b.dtype(grad);
+    if (shapesFullySpecifiedAndEqual(b, op, grad) && (t == DType::Int32 || t == DType::Float))
+        return {b.op("Mul", {{"x", grad}, {"y", y}}), b.op("Mul", {{"x", grad}, {"y", x}})};
+    Bcast bc = broadcastArgs(b, op);
+    Output gx = b.reshape(b.sum(b.op("Mul", {{"x", grad}, {"y", y}}), bc.rx), bc.sx);
+    Output gy = b.reshape(b.sum(b.op("Mul", {{"x", x}, {"y", grad}}), bc.ry), bc.sy);
+    return {gx, gy};
+}
+
+GradVec realDivGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    Output grad = g0(grads), x = in(op, 0), y = in(op, 1);
+    Bcast bc = broadcastArgs(b, op);
+    Output gx = b.reshape(b.sum(b.op("RealDiv", {{"x", grad}, {"y", y}}), bc.rx), bc.sx);
+    Output negX = b.op("Neg", {{"x", x}});
+    Output q = b.op("RealDiv", {{"x", b.op("RealDiv", {{"x", negX}, {"y", y}})}, {"y", y}});
+    Output gy = b.reshape(b.sum(b.binaryOperator("mul", "Mul", grad, q), bc.ry), bc.sy);
+    return {gx, gy};
+}
+
+/// _MaximumMinimumGrad: the gradient goes to x where selector(x, y) holds, else to y.
+GradVec maxMinGrad(GradBuilder& b, const Operation& op, const GradVec& grads, const char* selector)
+{
+    Output grad = g0(grads), x = in(op, 0), y = in(op, 1);
+    Output sx = b.shape(x);
+    Output sy = b.shape(y);
+    Output gradShape = b.shape(grad);
+    Output zeros = b.zeros(gradShape, b.dtype(grad));
+    Output mask = b.op(selector, {{"x", x}, {"y", y}});
+    OpId args = b.wrapper("BroadcastGradientArgs", {{"s0", sx}, {"s1", sy}});
+    Output xgrad = b.op("Select", {{"condition", mask}, {"t", grad}, {"e", zeros}});
+    Output ygrad = b.op("Select", {{"condition", mask}, {"t", zeros}, {"e", grad}});
+    Output gx = b.reshape(b.sum(xgrad, Output{args, 0}), sx);
+    Output gy = b.reshape(b.sum(ygrad, Output{args, 1}), sy);
+    return {gx, gy};
+}
+
+GradVec maximumGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    return maxMinGrad(b, op, grads, "GreaterEqual");
+}
+
+GradVec minimumGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    return maxMinGrad(b, op, grads, "LessEqual");
+}
+
+GradVec squaredDifferenceGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    Output grad = g0(grads), x = in(op, 0), y = in(op, 1);
+    Output xGrad;
+    {
+        // with ops.control_dependencies([grad]): x_grad = scalar_mul(2.0, grad) * (x - y)
+        GradBuilder::ControlDependencies cd(b, {grad.op});
+        Output two = b.constant(Tensor::filled(b.dtype(grad), {}, 2.0), "scalar");
+        Output scaled = b.op("Mul", {{"x", two}, {"y", grad}});
+        Output diff = b.binaryOperator("sub", "Sub", x, y);
+        xGrad = b.binaryOperator("mul", "Mul", scaled, diff);
+    }
+    if (shapesFullySpecifiedAndEqual(b, op, grad))
+        return {xGrad, b.op("Neg", {{"x", xGrad}})};
+    Bcast bc = broadcastArgs(b, op);
+    Output gx = b.reshape(b.sum(xGrad, bc.rx), bc.sx);
+    Output gy = b.op("Neg", {{"x", b.reshape(b.sum(xGrad, bc.ry), bc.sy)}});
+    return {gx, gy};
+}
+
+// ---- linear algebra and nn ----------------------------------------------------
+
+GradVec matMulGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    Output grad = g0(grads), a = in(op, 0), bb = in(op, 1);
+    const AttrValue* ta = op.attrs().find("transpose_a");
+    const AttrValue* tb = op.attrs().find("transpose_b");
+    bool tA = ta && ta->b(), tB = tb && tb->b();
+    Output gA, gB;
+    if (!tA && !tB) {
+        gA = b.matmul(grad, bb, false, true);
+        gB = b.matmul(a, grad, true, false);
+    } else if (!tA && tB) {
+        gA = b.matmul(grad, bb, false, false);
+        gB = b.matmul(grad, a, true, false);
+    } else if (tA && !tB) {
+        gA = b.matmul(bb, grad, false, true);
+        gB = b.matmul(a, grad, false, false);
+    } else {
+        gA = b.matmul(bb, grad, true, true);
+        gB = b.matmul(grad, a, true, true);
+    }
+    return {gA, gB};
+}
+
+GradVec biasAddGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    Output grad = g0(grads);
+    AttrList a;
+    if (const AttrValue* f = op.attrs().find("data_format"))
+        a.set("data_format", *f);
+    return {grad, b.op("BiasAddGrad", {{"out_backprop", grad}}, std::move(a))};
+}
+
+GradVec reluGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    return {b.op("ReluGrad", {{"gradients", g0(grads)}, {"features", out(op, 0)}})};
+}
+
+/// Sigmoid/Tanh: the *Grad op of (y, dy), created under control_dependencies([grad]).
+GradVec outputGradWithDeps(GradBuilder& b, const Operation& op, const GradVec& grads, const char* type)
+{
+    Output grad = g0(grads);
+    GradBuilder::ControlDependencies cd(b, {grad.op});
+    return {b.op(type, {{"y", out(op, 0)}, {"dy", grad}})};
+}
+
+GradVec sigmoidGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    return outputGradWithDeps(b, op, grads, "SigmoidGrad");
+}
+
+GradVec tanhGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    return outputGradWithDeps(b, op, grads, "TanhGrad");
+}
+
+/// Sqrt/Rsqrt/Reciprocal: the *Grad op of (y, dy), no control dependency.
+GradVec outputGrad(GradBuilder& b, const Operation& op, const GradVec& grads, const char* type)
+{
+    return {b.op(type, {{"y", out(op, 0)}, {"dy", g0(grads)}})};
+}
+
+GradVec sqrtGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    return outputGrad(b, op, grads, "SqrtGrad");
+}
+
+GradVec rsqrtGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    return outputGrad(b, op, grads, "RsqrtGrad");
+}
+
+GradVec reciprocalGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    return outputGrad(b, op, grads, "ReciprocalGrad");
+}
+
+GradVec softmaxGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    // (grad - sum(grad * softmax, -1, keepdims)) * softmax
+    Output grad = g0(grads), softmax = out(op, 0);
+    Output prod = b.binaryOperator("mul", "Mul", grad, softmax);
+    Output sumChannels = b.sum(prod, Input(-1), true);
+    Output diff = b.binaryOperator("sub", "Sub", grad, sumChannels);
+    return {b.binaryOperator("mul", "Mul", diff, softmax)};
+}
+
+GradVec logSoftmaxGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    // grad - sum(grad, -1, keepdims) * exp(logsoftmax)
+    Output grad = g0(grads);
+    Output softmax = b.op("Exp", {{"x", out(op, 0)}});
+    Output s = b.sum(grad, Input(-1), true);
+    Output m = b.binaryOperator("mul", "Mul", s, softmax);
+    return {b.binaryOperator("sub", "Sub", grad, m)};
+}
+
+GradVec expGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    Output grad = g0(grads);
+    GradBuilder::ControlDependencies cd(b, {grad.op});
+    return {b.binaryOperator("mul", "Mul", grad, out(op, 0))};
+}
+
+GradVec logGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    Output grad = g0(grads);
+    GradBuilder::ControlDependencies cd(b, {grad.op});
+    Output r = b.op("Reciprocal", {{"x", in(op, 0)}});
+    return {b.binaryOperator("mul", "Mul", grad, r)};
+}
+
+GradVec squareGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    Output grad = g0(grads), x = in(op, 0);
+    GradBuilder::ControlDependencies cd(b, {grad.op});
+    Output two = b.constant(Tensor::filled(b.dtype(x), {}, 2.0));
+    Output twoX = b.op("Mul", {{"x", x}, {"y", two}});
+    return {b.op("Mul", {{"x", grad}, {"y", twoX}})};
+}
+
+GradVec negGrad(GradBuilder& b, const Operation&, const GradVec& grads) { return {b.op("Neg", {{"x", g0(grads)}})}; }
+
+GradVec absGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    Output sign = b.op("Sign", {{"x", in(op, 0)}});
+    return {b.binaryOperator("mul", "Mul", g0(grads), sign)};
+}
+
+GradVec signGrad(GradBuilder& b, const Operation& op, const GradVec&) { return {b.zerosLike(in(op, 0))}; }
+
+GradVec identityGrad(GradBuilder&, const Operation&, const GradVec& grads) { return {g0(grads)}; }
+
+GradVec addNGrad(GradBuilder&, const Operation& op, const GradVec& grads)
+{
+    return GradVec(op.inputs().size(), g0(grads));
+}
+
+GradVec selectGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    Output c = in(op, 0), grad = g0(grads);
+    Output zeros = b.zerosLike(in(op, 1));
+    return {std::nullopt, b.op("Select", {{"condition", c}, {"t", grad}, {"e", zeros}}),
+            b.op("Select", {{"condition", c}, {"t", zeros}, {"e", grad}})};
+}
+
+/// Reshape and ExpandDims: reshape the gradient back to the input's shape.
+GradVec reshapeToInputGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    Output grad = g0(grads);
+    Output s = b.shape(in(op, 0));
+    return {b.reshape(grad, s), std::nullopt};
+}
+
+GradVec castGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    DType src = b.dtype(in(op, 0)), dst = b.dtype(g0(grads));
+    if (isFloating(src) && isFloating(dst))
+        return {b.cast(g0(grads), src)};
+    return {std::nullopt};
+}
+
+GradVec fillGrad(GradBuilder& b, const Operation&, const GradVec& grads)
+{
+    return {std::nullopt, b.reduceAll("Sum", g0(grads))};
+}
+
+// ---- reductions ----------------------------------------------------------------
+
+/// _SumGrad: tile the gradient back over the reduced axes. Fast path when every
+/// axis of an input of known rank is reduced (Reshape to ones + Tile).
+Output sumGradValue(GradBuilder& b, const Operation& op, Output grad)
+{
+    const Shape& inShape = b.info(in(op, 0)).shape;
+    if (inShape.rankKnown()) {
+        std::optional<Tensor> axes = constantValue(b.graph(), in(op, 1));
+        const int rank = inShape.rank();
+        bool all = axes && axes->rank() == 1 && axes->numElements() == rank;
+        for (int i = 0; all && i < rank; ++i)
+            all = int64_t(axes->toDouble(i)) == i;
+        if (all) {
+            Output reshaped = b.reshape(grad, Input::ints(std::vector<int64_t>(size_t(rank), 1)));
+            Output inputShape;
+            if (inShape.isFullyDefined()) {
+                Tensor dims(DType::Int32, {int64_t(rank)});
+                for (int i = 0; i < rank; ++i)
+                    dims.data<int32_t>()[i] = int32_t(inShape.dim(i));
+                inputShape = b.constant(dims);
+            } else {
+                inputShape = b.shape(in(op, 0));
+            }
+            return b.op("Tile", {{"input", reshaped}, {"multiples", inputShape}});
+        }
+    }
+    Output inputShape = b.shape(in(op, 0));
+    Output keptDims, tileScaling;
+    {
+        GradBuilder::Colocate co(b, inputShape.op);
+        keptDims = b.reducedShape(inputShape, in(op, 1));
+        tileScaling = b.safeShapeDiv(inputShape, keptDims);
+    }
+    Output reshaped = b.reshape(grad, keptDims);
+    return b.op("Tile", {{"input", reshaped}, {"multiples", tileScaling}});
+}
+
+GradVec sumGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    return {sumGradValue(b, op, g0(grads)), std::nullopt};
+}
+
+GradVec meanGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    Output sumG = sumGradValue(b, op, g0(grads));
+    const Shape& inShape = b.info(in(op, 0)).shape;
+    const Shape& outShape = b.info(out(op, 0)).shape;
+    Output factor;
+    if (inShape.isFullyDefined() && outShape.isFullyDefined()) {
+        int64_t f = inShape.numElements() / std::max<int64_t>(outShape.numElements(), 1);
+        factor = b.constant(Tensor::filled(b.dtype(sumG), {}, double(f)));
+    } else {
+        Output inputShape = b.shape(in(op, 0));
+        Output outputShape = b.shape(out(op, 0));
+        Output inSize = b.reduceAll("Prod", inputShape);
+        Output outSize = b.reduceAll("Prod", outputShape);
+        factor = b.safeShapeDiv(inSize, outSize);
+    }
+    Output scale = b.cast(factor, b.dtype(sumG));
+    auto scope = openOpScope(b.graph(), "truediv");
+    return {Output{b.create("RealDiv", scope->scope(), {sumG, scale}), 0}, std::nullopt};
+}
+
+/// _MinOrMaxGrad: the gradient is shared equally by the selected elements.
+GradVec maxGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    Output grad = g0(grads);
+    Output inputShape = b.shape(in(op, 0));
+    Output kept = b.reducedShape(inputShape, in(op, 1));
+    Output y = b.reshape(out(op, 0), kept);
+    grad = b.reshape(grad, kept);
+    Output indicators = b.cast(b.op("Equal", {{"x", y}, {"y", in(op, 0)}}), b.dtype(grad));
+    Output numSelected = b.reshape(b.sum(indicators, in(op, 1)), kept);
+    Output share;
+    {
+        auto scope = openOpScope(b.graph(), "div");
+        share = Output{b.create("RealDiv", scope->scope(), {indicators, numSelected}), 0};
+    }
+    return {b.binaryOperator("mul", "Mul", share, grad), std::nullopt};
+}
+
+// ---- losses ----------------------------------------------------------------------
+
+/// _BroadcastMul(vec, mat): expand_dims(vec, -1) * mat.
+Output broadcastMul(GradBuilder& b, Output vec, Output mat)
+{
+    Output v = b.expandDims(vec, -1);
+    return b.binaryOperator("mul", "Mul", v, mat);
+}
+
+GradVec sparseXentGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    // The gradient w.r.t. the logits is the kernel's second output, scaled per row.
+    // PreventGradient keeps a second derivative from silently being wrong, as in TF.
+    AttrList a;
+    a.set("message", AttrValue::string("Currently there is no way to take the second derivative of "
+                                       "sparse_softmax_cross_entropy_with_logits due to the fused implementation's "
+                                       "interaction with tf.gradients()"));
+    Output backprop = b.op("PreventGradient", {{"input", out(op, 1)}}, std::move(a));
+    return {broadcastMul(b, g0(grads), backprop), std::nullopt};
+}
+
+bool isZeroGradient(GradBuilder& b, Output g)
+{
+    const Operation& o = b.graph().op(g.op);
+    if (o.type() == "ZerosLike")
+        return true;
+    std::optional<Tensor> v = constantValue(b.graph(), g);
+    if (!v)
+        return false;
+    for (int64_t i = 0; i < v->numElements(); ++i)
+        if (v->toDouble(i) != 0)
+            return false;
+    return true;
+}
+
+GradVec xentGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    Output gradLoss = g0(grads);
+    Output grad = broadcastMul(b, gradLoss, out(op, 1));
+    if (grads.size() > 1 && grads[1] && !isZeroGradient(b, *grads[1]))
+        throw LookupError(cat("Second derivative of '", op.name(),
+                              "' through its backprop output is not supported (op type: ", op.type(), ")"));
+    Output logSoftmax = b.op("LogSoftmax", {{"logits", in(op, 0)}});
+    Output neg = b.op("Neg", {{"x", logSoftmax}});
+    return {grad, broadcastMul(b, gradLoss, neg)};
+}
+
+GradVec preventGradient(GradBuilder&, const Operation& op, const GradVec&)
+{
+    const AttrValue* m = op.attrs().find("message");
+    throw LookupError(cat("Gradient explicitly disabled. Reason: ",
+                          m && m->kind() == AttrValue::Kind::String ? m->str() : std::string()));
+}
+
+const std::unordered_map<std::string_view, GradRule>& table()
+{
+    static const std::unordered_map<std::string_view, GradRule> t = {
+        {"Add", {addGrad}},
+        {"AddV2", {addGrad}},
+        {"Sub", {subGrad}},
+        {"Mul", {mulGrad}},
+        {"RealDiv", {realDivGrad}},
+        {"Maximum", {maximumGrad}},
+        {"Minimum", {minimumGrad}},
+        {"SquaredDifference", {squaredDifferenceGrad}},
+        {"MatMul", {matMulGrad}},
+        {"BiasAdd", {biasAddGrad}},
+        {"Relu", {reluGrad}},
+        {"Sigmoid", {sigmoidGrad}},
+        {"Tanh", {tanhGrad}},
+        {"Softmax", {softmaxGrad}},
+        {"LogSoftmax", {logSoftmaxGrad}},
+        {"Exp", {expGrad}},
+        {"Log", {logGrad}},
+        {"Sqrt", {sqrtGrad}},
+        {"Rsqrt", {rsqrtGrad}},
+        {"Reciprocal", {reciprocalGrad}},
+        {"Square", {squareGrad}},
+        {"Neg", {negGrad}},
+        {"Abs", {absGrad}},
+        {"Sign", {signGrad}},
+        {"Identity", {identityGrad}},
+        {"AddN", {addNGrad}},
+        {"Select", {selectGrad}},
+        {"Reshape", {reshapeToInputGrad}},
+        {"ExpandDims", {reshapeToInputGrad}},
+        {"Cast", {castGrad}},
+        {"Fill", {fillGrad}},
+        {"Sum", {sumGrad}},
+        {"Mean", {meanGrad}},
+        {"Max", {maxGrad}},
+        {"SparseSoftmaxCrossEntropyWithLogits", {sparseXentGrad}},
+        {"SoftmaxCrossEntropyWithLogits", {xentGrad}},
+        {"PreventGradient", {preventGradient}},
+        // ops.NotDifferentiable(...) in TF: no gradient flows through these.
+        {"Const", {}},
+        {"Placeholder", {}},
+        {"VariableV2", {}},
+        {"Assign", {}},
+        {"AssignAdd", {}},
+        {"AssignSub", {}},
+        {"ApplyGradientDescent", {}},
+        {"ApplyMomentum", {}},
+        {"ApplyAdam", {}},
+        {"RandomUniform", {}},
+        {"TruncatedNormal", {}},
+        {"RandomStandardNormal", {}},
+        {"Shape", {}},
+        {"Size", {}},
+        {"Range", {}},
+        {"BroadcastGradientArgs", {}},
+        {"FloorDiv", {}},
+        {"FloorMod", {}},
+        {"Equal", {}},
+        {"Greater", {}},
+        {"GreaterEqual", {}},
+        {"Less", {}},
+        {"LessEqual", {}},
+        {"ArgMax", {}},
+        {"ZerosLike", {}},
+        {"OnesLike", {}},
+        {"StopGradient", {}},
+        {"NoOp", {}},
+        {"ScalarSummary", {}},
+        {"HistogramSummary", {}},
+        {"MergeSummary", {}},
+    };
+    return t;
+}
+
+} // namespace
+
+const GradRule* findGradRule(std::string_view type)
+{
+    const auto& t = table();
+    auto it = t.find(type);
+    return it == t.end() ? nullptr : &it->second;
+}
+
+} // namespace scopeviz::train::detail
