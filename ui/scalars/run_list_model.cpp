@@ -1,0 +1,167 @@
+#include "ui/scalars/run_list_model.h"
+
+#include "ui/common/theme.h"
+#include "ui/scalars/scalar_store.h"
+
+#include <QFont>
+#include <QPainter>
+#include <QPixmap>
+
+namespace scopeviz::ui {
+
+RunListModel::RunListModel(const ScalarStore* store, QObject* parent) : QAbstractListModel(parent), m_store(store)
+{
+    syncWithStore();
+}
+
+int RunListModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : m_rows; }
+
+Qt::ItemFlags RunListModel::flags(const QModelIndex& index) const
+{
+    if (!index.isValid())
+        return Qt::NoItemFlags;
+    return Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsUserCheckable | Qt::ItemNeverHasChildren;
+}
+
+void RunListModel::syncWithStore()
+{
+    const int n = m_store->runCount();
+    if (n > m_rows) {
+        beginInsertRows({}, m_rows, n - 1);
+        m_checked.resize(std::size_t(n), 1);
+        m_icons.resize(std::size_t(n));
+        m_iconState.resize(std::size_t(n), -1);
+        m_rows = n;
+        endInsertRows();
+    }
+    if (m_rows > 0)
+        emit dataChanged(index(0), index(m_rows - 1),
+                         {Qt::DecorationRole, Qt::ToolTipRole, Qt::ForegroundRole, Qt::FontRole, RunErrorRole,
+                          RunRemovedRole});
+}
+
+QIcon RunListModel::iconFor(int run) const
+{
+    const RunInfo& info = m_store->run(run);
+    const int state = (info.hasError ? 1 : 0) | (info.removed ? 2 : 0);
+    if (m_iconState[std::size_t(run)] == state && !m_icons[std::size_t(run)].isNull())
+        return m_icons[std::size_t(run)];
+    // A round colour swatch; a red badge with "!" when a file of the run is broken.
+    const int sz = 32; // drawn at 2x for crisp downscaling
+    QPixmap pm(sz, sz);
+    pm.fill(Qt::transparent);
+    QPainter p(&pm);
+    p.setRenderHint(QPainter::Antialiasing);
+    QColor c = seriesColor(info.colorIndex);
+    if (info.removed)
+        c.setAlpha(110);
+    p.setPen(Qt::NoPen);
+    p.setBrush(c);
+    p.drawEllipse(QRectF(4, 4, 20, 20));
+    if (info.hasError) {
+        const QRectF badge(14, 14, 17, 17);
+        p.setBrush(themeColor(ThemeColor::Error));
+        p.setPen(QPen(Qt::white, 2));
+        p.drawEllipse(badge);
+        QFont f;
+        f.setBold(true);
+        f.setPixelSize(13);
+        p.setFont(f);
+        p.setPen(Qt::white);
+        p.drawText(badge, Qt::AlignCenter, QStringLiteral("!"));
+    }
+    p.end();
+    m_icons[std::size_t(run)] = QIcon(pm);
+    m_iconState[std::size_t(run)] = state;
+    return m_icons[std::size_t(run)];
+}
+
+QVariant RunListModel::data(const QModelIndex& index, int role) const
+{
+    if (!index.isValid() || index.row() >= m_rows)
+        return {};
+    const int run = index.row();
+    const RunInfo& info = m_store->run(run);
+    switch (role) {
+    case Qt::DisplayRole:
+        return QString::fromStdString(info.name);
+    case Qt::CheckStateRole:
+        return m_checked[std::size_t(run)] ? Qt::Checked : Qt::Unchecked;
+    case Qt::DecorationRole:
+        return iconFor(run);
+    case Qt::ToolTipRole: {
+        QString tip = QString::fromStdString(info.name).toHtmlEscaped();
+        if (info.removed)
+            tip += QStringLiteral("<br><i>directory removed; its points are kept</i>");
+        if (info.hasError)
+            tip += QStringLiteral("<br><b style='color:%1'>file error</b>: %2")
+                       .arg(themeColor(ThemeColor::Error).name(), QString::fromStdString(info.errorMessage).toHtmlEscaped());
+        return tip;
+    }
+    case Qt::ForegroundRole:
+        if (info.hasError)
+            return themeColor(ThemeColor::Error);
+        if (info.removed)
+            return QColor(140, 140, 140);
+        return {};
+    case Qt::FontRole:
+        if (info.removed) {
+            QFont f;
+            f.setItalic(true);
+            return f;
+        }
+        return {};
+    case RunColorRole:
+        return seriesColor(info.colorIndex);
+    case RunErrorRole:
+        return info.hasError ? QString::fromStdString(info.errorMessage) : QString();
+    case RunRemovedRole:
+        return info.removed;
+    case RunIndexRole:
+        return run;
+    default:
+        return {};
+    }
+}
+
+bool RunListModel::setData(const QModelIndex& index, const QVariant& value, int role)
+{
+    if (!index.isValid() || role != Qt::CheckStateRole || index.row() >= m_rows)
+        return false;
+    const bool on = value.toInt() == Qt::Checked;
+    if (bool(m_checked[std::size_t(index.row())]) == on)
+        return true;
+    m_checked[std::size_t(index.row())] = on;
+    ++m_version;
+    emit dataChanged(index, index, {Qt::CheckStateRole});
+    emit visibilityChanged();
+    return true;
+}
+
+bool RunListModel::isChecked(int run) const
+{
+    return run >= 0 && run < m_rows && m_checked[std::size_t(run)];
+}
+
+void RunListModel::setChecked(int run, bool checked)
+{
+    if (run >= 0 && run < m_rows)
+        setData(index(run), checked ? Qt::Checked : Qt::Unchecked, Qt::CheckStateRole);
+}
+
+void RunListModel::setAllChecked(bool checked)
+{
+    bool changed = false;
+    for (auto& c : m_checked)
+        if (bool(c) != checked) {
+            c = checked;
+            changed = true;
+        }
+    if (!changed)
+        return;
+    ++m_version;
+    emit dataChanged(index(0), index(m_rows - 1), {Qt::CheckStateRole});
+    emit visibilityChanged();
+}
+
+} // namespace scopeviz::ui

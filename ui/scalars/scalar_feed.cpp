@@ -1,0 +1,218 @@
+#include "ui/scalars/scalar_feed.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QFileSystemWatcher>
+#include <QTimer>
+
+#include <algorithm>
+#include <exception>
+#include <unordered_map>
+
+namespace scopeviz::ui {
+
+ScalarSource::~ScalarSource() = default;
+
+void mergeWatchBatch(WatchBatch& into, WatchBatch&& next)
+{
+    for (const RunEvent& e : next.events) {
+        if (e.kind != RunEvent::Kind::Purge)
+            continue;
+        for (ScalarSeriesBatch& sb : into.scalars) {
+            if (sb.run != e.run || (!e.tag.empty() && sb.tag != e.tag))
+                continue;
+            sb.points.erase(std::remove_if(sb.points.begin(), sb.points.end(),
+                                           [&](const ScalarPoint& p) { return p.step >= e.step; }),
+                            sb.points.end());
+        }
+    }
+    into.events.insert(into.events.end(), std::make_move_iterator(next.events.begin()),
+                       std::make_move_iterator(next.events.end()));
+    std::unordered_map<std::string, std::size_t> slot;
+    for (std::size_t i = 0; i < into.scalars.size(); ++i)
+        slot.emplace(into.scalars[i].run + '\0' + into.scalars[i].tag, i);
+    for (ScalarSeriesBatch& sb : next.scalars) {
+        auto it = slot.find(sb.run + '\0' + sb.tag);
+        if (it == slot.end()) {
+            slot.emplace(sb.run + '\0' + sb.tag, into.scalars.size());
+            into.scalars.push_back(std::move(sb));
+        } else {
+            auto& pts = into.scalars[it->second].points;
+            pts.insert(pts.end(), sb.points.begin(), sb.points.end());
+        }
+    }
+}
+
+namespace detail {
+
+FeedWorker::FeedWorker(std::unique_ptr<ScalarSource> source, QString logdir, int fallbackMs, int minEmitMs)
+    : m_source(std::move(source)), m_logdir(std::move(logdir)), m_fallbackMs(fallbackMs), m_minEmitMs(minEmitMs)
+{
+}
+
+FeedWorker::~FeedWorker() = default;
+
+void FeedWorker::begin()
+{
+    m_fs = new QFileSystemWatcher(this);
+    m_fallback = new QTimer(this);
+    m_soon = new QTimer(this);
+    m_emitTimer = new QTimer(this);
+    m_soon->setSingleShot(true);
+    m_emitTimer->setSingleShot(true);
+    connect(m_fallback, &QTimer::timeout, this, &FeedWorker::poll);
+    connect(m_soon, &QTimer::timeout, this, &FeedWorker::poll);
+    connect(m_emitTimer, &QTimer::timeout, this, &FeedWorker::emitPending);
+    connect(m_fs, &QFileSystemWatcher::fileChanged, this, &FeedWorker::pollSoon);
+    connect(m_fs, &QFileSystemWatcher::directoryChanged, this, [this](const QString& dir) {
+        watchDirectory(dir); // new event files in a run, or new runs in the logdir
+        pollSoon();
+    });
+    m_sinceEmit.start();
+    if (!m_logdir.isEmpty())
+        watchDirectory(m_logdir);
+    m_fallback->start(m_fallbackMs);
+    poll();
+}
+
+void FeedWorker::finish()
+{
+    m_stopped = true;
+    if (m_fallback) {
+        m_fallback->stop();
+        m_soon->stop();
+        m_emitTimer->stop();
+    }
+}
+
+void FeedWorker::pollSoon()
+{
+    // A few ms of delay merges the burst of notifications a single write produces.
+    if (m_soon && !m_soon->isActive() && !m_stopped)
+        m_soon->start(15);
+}
+
+void FeedWorker::poll()
+{
+    if (m_stopped)
+        return;
+    WatchBatch batch;
+    try {
+        batch = m_source->poll();
+    } catch (const std::exception& e) {
+        emit failed(QString::fromUtf8(e.what()));
+        return;
+    } catch (...) {
+        emit failed(QStringLiteral("unknown error while polling the log directory"));
+        return;
+    }
+    if (batch.empty())
+        return;
+    updateWatches(batch);
+    mergeWatchBatch(m_pending, std::move(batch));
+    // More may be waiting (a watcher may cap what one poll reads): look again shortly.
+    m_soon->start(20);
+    const qint64 since = m_sinceEmit.elapsed();
+    if (since >= m_minEmitMs)
+        emitPending();
+    else if (!m_emitTimer->isActive())
+        m_emitTimer->start(int(m_minEmitMs - since));
+}
+
+void FeedWorker::emitPending()
+{
+    if (m_pending.empty() || m_stopped)
+        return;
+    auto out = std::make_shared<const WatchBatch>(std::move(m_pending));
+    m_pending = WatchBatch{};
+    m_sinceEmit.restart();
+    emit batchReady(out);
+}
+
+void FeedWorker::watchDirectory(const QString& dir)
+{
+    const QFileInfo info(dir);
+    if (!info.isDir())
+        return;
+    if (!m_watched.contains(dir) && m_fs->addPath(dir))
+        m_watched.insert(dir);
+    // Event files are appended in place; only watching the files themselves reports that.
+    const QDir d(dir);
+    const QStringList files = d.entryList({QStringLiteral("*tfevents*")}, QDir::Files);
+    for (const QString& f : files) {
+        const QString path = d.filePath(f);
+        if (!m_watched.contains(path) && m_fs->addPath(path))
+            m_watched.insert(path);
+    }
+}
+
+void FeedWorker::updateWatches(const WatchBatch& batch)
+{
+    if (m_logdir.isEmpty())
+        return;
+    for (const RunEvent& e : batch.events) {
+        switch (e.kind) {
+        case RunEvent::Kind::RunAdded: {
+            const QString dir = e.run == "." ? m_logdir : QDir(m_logdir).filePath(QString::fromStdString(e.run));
+            watchDirectory(dir);
+            break;
+        }
+        case RunEvent::Kind::LogdirFound:
+            watchDirectory(m_logdir);
+            break;
+        case RunEvent::Kind::RunRemoved:
+        case RunEvent::Kind::LogdirMissing: {
+            // inotify drops watches of deleted paths by itself; forget them so they can be re-added.
+            const QStringList still = m_fs->files() + m_fs->directories();
+            m_watched = QSet<QString>(still.begin(), still.end());
+            break;
+        }
+        default:
+            break;
+        }
+    }
+}
+
+} // namespace detail
+
+ScalarFeed::ScalarFeed(std::unique_ptr<ScalarSource> source, const QString& logdir, QObject* parent)
+    : QObject(parent), m_source(std::move(source)), m_logdir(logdir)
+{
+    qRegisterMetaType<WatchBatchPtr>("scopeviz::ui::WatchBatchPtr");
+    m_thread.setObjectName(QStringLiteral("scalar-feed"));
+}
+
+ScalarFeed::~ScalarFeed() { stop(); }
+
+void ScalarFeed::start()
+{
+    if (m_thread.isRunning() || !m_source)
+        return;
+    m_worker = new detail::FeedWorker(std::move(m_source), m_logdir, m_fallbackMs, m_minEmitMs);
+    m_worker->moveToThread(&m_thread);
+    connect(&m_thread, &QThread::started, m_worker, &detail::FeedWorker::begin);
+    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    // Queued: the worker emits on its thread, we re-emit on ours.
+    connect(m_worker, &detail::FeedWorker::batchReady, this, &ScalarFeed::batchReady, Qt::QueuedConnection);
+    connect(m_worker, &detail::FeedWorker::failed, this, &ScalarFeed::sourceFailed, Qt::QueuedConnection);
+    m_thread.start();
+}
+
+void ScalarFeed::stop()
+{
+    if (!m_thread.isRunning())
+        return;
+    if (m_worker)
+        QMetaObject::invokeMethod(m_worker, &detail::FeedWorker::finish, Qt::BlockingQueuedConnection);
+    m_thread.quit();
+    m_thread.wait();
+    m_worker = nullptr; // deleted by deleteLater as the thread finished
+}
+
+void ScalarFeed::pollNow()
+{
+    if (m_worker)
+        QMetaObject::invokeMethod(m_worker, &detail::FeedWorker::pollSoon, Qt::QueuedConnection);
+}
+
+} // namespace scopeviz::ui

@@ -1,0 +1,160 @@
+#pragma once
+// The live scalar dashboard (a dock's content): the run list on the left
+// (which is the legend), a grid of charts per tag grouped by prefix on the
+// right, and the view controls (smoothing, x axis, log scales, run grouping).
+//
+// Data arrives as WatchBatch (from a ScalarFeed or applyBatch()). Each batch
+// only marks what changed; a refresh runs at most every ~60 ms and replots
+// only the charts that are in view and whose data or settings changed.
+#include "core/summary/scalar_batch.h"
+#include "ui/scalars/decimation.h"
+#include "ui/scalars/run_comparison.h"
+
+#include <qcustomplot.h>
+
+#include <QElapsedTimer>
+#include <QPointer>
+#include <QRegularExpression>
+#include <QSet>
+#include <QTimer>
+#include <QWidget>
+
+#include <memory>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QListView;
+class QScrollArea;
+class QSlider;
+class QSortFilterProxyModel;
+
+namespace scopeviz::ui {
+
+class ChartGrid;
+class RunListModel;
+class ScalarChart;
+class ScalarFeed;
+class ScalarStore;
+class ScalarsContext;
+
+/// Live scalar dashboard: run list, chart grid and view controls.
+class ScalarsDashboard : public QWidget {
+    Q_OBJECT
+public:
+    /// An empty dashboard.
+    explicit ScalarsDashboard(QWidget* parent = nullptr);
+    ~ScalarsDashboard() override;
+
+    /// Receives batches from `feed` from now on (nullptr detaches). The feed is not owned.
+    void setFeed(ScalarFeed* feed);
+    /// Applies one batch (points and run events); the screen follows within ~60 ms.
+    void applyBatch(const WatchBatch& batch);
+    /// Performs any pending refresh now (tests, exports).
+    void refreshNow();
+
+    /// Shows only tags matching `regex` (case-insensitive; invalid patterns match literally).
+    void setTagFilter(const QString& regex);
+    /// The tag filter text.
+    QString tagFilter() const;
+    /// Shows only tags under `prefix` (e.g. "summary/"), as the graph view does for a selected scope.
+    void setTagPrefixFilter(const QString& prefix);
+    /// Shows only runs matching `regex`.
+    void setRunFilter(const QString& regex);
+    /// Checks or unchecks a run by name.
+    void setRunVisible(const QString& run, bool visible);
+
+    /// Smoothing slider value in [0, 0.999].
+    void setSmoothing(double s);
+    double smoothing() const;
+    /// What the horizontal axis shows.
+    void setXAxisMode(XAxisMode mode);
+    XAxisMode xAxisMode() const;
+    /// Logarithmic x / y axes.
+    void setLogX(bool on);
+    void setLogY(bool on);
+    /// Links the x range of all charts.
+    void setLinkX(bool on);
+    /// Draws groups of runs (by `regex`, see runGroupKey) as mean + band; empty regex keeps the current one.
+    void setRunGrouping(bool on, const QString& regex = {});
+    /// Min-max or +-std band for groups.
+    void setBandMode(BandMode mode);
+
+    /// The data.
+    const ScalarStore& store() const;
+    /// The run list model (check state = shown).
+    RunListModel* runModel() const { return m_runModel; }
+    /// Section prefixes shown, in order ("" is the top level).
+    QStringList sections() const;
+    /// Tags of a section, in order.
+    QStringList tagsInSection(const QString& prefix) const;
+    /// Every tag passing the filter, in display order.
+    QStringList visibleTags() const;
+    /// The chart showing `tag`, or nullptr when it is not in view.
+    ScalarChart* chartForTag(const QString& tag) const;
+    /// Scrolls so that `tag`'s chart is in view (expanding its section); returns the chart.
+    ScalarChart* scrollToTag(const QString& tag);
+    /// The chart grid (tests).
+    ChartGrid* grid() const { return m_grid; }
+
+    /// Writes every point of `tag` for the shown runs as CSV.
+    bool exportCsv(const QString& tag, const QString& path, QString* error = nullptr);
+    /// Writes every point of `tag` for the shown runs as JSON.
+    bool exportJson(const QString& tag, const QString& path, QString* error = nullptr);
+    /// Saves `tag`'s chart as PNG / SVG at the given size.
+    bool exportPng(const QString& tag, const QString& path, int width = 640, int height = 400);
+    bool exportSvg(const QString& tag, const QString& path, int width = 640, int height = 400);
+
+signals:
+    /// The title of a tag's chart was clicked (the graph view can show the op that wrote it).
+    void tagTitleClicked(const QString& tag);
+
+private:
+    void buildUi();
+    void scheduleRefresh();
+    void rebuildSections();
+    void settingsChanged();
+    void onChartCreated(ScalarChart* chart);
+    void onUserXRange(ScalarChart* source, const QCPRange& range);
+    void resetAllViews();
+    void updateStatus();
+    template <class F>
+    bool withChart(const QString& tag, F&& f);
+
+    std::unique_ptr<ScalarsContext> m_ctx;
+    RunListModel* m_runModel = nullptr;
+    QSortFilterProxyModel* m_runProxy = nullptr;
+    ChartGrid* m_grid = nullptr;
+    QScrollArea* m_scroll = nullptr;
+    QLineEdit* m_tagFilter = nullptr;
+    QLineEdit* m_runFilter = nullptr;
+    QListView* m_runView = nullptr;
+    QLabel* m_runCount = nullptr;
+    QLabel* m_status = nullptr;
+    QLabel* m_banner = nullptr;
+    QSlider* m_smoothSlider = nullptr;
+    QLabel* m_smoothValue = nullptr;
+    QComboBox* m_xMode = nullptr;
+    QCheckBox* m_logX = nullptr;
+    QCheckBox* m_logY = nullptr;
+    QCheckBox* m_linkX = nullptr;
+    QCheckBox* m_group = nullptr;
+    QLineEdit* m_groupRegex = nullptr;
+    QComboBox* m_band = nullptr;
+
+    QPointer<ScalarFeed> m_feed;
+    QMetaObject::Connection m_feedConnection;
+    QTimer m_refreshTimer;
+    QElapsedTimer m_sinceRefresh;
+    QSet<int> m_dirtyTags;
+    bool m_allDirty = false;
+    bool m_sectionsDirty = false;
+    bool m_runsDirty = false;
+    QRegularExpression m_tagRegex;
+    QStringList m_tagNames; ///< QString copies of the store's tags, by tag id
+    bool m_hasSharedX = false;
+    QCPRange m_sharedX;
+};
+
+} // namespace scopeviz::ui
