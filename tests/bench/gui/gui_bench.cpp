@@ -1,0 +1,179 @@
+// GUI benchmark (offscreen): InceptionV3 from open to first paint, expanding
+// and collapsing a scope through to the repaint, and the paint time per frame
+// of the fully expanded graph while panning and zooming.
+//   scopeviz_bench_gui [--quick]
+#include "tests/bench/bench.h"
+
+#include "ui/common/graph_document.h"
+#include "ui/graph/graph_view.h"
+
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QImage>
+#include <QPainter>
+#include <QScrollBar>
+#include <QThread>
+
+#include <cstring>
+#include <iostream>
+
+using namespace scopeviz;
+using namespace scopeviz::ui;
+
+namespace {
+
+/// Runs the event loop until the view has shown a layout and is idle.
+bool waitShown(GraphView& view, double timeoutS = 60)
+{
+    const double t0 = bench::now();
+    while (bench::now() - t0 < timeoutS) {
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+        if (view.drawing() && !view.isBusy())
+            return true;
+        QThread::usleep(200);
+    }
+    return false;
+}
+
+/// Until the layout result is shown (the 150 ms animation does not count: the new picture is already up).
+bool waitLayout(GraphView& view, uint64_t& shownCount, double timeoutS = 60)
+{
+    const uint64_t before = shownCount;
+    const double t0 = bench::now();
+    while (bench::now() - t0 < timeoutS) {
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+        if (shownCount > before)
+            return true;
+        QThread::usleep(100);
+    }
+    return false;
+}
+
+void ratio(const std::string& name, double value, double goal)
+{
+    bench::report(name + "_vs_goal", value / goal, "ratio");
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    bool quick = false;
+    for (int i = 1; i < argc; ++i)
+        quick |= std::strcmp(argv[i], "--quick") == 0;
+    const QString path = QStringLiteral(SCOPEVIZ_TESTDATA "/graphs/tf1.14-inceptionv3-hub-11040-nodes.graphdef.pb");
+
+    // 1. Open to first paint: load + hierarchy + visible graph + layout + drawing + one paint of the window.
+    GraphView view;
+    view.resize(1400, 900);
+    view.show();
+    uint64_t shown = 0;
+    QObject::connect(&view, &GraphView::layoutShown, [&shown] { ++shown; });
+    double t0 = bench::now();
+    LoadResult r = loadPath(path);
+    if (!r.document) {
+        std::cerr << "cannot load " << path.toStdString() << ": " << r.error.toStdString() << "\n";
+        return 1;
+    }
+    const double tLoaded = bench::now();
+    view.setDocument(r.document);
+    if (!waitShown(view))
+        return 1;
+    QImage frame(view.viewport()->size(), QImage::Format_ARGB32_Premultiplied);
+    frame.fill(Qt::white);
+    view.viewport()->render(&frame);
+    const double tFirst = bench::now() - t0;
+    bench::report("gui_incv3_load", tLoaded - t0, "s");
+    bench::report("gui_incv3_open_to_first_paint", tFirst, "s");
+    ratio("gui_incv3_open_to_first_paint", tFirst, 1.0);
+
+    // 2. Expand / collapse a top-level scope through to the repaint.
+    const auto& tree = *r.document->tree;
+    std::vector<hierarchy::ScopeId> targets;
+    for (hierarchy::ScopeId s : tree.scope(hierarchy::RootScope).children)
+        if (tree.scope(s).descendantOps > 20)
+            targets.push_back(s);
+    // One level deeper too: the Inception blocks live under module/InceptionV3 or similar.
+    const hierarchy::ScopeId deep = tree.findScope("module_apply_default/InceptionV3/InceptionV3/Mixed_6a");
+    double worstExpand = 0, worstCollapse = 0, sumExpand = 0;
+    int n = 0;
+    const int rounds = quick ? 1 : 3;
+    for (int round = 0; round < rounds; ++round) {
+        for (hierarchy::ScopeId s : targets) {
+            double a = bench::now();
+            view.setScopeExpanded(s, true);
+            if (!waitLayout(view, shown))
+                return 1;
+            view.viewport()->render(&frame);
+            double e = bench::now() - a;
+            a = bench::now();
+            view.setScopeExpanded(s, false);
+            if (!waitLayout(view, shown))
+                return 1;
+            view.viewport()->render(&frame);
+            double c = bench::now() - a;
+            worstExpand = std::max(worstExpand, e);
+            worstCollapse = std::max(worstCollapse, c);
+            sumExpand += e;
+            ++n;
+            waitShown(view);
+        }
+    }
+    bench::report("gui_incv3_expand_toplevel_worst", worstExpand * 1000, "ms");
+    bench::report("gui_incv3_expand_toplevel_mean", sumExpand / std::max(1, n) * 1000, "ms");
+    bench::report("gui_incv3_collapse_toplevel_worst", worstCollapse * 1000, "ms");
+    ratio("gui_incv3_expand_toplevel_worst", worstExpand * 1000, 100);
+    ratio("gui_incv3_collapse_toplevel_worst", worstCollapse * 1000, 100);
+    if (deep > 0) {
+        hierarchy::ExpansionState st;
+        st.reveal(tree, tree.scope(deep).parent);
+        view.setExpansion(st);
+        waitShown(view);
+        double a = bench::now();
+        view.setScopeExpanded(deep, true);
+        waitLayout(view, shown);
+        view.viewport()->render(&frame);
+        bench::report("gui_incv3_expand_block", (bench::now() - a) * 1000, "ms");
+        ratio("gui_incv3_expand_block", (bench::now() - a) * 1000, 100);
+        waitShown(view);
+    }
+
+    // 3. Fully expanded: paint time per frame while panning and zooming.
+    double a = bench::now();
+    view.expandAll();
+    if (!waitShown(view, 120))
+        return 1;
+    bench::report("gui_incv3_expand_all", bench::now() - a, "s");
+    bench::report("gui_incv3_full_boxes", double(view.drawing()->nodes().size()), "boxes");
+    bench::report("gui_incv3_full_edges", double(view.drawing()->edges().size()), "edges");
+    const QRectF b = view.drawing()->bounds();
+    QImage img(1400, 900, QImage::Format_ARGB32_Premultiplied);
+    const int frames = quick ? 20 : 60;
+    // Zoom levels: whole graph in view (worst: everything visible), overview, reading zoom.
+    const double fitScale = std::min(1400 / b.width(), 900 / b.height());
+    for (double zoom : {fitScale, 0.15, 1.0}) {
+        double total = 0, worst = 0;
+        for (int f = 0; f < frames; ++f) {
+            img.fill(Qt::white);
+            const double s = zoom * (1.0 + 0.02 * (f % 5)); // zoom a little every frame
+            QPointF centre(b.center().x() + (f - frames / 2) * 40 / s, b.center().y() + (f % 7) * 30 / s);
+            QTransform xf;
+            xf.translate(700, 450);
+            xf.scale(s, s);
+            xf.translate(-centre.x(), -centre.y());
+            const double t = bench::now();
+            view.renderViewport(img, xf);
+            const double dt = bench::now() - t;
+            total += dt;
+            worst = std::max(worst, dt);
+        }
+        const std::string tag = zoom == fitScale ? "fit" : (zoom < 0.5 ? "overview" : "1to1");
+        bench::report("gui_incv3_full_frame_" + tag + "_mean", total / frames * 1000, "ms");
+        bench::report("gui_incv3_full_frame_" + tag + "_worst", worst * 1000, "ms");
+        ratio("gui_incv3_full_frame_" + tag + "_mean", total / frames * 1000, 33.3);
+    }
+    bench::report("gui_peak_rss", double(bench::peakRssBytes()) / 1e6, "MB");
+    return 0;
+}

@@ -1,0 +1,315 @@
+// The graph explorer as a user meets it: the scope tree model, expanding a
+// scope from the graph, the shared-variable highlight, search, export, and
+// bad input that must leave the open graph alone.
+#include "ui/graph/graph_search.h"
+#include "ui/graph/graph_view.h"
+#include "ui/inspector/inspector.h"
+#include "ui/mainwindow/main_window.h"
+#include "ui/scope/scope_panel.h"
+#include "ui/scope/scope_tree_model.h"
+
+#include <QAbstractItemModelTester>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QImage>
+#include <QFile>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeView>
+#include <QSortFilterProxyModel>
+
+#include <algorithm>
+
+using namespace scopeviz;
+using namespace scopeviz::ui;
+using hierarchy::Item;
+
+namespace {
+const QString kIncV3 = QStringLiteral(SCOPEVIZ_TESTDATA "/graphs/tf1.14-inceptionv3-hub-11040-nodes.graphdef.pb");
+
+bool waitIdle(MainWindow& w, int ms = 20000)
+{
+    QElapsedTimer t;
+    t.start();
+    // Settle first: a request may be about to be queued.
+    QTest::qWait(20);
+    while (w.isBusy() && t.elapsed() < ms)
+        QTest::qWait(10);
+    return !w.isBusy();
+}
+
+hierarchy::ScopeId scopeOf(const MainWindow& w, const char* path) { return w.document()->tree->findScope(path); }
+OpId opOf(const MainWindow& w, const char* name)
+{
+    const Operation* op = w.document()->graph->findOp(name);
+    return op ? op->id() : -1;
+}
+} // namespace
+
+class GraphTest : public QObject {
+    Q_OBJECT
+private slots:
+    void treeModelPassesTheModelTester();
+    void doubleClickExpandsInGraphAndTree();
+    void treeExpansionExpandsTheGraph();
+    void sharedVariableHighlightsExactlyItsConsumers();
+    void searchRevealsANodeThreeLevelsDeep();
+    void exportWritesSvgWithVisibleNames();
+    void badInputKeepsTheGraphOpen_data();
+    void badInputKeepsTheGraphOpen();
+    void inspectorListsSummariesOfAScope();
+};
+
+void GraphTest::treeModelPassesTheModelTester()
+{
+    ScopeTreeModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setDocument(makeSeedDocument());
+    QVERIFY(model.rowCount() >= 4); // my_net, my_net_1, head, head_1, summary, ...
+    QSortFilterProxyModel proxy;
+    proxy.setRecursiveFilteringEnabled(true);
+    proxy.setSourceModel(&model);
+    QAbstractItemModelTester proxyTester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    proxy.setFilterFixedString("weights");
+    QVERIFY(proxy.rowCount() >= 2); // my_net (holds weights) and head
+    model.setShowOps(true);
+    auto r = loadPath(kIncV3);
+    QVERIFY2(r.document, qPrintable(r.error));
+    model.setDocument(r.document);
+    QVERIFY(model.rowCount() > 0);
+    // The shared-variable badge is on a variable used by two module applications.
+    const auto& t = *r.document->tree;
+    auto v = std::find_if(t.variables().begin(), t.variables().end(), [](const auto& rec) { return rec.shared; });
+    QVERIFY(v != t.variables().end());
+    QModelIndex idx = model.indexOf(Item{Item::Kind::Op, v->op});
+    QVERIFY(idx.isValid());
+    QVERIFY(model.data(idx.siblingAtColumn(ScopeTreeModel::SharedColumn)).toString().startsWith(QStringLiteral("⇄")));
+    model.setDocument(nullptr);
+    QCOMPARE(model.rowCount(), 0);
+}
+
+void GraphTest::doubleClickExpandsInGraphAndTree()
+{
+    MainWindow w;
+    w.resize(1200, 800);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    w.openSeedDemo();
+    QVERIFY(waitIdle(w));
+    GraphView* g = w.graphView();
+    const auto myNet = scopeOf(w, "my_net");
+    QVERIFY(myNet > 0);
+    QVERIFY(!g->isScopeExpanded(myNet));
+    auto c = g->nodeCenter(hierarchy::scopeKey(myNet));
+    QVERIFY(c);
+    const QPoint pos = g->mapFromScene(*c);
+    QTest::mouseDClick(g->viewport(), Qt::LeftButton, {}, pos);
+    QVERIFY(g->isScopeExpanded(myNet));
+    QVERIFY(waitIdle(w));
+    // The graph now draws my_net as a frame with its MatMul inside.
+    QVERIFY(g->nodeCenter(hierarchy::opKey(opOf(w, "my_net/MatMul"))));
+    // ... and the tree row is expanded.
+    QTreeView* tv = w.scopePanel()->view();
+    auto* proxy = qobject_cast<QSortFilterProxyModel*>(tv->model());
+    QModelIndex row = proxy->mapFromSource(w.scopePanel()->model()->indexOf(Item{Item::Kind::Scope, myNet}));
+    QVERIFY(row.isValid());
+    QVERIFY(tv->isExpanded(row));
+    // Double-click on the frame title collapses it again, in both.
+    c = g->nodeCenter(hierarchy::scopeKey(myNet));
+    auto frame = g->drawing()->nodes()[size_t(g->drawing()->find(hierarchy::scopeKey(myNet)))].rect;
+    QTest::mouseDClick(g->viewport(), Qt::LeftButton, {}, g->mapFromScene(QPointF(frame.center().x(), frame.top() + 8)));
+    QVERIFY(!g->isScopeExpanded(myNet));
+    QVERIFY(!tv->isExpanded(row));
+}
+
+void GraphTest::treeExpansionExpandsTheGraph()
+{
+    MainWindow w;
+    w.show();
+    w.openSeedDemo();
+    QVERIFY(waitIdle(w));
+    const auto head = scopeOf(w, "head");
+    QTreeView* tv = w.scopePanel()->view();
+    auto* proxy = qobject_cast<QSortFilterProxyModel*>(tv->model());
+    QModelIndex row = proxy->mapFromSource(w.scopePanel()->model()->indexOf(Item{Item::Kind::Scope, head}));
+    tv->expand(row);
+    QVERIFY(w.graphView()->isScopeExpanded(head));
+    // Selecting in the tree selects in the graph and fills the inspector.
+    tv->setCurrentIndex(row);
+    QVERIFY(w.graphView()->selectedItem());
+    QCOMPARE(w.graphView()->selectedItem()->id, head);
+    QVERIFY(w.inspector()->html().contains("head"));
+}
+
+void GraphTest::sharedVariableHighlightsExactlyItsConsumers()
+{
+    MainWindow w;
+    w.show();
+    w.openSeedDemo();
+    QVERIFY(waitIdle(w));
+    GraphView* g = w.graphView();
+    const auto myNet = scopeOf(w, "my_net"), myNet1 = scopeOf(w, "my_net_1");
+    const OpId weights = opOf(w, "my_net/weights");
+    QVERIFY(myNet > 0 && myNet1 > 0 && weights >= 0);
+    const auto& rec = w.document()->tree->variables()[size_t(w.document()->tree->variableOfOp(weights))];
+    QVERIFY(rec.shared);
+    // Both expanded: the two MatMuls that read the weights, nothing else.
+    g->setScopeExpanded(myNet, true);
+    g->setScopeExpanded(myNet1, true);
+    QVERIFY(waitIdle(w));
+    g->selectItem(Item{Item::Kind::Op, weights});
+    auto hl = g->highlightedNodes();
+    std::sort(hl.begin(), hl.end());
+    std::vector<hierarchy::NodeKey> expected{hierarchy::opKey(opOf(w, "my_net/MatMul")),
+                                             hierarchy::opKey(opOf(w, "my_net_1/MatMul"))};
+    std::sort(expected.begin(), expected.end());
+    QCOMPARE(hl, expected);
+    QVERIFY(g->highlightedEdgeCount() >= 2);
+    // my_net_1 collapsed: its box stands for the consumer inside it.
+    g->setScopeExpanded(myNet1, false);
+    QVERIFY(waitIdle(w));
+    g->selectItem(Item{Item::Kind::Op, weights});
+    hl = g->highlightedNodes();
+    std::sort(hl.begin(), hl.end());
+    expected = {hierarchy::opKey(opOf(w, "my_net/MatMul")), hierarchy::scopeKey(myNet1)};
+    std::sort(expected.begin(), expected.end());
+    QCOMPARE(hl, expected);
+    // An unshared op highlights no consumers.
+    g->selectItem(Item{Item::Kind::Op, opOf(w, "my_net/MatMul")});
+    QVERIFY(g->highlightedNodes().empty());
+}
+
+void GraphTest::searchRevealsANodeThreeLevelsDeep()
+{
+    MainWindow w;
+    w.show();
+    QSignalSpy done(&w, &MainWindow::loadFinished);
+    w.openPath(kIncV3);
+    QVERIFY(done.wait(30000));
+    QVERIFY(waitIdle(w, 30000));
+    const auto& t = *w.document()->tree;
+    // A node at depth >= 3 (three scopes above it).
+    const char* name = "module/InceptionV3/Conv2d_1a_3x3/weights";
+    QVERIFY(w.document()->graph->findOp(name));
+    const OpId op = opOf(w, name);
+    QVERIFY(t.scope(t.opEnclosingScope(op)).depth >= 3);
+    QVERIFY(w.searchBar()->search(QStringLiteral("InceptionV3/Conv2d_1a_3x3/weights")) > 0);
+    auto results = searchGraph(*w.document(), QStringLiteral("InceptionV3/Conv2d_1a_3x3/weights"));
+    auto it = std::find_if(results.begin(), results.end(), [op](const Item& i) { return i.isOp() && i.id == op; });
+    QVERIFY(it != results.end());
+    w.searchBar()->activateResult(int(it - results.begin()));
+    QVERIFY(waitIdle(w, 30000));
+    GraphView* g = w.graphView();
+    QVERIFY(g->selectedItem() && g->selectedItem()->id == op);
+    for (auto s = t.opParent(op); s > 0; s = t.scope(s).parent)
+        QVERIFY(g->isScopeExpanded(s));
+    // It is drawn as its own node, and centred.
+    const int showing = g->drawing()->visible().nodeShowingOp(op);
+    QVERIFY(showing >= 0);
+    auto c = g->nodeCenter(g->drawing()->visible().nodes()[size_t(showing)].key);
+    QVERIFY(c);
+    QVERIFY(g->viewport()->rect().contains(g->mapFromScene(*c)));
+    // type: queries find ops by type.
+    QVERIFY(searchGraph(*w.document(), "type:VarHandleOp", 10000).size() == 376);
+}
+
+void GraphTest::exportWritesSvgWithVisibleNames()
+{
+    QTemporaryDir dir;
+    auto doc = makeSeedDocument();
+    const QString svg = dir.filePath("seed.svg");
+    hierarchy::ExpansionState st;
+    st.expand(doc->tree->findScope("my_net"));
+    QCOMPARE(exportGraph(doc, svg, st), QString());
+    QFile f(svg);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QByteArray text = f.readAll();
+    QVERIFY(text.size() > 1000);
+    for (const char* visible : {"my_net", "my_net_1", "head", "MatMul", "weights"})
+        QVERIFY2(text.contains(QByteArray(">") + visible) || text.contains(visible), visible);
+    QVERIFY(text.contains("<text"));
+    const QString png = dir.filePath("seed.png");
+    QCOMPARE(exportGraph(doc, png, {}), QString());
+    QVERIFY(QImage(png).width() > 100);
+    QVERIFY(!exportGraph(doc, dir.filePath("seed.gif"), {}).isEmpty()); // unknown format: a clear error
+}
+
+void GraphTest::badInputKeepsTheGraphOpen_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::newRow("not a graph") << "text";
+    QTest::newRow("truncated pb") << "truncated";
+    QTest::newRow("empty logdir") << "logdir";
+}
+
+void GraphTest::badInputKeepsTheGraphOpen()
+{
+    QFETCH(QString, kind);
+    QTemporaryDir dir;
+    QString path;
+    if (kind == "text") {
+        path = dir.filePath("notes.pb");
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("this is not a graph at all\n");
+    } else if (kind == "truncated") {
+        path = dir.filePath("half.pb");
+        QFile in(kIncV3);
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        QFile out(path);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(in.read(in.size() / 2));
+    } else {
+        path = dir.filePath("logs");
+        QVERIFY(QDir().mkpath(path));
+    }
+    MainWindow w;
+    w.show();
+    w.openSeedDemo();
+    QVERIFY(waitIdle(w));
+    const DocumentPtr before = w.document();
+    QSignalSpy done(&w, &MainWindow::loadFinished);
+    w.openPath(path);
+    QVERIFY(done.wait(30000));
+    QVERIFY(waitIdle(w));
+    QVERIFY2(!w.messageText().isEmpty(), "the user is told what happened");
+    if (kind != "logdir")
+        QVERIFY2(w.messageText().contains(QFileInfo(path).fileName()), qPrintable(w.messageText()));
+    if (kind == "truncated") {
+        // Everything valid before the fault is kept (conventions): the partial graph opens, with the fault named.
+        QVERIFY(w.document());
+        QVERIFY(!w.document()->warnings.isEmpty());
+        QVERIFY(w.messageText().contains("ends inside"));
+        QVERIFY(w.graphView()->drawing());
+        QCOMPARE(w.graphView()->document(), w.document());
+        return;
+    }
+    QCOMPARE(w.document(), before);
+    QVERIFY(w.graphView()->drawing());
+    QCOMPARE(w.graphView()->document(), before);
+}
+
+void GraphTest::inspectorListsSummariesOfAScope()
+{
+    MainWindow w;
+    w.show();
+    w.openSeedDemo();
+    QVERIFY(waitIdle(w));
+    const auto s = scopeOf(w, "summary");
+    QVERIFY(s > 0);
+    QSignalSpy prefix(w.inspector(), &Inspector::scopePrefixChanged);
+    w.graphView()->selectItem(Item{Item::Kind::Scope, s});
+    QVERIFY(w.inspector()->html().contains("summary/loss"));
+    QVERIFY(w.inspector()->html().contains("summary/accuracy"));
+    QCOMPARE(prefix.last().first().toString(), QStringLiteral("summary"));
+    // A variable shows where it was created and each reuse.
+    w.graphView()->selectItem(Item{Item::Kind::Op, opOf(w, "my_net/weights")});
+    const QString html = w.inspector()->html();
+    QVERIFY(html.contains("created here"));
+    QVERIFY(html.contains("reused"));
+}
+
+QTEST_MAIN(GraphTest)
+#include "graph_test.moc"

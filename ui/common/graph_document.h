@@ -1,0 +1,47 @@
+#pragma once
+// GraphDocument: one opened graph, immutable once loaded. The GUI shares it
+// as std::shared_ptr<const GraphDocument>; models and views read it and never
+// call back into a running engine (style.md, Qt model/view rule 1).
+#include "core/graph/graph.h"
+#include "core/hierarchy/scope_tree.h"
+
+#include <QString>
+#include <QStringList>
+
+#include <atomic>
+#include <memory>
+
+namespace scopeviz::ui {
+
+/// An opened graph and its scope hierarchy.
+struct GraphDocument {
+    /// Where the graph came from.
+    enum class Source { Demo, GraphFile, EventFile, LogDir, Script };
+    Source source = Source::Demo;
+    QString path;   ///< file or directory ("" for the demo)
+    QString title;  ///< shown in the window title
+    std::shared_ptr<const Graph> graph;
+    std::shared_ptr<const hierarchy::ScopeTree> tree;
+    QStringList warnings; ///< import and hierarchy warnings, for the message bar
+    double loadSeconds = 0;
+};
+
+using DocumentPtr = std::shared_ptr<const GraphDocument>;
+
+/// The outcome of loading: a document, or an error message naming the file.
+struct LoadResult {
+    DocumentPtr document;  ///< null on failure (and for a log directory without a graph)
+    QString error;         ///< non-empty on failure
+    bool isLogDir = false; ///< the path is a log directory (follow its scalars)
+    bool isEventFile = false;
+};
+
+/// The built-in seed demo (the tutorial's two examples) with its hierarchy.
+DocumentPtr makeSeedDocument();
+/// Wraps an existing graph (e.g. a script's) into a document.
+DocumentPtr makeDocument(std::shared_ptr<const Graph> graph, GraphDocument::Source source, const QString& path);
+/// Loads a graph file, an event file or a log directory (runs on a worker thread;
+/// `cancel` is polled between phases).
+LoadResult loadPath(const QString& path, const std::atomic<bool>* cancel = nullptr);
+
+} // namespace scopeviz::ui

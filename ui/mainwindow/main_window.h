@@ -1,0 +1,136 @@
+#pragma once
+// MainWindow: the graph explorer's frame. Docks (scope tree left, inspector
+// right, scalars and console bottom) around the graph view; documents load on
+// a worker thread with progress and cancel; a failed load shows a message bar
+// and keeps the previous graph open.
+#include "ui/common/graph_document.h"
+#include "ui/scalars/scalar_feed.h" // QPointer<ScalarFeed> needs the complete type
+
+#include <QFutureWatcher>
+#include <QMainWindow>
+#include <QPointer>
+
+#include <atomic>
+#include <memory>
+
+class QAction;
+class QDockWidget;
+class QLabel;
+class QMenu;
+class QProgressBar;
+class QPushButton;
+class QPlainTextEdit;
+
+namespace scopeviz::ui {
+
+class ScalarsDashboard;
+class ScalarFeed;
+class GraphView;
+class ScopePanel;
+class Inspector;
+class SearchBar;
+
+/// The application window.
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    /// Opens a graph file, event file or log directory in the background.
+    void openPath(const QString& path);
+    /// Opens the built-in seed demo.
+    void openSeedDemo();
+    /// Shows a document (GUI thread).
+    void setDocument(DocumentPtr doc);
+    /// The document shown, or null.
+    DocumentPtr document() const { return m_document; }
+    /// Follows a log directory's scalars in the scalars dock.
+    void followLogdir(const QString& logdir);
+    /// Shows an error in the message bar (the current graph stays).
+    void showError(const QString& message);
+    /// Shows an informational message in the message bar.
+    void showInfo(const QString& message);
+    /// Saves a picture of the whole window.
+    bool saveScreenshot(const QString& file);
+    /// True while a load is running.
+    bool isLoading() const { return m_loading; }
+    /// True while loading or while the graph waits for its layout or animates.
+    bool isBusy() const;
+
+    /// The graph canvas.
+    GraphView* graphView() const { return m_graphView; }
+    /// The Scopes dock's panel.
+    ScopePanel* scopePanel() const { return m_scopePanel; }
+    /// The Inspector dock's contents.
+    Inspector* inspector() const { return m_inspector; }
+    /// The Ctrl+F search bar above the graph.
+    SearchBar* searchBar() const { return m_search; }
+    /// Exports the current graph view to .svg or .png (shows errors in the message bar); true on success.
+    bool exportView(const QString& path);
+    /// Reveals and selects the op or scope with this full name; false when there is none.
+    bool selectByName(const QString& name);
+
+    /// The scalars dashboard of the bottom dock.
+    ScalarsDashboard* scalars() const { return m_scalars; }
+    /// The live feed of the followed log directory, or null.
+    ScalarFeed* feed() const { return m_feed; }
+    /// The console dock's text (script output).
+    QPlainTextEdit* console() const { return m_console; }
+    /// The message bar's current text ("" when hidden).
+    QString messageText() const;
+
+signals:
+    /// A document was shown.
+    void documentChanged(scopeviz::ui::DocumentPtr doc);
+    /// A load failed (message names the file).
+    void loadFailed(const QString& message);
+    /// A load finished (either way).
+    void loadFinished();
+    /// A followed log directory delivered a graph (serialized GraphDef) for `run`.
+    void graphFound(const QString& run, const QByteArray& graphDef);
+
+protected:
+    void closeEvent(QCloseEvent* e) override;
+    void dragEnterEvent(QDragEnterEvent* e) override;
+    void dropEvent(QDropEvent* e) override;
+
+private:
+    void buildActions();
+    void buildDocks();
+    void onLoaded();
+    void addRecent(const QString& path);
+    void rebuildRecentMenu();
+    void restoreState();
+    void setDark(bool dark);
+    void reload();
+    void wireGraph();
+    void revealSummaryTag(const QString& tag);
+
+    DocumentPtr m_document;
+    QWidget* m_central = nullptr;
+    QLabel* m_messageBar = nullptr;
+    QWidget* m_graphHost = nullptr;
+    QDockWidget* m_treeDock = nullptr;
+    QDockWidget* m_inspectorDock = nullptr;
+    QDockWidget* m_scalarsDock = nullptr;
+    QDockWidget* m_consoleDock = nullptr;
+    ScalarsDashboard* m_scalars = nullptr;
+    QPointer<ScalarFeed> m_feed;
+    QPlainTextEdit* m_console = nullptr;
+    QMenu* m_recentMenu = nullptr;
+    QProgressBar* m_progress = nullptr;
+    QPushButton* m_cancel = nullptr;
+    QFutureWatcher<LoadResult> m_loader;
+    std::shared_ptr<std::atomic<bool>> m_cancelFlag;
+    QString m_loadingPath;
+    bool m_loading = false;
+    QAction* m_darkAction = nullptr;
+    QAction* m_bundleAction = nullptr;
+    GraphView* m_graphView = nullptr;
+    ScopePanel* m_scopePanel = nullptr;
+    Inspector* m_inspector = nullptr;
+    SearchBar* m_search = nullptr;
+};
+
+} // namespace scopeviz::ui

@@ -1,0 +1,129 @@
+#include "ui/scope/scope_panel.h"
+
+#include "ui/scope/scope_tree_model.h"
+
+#include <QCheckBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLineEdit>
+#include <QSortFilterProxyModel>
+#include <QTreeView>
+#include <QVBoxLayout>
+
+namespace scopeviz::ui {
+
+ScopePanel::ScopePanel(QWidget* parent) : QWidget(parent)
+{
+    auto* lay = new QVBoxLayout(this);
+    lay->setContentsMargins(4, 4, 4, 4);
+    lay->setSpacing(4);
+    auto* row = new QHBoxLayout;
+    m_filter = new QLineEdit(this);
+    m_filter->setObjectName("scopeFilter");
+    m_filter->setPlaceholderText(tr("Filter scopes…"));
+    m_filter->setClearButtonEnabled(true);
+    m_showOps = new QCheckBox(tr("Ops"), this);
+    m_showOps->setToolTip(tr("Also list the ops inside each scope"));
+    row->addWidget(m_filter, 1);
+    row->addWidget(m_showOps);
+    lay->addLayout(row);
+    m_model = new ScopeTreeModel(this);
+    m_proxy = new QSortFilterProxyModel(this);
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setRecursiveFilteringEnabled(true);
+    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    m_proxy->setFilterKeyColumn(ScopeTreeModel::NameColumn);
+    m_view = new QTreeView(this);
+    m_view->setObjectName("scopeTree");
+    m_view->setModel(m_proxy);
+    m_view->setUniformRowHeights(true);
+    m_view->setExpandsOnDoubleClick(false);
+    m_view->setAlternatingRowColors(true);
+    m_view->header()->setStretchLastSection(false);
+    m_view->header()->setSectionResizeMode(ScopeTreeModel::NameColumn, QHeaderView::Stretch);
+    m_view->header()->setSectionResizeMode(ScopeTreeModel::OpsColumn, QHeaderView::ResizeToContents);
+    m_view->header()->setSectionResizeMode(ScopeTreeModel::SharedColumn, QHeaderView::ResizeToContents);
+    lay->addWidget(m_view, 1);
+
+    connect(m_filter, &QLineEdit::textChanged, this, [this](const QString& t) {
+        m_syncing = true;
+        m_proxy->setFilterFixedString(t);
+        if (!t.isEmpty())
+            m_view->expandAll(); // show where matches are; the graph keeps its own state
+        m_syncing = false;
+    });
+    connect(m_showOps, &QCheckBox::toggled, m_model, &ScopeTreeModel::setShowOps);
+    auto emitExpansion = [this](const QModelIndex& idx, bool expanded) {
+        if (m_syncing)
+            return;
+        hierarchy::Item it = m_model->itemOf(m_proxy->mapToSource(idx));
+        if (it.isScope())
+            emit scopeExpansionRequested(it.id, expanded);
+    };
+    connect(m_view, &QTreeView::expanded, this, [emitExpansion](const QModelIndex& i) { emitExpansion(i, true); });
+    connect(m_view, &QTreeView::collapsed, this, [emitExpansion](const QModelIndex& i) { emitExpansion(i, false); });
+    connect(m_view, &QTreeView::activated, this, [this](const QModelIndex& i) {
+        emit itemActivated(m_model->itemOf(m_proxy->mapToSource(i)));
+    });
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this, [this](const QModelIndex& cur) {
+        if (m_syncing || !cur.isValid())
+            return;
+        emit itemSelected(m_model->itemOf(m_proxy->mapToSource(cur)));
+    });
+}
+
+void ScopePanel::setDocument(DocumentPtr doc)
+{
+    m_syncing = true;
+    m_model->setDocument(std::move(doc));
+    m_syncing = false;
+}
+
+void ScopePanel::setScopeExpanded(hierarchy::ScopeId s, bool expanded)
+{
+    QModelIndex idx = m_proxy->mapFromSource(m_model->indexOf(hierarchy::Item{hierarchy::Item::Kind::Scope, s}));
+    if (!idx.isValid() || m_view->isExpanded(idx) == expanded)
+        return;
+    m_syncing = true;
+    if (expanded)
+        for (QModelIndex p = idx; p.isValid(); p = p.parent())
+            m_view->setExpanded(p, true);
+    else
+        m_view->setExpanded(idx, false);
+    m_syncing = false;
+}
+
+void ScopePanel::syncExpansion(const std::function<bool(hierarchy::ScopeId)>& expanded)
+{
+    m_syncing = true;
+    std::function<void(const QModelIndex&)> walk = [&](const QModelIndex& parent) {
+        for (int r = 0, n = m_proxy->rowCount(parent); r < n; ++r) {
+            QModelIndex idx = m_proxy->index(r, 0, parent);
+            hierarchy::Item it = m_model->itemOf(m_proxy->mapToSource(idx));
+            if (!it.isScope() || !m_proxy->hasChildren(idx))
+                continue;
+            const bool e = expanded(it.id);
+            m_view->setExpanded(idx, e);
+            if (e)
+                walk(idx);
+        }
+    };
+    walk({});
+    m_syncing = false;
+}
+
+void ScopePanel::setSelectedItem(hierarchy::Item item)
+{
+    m_syncing = true;
+    QModelIndex idx = m_proxy->mapFromSource(m_model->indexOf(item));
+    if (idx.isValid()) {
+        m_view->selectionModel()->setCurrentIndex(idx, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        m_view->scrollTo(idx);
+    } else {
+        m_view->selectionModel()->clearSelection();
+    }
+    m_syncing = false;
+}
+
+} // namespace scopeviz::ui
