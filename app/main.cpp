@@ -4,14 +4,26 @@
 // need a display; everything else opens the window.
 #include "app/cli.h"
 
+#include "ui/common/theme.h"
+#include "ui/graph/graph_view.h"
+#include "ui/mainwindow/script_runner.h"
+#include "ui/mainwindow/training_controller.h"
+#include "ui/mainwindow/live_session.h"
+#include "ui/mainwindow/main_window.h"
+
+#include <QApplication>
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QTimer>
 
+#include <algorithm>
 #include <iostream>
 
 using scopeviz::app::Options;
 
 namespace {
+
+QString g_select; // --select: GUI-only, so it is not part of the headless Options
 
 Options parse(const QStringList& args, QCommandLineParser& p)
 {
@@ -34,6 +46,7 @@ Options parse(const QStringList& args, QCommandLineParser& p)
         {"export", "Export the graph view to an SVG or PNG file and exit.", "file"},
         {"screenshot", "Save a screenshot of the window after start-up and exit.", "file"},
         {"after", "Delay before --screenshot, in milliseconds.", "ms", "0"},
+        {"select", "Select (and reveal) the op or scope with this full name.", "name"},
         {"watch", "Re-run a Python script whenever it is saved."},
         {"dark", "Use the dark palette."},
     });
@@ -52,6 +65,7 @@ Options parse(const QStringList& args, QCommandLineParser& p)
     o.exportPath = p.value("export");
     o.screenshot = p.value("screenshot");
     o.afterMs = p.value("after").toInt();
+    g_select = p.value("select");
     o.watch = p.isSet("watch");
     o.dark = p.isSet("dark");
     return o;
@@ -59,18 +73,109 @@ Options parse(const QStringList& args, QCommandLineParser& p)
 
 } // namespace
 
+/// --export: lays the graph out with the requested expansion and writes an SVG or PNG without a window.
+int runExport(int argc, char** argv, const Options& o)
+{
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    if (o.dark)
+        scopeviz::ui::applyTheme(true);
+    scopeviz::ui::DocumentPtr doc;
+    if (o.paths.isEmpty() || o.demo == "seed") {
+        doc = scopeviz::ui::makeSeedDocument();
+    } else {
+        scopeviz::ui::LoadResult r = scopeviz::ui::loadPath(o.paths.first());
+        if (!r.error.isEmpty()) {
+            std::cerr << "scopeviz: " << r.error.toStdString() << "\n";
+            return 1;
+        }
+        if (!r.document) {
+            std::cerr << "scopeviz: " << o.paths.first().toStdString() << " holds no graph to export\n";
+            return 1;
+        }
+        doc = r.document;
+    }
+    QStringList unknown;
+    auto state = scopeviz::ui::parseExpansion(*doc->tree, o.expand, &unknown);
+    for (const QString& u : unknown)
+        std::cerr << "scopeviz: warning: no scope named '" << u.toStdString() << "' to expand\n";
+    const QString err = scopeviz::ui::exportGraph(doc, o.exportPath, state);
+    if (!err.isEmpty()) {
+        std::cerr << "scopeviz: " << err.toStdString() << "\n";
+        return 1;
+    }
+    return 0;
+}
+
+/// Opens the window on what the options name and, with --screenshot, saves it and quits.
+int runGui(int argc, char** argv, const Options& o)
+{
+    if (!o.exportPath.isEmpty())
+        return runExport(argc, argv, o);
+    QApplication app(argc, argv);
+    QApplication::setApplicationName("scopeviz");
+    QApplication::setOrganizationName("scopeviz");
+    scopeviz::ui::MainWindow window;
+    if (!o.expand.isEmpty() || !g_select.isEmpty()) {
+        // Applied once, to the first document shown (after the window has handed it to the graph).
+        auto applied = std::make_shared<bool>(false);
+        QObject::connect(&window, &scopeviz::ui::MainWindow::documentChanged, &window,
+                         [&window, &o, applied](scopeviz::ui::DocumentPtr doc) {
+                             if (*applied || !doc)
+                                 return;
+                             *applied = true;
+                             if (!o.expand.isEmpty())
+                                 window.graphView()->setExpansion(scopeviz::ui::parseExpansion(*doc->tree, o.expand));
+                             if (!g_select.isEmpty() && !window.selectByName(g_select))
+                                 window.showError(QStringLiteral("--select: no op or scope named %1").arg(g_select));
+                         });
+    }
+    if (o.dark)
+        scopeviz::ui::applyTheme(true);
+    window.show();
+    if (!o.paths.isEmpty() && o.paths.first().endsWith(".py"))
+        scopeviz::ui::LiveSession::runScript(&window, o.paths.first(), o.watch);
+    else if (o.demo == "seed" && !o.screenshot.isEmpty())
+        window.openSeedDemo(); // a still picture of the seed graph
+    else if (o.paths.isEmpty())
+        scopeviz::ui::LiveSession::trainSeed(&window, o.steps, true); // the seed demo, training live
+    else
+        window.openPath(o.paths.first());
+    if (!o.screenshot.isEmpty()) {
+        auto shoot = [&window, &o] {
+            if (window.isBusy()) // wait for the document and its layout, then for the first paint
+                return false;
+            bool ok = window.saveScreenshot(o.screenshot);
+            if (!ok)
+                std::cerr << "scopeviz: cannot write " << o.screenshot.toStdString() << "\n";
+            QApplication::exit(ok ? 0 : 1);
+            return true;
+        };
+        auto* timer = new QTimer(&window);
+        timer->setInterval(50);
+        QObject::connect(timer, &QTimer::timeout, &window, [shoot, timer] {
+            if (shoot())
+                timer->stop();
+        });
+        QTimer::singleShot(std::max(200, o.afterMs), timer, qOverload<>(&QTimer::start));
+    }
+    return app.exec();
+}
+
 int main(int argc, char** argv)
 {
     QCoreApplication::setApplicationName("scopeviz");
     QCoreApplication::setOrganizationName("scopeviz");
     QCoreApplication::setApplicationVersion("0.1.0");
-    QCoreApplication app(argc, argv);
-    QCommandLineParser parser;
-    Options o = parse(QCoreApplication::arguments(), parser);
-    if (scopeviz::app::isHeadless(o))
-        return scopeviz::app::runHeadless(o, std::cout, std::cerr);
-    // The window arrives with the graph explorer; until then, print the seed demo's ops.
-    Options listing = o;
-    listing.listOps = true;
-    return scopeviz::app::runHeadless(listing, std::cout, std::cerr);
+    Options o;
+    {
+        // Parse with a core application only: headless commands need no display.
+        QCoreApplication core(argc, argv);
+        QCommandLineParser parser;
+        o = parse(QCoreApplication::arguments(), parser);
+        if (scopeviz::app::isHeadless(o))
+            return scopeviz::app::runHeadless(o, std::cout, std::cerr);
+    }
+    return runGui(argc, argv, o);
 }

@@ -284,7 +284,7 @@ void bindGraph(py::module_& m)
             return l;
         });
 
-    py::class_<PyOperation>(m, "Operation")
+    py::class_<PyOperation>(m, "Operation", py::dynamic_attr())
         .def_property_readonly("graph", [](const PyOperation& o) { return o.graph; })
         .def_property_readonly("_id", [](const PyOperation& o) { return o.id; })
         .def_property_readonly("name", [](const PyOperation& o) { return std::string(o.graph->op(o.id).name()); })
@@ -468,7 +468,7 @@ void bindGraph(py::module_& m)
                   if (py::isinstance<PyTensor>(initialValue))
                       o.initialTensor = initialValue.cast<const PyTensor&>().output;
                   else
-                      o.initialValue = toTensor(initialValue, o.dtype);
+                      o.initialValue = toTensor(initialValue); // §9.4 compares before conversion
               }
               if (!trainable.is_none())
                   o.trainable = trainable.cast<bool>();

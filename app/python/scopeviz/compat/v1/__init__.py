@@ -433,7 +433,7 @@ def _graph_of(value):
     if isinstance(value, Variable):
         return _graphs_by_core.get(id(value._v.graph))
     if isinstance(value, (_core.Tensor, _core.Operation)):
-        return _graphs_by_core.get(id(value.graph))
+        return value.graph  # already the Python Graph (see Tensor.graph below)
     return None
 
 
@@ -1129,5 +1129,341 @@ summary = _types.SimpleNamespace(scalar=_summary_scalar, histogram=_summary_hist
                                  merge_all=_summary_merge_all)
 
 
+# --------------------------------------------------------------------------- sessions
+
+
+class _ThreadSessions(_threading.local):
+    def __init__(self):
+        self.stack = []
+
+
+_thread_sessions = _ThreadSessions()
+
+
 def get_default_session():
-    raise NotImplementedError("Sessions are not bound yet")
+    """tf.get_default_session(): the innermost `with Session()` of this thread, or None."""
+    return _thread_sessions.stack[-1] if _thread_sessions.stack else None
+
+
+def _fetch_key(item, graph):
+    """(kind, engine object) for one fetch: a tensor to fetch or an op to run."""
+    if isinstance(item, str):
+        item = graph.as_graph_element(item)
+    if isinstance(item, Variable):
+        return ("tensor", item.value())
+    if isinstance(item, Tensor):
+        return ("tensor", item)
+    if isinstance(item, Operation):
+        return ("op", item)
+    raise TypeError("Fetch argument %r has invalid type %r, must be a string or Tensor. (Can not convert a %s "
+                    "into a Tensor or Operation.)" % (item, type(item), type(item).__name__))
+
+
+class Session(object):
+    """tf.Session: runs the pruned subgraph its fetches need, on the CPU."""
+
+    def __init__(self, target="", graph=None, config=None):
+        self._graph = graph or get_default_graph()
+        self._s = _core.Session(self._graph._g)
+        self._closed = False
+
+    @property
+    def graph(self):
+        return self._graph
+
+    def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
+        if self._closed:
+            raise RuntimeError("Attempted to use a closed Session.")
+        tensors, targets = [], []
+
+        def collect(f):
+            if isinstance(f, (list, tuple)) and not hasattr(f, "_fields"):
+                return [collect(x) for x in f]
+            if isinstance(f, tuple):  # namedtuple
+                return [collect(x) for x in f]
+            if isinstance(f, dict):
+                return {k: collect(v) for k, v in f.items()}
+            kind, obj = _fetch_key(f, self._graph)
+            if kind == "op":
+                targets.append(obj._id)
+                return None
+            tensors.append(obj)
+            return len(tensors) - 1
+
+        plan = collect(fetches)
+        feeds = []
+        for k, v in (feed_dict or {}).items():
+            if isinstance(k, str):
+                k = self._graph.as_graph_element(k)
+            if isinstance(k, Variable):
+                k = k.value()
+            if not isinstance(k, Tensor):
+                raise TypeError("The value of a feed cannot be a tf.Tensor object. Acceptable feed values include "
+                                "Python scalars, strings, lists, numpy ndarrays, or TensorHandles.")
+            if isinstance(v, (Tensor, Variable)):
+                raise TypeError("The value of a feed cannot be a tf.Tensor object. Acceptable feed values include "
+                                "Python scalars, strings, lists, numpy ndarrays, or TensorHandles. For reference, "
+                                "the tensor object was %s which was passed to the feed with key %s." % (v, k))
+            feeds.append((k, v))
+        values = self._s.run(tensors, feeds, targets)
+
+        def build(p, f):
+            if isinstance(f, dict):
+                return {k: build(p[k], f[k]) for k in f}
+            if isinstance(f, (list, tuple)) and not isinstance(f, str):
+                items = [build(pi, fi) for pi, fi in zip(p, f)]
+                if hasattr(f, "_fields"):
+                    return type(f)(*items)
+                return type(f)(items) if isinstance(f, tuple) else items
+            return None if p is None else values[p]
+
+        return build(plan, fetches)
+
+    def close(self):
+        self._closed = True
+
+    def as_default(self):
+        return _DefaultSessionContext(self)
+
+    def __enter__(self):
+        _thread_sessions.stack.append(self)
+        return self
+
+    def __exit__(self, *exc):
+        if _thread_sessions.stack and _thread_sessions.stack[-1] is self:
+            _thread_sessions.stack.pop()
+        self.close()
+        return False
+
+
+InteractiveSession = Session
+
+
+class _DefaultSessionContext(object):
+    def __init__(self, session):
+        self._session = session
+
+    def __enter__(self):
+        _thread_sessions.stack.append(self._session)
+        return self._session
+
+    def __exit__(self, *exc):
+        _thread_sessions.stack.pop()
+        return False
+
+
+def _tensor_eval(self, feed_dict=None, session=None):
+    session = session or get_default_session()
+    if session is None:
+        raise ValueError("Cannot evaluate tensor using `eval()`: No default session is registered. Use `with "
+                         "sess.as_default()` or pass an explicit session to `eval(session=sess)`")
+    return session.run(self, feed_dict)
+
+
+def _op_run(self, feed_dict=None, session=None):
+    session = session or get_default_session()
+    if session is None:
+        raise ValueError("Cannot execute operation using `run()`: No default session is registered. Use `with "
+                         "sess.as_default():` or pass an explicit session to `run(session=sess)`")
+    session.run(self, feed_dict)
+
+
+Tensor.eval = _tensor_eval
+Operation.run = _op_run
+
+errors = _types.SimpleNamespace(OpError=_core.OpError, InvalidArgumentError=_core.InvalidArgumentError,
+                                FailedPreconditionError=_core.FailedPreconditionError,
+                                CancelledError=_core.CancelledError)
+
+
+# --------------------------------------------------------------------------- gradients and training
+
+
+def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_ops=False, gate_gradients=False,
+              aggregation_method=None, stop_gradients=None, unconnected_gradients=None):
+    """tf.gradients: gradient ops under TensorFlow's names (gradients/<op>_grad/...)."""
+    ys = list(ys) if isinstance(ys, (list, tuple)) else [ys]
+    xs_list = list(xs) if isinstance(xs, (list, tuple)) else [xs]
+    g = _get_graph_from_inputs(ys + xs_list)
+    ys = [y.value() if isinstance(y, Variable) else y for y in ys]
+    if grad_ys is not None and not isinstance(grad_ys, (list, tuple)):
+        grad_ys = [grad_ys]
+    return _core.gradients(g._g, ys, [_t(x) for x in xs_list], grad_ys, name or "gradients")
+
+
+class Optimizer(object):
+    """Base of the tf.train optimizers."""
+
+    GATE_NONE, GATE_OP, GATE_GRAPH = 0, 1, 2
+
+    def _build(self, graph):
+        raise NotImplementedError
+
+    def _core_for(self, graph):
+        if getattr(self, "_graph", None) is not graph:
+            self._graph, self._opt = graph, self._build(graph)
+        return self._opt
+
+    def compute_gradients(self, loss, var_list=None, gate_gradients=GATE_OP, aggregation_method=None,
+                          colocate_gradients_with_ops=False, grad_loss=None):
+        g = _get_graph_from_inputs([loss])
+        pairs = self._core_for(g).compute_gradients(loss, None if var_list is None else [_t(v) for v in var_list])
+        return [(grad, _wrap_variable(g, var)) for grad, var in pairs]
+
+    def apply_gradients(self, grads_and_vars, global_step=None, name=None):
+        grads_and_vars = list(grads_and_vars)
+        g = _get_graph_from_inputs([v for _, v in grads_and_vars])
+        pairs = [(grad, _t(var)) for grad, var in grads_and_vars]
+        return self._core_for(g).apply_gradients(g._g, pairs, None if global_step is None else _t(global_step),
+                                                 name or "")
+
+    def minimize(self, loss, global_step=None, var_list=None, gate_gradients=GATE_OP, aggregation_method=None,
+                 colocate_gradients_with_ops=False, name=None, grad_loss=None):
+        g = _get_graph_from_inputs([loss])
+        return self._core_for(g).minimize(loss, None if global_step is None else _t(global_step),
+                                          None if var_list is None else [_t(v) for v in var_list], name or "")
+
+    def get_slot(self, var, name):
+        return None if getattr(self, "_opt", None) is None else self._wrap_slot(var, self._opt.get_slot(_t(var), name))
+
+    def _wrap_slot(self, var, core_var):
+        return None if core_var is None else _wrap_variable(var.graph, core_var)
+
+    def get_slot_names(self):
+        return [] if getattr(self, "_opt", None) is None else self._opt.get_slot_names()
+
+    def get_name(self):
+        return self._name
+
+
+class GradientDescentOptimizer(Optimizer):
+    def __init__(self, learning_rate, use_locking=False, name="GradientDescent"):
+        self._lr, self._locking, self._name = learning_rate, use_locking, name
+
+    def _build(self, graph):
+        return _core.gradient_descent(graph._g, _t(self._lr), self._locking, self._name)
+
+
+class MomentumOptimizer(Optimizer):
+    def __init__(self, learning_rate, momentum, use_locking=False, name="Momentum", use_nesterov=False):
+        self._lr, self._momentum, self._locking, self._name = learning_rate, momentum, use_locking, name
+        self._nesterov = use_nesterov
+
+    def _build(self, graph):
+        return _core.momentum(graph._g, _t(self._lr), _t(self._momentum), self._locking, self._name, self._nesterov)
+
+
+class AdamOptimizer(Optimizer):
+    def __init__(self, learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-08, use_locking=False, name="Adam"):
+        self._lr, self._b1, self._b2, self._eps = learning_rate, beta1, beta2, epsilon
+        self._locking, self._name = use_locking, name
+
+    def _build(self, graph):
+        return _core.adam(graph._g, _t(self._lr), float(self._b1), float(self._b2), float(self._eps), self._locking,
+                          self._name)
+
+
+def _get_or_create_global_step(graph=None):
+    g = graph or get_default_graph()
+    return _wrap_variable(g, _core.get_or_create_global_step(g._g))
+
+
+def _get_global_step(graph=None):
+    g = graph or get_default_graph()
+    v = _core.get_global_step(g._g)
+    return None if v is None else _wrap_variable(g, v)
+
+
+train = _types.SimpleNamespace(
+    Optimizer=Optimizer, GradientDescentOptimizer=GradientDescentOptimizer, MomentumOptimizer=MomentumOptimizer,
+    AdamOptimizer=AdamOptimizer, get_or_create_global_step=_get_or_create_global_step,
+    get_global_step=_get_global_step, create_global_step=_get_or_create_global_step)
+
+
+# --------------------------------------------------------------------------- FileWriter
+
+
+class FileWriter(object):
+    """tf.summary.FileWriter: writes TensorBoard event files.
+
+    Without a logdir it writes to $SCOPEVIZ_LOGDIR, the directory scopeviz follows
+    when it runs the script; every logdir is announced to scopeviz so it can follow it live."""
+
+    def __init__(self, logdir=None, graph=None, max_queue=10, flush_secs=120, graph_def=None, filename_suffix=None,
+                 session=None):
+        if logdir is None:
+            logdir = _os.environ.get("SCOPEVIZ_LOGDIR")
+            if not logdir:
+                raise TypeError("__init__() missing 1 required positional argument: 'logdir'")
+        self._logdir = _os.path.abspath(str(logdir))
+        self._w = _core.EventWriter(self._logdir, filename_suffix or "")
+        self._w.set_flush_secs(float(flush_secs))
+        self._closed = False
+        if _os.environ.get("SCOPEVIZ_ANNOUNCE"):
+            _sys.stderr.write("\x1b[scopeviz] logdir=%s\n" % self._logdir)
+            _sys.stderr.flush()
+        if graph is not None and graph_def is not None:
+            raise ValueError("Please pass only graph, or graph_def (deprecated), but not both.")
+        if graph is not None or graph_def is not None:
+            self.add_graph(graph, graph_def=graph_def)
+
+    def get_logdir(self):
+        return self._logdir
+
+    def _check(self):
+        if self._closed:
+            _sys.stderr.write("Attempting to use a closed FileWriter. The operation will be a noop unless the "
+                              "FileWriter is explicitly reopened.\n")
+            return False
+        return True
+
+    def add_summary(self, summary, global_step=None):
+        if not self._check():
+            return
+        if hasattr(summary, "SerializeToString"):
+            summary = summary.SerializeToString()
+        if isinstance(summary, _np.ndarray):
+            summary = summary.item()
+        self._w.add_summary(_py_bytes(summary), int(global_step or 0))
+
+    def add_graph(self, graph, global_step=None, graph_def=None):
+        if not self._check():
+            return
+        if graph is not None and graph_def is not None:
+            raise ValueError("Please pass only graph, or graph_def (deprecated), but not both.")
+        if graph is not None:
+            if not isinstance(graph, Graph):
+                raise TypeError("The passed graph must be an instance of `Graph` or the deprecated `GraphDef`")
+            self._w.add_graph(graph._g, int(global_step or 0))
+        elif graph_def is not None:
+            self._w.add_graph_def_bytes(_py_bytes(graph_def), int(global_step or 0))
+        self._w.flush()
+
+    def add_scalar(self, tag, value, global_step=None):
+        if self._check():
+            self._w.add_scalar(tag, float(value), int(global_step or 0))
+
+    def flush(self):
+        if not self._closed:
+            self._w.flush()
+
+    def close(self):
+        if not self._closed:
+            self._w.close()
+            self._closed = True
+
+    def reopen(self):
+        if self._closed:
+            self._w = _core.EventWriter(self._logdir, "")
+            self._closed = False
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+
+_py_bytes = __builtins__["bytes"] if isinstance(__builtins__, dict) else __builtins__.bytes
+summary.FileWriter = FileWriter

@@ -1,0 +1,73 @@
+#pragma once
+// ScriptRunner: runs a Python script in a separate process with the scopeviz
+// module importable and SCOPEVIZ_LOGDIR set, streams its output to the
+// console, and tells the window which log directories to follow. With watch
+// mode on, saving the script re-runs it (the teaching loop).
+//
+// The child announces every log directory a FileWriter opens with a control
+// line on stderr ("\x1b[scopeviz] logdir=<path>"); those lines are consumed
+// here and never shown in the console.
+#include <QFileSystemWatcher>
+#include <QObject>
+#include <QProcess>
+#include <QStringList>
+#include <QTemporaryDir>
+#include <QTimer>
+
+#include <memory>
+
+namespace scopeviz::ui {
+
+/// Runs and re-runs one Python script.
+class ScriptRunner : public QObject {
+    Q_OBJECT
+public:
+    /// `pythonPath` is prepended to PYTHONPATH (the build tree's python/ folder or empty when installed).
+    ScriptRunner(QString script, QString pythonPath, QObject* parent = nullptr);
+    ~ScriptRunner() override;
+
+    /// Starts (or restarts) the script.
+    void start();
+    /// Stops a running script: terminate, then kill after a grace period.
+    void stop();
+    bool isRunning() const { return m_process && m_process->state() != QProcess::NotRunning; }
+    /// Re-runs the script whenever the file is saved.
+    void setWatch(bool on);
+    /// The log directory given to the script as SCOPEVIZ_LOGDIR (a fresh one per run).
+    QString logdir() const { return m_logdir; }
+    /// Log directories the script announced in the current run.
+    const QStringList& announcedLogdirs() const { return m_announced; }
+    const QString& script() const { return m_script; }
+    /// The interpreter used (Debian's python3, as the module is built for it).
+    static QString interpreter();
+
+signals:
+    /// Text the script printed (stderr lines flagged).
+    void output(const QString& text, bool isError);
+    /// A run started; `logdir` is its SCOPEVIZ_LOGDIR.
+    void started(const QString& logdir);
+    /// The script opened a log directory.
+    void logdirAnnounced(const QString& logdir);
+    /// A run ended. `crashed` is true when it raised or was killed; `wroteNothing` when no event file appeared.
+    void finished(int exitCode, bool crashed, bool wroteNothing);
+
+private:
+    void readStdout();
+    void readStderr();
+    void onFinished(int code, QProcess::ExitStatus status);
+    bool logdirHasEvents() const;
+
+    QString m_script;
+    QString m_pythonPath;
+    QString m_logdir;
+    QStringList m_announced;
+    std::unique_ptr<QTemporaryDir> m_root;
+    int m_runCounter = 0;
+    QProcess* m_process = nullptr;
+    QFileSystemWatcher m_watcher;
+    QTimer m_debounce;
+    QByteArray m_stderrBuffer;
+    bool m_stopping = false;
+};
+
+} // namespace scopeviz::ui

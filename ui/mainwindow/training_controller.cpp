@@ -1,0 +1,106 @@
+#include "ui/mainwindow/training_controller.h"
+
+#include "core/util/error.h"
+
+#include <QDir>
+
+#include <chrono>
+
+namespace scopeviz::ui {
+
+TrainingController::TrainingController(QObject* parent) : QObject(parent) {}
+
+TrainingController::~TrainingController()
+{
+    m_stop = true;
+    m_wake.notify_all();
+    if (m_thread.joinable())
+        m_thread.join();
+}
+
+bool TrainingController::prepare(int64_t steps, int stepDelayMs)
+{
+    m_dir = std::make_unique<QTemporaryDir>(QDir::tempPath() + "/scopeviz-seed-XXXXXX");
+    demo::SeedRunOptions o;
+    o.logdir = (m_dir->path() + "/seed").toStdString();
+    o.steps = steps;
+    m_delayMs = stepDelayMs;
+    try {
+        m_run = std::make_unique<demo::SeedRun>(o);
+    } catch (const Error& e) {
+        emit finished(QString::fromUtf8(e.what()));
+        return false;
+    }
+    return true;
+}
+
+QString TrainingController::logdir() const { return m_dir ? m_dir->path() : QString(); }
+
+std::shared_ptr<const Graph> TrainingController::graph() const
+{
+    if (!m_run)
+        return nullptr;
+    auto trainer = m_run->sharedTrainer();
+    return std::shared_ptr<const Graph>(trainer, &trainer->graph());
+}
+
+void TrainingController::start()
+{
+    if (!m_run || m_finished)
+        return;
+    m_paused = false;
+    if (!m_running.exchange(true))
+        m_thread = std::thread([this] { loop(); });
+    m_wake.notify_all();
+    emit stateChanged();
+}
+
+void TrainingController::pause()
+{
+    if (!m_running)
+        return;
+    m_paused = true;
+    emit stateChanged();
+}
+
+void TrainingController::stop()
+{
+    m_stop = true;
+    m_paused = false;
+    m_wake.notify_all();
+    emit stateChanged();
+}
+
+void TrainingController::loop()
+{
+    QString error;
+    try {
+        while (!m_stop && m_run->trainer().globalStep() < m_run->options().steps) {
+            {
+                std::unique_lock lock(m_mutex);
+                m_wake.wait(lock, [this] { return !m_paused || m_stop; });
+            }
+            if (m_stop)
+                break;
+            demo::SeedRunProgress p = m_run->step();
+            m_lastStep = p.step;
+            QMetaObject::invokeMethod(this, [this, p] { emit stepped(p.step, p.loss, p.accuracy); },
+                                      Qt::QueuedConnection);
+            if (m_delayMs > 0) {
+                std::unique_lock lock(m_mutex);
+                m_wake.wait_for(lock, std::chrono::milliseconds(m_delayMs), [this] { return m_stop.load(); });
+            }
+        }
+    } catch (const Error& e) {
+        error = QString::fromUtf8(e.what());
+    }
+    m_run->close();
+    m_finished = true;
+    m_running = false;
+    QMetaObject::invokeMethod(this, [this, error] {
+        emit finished(error);
+        emit stateChanged();
+    }, Qt::QueuedConnection);
+}
+
+} // namespace scopeviz::ui
