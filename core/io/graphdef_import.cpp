@@ -691,6 +691,24 @@ Expected<ImportResult> importGraphFile(const std::string& path, Graph& g, const 
         std::string hint;
         if (fs::exists(fs::path(path) / "saved_model.pb", ec))
             hint = cat(" (it holds a SavedModel: open ", (fs::path(path) / "saved_model.pb").string(), ")");
+        // A log directory: the graph is in one of its event files. Take the
+        // last file, in TensorBoard's name order, that holds one.
+        std::vector<fs::path> events;
+        for (fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec), end;
+             !ec && it != end; it.increment(ec)) {
+            if (it->is_regular_file(ec) && it->path().filename().string().find("tfevents") != std::string::npos)
+                events.push_back(it->path());
+        }
+        std::sort(events.begin(), events.end());
+        for (auto e = events.rbegin(); e != events.rend(); ++e) {
+            ImportOptions eo = options;
+            eo.format = GraphFormat::EventFile;
+            Graph probe; // Graph is not movable: find the file first, then import into g
+            if (importGraphFile(e->string(), probe, eo))
+                return importGraphFile(e->string(), g, eo);
+        }
+        if (!events.empty())
+            return unexpected(cat(path, ": none of its ", events.size(), " event files holds a graph"));
         return unexpected(cat(path, ": is a directory, not a graph file", hint));
     }
     std::ifstream in(path, std::ios::binary);

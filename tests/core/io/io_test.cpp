@@ -441,6 +441,32 @@ private slots:
         QCOMPARE(g.findOp("input/x.1")->outputs().at(0).shape, (Shape{64, 1, 28, 28}));
     }
 
+    void logdirFindsTheGraph()
+    {
+        // A log directory opens on the graph of its last event file (TensorBoard's
+        // name order) that holds one; event files without a graph are skipped.
+        QTemporaryDir dir;
+        QVERIFY(QDir(dir.path()).mkpath("a/train") && QDir(dir.path()).mkpath("b"));
+        QVERIFY(QFile::copy(QString::fromStdString(eventFile("tf1-keras-breakout-dqn-31k-scalars")),
+                            dir.filePath("a/train/events.out.tfevents.1.host")));
+        QVERIFY(QFile::copy(QString::fromStdString(eventFile("catboost-cpp-writer")),
+                            dir.filePath("b/events.out.tfevents.2.host")));
+        Graph g;
+        auto r = importGraphFile(dir.path().toStdString(), g);
+        QVERIFY2(r.ok(), r.error().c_str());
+        QCOMPARE(r->format, GraphFormat::EventFile);
+        QCOMPARE(g.numOps(), 652);
+
+        // Only event files without a graph: the error says so and names the directory.
+        QVERIFY(QFile::remove(dir.filePath("a/train/events.out.tfevents.1.host")));
+        Graph none;
+        auto bad = importGraphFile(dir.path().toStdString(), none);
+        QVERIFY(!bad.ok());
+        QVERIFY2(bad.error().find(dir.path().toStdString()) != std::string::npos, bad.error().c_str());
+        QVERIFY2(bad.error().find("none of its 1 event files holds a graph") != std::string::npos, bad.error().c_str());
+        QCOMPARE(none.numOps(), 0);
+    }
+
     void eventFilesWithoutGraph_data()
     {
         QTest::addColumn<QString>("folder");
