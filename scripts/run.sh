@@ -10,7 +10,8 @@ export SCOPEVIZ_BUILD_DIR="${SCOPEVIZ_BUILD_DIR:-$root/build}"
 app="$SCOPEVIZ_BUILD_DIR/app/scopeviz"
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
   shot="$SCOPEVIZ_BUILD_DIR/scopeviz-screenshot.png"
-  QT_QPA_PLATFORM=offscreen "$app" "$@" --screenshot "$shot"
+  # Give the live seed demo a few seconds of training so the curves show.
+  QT_QPA_PLATFORM=offscreen "$app" "$@" --screenshot "$shot" --after "${SCOPEVIZ_SCREENSHOT_AFTER:-6000}"
   echo "No display: screenshot saved to $shot"
 else
   exec "$app" "$@"
