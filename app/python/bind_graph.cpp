@@ -190,6 +190,54 @@ ops::Input toInput(const GraphPtr& g, py::handle v)
     return toTensor(v);
 }
 
+namespace {
+
+/// The graph an argument belongs to (Tensor or Variable), or null for plain values.
+const GraphPtr* graphOfValue(py::handle v)
+{
+    if (py::isinstance<PyTensor>(v))
+        return &v.cast<const PyTensor&>().graph;
+    if (py::isinstance<PyVariable>(v))
+        return &v.cast<const PyVariable&>().graph;
+    return nullptr;
+}
+
+/// How TF's error texts name a graph-carrying argument: Tensor("x:0").
+std::string describeValue(py::handle v)
+{
+    if (py::isinstance<PyTensor>(v)) {
+        const PyTensor& t = v.cast<const PyTensor&>();
+        return cat("Tensor(\"", t.graph->tensorName(t.output), "\")");
+    }
+    const PyVariable& var = v.cast<const PyVariable&>();
+    return cat("Tensor(\"", var.graph->op(var.graph->variables()[size_t(var.index)].op).name(), ":0\")");
+}
+
+/// TF's _get_graph_from_inputs: the graph of the first Tensor or Variable among `values`
+/// (every other one must share it, with TF's error text), else `defaultGraph()`.
+template <class Values>
+GraphPtr graphOfInputs(const Values& values, py::handle defaultGraph)
+{
+    const GraphPtr* found = nullptr;
+    py::handle first;
+    for (py::handle v : values) {
+        const GraphPtr* g = graphOfValue(v);
+        if (!g)
+            continue;
+        if (!found) {
+            found = g;
+            first = v;
+        } else if (*g != *found) {
+            throw ValueError(cat(describeValue(v), " must be from the same graph as ", describeValue(first), "."));
+        }
+    }
+    if (found)
+        return *found;
+    return defaultGraph().cast<GraphPtr>();
+}
+
+} // namespace
+
 void bindGraph(py::module_& m)
 {
     py::class_<Graph, GraphPtr>(m, "Graph")
@@ -530,8 +578,8 @@ void bindGraph(py::module_& m)
         OpId op = ops::apply(*g, type, name, std::move(ins), std::move(al));
         return wrap(g, Output{op, 0});
     });
-    m.def("binary_operator", [in](const GraphPtr& g, const std::string& which, py::object x, py::object y) {
-        ops::Input a = in(g, x), b = in(g, y);
+    auto binaryOperator = [](const GraphPtr& g, const std::string& which, py::handle x, py::handle y) {
+        ops::Input a = toInput(g, x), b = toInput(g, y);
         if (which == "add")
             return wrap(g, ops::plus(*g, a, b));
         if (which == "sub")
@@ -539,6 +587,36 @@ void bindGraph(py::module_& m)
         if (which == "mul")
             return wrap(g, ops::times(*g, a, b));
         return wrap(g, ops::divide(*g, a, b));
+    };
+    m.def("binary_operator", [binaryOperator](const GraphPtr& g, const std::string& which, py::object x, py::object y) {
+        return binaryOperator(g, which, x, y);
+    });
+
+    // The hot path of graph building: one call per op, the graph picked from the
+    // arguments here (TF's _get_graph_from_inputs: the first Tensor's or Variable's
+    // graph, all others must share it; default_graph() only when none has one).
+    m.def("graph_of_inputs", [](const py::sequence& values, py::handle defaultGraph) {
+        return graphOfInputs(values, defaultGraph); // the list holds its items for the call
+    });
+    m.def("binary_operator_auto", [binaryOperator](const std::string& which, py::handle x, py::handle y,
+                                                   py::handle defaultGraph) {
+        return binaryOperator(graphOfInputs(std::initializer_list<py::handle>{x, y}, defaultGraph), which, x, y);
+    });
+    m.def("apply_unary", [](const std::string& type, const std::string& name, const std::string& arg, py::handle x,
+                            py::handle defaultGraph) {
+        GraphPtr g = graphOfInputs(std::initializer_list<py::handle>{x}, defaultGraph);
+        std::vector<std::pair<std::string, ops::Input>> ins;
+        ins.emplace_back(arg, toInput(g, x));
+        return wrap(g, Output{ops::apply(*g, type, name, std::move(ins)), 0});
+    });
+    m.def("apply_binary", [](const std::string& type, const std::string& name, py::handle x, py::handle y,
+                             py::handle defaultGraph) {
+        GraphPtr g = graphOfInputs(std::initializer_list<py::handle>{x, y}, defaultGraph);
+        std::vector<std::pair<std::string, ops::Input>> ins;
+        ins.reserve(2);
+        ins.emplace_back("x", toInput(g, x));
+        ins.emplace_back("y", toInput(g, y));
+        return wrap(g, Output{ops::apply(*g, type, name, std::move(ins)), 0});
     });
     m.def("matmul", [in](const GraphPtr& g, py::object a, py::object b, bool ta, bool tb, const std::string& name) {
         return wrap(g, ops::matmul(*g, in(g, a), in(g, b), ta, tb, name));

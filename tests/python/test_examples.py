@@ -44,11 +44,169 @@ class ExamplesTest(unittest.TestCase):
             self.assertGreater(acc, 0.9)
             files = [f for f in os.listdir(d) if "tfevents" in f]
             self.assertEqual(len(files), 1)
-            data = open(os.path.join(d, files[0]), "rb").read()
+            with open(os.path.join(d, files[0]), "rb") as f:
+                data = f.read()
             self.assertIn(b"summary/loss", data)
             self.assertIn(b"summary/accuracy", data)
             self.assertIn(b"my_net_", data + b"my_net_")  # graph written
             self.assertTrue(_core is not None)
+
+
+# The tutorial's two snippets, in TensorFlow 1.x as a user would paste them.
+# They run with exactly one change: the import line (see _as_scopeviz).
+TUTORIAL_SNIPPET_1 = """\
+import tensorflow as tf
+
+def my_net(input, reuse):
+    with tf.variable_scope("my_net", reuse=reuse):
+        weights = tf.get_variable("weights", [input.shape[-1], 512], tf.float32,
+                                  tf.truncated_normal_initializer(mean=0, stddev=0.1))
+        biases = tf.get_variable("biases", [512], tf.float32, tf.constant_initializer(0.1))
+        output = tf.nn.relu(tf.matmul(input, weights) + biases)
+    return output
+"""
+
+TUTORIAL_SNIPPET_2 = """\
+import tensorflow as tf
+
+with tf.name_scope("summary"):
+    tf.summary.scalar("loss", loss)
+    tf.summary.scalar("accuracy", accuracy)
+    merged = tf.summary.merge_all()
+
+writer = tf.summary.FileWriter(logdir, sess.graph)
+summary = sess.run(merged, feed_dict=feed)
+writer.add_summary(summary, step)
+writer.close()
+"""
+
+
+def _as_scopeviz(snippet):
+    """The snippet with its import changed, and nothing else."""
+    changed = snippet.replace("import tensorflow as tf", "import scopeviz.compat.v1 as tf")
+    assert changed.count("import scopeviz.compat.v1 as tf") == 1
+    assert changed.replace("import scopeviz.compat.v1 as tf", "import tensorflow as tf") == snippet
+    return changed
+
+
+def _varint(data, pos):
+    value = shift = 0
+    while True:
+        b = data[pos]
+        pos += 1
+        value |= (b & 0x7F) << shift
+        shift += 7
+        if not b & 0x80:
+            return value, pos
+
+
+def _fields(data):
+    """(field number, wire type, value) of a serialized protobuf message."""
+    pos, out = 0, []
+    while pos < len(data):
+        key, pos = _varint(data, pos)
+        number, wire = key >> 3, key & 7
+        if wire == 0:
+            value, pos = _varint(data, pos)
+        elif wire == 1:
+            value, pos = data[pos:pos + 8], pos + 8
+        elif wire == 2:
+            n, pos = _varint(data, pos)
+            value, pos = data[pos:pos + n], pos + n
+        elif wire == 5:
+            value, pos = data[pos:pos + 4], pos + 4
+        else:
+            raise ValueError("unexpected wire type %d" % wire)
+        out.append((number, wire, value))
+    return out
+
+
+def _summary_tags(summary):
+    """Tags of a serialized tf.Summary (Summary.value = 1, Value.tag = 1)."""
+    return [v for n, _, value in _fields(summary) if n == 1 for m, _, v in _fields(value) if m == 1]
+
+
+def _events(path):
+    """Serialized Event records of a TFRecord file (length, crc, data, crc)."""
+    with open(path, "rb") as f:
+        data = f.read()
+    pos, out = 0, []
+    while pos + 12 <= len(data):
+        n = int.from_bytes(data[pos:pos + 8], "little")
+        out.append(data[pos + 12:pos + 12 + n])
+        pos += 12 + n + 4
+    return out
+
+
+class TutorialSnippetsTest(unittest.TestCase):
+    """The tutorial's snippets pasted unchanged but for `import tensorflow as tf`."""
+
+    def setUp(self):
+        import scopeviz.compat.v1 as tf
+        tf.reset_default_graph()
+        self.tf = tf
+
+    def run_snippet(self, snippet, namespace):
+        exec(compile(_as_scopeviz(snippet), "<tutorial snippet>", "exec"), namespace)
+        return namespace
+
+    def build_net(self):
+        ns = self.run_snippet(TUTORIAL_SNIPPET_1, {})
+        tf = ns["tf"]
+        x = tf.placeholder(tf.float32, [None, 64], name="x")
+        x_eval = tf.placeholder(tf.float32, [None, 64], name="x_eval")
+        ns["out"] = ns["my_net"](x, reuse=False)
+        ns["out_eval"] = ns["my_net"](x_eval, reuse=True)
+        ns["x"], ns["x_eval"] = x, x_eval
+        return ns
+
+    def testSnippet1SharesWeightsAcrossCalls(self):
+        ns = self.build_net()
+        tf = ns["tf"]
+        self.assertIs(tf, self.tf)
+        # Both calls use the one my_net/weights (and biases): two variables in all.
+        self.assertEqual([v.name for v in tf.global_variables()], ["my_net/weights:0", "my_net/biases:0"])
+        g = tf.get_default_graph()
+        names = [op.name for op in g.get_operations()]
+        self.assertEqual(names.count("my_net/weights"), 1)
+        self.assertNotIn("my_net_1/weights", names)
+        # The second call's ops live in my_net_1/ and read the shared variables.
+        self.assertEqual(ns["out"].name, "my_net/Relu:0")
+        self.assertEqual(ns["out_eval"].name, "my_net_1/Relu:0")
+        second = [n for n in names if n.startswith("my_net_1/")]
+        self.assertEqual(sorted(second), ["my_net_1/MatMul", "my_net_1/Relu", "my_net_1/add"])
+        matmul_1 = g.get_operation_by_name("my_net_1/MatMul")
+        self.assertEqual([t.name for t in matmul_1.inputs], ["x_eval:0", "my_net/weights/read:0"])
+        add_1 = g.get_operation_by_name("my_net_1/add")
+        self.assertEqual([t.name for t in add_1.inputs], ["my_net_1/MatMul:0", "my_net/biases/read:0"])
+
+    def testSnippet2WritesSummaryLossAndAccuracy(self):
+        import numpy as np
+        ns = self.build_net()
+        tf = ns["tf"]
+        labels = tf.placeholder(tf.int64, [None], name="labels")
+        logits = ns["out"]
+        loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits))
+        accuracy = tf.reduce_mean(tf.cast(tf.equal(tf.argmax(logits, 1), labels), tf.float32))
+        with tempfile.TemporaryDirectory() as logdir, tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            feed = {ns["x"]: np.ones((4, 64), np.float32), labels: np.arange(4)}
+            env = dict(ns, loss=loss, accuracy=accuracy, logdir=logdir, sess=sess, feed=feed, step=7)
+            env = self.run_snippet(TUTORIAL_SNIPPET_2, env)
+            self.assertEqual(env["merged"].op.name, "summary/Merge/MergeSummary")
+            self.assertEqual(_summary_tags(env["summary"]), [b"summary/loss", b"summary/accuracy"])
+            files = [f for f in os.listdir(logdir) if "tfevents" in f]
+            self.assertEqual(len(files), 1)
+            events = [_fields(e) for e in _events(os.path.join(logdir, files[0]))]
+        # Event: file_version = 3, graph_def = 4, summary = 5, step = 2.
+        self.assertTrue(any(n == 3 for e in events for n, _, _ in e))
+        graphs = [v for e in events for n, _, v in e if n == 4]
+        self.assertEqual(len(graphs), 1)
+        self.assertIn(b"my_net_1/MatMul", graphs[0])
+        summaries = [(dict((n, v) for n, _, v in e).get(2), v) for e in events for n, _, v in e if n == 5]
+        self.assertEqual(len(summaries), 1)
+        self.assertEqual(summaries[0][0], 7)
+        self.assertEqual(_summary_tags(summaries[0][1]), [b"summary/loss", b"summary/accuracy"])
 
 
 if __name__ == "__main__":

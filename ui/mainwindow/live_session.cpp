@@ -1,8 +1,8 @@
 #include "ui/mainwindow/live_session.h"
 
 #include "core/io/graphdef_io.h"
+#include "ui/graph/graph_view.h"
 #include "ui/mainwindow/main_window.h"
-#include "ui/mainwindow/script_runner.h"
 #include "ui/mainwindow/training_controller.h"
 
 #include <QAction>
@@ -15,7 +15,83 @@
 #include <QStyle>
 #include <QToolBar>
 
+#include <optional>
+
 namespace scopeviz::ui {
+
+namespace {
+
+using hierarchy::Item;
+using hierarchy::NodeKey;
+using hierarchy::NodeKind;
+
+/// The item of `to` with the same full name as `item` of `from`.
+std::optional<Item> mapItem(const GraphDocument& from, Item item, const GraphDocument& to)
+{
+    if (item.isScope()) {
+        if (item.id <= hierarchy::RootScope || item.id >= from.tree->numScopes())
+            return std::nullopt;
+        const hierarchy::ScopeId s = to.tree->findScope(from.tree->path(item.id));
+        if (s <= hierarchy::RootScope)
+            return std::nullopt;
+        return Item{Item::Kind::Scope, s};
+    }
+    if (item.id < 0 || item.id >= from.graph->numOps())
+        return std::nullopt;
+    const Operation* op = to.graph->findOp(from.graph->op(item.id).name());
+    if (!op)
+        return std::nullopt;
+    return Item{Item::Kind::Op, op->id()};
+}
+
+/// The key of `to` naming what `key` names in `from`.
+std::optional<NodeKey> mapKey(const GraphDocument& from, NodeKey key, const GraphDocument& to)
+{
+    const auto id = int32_t(hierarchy::keyId(key));
+    switch (hierarchy::keyKind(key)) {
+    case NodeKind::Scope:
+    case NodeKind::AuxArea:
+        if (auto it = mapItem(from, Item{Item::Kind::Scope, id}, to))
+            return hierarchy::keyKind(key) == NodeKind::Scope ? hierarchy::scopeKey(it->id)
+                                                              : hierarchy::auxAreaKey(it->id);
+        return std::nullopt;
+    case NodeKind::Op:
+        if (auto it = mapItem(from, Item{Item::Kind::Op, id}, to))
+            return hierarchy::opKey(it->id);
+        return std::nullopt;
+    case NodeKind::Series: {
+        // A series is keyed by its first member; it carries over while that member still leads one.
+        const uint32_t packed = hierarchy::keyId(key);
+        const Item first{(packed & 1u) ? Item::Kind::Op : Item::Kind::Scope, int32_t(packed >> 1)};
+        auto it = mapItem(from, first, to);
+        if (!it)
+            return std::nullopt;
+        const int32_t ser = to.tree->seriesOf(*it);
+        if (ser < 0 || !(to.tree->series()[size_t(ser)].members.front() == *it))
+            return std::nullopt;
+        return hierarchy::seriesKey(*to.tree, ser);
+    }
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+hierarchy::ExpansionState carryExpansion(const GraphDocument& from, const hierarchy::ExpansionState& state,
+                                         const GraphDocument& to)
+{
+    hierarchy::ExpansionState out;
+    for (NodeKey k : state.expanded)
+        if (auto m = mapKey(from, k, to))
+            out.expanded.insert(*m);
+    for (NodeKey k : state.ungrouped)
+        if (auto m = mapKey(from, k, to))
+            out.ungrouped.insert(*m);
+    for (const auto& [k, placement] : state.auxiliary)
+        if (auto m = mapKey(from, k, to))
+            out.auxiliary.emplace(*m, placement);
+    return out;
+}
 
 LiveSession::LiveSession(MainWindow* window) : QObject(window), m_window(window) { buildToolbar(); }
 
@@ -31,9 +107,12 @@ void LiveSession::buildToolbar()
     m_toolbar->setObjectName("runToolbar");
     QStyle* st = m_window->style();
     m_start = m_toolbar->addAction(st->standardIcon(QStyle::SP_MediaPlay), tr("Start"));
+    m_start->setObjectName("runStart");
     m_start->setShortcut(QKeySequence("F5"));
     m_pause = m_toolbar->addAction(st->standardIcon(QStyle::SP_MediaPause), tr("Pause"));
+    m_pause->setObjectName("runPause");
     m_stop = m_toolbar->addAction(st->standardIcon(QStyle::SP_MediaStop), tr("Stop"));
+    m_stop->setObjectName("runStop");
     m_stop->setShortcut(QKeySequence("Shift+F5"));
     connect(m_start, &QAction::triggered, this, [this] {
         if (m_training)
@@ -98,44 +177,93 @@ LiveSession* LiveSession::runScript(MainWindow* window, const QString& script, b
 {
     auto* s = new LiveSession(window);
     s->m_script = new ScriptRunner(script, modulePath(), s);
+    s->m_lastGood = window->document(); // what was open before counts as good
     ScriptRunner* r = s->m_script;
     window->setWindowTitle(QStringLiteral("%1 — scopeviz").arg(QFileInfo(script).fileName()));
-    connect(r, &ScriptRunner::output, s, [window](const QString& text, bool isError) {
-        QPlainTextEdit* c = window->console();
-        c->moveCursor(QTextCursor::End);
-        c->insertPlainText(text);
-        c->moveCursor(QTextCursor::End);
-        if (isError)
-            if (auto* dock = qobject_cast<QDockWidget*>(c->parentWidget()))
-                dock->raise();
-    });
-    connect(r, &ScriptRunner::started, s, [window, s](const QString& logdir) {
-        window->followLogdir(logdir);
-        s->updateActions();
-    });
+    connect(r, &ScriptRunner::output, s, &LiveSession::appendConsole);
+    connect(r, &ScriptRunner::started, s, &LiveSession::onScriptStarted);
+    connect(r, &ScriptRunner::runningChanged, s, &LiveSession::updateActions);
     connect(r, &ScriptRunner::logdirAnnounced, s, [window, r](const QString& dir) {
         if (QDir(dir) != QDir(r->logdir()))
             window->followLogdir(dir);
     });
     connect(window, &MainWindow::graphFound, s, [s](const QString&, const QByteArray& bytes) { s->showScriptGraph(bytes); });
-    connect(r, &ScriptRunner::finished, s, [window, s](int code, bool crashed, bool wroteNothing) {
-        s->updateActions();
-        if (crashed)
-            window->showError(tr("The script stopped with an error (exit code %1): its traceback is in the Console. "
-                                 "The last good graph stays open.")
-                                  .arg(code));
-        else if (wroteNothing)
-            window->showInfo(tr("The script ran but wrote no event file, so there is no graph or curve to show. "
-                                "Create a tf.summary.FileWriter (without a logdir it writes where scopeviz looks) "
-                                "and pass it the graph."));
-    });
+    connect(r, &ScriptRunner::finished, s, &LiveSession::onScriptFinished);
     r->setWatch(watch);
     r->start();
     return s;
 }
 
+void LiveSession::appendConsole(const QString& text, bool isError)
+{
+    QPlainTextEdit* c = m_window->console();
+    c->moveCursor(QTextCursor::End);
+    c->insertPlainText(text);
+    c->moveCursor(QTextCursor::End);
+    if (isError)
+        if (auto* dock = qobject_cast<QDockWidget*>(c->parentWidget()))
+            dock->raise();
+}
+
+void LiveSession::onScriptStarted(const QString& logdir)
+{
+    m_runDoc.reset();
+    m_runEnded = false;
+    m_runFailed = false;
+    m_window->followLogdir(logdir);
+    m_window->statusBar()->showMessage(tr("Running %1 ...").arg(QFileInfo(m_script->script()).fileName()));
+    updateActions();
+}
+
+void LiveSession::onScriptFinished(int exitCode, ScriptRunner::Outcome outcome, bool wroteNothing)
+{
+    m_runEnded = true;
+    updateActions();
+    const QString name = QFileInfo(m_script->script()).fileName();
+    switch (outcome) {
+    case ScriptRunner::Outcome::Failed: {
+        m_runFailed = true;
+        QString kept;
+        if (m_lastGood) {
+            if (m_runDoc && m_window->document() == m_runDoc)
+                showDocumentKeepingExpansion(m_lastGood);
+            kept = tr(" The last good graph stays open.");
+        } else if (m_runDoc) {
+            kept = tr(" The graph shown is what it wrote before the error.");
+        }
+        m_window->showError(tr("%1 stopped with an error (exit code %2): its traceback is in the Console.%3")
+                                .arg(name)
+                                .arg(exitCode)
+                                .arg(kept));
+        return;
+    }
+    case ScriptRunner::Outcome::Stopped:
+        if (m_runDoc)
+            m_lastGood = m_runDoc; // stopping is not an error: what it built is good
+        m_window->statusBar()->showMessage(tr("%1 was stopped.").arg(name), 10000);
+        return;
+    case ScriptRunner::Outcome::Succeeded:
+        if (m_runDoc)
+            m_lastGood = m_runDoc;
+        if (wroteNothing) {
+            const QString text =
+                tr("%1 ran but wrote no event file, so there is no graph or curve to show. Create a "
+                   "tf.summary.FileWriter (without a logdir it writes where scopeviz looks) and pass it the graph.")
+                    .arg(name);
+            appendConsole(QStringLiteral("[scopeviz] %1\n").arg(text), false);
+            m_window->showInfo(text);
+            m_window->statusBar()->showMessage(text);
+        } else {
+            m_window->statusBar()->showMessage(tr("%1 finished.").arg(name), 10000);
+        }
+        return;
+    }
+}
+
 void LiveSession::showScriptGraph(const QByteArray& graphDef)
 {
+    if (m_runFailed)
+        return; // a failed run's graph, delivered after it ended: the last good graph stays
     auto g = std::make_shared<Graph>();
     auto r = importGraphDefBytes(std::string_view(graphDef.constData(), size_t(graphDef.size())), *g);
     if (!r.ok()) {
@@ -143,7 +271,22 @@ void LiveSession::showScriptGraph(const QByteArray& graphDef)
         return;
     }
     QString path = m_script ? m_script->script() : QString();
-    m_window->setDocument(makeDocument(std::move(g), GraphDocument::Source::Script, path));
+    m_runDoc = makeDocument(std::move(g), GraphDocument::Source::Script, path);
+    if (m_runEnded)
+        m_lastGood = m_runDoc; // arrived after a normal end
+    showDocumentKeepingExpansion(m_runDoc);
+}
+
+void LiveSession::showDocumentKeepingExpansion(DocumentPtr doc)
+{
+    DocumentPtr old = m_window->document();
+    GraphView* view = m_window->graphView();
+    std::optional<hierarchy::ExpansionState> carried;
+    if (old && view->document() == old)
+        carried = carryExpansion(*old, view->expansion(), *doc);
+    m_window->setDocument(doc);
+    if (carried && !(carried->expanded.empty() && carried->ungrouped.empty() && carried->auxiliary.empty()))
+        view->setExpansion(std::move(*carried));
 }
 
 } // namespace scopeviz::ui

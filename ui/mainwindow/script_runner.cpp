@@ -23,7 +23,13 @@ ScriptRunner::ScriptRunner(QString script, QString pythonPath, QObject* parent)
 {
     m_debounce.setSingleShot(true);
     m_debounce.setInterval(300); // editors save in several steps
-    connect(&m_debounce, &QTimer::timeout, this, &ScriptRunner::start);
+    connect(&m_debounce, &QTimer::timeout, this, [this] {
+        // An editor that deletes and re-creates the file may not have re-created it when
+        // fileChanged arrived: watch the new file now.
+        if (m_watching && !m_watcher.files().contains(m_script) && QFileInfo::exists(m_script))
+            m_watcher.addPath(m_script);
+        start();
+    });
     connect(&m_watcher, &QFileSystemWatcher::fileChanged, this, [this](const QString& f) {
         // Editors often replace the file: watch the new one again.
         if (!m_watcher.files().contains(f) && QFileInfo::exists(f))
@@ -43,15 +49,18 @@ ScriptRunner::~ScriptRunner()
 
 void ScriptRunner::setWatch(bool on)
 {
+    m_watching = on;
     if (on && !m_watcher.files().contains(m_script))
         m_watcher.addPath(m_script);
-    else if (!on)
+    else if (!on && !m_watcher.files().isEmpty())
         m_watcher.removePaths(m_watcher.files());
 }
 
 void ScriptRunner::start()
 {
     if (m_process) {
+        if (m_process->state() != QProcess::NotRunning)
+            emit output(tr("[stopped: running the script again]\n"), false);
         m_process->disconnect(this);
         m_process->kill();
         m_process->waitForFinished(2000);
@@ -78,9 +87,13 @@ void ScriptRunner::start()
     connect(m_process, &QProcess::readyReadStandardOutput, this, &ScriptRunner::readStdout);
     connect(m_process, &QProcess::readyReadStandardError, this, &ScriptRunner::readStderr);
     connect(m_process, &QProcess::finished, this, &ScriptRunner::onFinished);
+    connect(m_process, &QProcess::stateChanged, this,
+            [this](QProcess::ProcessState st) { emit runningChanged(st != QProcess::NotRunning); });
     connect(m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError e) {
-        if (e == QProcess::FailedToStart)
+        if (e == QProcess::FailedToStart) { // no finished() follows: end the run here
             emit output(tr("Cannot start %1: %2\n").arg(interpreter(), m_process->errorString()), true);
+            emit finished(-1, Outcome::Failed, true);
+        }
     });
     emit started(m_logdir);
     emit output(tr("$ %1 %2\n").arg(interpreter(), m_script), false);
@@ -145,12 +158,18 @@ void ScriptRunner::onFinished(int code, QProcess::ExitStatus status)
         emit output(QString::fromUtf8(m_stderrBuffer), true);
         m_stderrBuffer.clear();
     }
-    const bool crashed = status == QProcess::CrashExit || code != 0;
+    Outcome outcome = Outcome::Succeeded;
     if (m_stopping)
+        outcome = Outcome::Stopped;
+    else if (status == QProcess::CrashExit || code != 0)
+        outcome = Outcome::Failed;
+    if (outcome == Outcome::Stopped)
         emit output(tr("[stopped]\n"), true);
+    else if (status == QProcess::CrashExit)
+        emit output(tr("[crashed]\n"), true);
     else
-        emit output(tr("[exited with code %1]\n").arg(code), crashed);
-    emit finished(code, crashed, !logdirHasEvents());
+        emit output(tr("[exited with code %1]\n").arg(code), outcome == Outcome::Failed);
+    emit finished(code, outcome, !logdirHasEvents());
 }
 
 } // namespace scopeviz::ui

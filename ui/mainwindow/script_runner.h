@@ -22,6 +22,14 @@ namespace scopeviz::ui {
 class ScriptRunner : public QObject {
     Q_OBJECT
 public:
+    /// How a run ended.
+    enum class Outcome {
+        Succeeded, ///< exit code 0
+        Failed,    ///< raised (non-zero exit code) or crashed on its own
+        Stopped,   ///< stopped with stop()
+    };
+    Q_ENUM(Outcome)
+
     /// `pythonPath` is prepended to PYTHONPATH (the build tree's python/ folder or empty when installed).
     ScriptRunner(QString script, QString pythonPath, QObject* parent = nullptr);
     ~ScriptRunner() override;
@@ -46,10 +54,12 @@ signals:
     void output(const QString& text, bool isError);
     /// A run started; `logdir` is its SCOPEVIZ_LOGDIR.
     void started(const QString& logdir);
+    /// The process started or ended (the Run toolbar follows isRunning()).
+    void runningChanged(bool running);
     /// The script opened a log directory.
     void logdirAnnounced(const QString& logdir);
-    /// A run ended. `crashed` is true when it raised or was killed; `wroteNothing` when no event file appeared.
-    void finished(int exitCode, bool crashed, bool wroteNothing);
+    /// A run ended; `wroteNothing` when no event file appeared in its log directories.
+    void finished(int exitCode, scopeviz::ui::ScriptRunner::Outcome outcome, bool wroteNothing);
 
 private:
     void readStdout();
@@ -68,6 +78,7 @@ private:
     QTimer m_debounce;
     QByteArray m_stderrBuffer;
     bool m_stopping = false;
+    bool m_watching = false;
 };
 
 } // namespace scopeviz::ui

@@ -495,11 +495,21 @@ Operation.values = lambda self: tuple(self.outputs)
 Operation.node_def = property(lambda self: None)
 
 
+def _default_core_graph():
+    """The engine graph of get_default_graph(); the engine calls it only when no argument names a graph."""
+    return get_default_graph()._g
+
+
+# Op creation is the hot path of graph building: the engine picks the graph from the
+# arguments itself (TF's _get_graph_from_inputs, same error text) and builds the op in
+# one call, so the Python side only unwraps Variables.
 def _binop(which, reverse=False):
-    def f(self, other):
-        a, b = (other, self) if reverse else (self, other)
-        g = _get_graph_from_inputs([a, b])
-        return _core.binary_operator(g._g, which, _t(a), _t(b))
+    if reverse:
+        def f(self, other):
+            return _core.binary_operator_auto(which, _t(other), self, _default_core_graph)
+    else:
+        def f(self, other):
+            return _core.binary_operator_auto(which, self, _t(other), _default_core_graph)
     return f
 
 
@@ -800,11 +810,30 @@ def get_variable_scope():
     return _wrap_scope(g, _core.current_variable_scope(g._g))
 
 
+_PACKAGE_MARK = "scopeviz" + _os.sep
+
+
 def _caller_source():
-    for frame in reversed(_traceback.extract_stack()[:-2]):
-        if "scopeviz" + _os.sep not in frame.filename:
-            return "%s:%d" % (frame.filename, frame.lineno)
+    """file:line of the innermost caller outside scopeviz (the `with` statement's line)."""
+    # Walks frames directly: traceback.extract_stack() reads source lines of the whole stack.
+    frame = _sys._getframe(2)  # skip this function and __enter__
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if _PACKAGE_MARK not in filename:
+            return "%s:%d" % (filename, frame.f_lineno)
+        frame = frame.f_back
     return ""
+
+
+def _user_stack(limit):
+    """traceback.format_list of the `limit` innermost caller frames outside scopeviz."""
+    frames = []
+    frame = _sys._getframe(2)  # skip this function and its caller (get_variable)
+    while frame is not None and len(frames) < limit:
+        if _PACKAGE_MARK not in frame.f_code.co_filename:
+            frames.append((frame, frame.f_lineno))
+        frame = frame.f_back
+    return _traceback.StackSummary.extract(iter(frames)).format()
 
 
 class variable_scope(object):
@@ -894,8 +923,7 @@ def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=Non
         initial = _t(initial)
         if shape is not None and not isinstance(initial, Tensor):
             shape = None
-    defined_at = "".join(_traceback.format_list(
-        [f for f in _traceback.extract_stack()[:-1][::-1] if "scopeviz" + _os.sep not in f.filename][:5]))
+    defined_at = "".join(_user_stack(5))
     core_var = _core.get_variable(g._g, name, _shape_list(shape), _enum_or_none(dtype), core_init, initial,
                                   trainable, collections, False, defined_at)
     return _wrap_variable(g, core_var)
@@ -948,7 +976,8 @@ def set_random_seed(seed):
 
 
 def _g(*values):
-    return _get_graph_from_inputs([v for v in values if isinstance(v, (Tensor, Variable))])._g
+    """The engine graph for an op's arguments (TF's _get_graph_from_inputs)."""
+    return _core.graph_of_inputs([_t(v) for v in values], _default_core_graph)
 
 
 def placeholder(dtype, shape=None, name=None):
@@ -961,14 +990,14 @@ def constant(value, dtype=None, shape=None, name="Const", verify_shape=False):
 
 def _unary(op_type, arg="x"):
     def op(x, name=None):
-        return _core.apply_op(_g(x), op_type, name or "", [(arg, _t(x))], {})
+        return _core.apply_unary(op_type, name or "", arg, _t(x), _default_core_graph)
     op.__name__ = op_type
     return op
 
 
 def _binary(op_type):
     def op(x, y, name=None):
-        return _core.apply_op(_g(x, y), op_type, name or "", [("x", _t(x)), ("y", _t(y))], {})
+        return _core.apply_binary(op_type, name or "", _t(x), _t(y), _default_core_graph)
     op.__name__ = op_type
     return op
 
@@ -997,7 +1026,7 @@ realdiv = _binary("RealDiv")
 def divide(x, y, name=None):
     if name is not None:
         return _core.apply_op(_g(x, y), "RealDiv", name, [("x", _t(x)), ("y", _t(y))], {})
-    return _binop("truediv")(x, y) if isinstance(x, Tensor) else _binop("truediv", True)(y, x)
+    return _core.binary_operator_auto("truediv", _t(x), _t(y), _default_core_graph)
 
 
 truediv = divide
