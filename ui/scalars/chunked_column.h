@@ -123,6 +123,22 @@ private:
     std::size_t m_capacity = 0;
 };
 
+/// First index in [lo, hi) for which `before(col[i])` is false, where `before` is true
+/// for a prefix of the range and false after it (std::partition_point on a column).
+template <class Col, class Pred>
+std::size_t partitionPoint(const Col& col, std::size_t lo, std::size_t hi, Pred&& before)
+{
+    std::size_t first = lo, last = hi;
+    while (first < last) {
+        const std::size_t mid = first + (last - first) / 2;
+        if (before(col[mid]))
+            first = mid + 1;
+        else
+            last = mid;
+    }
+    return first;
+}
+
 /// First index in [lo, hi) whose value is >= x (values ascending), by galloping from lo.
 template <class Col, class X>
 std::size_t gallopLowerBound(const Col& col, std::size_t lo, std::size_t hi, X x)
@@ -134,46 +150,21 @@ std::size_t gallopLowerBound(const Col& col, std::size_t lo, std::size_t hi, X x
         base += step;
         step *= 2;
     }
-    std::size_t first = base;
-    std::size_t last = std::min(hi, base + step + 1);
-    while (first < last) {
-        const std::size_t mid = first + (last - first) / 2;
-        if (col[mid] < x)
-            first = mid + 1;
-        else
-            last = mid;
-    }
-    return first;
+    return partitionPoint(col, base, std::min(hi, base + step + 1), [&](auto v) { return v < x; });
 }
 
 /// First index in [lo, hi) whose value is > x (values ascending).
 template <class Col, class X>
 std::size_t upperBound(const Col& col, std::size_t lo, std::size_t hi, X x)
 {
-    std::size_t first = lo, last = hi;
-    while (first < last) {
-        const std::size_t mid = first + (last - first) / 2;
-        if (!(x < col[mid]))
-            first = mid + 1;
-        else
-            last = mid;
-    }
-    return first;
+    return partitionPoint(col, lo, hi, [&](auto v) { return !(x < v); });
 }
 
 /// First index in [lo, hi) whose value is >= x (values ascending).
 template <class Col, class X>
 std::size_t lowerBound(const Col& col, std::size_t lo, std::size_t hi, X x)
 {
-    std::size_t first = lo, last = hi;
-    while (first < last) {
-        const std::size_t mid = first + (last - first) / 2;
-        if (col[mid] < x)
-            first = mid + 1;
-        else
-            last = mid;
-    }
-    return first;
+    return partitionPoint(col, lo, hi, [&](auto v) { return v < x; });
 }
 
 } // namespace scopeviz::ui::detail

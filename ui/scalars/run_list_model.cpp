@@ -8,6 +8,12 @@
 #include <QPixmap>
 
 namespace scopeviz::ui {
+namespace {
+
+/// Amber: a file of the run changed under us (replaced or truncated); not corrupt.
+const QColor WarningColor(0xd9, 0x8c, 0x00);
+
+} // namespace
 
 RunListModel::RunListModel(const ScalarStore* store, QObject* parent) : QAbstractListModel(parent), m_store(store)
 {
@@ -37,16 +43,16 @@ void RunListModel::syncWithStore()
     if (m_rows > 0)
         emit dataChanged(index(0), index(m_rows - 1),
                          {Qt::DecorationRole, Qt::ToolTipRole, Qt::ForegroundRole, Qt::FontRole, RunErrorRole,
-                          RunRemovedRole});
+                          RunRemovedRole, RunWarningRole});
 }
 
 QIcon RunListModel::iconFor(int run) const
 {
     const RunInfo& info = m_store->run(run);
-    const int state = (info.hasError ? 1 : 0) | (info.removed ? 2 : 0);
+    const int state = (info.hasError ? 1 : 0) | (info.removed ? 2 : 0) | (info.hasWarning ? 4 : 0);
     if (m_iconState[std::size_t(run)] == state && !m_icons[std::size_t(run)].isNull())
         return m_icons[std::size_t(run)];
-    // A round colour swatch; a red badge with "!" when a file of the run is broken.
+    // A round colour swatch; a badge with "!" when a file of the run is broken (red) or changed (amber).
     const int sz = 32; // drawn at 2x for crisp downscaling
     QPixmap pm(sz, sz);
     pm.fill(Qt::transparent);
@@ -58,9 +64,9 @@ QIcon RunListModel::iconFor(int run) const
     p.setPen(Qt::NoPen);
     p.setBrush(c);
     p.drawEllipse(QRectF(4, 4, 20, 20));
-    if (info.hasError) {
+    if (info.hasError || info.hasWarning) {
         const QRectF badge(14, 14, 17, 17);
-        p.setBrush(themeColor(ThemeColor::Error));
+        p.setBrush(info.hasError ? themeColor(ThemeColor::Error) : WarningColor);
         p.setPen(QPen(Qt::white, 2));
         p.drawEllipse(badge);
         QFont f;
@@ -96,6 +102,11 @@ QVariant RunListModel::data(const QModelIndex& index, int role) const
         if (info.hasError)
             tip += QStringLiteral("<br><b style='color:%1'>file error</b>: %2")
                        .arg(themeColor(ThemeColor::Error).name(), QString::fromStdString(info.errorMessage).toHtmlEscaped());
+        if (info.hasWarning)
+            tip += QStringLiteral("<br><b style='color:%1'>file changed</b>: %2")
+                       .arg(WarningColor.name(), QString::fromStdString(info.warningMessage).toHtmlEscaped());
+        if (!info.restartMessage.empty())
+            tip += QStringLiteral("<br><i>restart: %1</i>").arg(QString::fromStdString(info.restartMessage).toHtmlEscaped());
         return tip;
     }
     case Qt::ForegroundRole:
@@ -117,6 +128,8 @@ QVariant RunListModel::data(const QModelIndex& index, int role) const
         return info.hasError ? QString::fromStdString(info.errorMessage) : QString();
     case RunRemovedRole:
         return info.removed;
+    case RunWarningRole:
+        return info.hasWarning ? QString::fromStdString(info.warningMessage) : QString();
     case RunIndexRole:
         return run;
     default:

@@ -1,8 +1,9 @@
 #pragma once
 // The run list of the scalar dashboard, which doubles as the plots' legend:
 // one checkable row per run in order of appearance, with the run's colour
-// swatch, an error badge when one of its files is corrupt, and greyed-out
-// text when its directory disappeared. Adapts the ScalarStore; rows are only
+// swatch, a red error badge when one of its files is corrupt, an amber
+// warning badge when a file was replaced or truncated, and greyed-out text
+// when its directory disappeared. Adapts the ScalarStore; rows are only
 // ever appended (runs are never forgotten), on the GUI thread.
 #include <QAbstractListModel>
 #include <QIcon>
@@ -19,6 +20,7 @@ enum RunListRole {
     RunErrorRole,                    ///< QString: the latest file error, empty when none
     RunRemovedRole,                  ///< bool: the run's directory disappeared
     RunIndexRole,                    ///< int: the run's index in the store
+    RunWarningRole,                  ///< QString: the latest "file replaced or truncated" notice, empty when none
 };
 
 /// Checkable list of the runs of a ScalarStore.

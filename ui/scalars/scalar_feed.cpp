@@ -63,14 +63,27 @@ void FeedWorker::begin()
     connect(m_fallback, &QTimer::timeout, this, &FeedWorker::poll);
     connect(m_soon, &QTimer::timeout, this, &FeedWorker::poll);
     connect(m_emitTimer, &QTimer::timeout, this, &FeedWorker::emitPending);
-    connect(m_fs, &QFileSystemWatcher::fileChanged, this, &FeedWorker::pollSoon);
+    connect(m_fs, &QFileSystemWatcher::fileChanged, this, [this](const QString& path) {
+        forgetIfUnwatched(path, m_fs->files());
+        if (!m_watched.contains(path) && QFileInfo(path).isFile() && m_fs->addPath(path))
+            m_watched.insert(path); // replaced by a new file (new inode): follow the new one
+        pollSoon();
+    });
     connect(m_fs, &QFileSystemWatcher::directoryChanged, this, [this](const QString& dir) {
-        watchDirectory(dir); // new event files in a run, or new runs in the logdir
+        if (dir == m_ancestor) {
+            // Something changed on the way to the missing logdir: maybe it is back.
+            watchMissingLogdir();
+        } else {
+            forgetIfUnwatched(dir, m_fs->directories());
+            watchDirectory(dir, true); // new event files in a run, or new (possibly nested) run directories
+        }
         pollSoon();
     });
     m_sinceEmit.start();
-    if (!m_logdir.isEmpty())
-        watchDirectory(m_logdir);
+    if (!m_logdir.isEmpty()) {
+        watchDirectory(m_logdir, true);
+        watchMissingLogdir();
+    }
     m_fallback->start(m_fallbackMs);
     poll();
 }
@@ -129,7 +142,7 @@ void FeedWorker::emitPending()
     emit batchReady(out);
 }
 
-void FeedWorker::watchDirectory(const QString& dir)
+void FeedWorker::watchDirectory(const QString& dir, bool withSubdirs)
 {
     const QFileInfo info(dir);
     if (!info.isDir())
@@ -144,6 +157,49 @@ void FeedWorker::watchDirectory(const QString& dir)
         if (!m_watched.contains(path) && m_fs->addPath(path))
             m_watched.insert(path);
     }
+    if (!withSubdirs)
+        return;
+    // A writer creates its run directory, then the file in it: watch new directories at once, so
+    // the file's creation is noticed without waiting for the fallback poll. One level per change.
+    const QStringList subdirs = d.entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString& sub : subdirs) {
+        const QString path = d.filePath(sub);
+        if (!m_watched.contains(path))
+            watchDirectory(path, false);
+    }
+}
+
+void FeedWorker::forgetIfUnwatched(const QString& path, const QStringList& stillWatched)
+{
+    // QFileSystemWatcher drops the watch of a path that was deleted or renamed away.
+    if (m_watched.contains(path) && !stillWatched.contains(path))
+        m_watched.remove(path);
+}
+
+void FeedWorker::watchMissingLogdir()
+{
+    // While the logdir does not exist, watch its nearest existing ancestor (it cannot watch a
+    // path that is not there), so that its re-creation is noticed within a poll, not a fallback period.
+    QString ancestor;
+    if (!QFileInfo(m_logdir).isDir()) {
+        // QDir::cdUp() refuses to leave a directory that does not exist, so walk the path text.
+        QString path = QDir::cleanPath(QFileInfo(m_logdir).absoluteFilePath());
+        for (QString up = QFileInfo(path).path(); up != path; path = up, up = QFileInfo(path).path()) {
+            if (QFileInfo(up).isDir()) {
+                ancestor = up;
+                break;
+            }
+        }
+    } else {
+        watchDirectory(m_logdir, true);
+    }
+    if (ancestor == m_ancestor)
+        return;
+    if (!m_ancestor.isEmpty() && !m_watched.contains(m_ancestor))
+        m_fs->removePath(m_ancestor);
+    m_ancestor = ancestor;
+    if (!m_ancestor.isEmpty() && !m_watched.contains(m_ancestor) && !m_fs->addPath(m_ancestor))
+        m_ancestor.clear();
 }
 
 void FeedWorker::updateWatches(const WatchBatch& batch)
@@ -154,17 +210,20 @@ void FeedWorker::updateWatches(const WatchBatch& batch)
         switch (e.kind) {
         case RunEvent::Kind::RunAdded: {
             const QString dir = e.run == "." ? m_logdir : QDir(m_logdir).filePath(QString::fromStdString(e.run));
-            watchDirectory(dir);
+            watchDirectory(dir, false);
             break;
         }
         case RunEvent::Kind::LogdirFound:
-            watchDirectory(m_logdir);
+            watchMissingLogdir(); // drops the ancestor watch, watches the logdir again
             break;
         case RunEvent::Kind::RunRemoved:
         case RunEvent::Kind::LogdirMissing: {
             // inotify drops watches of deleted paths by itself; forget them so they can be re-added.
-            const QStringList still = m_fs->files() + m_fs->directories();
+            QStringList still = m_fs->files() + m_fs->directories();
+            still.removeAll(m_ancestor);
             m_watched = QSet<QString>(still.begin(), still.end());
+            if (e.kind == RunEvent::Kind::LogdirMissing)
+                watchMissingLogdir();
             break;
         }
         default:

@@ -144,6 +144,11 @@ StoreChanges ScalarStore::apply(const WatchBatch& batch)
             break;
         }
         case RunEvent::Kind::FileError: {
+            if (e.run.empty()) { // a directory problem, not a file of a run
+                m_logdirProblem = e.message.empty() ? e.file + ": cannot be read" : e.message;
+                ch.logdirChanged = true;
+                break;
+            }
             const int r = ensureRun(e.run);
             RunInfo& info = m_runs[std::size_t(r)];
             info.hasError = true;
@@ -157,6 +162,22 @@ StoreChanges ScalarStore::apply(const WatchBatch& batch)
             const int r = findRun(e.run);
             if (r < 0)
                 break;
+            RunInfo& info = m_runs[std::size_t(r)];
+            if (e.step == std::numeric_limits<int64_t>::min()) {
+                // The whole run is read again from the start: errors still present are reported again.
+                if (info.hasError)
+                    ch.runsChanged = true;
+                info.hasError = false;
+                info.errorMessage.clear();
+                if (!e.file.empty()) { // a file was replaced or truncated (not just a run that came back)
+                    info.hasWarning = true;
+                    info.warningMessage = e.message.empty() ? e.file + " was replaced or truncated" : e.message;
+                    ch.runsChanged = true;
+                }
+            } else {
+                info.restartMessage = e.message;
+                ch.runsChanged = true;
+            }
             if (e.tag.empty()) {
                 for (int id : m_runSeries[std::size_t(r)])
                     purgeSeries(id, e.step, &ch);

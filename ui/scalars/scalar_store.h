@@ -6,6 +6,26 @@
 // what EARLIER batches delivered (a restarted run), and the restarted points
 // that come with it are kept. Removed runs keep their points; a FileError
 // marks the run and keeps everything delivered before the fault.
+//
+// What a user sees for each kind of trouble (RunInfo, shown by RunListModel):
+// - corrupt record (bad CRC, not an Event): error marker naming file and
+//   offset; points read before it stay; nothing after it is read.
+// - file replaced or truncated: the watcher re-reads the run from the start
+//   in the same batch, so the points the file still holds (those before a
+//   cut) stay on screen without flicker, points no longer on disk go, and the
+//   run carries a warning marker naming the file. Errors reported before are
+//   cleared by such a full re-read (a still-broken file reports again).
+// - restart (TensorBoard's purge rule): points from before the restart with
+//   step >= S are dropped; the run's tooltip says so, no marker.
+// - a file that ends inside a record: nothing. That is the normal state of a
+//   file being written (formats.md §1, SOURCES.md on the truncated TF 0.12
+//   file), and a reader cannot tell a finished file from one whose writer is
+//   about to append the rest; the complete records are shown and the rest is
+//   read as soon as it arrives.
+// - directory removed / log directory missing: `removed` (greyed, points
+//   kept) and the dashboard's banner; a re-created run is read again.
+// - a directory that cannot be listed (no permission, symlink loop): not a
+//   run; logdirProblem(), shown in the dashboard's banner.
 #include "core/summary/scalar_batch.h"
 #include "ui/scalars/scalar_series.h"
 
@@ -27,6 +47,9 @@ struct RunInfo {
     bool hasError = false;   ///< a file of the run is unreadable or corrupt
     std::string errorMessage; ///< the latest FileError text (names file and offset)
     int errorCount = 0;      ///< how many FileError events arrived
+    bool hasWarning = false;  ///< a file of the run was replaced or truncated and the run re-read
+    std::string warningMessage; ///< the latest such notice (names the file)
+    std::string restartMessage; ///< the latest restart (purge) notice, empty when none
     double firstWall = std::numeric_limits<double>::quiet_NaN(); ///< earliest wall time of any point (relative-time origin)
 };
 
@@ -83,6 +106,9 @@ public:
 
     /// True after LogdirMissing until LogdirFound.
     bool logdirMissing() const { return m_logdirMissing; }
+    /// The latest problem of the log directory that belongs to no run (a sub-directory that cannot
+    /// be listed, a symlink loop), or empty. The watcher reports each such problem once, so it stays.
+    const std::string& logdirProblem() const { return m_logdirProblem; }
     /// Total number of points held.
     std::size_t pointCount() const { return m_points; }
     /// Heap bytes held by all series (columns, side tables, checkpoints, bookkeeping).
@@ -111,6 +137,7 @@ private:
     std::unordered_map<uint64_t, int> m_seriesIndex; ///< (run << 32 | tag) -> id
     std::size_t m_points = 0;
     bool m_logdirMissing = false;
+    std::string m_logdirProblem;
 };
 
 } // namespace scopeviz::ui

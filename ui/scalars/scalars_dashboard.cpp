@@ -407,13 +407,14 @@ void ScalarsDashboard::refreshNow()
     if (m_runsDirty || !m_dirtyTags.isEmpty() || m_allDirty)
         m_ctx->regroup(); // new runs, new first wall times
     m_runsDirty = false;
-    if (store.logdirMissing()) {
-        m_banner->setText(tr("The log directory does not exist (any more). Curves already read are kept; "
-                             "they continue when it comes back."));
-        m_banner->show();
-    } else {
-        m_banner->hide();
-    }
+    QStringList notes;
+    if (store.logdirMissing())
+        notes << tr("The log directory does not exist (any more). Curves already read are kept; "
+                    "they continue when it comes back.");
+    if (!store.logdirProblem().empty())
+        notes << tr("Part of the log directory cannot be read: %1").arg(QString::fromStdString(store.logdirProblem()));
+    m_banner->setText(notes.join(QLatin1Char('\n')));
+    m_banner->setVisible(!notes.isEmpty());
     if (m_sectionsDirty) {
         m_sectionsDirty = false;
         rebuildSections();

@@ -1,24 +1,37 @@
 // Benchmarks of the scalar dashboard: ingest, memory per point, decimated
-// replot of 10 runs x 1M points, smoothing, a 1,000-tag refresh.
-//   scopeviz_bench_scalars [--quick] [--screenshot out.png]
+// replot of 10 runs x 1M points, smoothing, a 1,000-tag refresh, and the
+// latency from a writer's flush to the repaint of the chart showing the point.
+//   scopeviz_bench_scalars [--quick] [--latency-only] [--screenshot out.png]
+#include "core/summary/event_writer.h"
+#include "core/summary/logdir_watcher.h"
 #include "tests/bench/bench.h"
 #include "ui/common/theme.h"
 #include "ui/scalars/chart_grid.h"
 #include "ui/scalars/decimation.h"
 #include "ui/scalars/scalar_chart.h"
+#include "ui/scalars/scalar_feed.h"
 #include "ui/scalars/scalar_store.h"
 #include "ui/scalars/scalars_context.h"
 #include "ui/scalars/scalars_dashboard.h"
 
 #include <QApplication>
+#include <QElapsedTimer>
 #include <QScrollArea>
 #include <QScrollBar>
+#include <QTemporaryDir>
+#include <QTimer>
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <ctime>
 #include <cstring>
+#include <functional>
+#include <limits>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace scopeviz;
@@ -275,6 +288,156 @@ void benchManyTags(bool quick)
     reportMs("scalars_dashboard_scroll_one_screen", scroll);
 }
 
+/// The highest step a chart's last replot put on screen (-1 when none).
+int64_t lastDrawnStep(ScalarChart* chart)
+{
+    double hi = -std::numeric_limits<double>::infinity();
+    for (int i = 0; i < chart->graphCount(); ++i) {
+        const auto data = chart->graph(i)->data();
+        if (!data->isEmpty())
+            hi = std::max(hi, (data->constEnd() - 1)->key);
+    }
+    hi = std::min(hi, chart->xAxis->range().upper); // only what lies inside the x range is visible
+    return std::isfinite(hi) ? int64_t(std::floor(hi)) : -1;
+}
+
+/// Calls `onPaint(lastDrawnStep)` whenever the chart receives a paint event. A paint copies the
+/// buffers of the chart's last replot to the screen, so that step is what the user now sees.
+class PaintProbe : public QObject {
+public:
+    PaintProbe(ScalarChart* chart, std::function<void(int64_t)> onPaint) : m_chart(chart), m_onPaint(std::move(onPaint))
+    {
+        chart->installEventFilter(this);
+    }
+    ~PaintProbe() override { m_chart->removeEventFilter(this); }
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override
+    {
+        if (watched == m_chart && event->type() == QEvent::Paint)
+            m_onPaint(lastDrawnStep(m_chart));
+        return false;
+    }
+
+private:
+    ScalarChart* m_chart;
+    std::function<void(int64_t)> m_onPaint;
+};
+
+/// p in [0, 1] by nearest rank.
+double percentile(std::vector<double> v, double p)
+{
+    if (v.empty())
+        return std::numeric_limits<double>::quiet_NaN();
+    std::sort(v.begin(), v.end());
+    const std::size_t rank = std::size_t(std::ceil(p * double(v.size())));
+    return v[std::min(v.size() - 1, rank > 0 ? rank - 1 : 0)];
+}
+
+/// Latency from an EventWriter's flush into a watched log directory to the repaint of the chart
+/// showing that step: the whole live path (inotify, LogdirWatcher poll on the feed's worker thread,
+/// batching, queued signal, store, dashboard refresh, decimation, replot, paint). A writer thread
+/// flushes one new step every 30-50 ms (a fast training loop logging every step); each sample is
+/// the time from just before its flush() to the first paint of the chart whose curve reaches it.
+void benchLatency(bool quick)
+{
+    using namespace std::chrono_literals;
+    const int samples = quick ? 30 : 100;
+    const int64_t history = 20000; // the job has been logging for a while when the dashboard opens
+    QTemporaryDir dir;
+    EventWriter writer(dir.filePath(QStringLiteral("run")).toStdString());
+    writer.setFlushSecs(0);
+    for (int64_t i = 0; i < history; ++i)
+        writer.addScalar("train/loss", 0.2 + 2.0 * std::exp(-double(i) / 5000.0), i);
+    if (!writer.flush().ok()) {
+        std::printf("latency: cannot write %s\n", writer.filePath().c_str());
+        return;
+    }
+
+    ScalarFeed feed(std::make_unique<ScalarSourceAdapter<LogdirWatcher>>(dir.path().toStdString()), dir.path());
+    ScalarsDashboard d;
+    d.resize(1400, 900);
+    d.setFeed(&feed);
+    d.show();
+    QTimer wake; // keeps the waits below responsive whatever else happens
+    wake.start(20);
+    feed.start();
+    QElapsedTimer guard;
+    guard.start();
+    ScalarChart* chart = nullptr;
+    while (guard.elapsed() < 30000) {
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
+        chart = d.chartForTag(QStringLiteral("train/loss"));
+        if (chart && lastDrawnStep(chart) >= history - 1)
+            break;
+    }
+    if (!chart || lastDrawnStep(chart) < history - 1) {
+        std::printf("latency: the chart never showed the history\n");
+        return;
+    }
+
+    std::vector<std::atomic<double>> flushedAt(static_cast<std::size_t>(samples));
+    for (auto& t : flushedAt)
+        t = -1;
+    std::vector<double> arrivedAt(std::size_t(samples), -1), paintedAt(std::size_t(samples), -1);
+    int batches = 0;
+    QObject::connect(&feed, &ScalarFeed::batchReady, &d, [&](const WatchBatchPtr& batch) {
+        const double t = now();
+        ++batches;
+        for (const ScalarSeriesBatch& sb : batch->scalars)
+            for (const ScalarPoint& p : sb.points) {
+                const int64_t k = p.step - history;
+                if (k >= 0 && k < samples && arrivedAt[std::size_t(k)] < 0)
+                    arrivedAt[std::size_t(k)] = t;
+            }
+    });
+    int painted = 0; // samples [0, painted) have been on screen
+    PaintProbe probe(chart, [&](int64_t shown) {
+        const double t = now();
+        while (painted < samples && history + painted <= shown)
+            paintedAt[std::size_t(painted++)] = t;
+    });
+
+    std::atomic<bool> stop{false};
+    std::thread producer([&] {
+        std::mt19937 rng(42);
+        std::uniform_int_distribution<int> gapMs(30, 50);
+        for (int k = 0; k < samples && !stop; ++k) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(gapMs(rng)));
+            writer.addScalar("train/loss", 0.2 + 0.01 * (k % 7), history + k);
+            flushedAt[std::size_t(k)] = now();
+            (void)writer.flush();
+        }
+    });
+    guard.restart();
+    while (painted < samples && guard.elapsed() < 60000)
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
+    stop = true;
+    producer.join();
+    feed.stop();
+
+    std::vector<double> total, pipe, gui;
+    for (int k = 0; k < samples; ++k) {
+        const double f = flushedAt[std::size_t(k)], a = arrivedAt[std::size_t(k)], p = paintedAt[std::size_t(k)];
+        if (f < 0 || p < 0)
+            continue;
+        total.push_back((p - f) * 1e3);
+        if (a >= 0) {
+            pipe.push_back((a - f) * 1e3);
+            gui.push_back((p - a) * 1e3);
+        }
+    }
+    report("scalars_latency_median", percentile(total, 0.5), "ms");
+    report("scalars_latency_p95", percentile(total, 0.95), "ms");
+    report("scalars_latency_max", percentile(total, 1.0), "ms");
+    report("scalars_latency_median_vs_goal_200ms", percentile(total, 0.5) / 200.0, "ratio");
+    report("scalars_latency_p95_vs_goal_200ms", percentile(total, 0.95) / 200.0, "ratio");
+    report("scalars_latency_flush_to_batch_median", percentile(pipe, 0.5), "ms");
+    report("scalars_latency_batch_to_paint_median", percentile(gui, 0.5), "ms");
+    report("scalars_latency_samples", double(total.size()), "flushes");
+    report("scalars_latency_batches", double(batches), "batches");
+}
+
 /// A dashboard fed with synthetic runs, grabbed to a PNG.
 void screenshot(const QString& path)
 {
@@ -366,10 +529,13 @@ int main(int argc, char** argv)
     if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
     bool quick = false;
+    bool latencyOnly = false;
     QString shot;
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--quick") == 0)
             quick = true;
+        else if (std::strcmp(argv[i], "--latency-only") == 0)
+            latencyOnly = true;
         else if (std::strcmp(argv[i], "--screenshot") == 0 && i + 1 < argc)
             shot = QString::fromLocal8Bit(argv[++i]);
     }
@@ -379,6 +545,9 @@ int main(int argc, char** argv)
         screenshot(shot);
         return 0;
     }
+    benchLatency(quick);
+    if (latencyOnly)
+        return 0;
     benchSmoothing(quick);
     benchStoreAndReplot(quick);
     benchManyTags(quick);

@@ -15,7 +15,10 @@
 #include "ui/scalars/scalars_dashboard.h"
 
 #include <QAbstractItemModelTester>
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
+#include <QLabel>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -26,7 +29,10 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstring>
+#include <filesystem>
 #include <limits>
+#include <map>
 #include <mutex>
 #include <sstream>
 
@@ -152,6 +158,21 @@ private slots:
     void mergeKeepsPurgeSemantics();
     void feedDeliversBatchesToDashboard();
     void feedFollowsLiveEventFile();
+    // ---- real event files, through the GUI's path (feed -> dashboard -> export)
+    void realEventFileThroughFeed_data();
+    void realEventFileThroughFeed();
+    void realLogdirOfAllFilesThroughFeed();
+    void truncatedTailShowsValidPointsWithoutError();
+    // ---- bad input, end to end (event file on disk -> watcher -> feed -> dashboard)
+    void feedKeepsPointsWhenLogdirDeletedAndPicksUpRecreatedDir();
+    void feedMarksTruncatedFileAndKeepsEarlierPoints();
+    void feedMarksReplacedFile();
+    void feedMarksCorruptRecordWithFileAndOffset();
+    void feedPurgesOnSessionRestart();
+    void feedPurgesWhenStepsGoBackwardsWithoutFileVersion();
+    void feedKeepsDuplicateSteps();
+    void feedMarksNaNAndInfValues();
+    void feedShowsUnreadableDirectoryInBanner();
 };
 
 // ---------------------------------------------------------------------------
@@ -1010,6 +1031,556 @@ void ScalarsTest::feedFollowsLiveEventFile()
     QCOMPARE(d.runModel()->data(d.runModel()->index(0), Qt::DisplayRole).toString(), QStringLiteral("run1"));
     QVERIFY(writer.close().ok());
     feed.stop();
+}
+
+// ---------------------------------------------------------------------------
+// real event files and bad input, through the path the GUI uses:
+// event file on disk -> LogdirWatcher -> ScalarFeed (worker thread) -> ScalarsDashboard -> export
+
+namespace {
+
+/// What MainWindow::followLogdir builds: a dashboard fed by a ScalarFeed over a LogdirWatcher.
+struct LiveDashboard {
+    explicit LiveDashboard(const QString& logdir, int fallbackMs = 250)
+        : feed(std::make_unique<ScalarSourceAdapter<LogdirWatcher>>(logdir.toStdString()), logdir)
+    {
+        feed.setFallbackInterval(fallbackMs);
+        dashboard.setFeed(&feed);
+        showDashboard(dashboard);
+        feed.start();
+    }
+    ~LiveDashboard() { feed.stop(); }
+
+    ScalarFeed feed;
+    ScalarsDashboard dashboard;
+};
+
+QString testdataEvents(const QString& folder)
+{
+    return QStringLiteral(SCOPEVIZ_TESTDATA) + QStringLiteral("/events/") + folder;
+}
+
+/// Tag -> number of points of one run, as the dashboard holds them.
+std::map<std::string, int> pointsPerTag(const ScalarStore& store, const std::string& run)
+{
+    std::map<std::string, int> out;
+    const int r = store.findRun(run);
+    for (int id = 0; id < store.seriesCount(); ++id)
+        if (store.seriesRun(id) == r)
+            out[store.tag(store.seriesTag(id))] = int(store.series(id).size());
+    return out;
+}
+
+/// The points of (run, tag), or nullptr.
+const ScalarSeries* findSeries(const ScalarStore& store, const std::string& run, const std::string& tag)
+{
+    const int r = store.findRun(run), t = store.findTag(tag);
+    const int id = r < 0 || t < 0 ? -1 : store.findSeries(r, t);
+    return id < 0 ? nullptr : &store.series(id);
+}
+
+/// Exports every tag of the dashboard as CSV and counts the rows per tag (empty map on failure).
+std::map<std::string, int> exportedRowsPerTag(ScalarsDashboard& d, const QString& dir)
+{
+    std::map<std::string, int> rows;
+    const QString path = dir + QStringLiteral("/export.csv");
+    for (const QString& tag : d.visibleTags()) {
+        if (!d.exportCsv(tag, path))
+            return {};
+        const QStringList lines = readLines(path);
+        if (lines.isEmpty() || lines[0] != QStringLiteral("run,tag,step,wall_time,value"))
+            return {};
+        for (qsizetype i = 1; i < lines.size(); ++i)
+            ++rows[lines[i].split(QLatin1Char(',')).value(1).toStdString()];
+    }
+    return rows;
+}
+
+/// The run list's text for `role` of the run named `run`.
+QString runRole(ScalarsDashboard& d, const std::string& run, int role)
+{
+    d.refreshNow();
+    const int r = d.store().findRun(run);
+    return r < 0 ? QString() : d.runModel()->data(d.runModel()->index(r), role).toString();
+}
+
+QByteArray fileBytes(const QString& path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+bool writeBytes(const QString& path, const QByteArray& bytes, bool append = false)
+{
+    QFile f(path);
+    if (!f.open(append ? QIODevice::Append : QIODevice::WriteOnly | QIODevice::Truncate))
+        return false;
+    return f.write(bytes) == bytes.size();
+}
+
+/// The framed records of an event file's bytes (whole records only; checksums not checked).
+std::vector<QByteArray> framedRecords(const QByteArray& bytes)
+{
+    std::vector<QByteArray> out;
+    qsizetype at = 0;
+    while (at + qsizetype(kRecordHeaderSize) <= bytes.size()) {
+        uint64_t length = 0;
+        std::memcpy(&length, bytes.constData() + at, sizeof length);
+        const qsizetype size = qsizetype(kRecordHeaderSize + length + kRecordFooterSize);
+        if (at + size > bytes.size())
+            break;
+        out.push_back(bytes.mid(at, size));
+        at += size;
+    }
+    return out;
+}
+
+/// Writes `count` points of "loss" (step i, value value(i)) into a new event file in `runDir`; returns its path.
+template <class Value>
+std::string writeRunFile(const QString& runDir, int count, Value&& value)
+{
+    EventWriter w(runDir.toStdString());
+    for (int i = 0; i < count; ++i)
+        w.addScalar("loss", value(i), i);
+    return w.close().ok() ? w.filePath() : std::string();
+}
+
+/// The records (file_version first) of an event file that `fill` writes through an EventWriter.
+template <class Fill>
+std::vector<QByteArray> recordsWrittenBy(Fill&& fill)
+{
+    QTemporaryDir scratch;
+    EventWriter w(scratch.path().toStdString());
+    fill(w);
+    if (!w.close().ok())
+        return {};
+    return framedRecords(fileBytes(QString::fromStdString(w.filePath())));
+}
+
+QByteArray joined(const std::vector<QByteArray>& records, std::size_t from = 0)
+{
+    QByteArray out;
+    for (std::size_t i = from; i < records.size(); ++i)
+        out += records[i];
+    return out;
+}
+
+/// True when a visible label of the dashboard contains `text` (the log-directory banner).
+bool showsLabel(const ScalarsDashboard& d, const QString& text)
+{
+    for (const QLabel* l : d.findChildren<QLabel*>())
+        if (l->isVisible() && l->text().contains(text))
+            return true;
+    return false;
+}
+
+} // namespace
+
+void ScalarsTest::realEventFileThroughFeed_data()
+{
+    // Tags and point counts from shared/testdata/events/SOURCES.md. `exact`: the listed tags are all
+    // of them; otherwise SOURCES.md names only some (the GAN file: 747 simple_values over 47 tags,
+    // i.e. its 51 tags less 3 histogram tags and the custom_scalars string tensor).
+    QTest::addColumn<QString>("folder");
+    QTest::addColumn<QStringList>("tags");
+    QTest::addColumn<QList<int>>("counts");
+    QTest::addColumn<bool>("exact");
+    QTest::addColumn<int>("tagCount");
+    QTest::addColumn<int>("total");
+    const int n = 7861;
+    QTest::newRow("tf1-estimator") << "tf1-estimator-tensorboard-functionaltest"
+                                   << QStringList{"loss", "global_step/sec"} << QList<int>{30, 28} << true << 2 << 58;
+    QTest::newRow("tf1-keras-dqn") << "tf1-keras-breakout-dqn-31k-scalars"
+                                   << QStringList{"Total_Reward/Episode", "Average_Max_Q/Episode", "Duration/Episode",
+                                                  "Average_Loss/Episode"}
+                                   << QList<int>{n, n, n, n} << true << 4 << 31444;
+    QTest::newRow("tf2-keras-tensors") << "tf2-keras-tensor-scalars-graph"
+                                       << QStringList{"epoch_loss", "epoch_Euclidean", "epoch_cosine_similarity"}
+                                       << QList<int>{1000, 1000, 1000} << true << 3 << 3000;
+    QTest::newRow("gan-custom-scalars") << "python-writer-gan-custom-scalars-histos" << QStringList{"D/loss", "dice"}
+                                        << QList<int>{31, 12} << false << 47 << 747;
+    QTest::newRow("catboost") << "catboost-cpp-writer" << QStringList{"MultiClass"} << QList<int>{10} << true << 1 << 10;
+    // Files without scalars: a run appears, no tag does (images, histograms, graphs are not scalars).
+    for (const char* folder : {"tf0.12-graph-truncated-last-record", "tf1-graph-only-while-loops", "tf2-profile-empty",
+                               "pytorch-summarywriter-graph-image", "tensorboardx-histograms",
+                               "tensorboardx-2018-onnx-graph-no-file-version"})
+        QTest::newRow(folder) << folder << QStringList{} << QList<int>{} << true << 0 << 0;
+}
+
+void ScalarsTest::realEventFileThroughFeed()
+{
+    QFETCH(QString, folder);
+    QFETCH(QStringList, tags);
+    QFETCH(QList<int>, counts);
+    QFETCH(bool, exact);
+    QFETCH(int, tagCount);
+    QFETCH(int, total);
+    LiveDashboard live(testdataEvents(folder));
+    ScalarsDashboard& d = live.dashboard;
+    // The first poll reads every complete record and announces the run in the same batch.
+    QTRY_COMPARE_WITH_TIMEOUT(d.store().runCount(), 1, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(int(d.store().pointCount()), total, 10000);
+    d.refreshNow();
+    const ScalarStore& store = d.store();
+    QCOMPARE(store.run(0).name, std::string("."));
+    const std::map<std::string, int> perTag = pointsPerTag(store, ".");
+    QCOMPARE(store.tagCount(), tagCount);
+    QCOMPARE(int(perTag.size()), tagCount);
+    for (qsizetype i = 0; i < tags.size(); ++i) {
+        const auto it = perTag.find(tags[i].toStdString());
+        QVERIFY2(it != perTag.end(), qPrintable(tags[i]));
+        QCOMPARE(it->second, counts[i]);
+    }
+    if (exact)
+        QCOMPARE(int(perTag.size()), int(tags.size()));
+    // One chart per tag, and the CSV export holds every point of every tag.
+    QCOMPARE(int(d.visibleTags().size()), tagCount);
+    QTemporaryDir tmp;
+    const std::map<std::string, int> rows = exportedRowsPerTag(d, tmp.path());
+    QVERIFY(rows == perTag);
+    // No file problem is shown for any of them: the TF 0.12 file's cut last record is "not yet", not an error.
+    QVERIFY(!store.run(0).hasError);
+    QVERIFY(!store.run(0).hasWarning);
+    QCOMPARE(runRole(d, ".", RunErrorRole), QString());
+    QCOMPARE(runRole(d, ".", RunWarningRole), QString());
+}
+
+void ScalarsTest::realLogdirOfAllFilesThroughFeed()
+{
+    // The whole events folder as one log directory: 11 runs, every scalar of SOURCES.md.
+    LiveDashboard live(QStringLiteral(SCOPEVIZ_TESTDATA) + QStringLiteral("/events"));
+    ScalarsDashboard& d = live.dashboard;
+    QTRY_COMPARE_WITH_TIMEOUT(d.store().runCount(), 11, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(int(d.store().pointCount()), 58 + 31444 + 3000 + 747 + 10, 10000);
+    QCOMPARE(d.store().tagCount(), 2 + 4 + 3 + 47 + 1);
+    QCOMPARE(pointsPerTag(d.store(), "tf1-keras-breakout-dqn-31k-scalars").at("Duration/Episode"), 7861);
+    for (int r = 0; r < d.store().runCount(); ++r) {
+        QVERIFY2(!d.store().run(r).hasError, d.store().run(r).errorMessage.c_str());
+        QVERIFY(!d.store().run(r).hasWarning);
+    }
+}
+
+void ScalarsTest::truncatedTailShowsValidPointsWithoutError()
+{
+    // What a user sees for a file that ends inside a record (a copy taken while the writer was
+    // buffering, or a writer that died): every complete record, and no error marker, because the
+    // same bytes are what a healthy file looks like between two writes of its writer. If the rest
+    // ever arrives it is read: here, the second half of the DQN file is appended later.
+    const QString src = testdataEvents(QStringLiteral("tf1-keras-breakout-dqn-31k-scalars")) +
+                        QStringLiteral("/events.out.tfevents.1496968668.young-System-Product-Name");
+    const QByteArray all = fileBytes(src);
+    const std::vector<QByteArray> records = framedRecords(all);
+    QCOMPARE(int(records.size()), 7864);
+    qsizetype cut = 0;
+    for (std::size_t i = 0; i < 4000; ++i)
+        cut += records[i].size();
+    cut += records[4000].size() / 2; // inside record 4000
+    QTemporaryDir logdir;
+    const QString path = logdir.filePath(QFileInfo(src).fileName());
+    QVERIFY(writeBytes(path, all.left(cut)));
+    const int expected = int(EventReader(path.toStdString()).poll().scalars.size());
+    QVERIFY(expected > 0 && expected < 31444);
+
+    LiveDashboard live(logdir.path());
+    ScalarsDashboard& d = live.dashboard;
+    QTRY_COMPARE_WITH_TIMEOUT(int(d.store().pointCount()), expected, 10000);
+    QCOMPARE(runRole(d, ".", RunErrorRole), QString());
+    QCOMPARE(runRole(d, ".", RunWarningRole), QString());
+    QVERIFY(d.chartForTag(QStringLiteral("Average_Loss/Episode")));
+
+    QVERIFY(writeBytes(path, all.mid(cut), true));
+    QTRY_COMPARE_WITH_TIMEOUT(int(d.store().pointCount()), 31444, 10000);
+    QCOMPARE(runRole(d, ".", RunErrorRole), QString());
+    QCOMPARE(runRole(d, ".", RunWarningRole), QString());
+    QTemporaryDir tmp;
+    const std::map<std::string, int> rows = exportedRowsPerTag(d, tmp.path());
+    QCOMPARE(int(rows.size()), 4);
+    for (const auto& [tag, count] : rows)
+        QCOMPARE(count, 7861);
+}
+
+void ScalarsTest::feedKeepsPointsWhenLogdirDeletedAndPicksUpRecreatedDir()
+{
+    QTemporaryDir parent;
+    const QString logdir = parent.filePath(QStringLiteral("project/logs"));
+    const QString run1 = QDir(logdir).filePath(QStringLiteral("run1"));
+    QVERIFY(!writeRunFile(run1, 50, [](int) { return 1.0; }).empty());
+    // No fallback poll within the test: the file system watch alone must notice deletion and re-creation.
+    LiveDashboard live(logdir, 600000);
+    ScalarsDashboard& d = live.dashboard;
+    QTRY_COMPARE_WITH_TIMEOUT(int(d.store().pointCount()), 50, 10000);
+
+    QVERIFY(QDir(parent.filePath(QStringLiteral("project"))).removeRecursively()); // two levels gone
+    QTRY_VERIFY_WITH_TIMEOUT(d.store().logdirMissing(), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(d.runModel()->data(d.runModel()->index(0), RunRemovedRole).toBool(), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(showsLabel(d, QStringLiteral("does not exist")), 10000);
+    QCOMPARE(int(d.store().pointCount()), 50); // kept, and still drawn
+    QTRY_VERIFY_WITH_TIMEOUT(d.chartForTag(QStringLiteral("loss")), 10000);
+    QCOMPARE(d.chartForTag(QStringLiteral("loss"))->shownCurves(), QStringList{"run1"});
+
+    // Created again (a new training job): its runs are read from the start.
+    QVERIFY(!writeRunFile(run1, 20, [](int) { return 2.0; }).empty());
+    QVERIFY(!writeRunFile(QDir(logdir).filePath(QStringLiteral("run2")), 10, [](int) { return 3.0; }).empty());
+    QTRY_VERIFY_WITH_TIMEOUT(!d.store().logdirMissing(), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(d.store().runCount(), 2, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(int(d.store().pointCount()), 30, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(!showsLabel(d, QStringLiteral("does not exist")), 10000);
+    QVERIFY(!d.runModel()->data(d.runModel()->index(0), RunRemovedRole).toBool());
+    const ScalarSeries* s = findSeries(d.store(), "run1", "loss");
+    QVERIFY(s);
+    QCOMPARE(s->size(), std::size_t(20));
+    QCOMPARE(s->value(0), 2.0);
+    QTRY_COMPARE_WITH_TIMEOUT(d.chartForTag(QStringLiteral("loss"))->shownCurves(), (QStringList{"run1", "run2"}), 10000);
+}
+
+void ScalarsTest::feedMarksTruncatedFileAndKeepsEarlierPoints()
+{
+    QTemporaryDir logdir;
+    const std::string file = writeRunFile(logdir.filePath(QStringLiteral("run")), 100, [](int i) { return 0.5 * i; });
+    QVERIFY(!file.empty());
+    LiveDashboard live(logdir.path());
+    ScalarsDashboard& d = live.dashboard;
+    QTRY_COMPARE_WITH_TIMEOUT(int(d.store().pointCount()), 100, 10000);
+
+    // Cut in place (same inode) inside record 41: the version record and steps 0..39 remain whole.
+    const QString path = QString::fromStdString(file);
+    const std::vector<QByteArray> records = framedRecords(fileBytes(path));
+    QCOMPARE(int(records.size()), 101);
+    qsizetype cut = 5;
+    for (std::size_t i = 0; i <= 40; ++i)
+        cut += records[i].size();
+    QVERIFY(QFile::resize(path, cut));
+
+    QTRY_VERIFY_WITH_TIMEOUT(!runRole(d, "run", RunWarningRole).isEmpty(), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(int(d.store().pointCount()), 40, 10000);
+    const QString warning = runRole(d, "run", RunWarningRole);
+    QVERIFY2(warning.contains(path) && warning.contains(QStringLiteral("truncated")), qPrintable(warning));
+    QVERIFY(runRole(d, "run", Qt::ToolTipRole).contains(QStringLiteral("file changed")));
+    QCOMPARE(runRole(d, "run", RunErrorRole), QString());
+    const ScalarSeries* s = findSeries(d.store(), "run", "loss");
+    QVERIFY(s);
+    for (std::size_t i = 0; i < s->size(); ++i) {
+        QCOMPARE(s->step(i), int64_t(i));
+        QCOMPARE(s->value(i), 0.5 * double(i));
+    }
+    // The chart follows: the curve now ends at step 39.
+    QTRY_VERIFY_WITH_TIMEOUT(d.chartForTag(QStringLiteral("loss")) &&
+                                 d.chartForTag(QStringLiteral("loss"))->xAxis->range().upper < 45,
+                             10000);
+}
+
+void ScalarsTest::feedMarksReplacedFile()
+{
+    QTemporaryDir logdir;
+    const std::string file = writeRunFile(logdir.filePath(QStringLiteral("run")), 100, [](int) { return 1.0; });
+    QVERIFY(!file.empty());
+    LiveDashboard live(logdir.path(), 600000); // the file system watch alone must follow the new file
+    ScalarsDashboard& d = live.dashboard;
+    QTRY_COMPARE_WITH_TIMEOUT(int(d.store().pointCount()), 100, 10000);
+
+    // A new file (new inode) renamed over the old one, as sync tools do.
+    const std::vector<QByteArray> fresh = recordsWrittenBy([](EventWriter& w) {
+        for (int i = 0; i < 30; ++i)
+            w.addScalar("loss", 7.0, i);
+    });
+    QCOMPARE(int(fresh.size()), 31);
+    QTemporaryDir scratch;
+    QVERIFY(writeBytes(scratch.filePath(QStringLiteral("new")), joined(fresh)));
+    std::error_code ec;
+    std::filesystem::rename(scratch.filePath(QStringLiteral("new")).toStdString(), file, ec);
+    QVERIFY2(!ec, ec.message().c_str());
+
+    QTRY_COMPARE_WITH_TIMEOUT(int(d.store().pointCount()), 30, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(runRole(d, "run", RunWarningRole).contains(QString::fromStdString(file)), 10000);
+    QCOMPARE(runRole(d, "run", RunErrorRole), QString());
+    QCOMPARE(findSeries(d.store(), "run", "loss")->value(29), 7.0);
+    // Appends to the new file are followed.
+    QVERIFY(writeBytes(QString::fromStdString(file),
+                       recordsWrittenBy([](EventWriter& w) { w.addScalar("loss", 8.0, 30); }).at(1), true));
+    QTRY_COMPARE_WITH_TIMEOUT(int(findSeries(d.store(), "run", "loss")->size()), 31, 10000);
+}
+
+void ScalarsTest::feedMarksCorruptRecordWithFileAndOffset()
+{
+    QTemporaryDir logdir;
+    const QString path =
+        QString::fromStdString(writeRunFile(logdir.filePath(QStringLiteral("run")), 50, [](int) { return 1.0; }));
+    QVERIFY(!path.isEmpty());
+    LiveDashboard live(logdir.path());
+    ScalarsDashboard& d = live.dashboard;
+    QTRY_COMPARE_WITH_TIMEOUT(int(d.store().pointCount()), 50, 10000);
+
+    // Step 50 with one payload bit flipped (its data CRC no longer matches), then a valid step 51.
+    const std::vector<QByteArray> extra = recordsWrittenBy([](EventWriter& w) {
+        w.addScalar("loss", 9.0, 50);
+        w.addScalar("loss", 9.0, 51);
+    });
+    QCOMPARE(int(extra.size()), 3);
+    QByteArray bad = extra[1];
+    bad[bad.size() - 6] = char(bad[bad.size() - 6] ^ 0x20);
+    const qint64 offset = QFileInfo(path).size();
+    QVERIFY(writeBytes(path, bad + extra[2], true));
+
+    QTRY_VERIFY_WITH_TIMEOUT(!runRole(d, "run", RunErrorRole).isEmpty(), 10000);
+    const QString error = runRole(d, "run", RunErrorRole);
+    QVERIFY2(error.contains(path) && error.contains(QString::number(offset)), qPrintable(error));
+    QVERIFY(runRole(d, "run", Qt::ToolTipRole).contains(QString::number(offset)));
+    // A later poll (it finds run2) still has not read past the bad record; earlier points stay drawn.
+    QVERIFY(!writeRunFile(logdir.filePath(QStringLiteral("run2")), 1, [](int) { return 1.0; }).empty());
+    QTRY_COMPARE_WITH_TIMEOUT(d.store().runCount(), 2, 10000);
+    QCOMPARE(int(findSeries(d.store(), "run", "loss")->size()), 50);
+    d.refreshNow();
+    ScalarChart* c = d.chartForTag(QStringLiteral("loss"));
+    QVERIFY(c);
+    QVERIFY(c->shownCurves().contains(QStringLiteral("run")));
+    c->hoverTextAt(10);
+    QVERIFY(c->hoverText().contains(QStringLiteral("[file error]")));
+}
+
+void ScalarsTest::feedPurgesOnSessionRestart()
+{
+    // file_version 2 (every EventWriter file): a SessionLog START at step S drops points with step >= S
+    // (TensorBoard's purge_orphaned_data, formats.md §7), of every tag.
+    QTemporaryDir logdir;
+    EventWriter w(logdir.filePath(QStringLiteral("run")).toStdString());
+    w.setFlushSecs(0);
+    for (int i = 0; i < 100; ++i) {
+        w.addScalar("loss", 1.0, i);
+        w.addScalar("acc", 0.5, i);
+    }
+    QVERIFY(w.flush().ok());
+    LiveDashboard live(logdir.path());
+    ScalarsDashboard& d = live.dashboard;
+    QTRY_COMPARE_WITH_TIMEOUT(int(d.store().pointCount()), 200, 10000);
+
+    // The job restarts from its step-50 checkpoint.
+    w.addSessionLog(SessionStatus::Start, 50);
+    for (int i = 50; i < 80; ++i)
+        w.addScalar("loss", 2.0, i);
+    QVERIFY(w.flush().ok());
+    QTRY_COMPARE_WITH_TIMEOUT(int(d.store().pointCount()), 80 + 50, 10000);
+    const ScalarSeries* loss = findSeries(d.store(), "run", "loss");
+    QCOMPARE(loss->size(), std::size_t(80));
+    for (std::size_t i = 0; i < loss->size(); ++i) {
+        QCOMPARE(loss->step(i), int64_t(i));
+        QCOMPARE(loss->value(i), i < 50 ? 1.0 : 2.0);
+    }
+    QCOMPARE(findSeries(d.store(), "run", "acc")->size(), std::size_t(50));
+    QTRY_VERIFY_WITH_TIMEOUT(runRole(d, "run", Qt::ToolTipRole).contains(QStringLiteral("restarted at step 50")), 10000);
+    QCOMPARE(runRole(d, "run", RunErrorRole), QString());
+    QVERIFY(w.close().ok());
+}
+
+void ScalarsTest::feedPurgesWhenStepsGoBackwardsWithoutFileVersion()
+{
+    // No file_version record (CatBoost, tensorboardX 1.x): a step lower than the previous one is a
+    // restart for the tags of that event; a repeated step is not.
+    const std::vector<QByteArray> first = recordsWrittenBy([](EventWriter& w) {
+        for (int i = 0; i < 100; ++i) {
+            w.addScalar("loss", 1.0, i);
+            w.addScalar("acc", 1.0, i);
+        }
+    });
+    QCOMPARE(int(first.size()), 201);
+    QTemporaryDir logdir;
+    const QString path = logdir.filePath(QStringLiteral("events.out.tfevents.1700000000.noversion"));
+    QVERIFY(writeBytes(path, joined(first, 1))); // without the version record
+    LiveDashboard live(logdir.path());
+    ScalarsDashboard& d = live.dashboard;
+    QTRY_COMPARE_WITH_TIMEOUT(int(d.store().pointCount()), 200, 10000);
+
+    const std::vector<QByteArray> again = recordsWrittenBy([](EventWriter& w) {
+        for (int i = 50; i < 60; ++i)
+            w.addScalar("loss", 2.0, i);
+        w.addScalar("loss", 3.0, 59); // a repeat: kept
+    });
+    QVERIFY(writeBytes(path, joined(again, 1), true));
+    QTRY_COMPARE_WITH_TIMEOUT(int(findSeries(d.store(), ".", "loss")->size()), 61, 10000);
+    const ScalarSeries* loss = findSeries(d.store(), ".", "loss");
+    QCOMPARE(loss->value(49), 1.0);
+    QCOMPARE(loss->value(50), 2.0);
+    QCOMPARE(loss->step(60), int64_t(59));
+    QCOMPARE(loss->value(60), 3.0);
+    QCOMPARE(findSeries(d.store(), ".", "acc")->size(), std::size_t(100));
+    QTRY_VERIFY_WITH_TIMEOUT(runRole(d, ".", Qt::ToolTipRole).contains(QStringLiteral("goes backwards")), 10000);
+}
+
+void ScalarsTest::feedKeepsDuplicateSteps()
+{
+    QTemporaryDir logdir;
+    {
+        EventWriter w(logdir.filePath(QStringLiteral("run")).toStdString());
+        for (int i = 0; i < 10; ++i)
+            w.addScalar("loss", double(i), i);
+        // Several threads logging the same step (formats.md §7); in a version-2 file not a restart.
+        w.addScalar("loss", 100.0, 5);
+        w.addScalar("loss", 200.0, 5);
+        QVERIFY(w.close().ok());
+    }
+    LiveDashboard live(logdir.path());
+    ScalarsDashboard& d = live.dashboard;
+    QTRY_COMPARE_WITH_TIMEOUT(int(d.store().pointCount()), 12, 10000);
+    const ScalarSeries* s = findSeries(d.store(), "run", "loss");
+    QCOMPARE(s->step(5), int64_t(5));
+    QCOMPARE(s->step(7), int64_t(5));
+    QCOMPARE(s->value(5), 5.0); // arrival order among equal steps
+    QCOMPARE(s->value(6), 100.0);
+    QCOMPARE(s->value(7), 200.0);
+    QCOMPARE(s->step(8), int64_t(6));
+    QTemporaryDir tmp;
+    QVERIFY(d.exportCsv(QStringLiteral("loss"), tmp.filePath(QStringLiteral("loss.csv"))));
+    const QStringList lines = readLines(tmp.filePath(QStringLiteral("loss.csv")));
+    QCOMPARE(lines.size(), 1 + 12);
+    QCOMPARE(lines.filter(QRegularExpression(QStringLiteral("^run,loss,5,"))).size(), 3);
+    QCOMPARE(runRole(d, "run", RunErrorRole), QString());
+}
+
+void ScalarsTest::feedMarksNaNAndInfValues()
+{
+    QTemporaryDir logdir;
+    QVERIFY(!writeRunFile(logdir.filePath(QStringLiteral("run")), 10, [](int i) {
+                 return i == 3 ? NaN : i == 5 ? Inf : i == 7 ? -Inf : double(i);
+             }).empty());
+    LiveDashboard live(logdir.path());
+    ScalarsDashboard& d = live.dashboard;
+    QTRY_COMPARE_WITH_TIMEOUT(int(d.store().pointCount()), 10, 10000);
+    d.setSmoothing(0);
+    d.refreshNow();
+    ScalarChart* c = d.chartForTag(QStringLiteral("loss"));
+    QVERIFY(c);
+    QCOMPARE(c->markerCount(), 3);
+    QVERIFY(c->hoverTextAt(3).contains(QStringLiteral("NaN")));
+    QVERIFY(c->hoverTextAt(5).contains(QStringLiteral("+Inf")));
+    QVERIFY(c->hoverTextAt(7).contains(QStringLiteral("-Inf")));
+    // The y range is that of the finite values.
+    QVERIFY(std::isfinite(c->yAxis->range().lower) && std::isfinite(c->yAxis->range().upper));
+    QVERIFY(c->yAxis->range().upper < 20);
+    QTemporaryDir tmp;
+    QVERIFY(d.exportCsv(QStringLiteral("loss"), tmp.filePath(QStringLiteral("loss.csv"))));
+    const QStringList lines = readLines(tmp.filePath(QStringLiteral("loss.csv")));
+    QCOMPARE(lines.size(), 11);
+    QVERIFY(lines[4].startsWith(QStringLiteral("run,loss,3,")) && lines[4].endsWith(QStringLiteral(",nan")));
+    QVERIFY(lines[6].endsWith(QStringLiteral(",inf")));
+    QVERIFY(lines[8].endsWith(QStringLiteral(",-inf")));
+}
+
+void ScalarsTest::feedShowsUnreadableDirectoryInBanner()
+{
+    // A directory the watcher cannot list belongs to no run: it is named in the banner, not
+    // listed as a nameless run; the readable runs load as usual.
+    QTemporaryDir logdir;
+    QVERIFY(!writeRunFile(logdir.filePath(QStringLiteral("run")), 10, [](int) { return 1.0; }).empty());
+    std::error_code ec;
+    std::filesystem::create_directory_symlink("loop", logdir.filePath(QStringLiteral("loop")).toStdString(), ec);
+    QVERIFY2(!ec, ec.message().c_str());
+    LiveDashboard live(logdir.path());
+    ScalarsDashboard& d = live.dashboard;
+    QTRY_COMPARE_WITH_TIMEOUT(int(d.store().pointCount()), 10, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(showsLabel(d, QStringLiteral("cannot be read")), 10000);
+    QVERIFY(showsLabel(d, logdir.filePath(QStringLiteral("loop"))));
+    QCOMPARE(d.store().runCount(), 1);
+    QCOMPARE(d.runModel()->rowCount(), 1);
+    QCOMPARE(runRole(d, "run", RunErrorRole), QString());
 }
 
 QTEST_MAIN(ScalarsTest)
