@@ -132,7 +132,7 @@ int runGui(int argc, char** argv, const Options& o)
                          });
     }
     if (o.dark)
-        scopeviz::ui::applyTheme(true);
+        window.useDarkTheme(true); // palette, message bar and graph colours, for this run only
     window.show();
     if (!o.paths.isEmpty() && o.paths.first().endsWith(".py"))
         scopeviz::ui::LiveSession::runScript(&window, o.paths.first(), o.watch);

@@ -10,8 +10,19 @@
 
 #include <atomic>
 #include <memory>
+#include <vector>
 
 namespace scopeviz::ui {
+
+/// How one scope takes part in variable sharing (computed once per document).
+struct ScopeSharing {
+    /// Shared variables created inside the scope (its subtree).
+    int32_t owns = 0;
+    /// Shared variables created elsewhere that the scope's subtree reads or reuses.
+    int32_t reuses = 0;
+    /// Largest "used by N scopes" among those variables (the badge number).
+    int32_t users = 0;
+};
 
 /// An opened graph and its scope hierarchy.
 struct GraphDocument {
@@ -23,14 +34,19 @@ struct GraphDocument {
     std::shared_ptr<const Graph> graph;
     std::shared_ptr<const hierarchy::ScopeTree> tree;
     QStringList warnings; ///< import and hierarchy warnings, for the message bar
+    std::vector<ScopeSharing> sharing; ///< per ScopeId: shared variables owned and reused
+    bool partial = false;  ///< the file ended early or was corrupt: only what came before was read
+    QString fault;         ///< partial: where and how the file broke (names the byte offset)
     double loadSeconds = 0;
 };
 
 using DocumentPtr = std::shared_ptr<const GraphDocument>;
 
 /// The outcome of loading: a document, or an error message naming the file.
+/// A truncated or corrupt graph file still yields a document of what was read, marked partial with
+/// the fault named: the caller decides whether to show it.
 struct LoadResult {
-    DocumentPtr document;  ///< null on failure (and for a log directory without a graph)
+    DocumentPtr document;  ///< null on failure (and for a log directory without a graph); partial: what was read
     QString error;         ///< non-empty on failure
     bool isLogDir = false; ///< the path is a log directory (follow its scalars)
     bool isEventFile = false;
@@ -38,6 +54,8 @@ struct LoadResult {
 
 /// The built-in seed demo (the tutorial's two examples) with its hierarchy.
 DocumentPtr makeSeedDocument();
+/// Per-scope sharing figures of a tree (see ScopeSharing).
+std::vector<ScopeSharing> computeSharing(const hierarchy::ScopeTree& tree);
 /// Wraps an existing graph (e.g. a script's) into a document.
 DocumentPtr makeDocument(std::shared_ptr<const Graph> graph, GraphDocument::Source source, const QString& path);
 /// Loads a graph file, an event file or a log directory (runs on a worker thread;

@@ -44,6 +44,17 @@ void applyTheme(bool dark)
         p.setColor(QPalette::ToolTipBase, QColor(60, 60, 64));
         p.setColor(QPalette::ToolTipText, Qt::white);
         p.setColor(QPalette::PlaceholderText, QColor(150, 150, 150));
+        // Links (inspector, message bar) must read on dark backgrounds; disabled text must stay visible.
+        p.setColor(QPalette::Link, QColor(110, 170, 255));
+        p.setColor(QPalette::LinkVisited, QColor(180, 140, 255));
+        p.setColor(QPalette::BrightText, QColor(255, 90, 90));
+        p.setColor(QPalette::Light, QColor(75, 75, 80));
+        p.setColor(QPalette::Midlight, QColor(62, 62, 66));
+        p.setColor(QPalette::Mid, QColor(40, 40, 42));
+        p.setColor(QPalette::Dark, QColor(25, 25, 27));
+        p.setColor(QPalette::Shadow, QColor(10, 10, 10));
+        for (auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
+            p.setColor(QPalette::Disabled, role, QColor(125, 125, 130));
     } else {
         p = QApplication::style()->standardPalette();
     }

@@ -1,5 +1,6 @@
 #include "ui/graph/graph_drawing.h"
 
+#include "core/hierarchy/layout_bridge.h"
 #include "core/hierarchy/shared_variables.h"
 #include "ui/common/theme.h"
 
@@ -7,6 +8,7 @@
 #include <QPainter>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <unordered_map>
 
@@ -58,6 +60,141 @@ QString shapeText(const Shape& s)
     return out;
 }
 
+// ---- box sizes -------------------------------------------------------------------------
+//
+// The layout gets every box's width from here, measured with the same fonts and the same
+// insets paintNode() uses, so that a name is cut only when it is longer than kMaxBoxWidth
+// allows. Heights, paddings and the root stay as the core's SizePolicy says.
+
+namespace {
+
+/// The label fonts: regular, bold (scopes, series, frame titles), small (details, constants).
+enum class Face { Regular, Bold, Small };
+
+QFont faceFont(Face f)
+{
+    QFont font = GraphDrawing::labelFont();
+    font.setBold(f == Face::Bold);
+    if (f == Face::Small)
+        font.setPixelSize(int(kFontPx) - 2);
+    return font;
+}
+
+/// Text widths for layout and eliding. Names are almost always ASCII and details Latin-1 ("·", "×"),
+/// so the advances of the first 256 code points are measured once per face and summed; anything
+/// else asks QFontMetricsF. A
+/// fully expanded InceptionV3 has ~17k boxes: QFontMetricsF::horizontalAdvance for each cost ~85 ms
+/// on the GUI thread, the table a few. Kerning is ignored, which can only overestimate (pairs in
+/// DejaVu Sans kern inwards), so a name measured as fitting does fit.
+const std::array<double, 256>& advances(Face f)
+{
+    static const auto tables = [] {
+        std::array<std::array<double, 256>, 3> t{};
+        for (Face face : {Face::Regular, Face::Bold, Face::Small}) {
+            const QFontMetricsF fm(faceFont(face));
+            for (int c = 0; c < 256; ++c)
+                t[size_t(face)][size_t(c)] = fm.horizontalAdvance(QChar(c));
+        }
+        return t;
+    }();
+    return tables[size_t(f)];
+}
+
+double textWidth(Face f, QStringView s)
+{
+    const auto& adv = advances(f);
+    double w = 0;
+    for (QChar c : s) {
+        if (c.unicode() >= 256)
+            return QFontMetricsF(faceFont(f)).horizontalAdvance(s.toString());
+        w += adv[c.unicode()];
+    }
+    return w;
+}
+
+/// Same for UTF-8 names straight from the tree (no QString made for ASCII).
+double textWidth(Face f, std::string_view s)
+{
+    const auto& adv = advances(f);
+    double w = 0;
+    for (char c : s) {
+        if (uint8_t(c) >= 128)
+            return textWidth(f, QString::fromUtf8(s.data(), qsizetype(s.size())));
+        w += adv[uint8_t(c)];
+    }
+    return w;
+}
+
+/// Measures boxes the way GraphDrawing paints them.
+class BoxMeasure {
+public:
+    /// Width of a collapsed box (scope, series, op, variable, constant).
+    static double boxWidth(const hierarchy::VisibleNode& vn, const hierarchy::ScopeTree& tree)
+    {
+        const std::string_view label = vn.label;
+        const double bold = textWidth(Face::Bold, label);
+        double w = 0;
+        switch (vn.kind) {
+        case NodeKind::Scope:
+            // Bold name left, "· N ops" right; paintNode needs 26 px of insets and gaps (see buildNodes).
+            w = bold + textWidth(Face::Small, opsText(vn.opCount)) + 30;
+            if (w > kMaxBoxWidth) // the drawing then shows only the number
+                w = bold + textWidth(Face::Small, QString::number(vn.opCount)) + 30;
+            break;
+        case NodeKind::Series: {
+            int members = 0;
+            if (vn.id >= 0 && size_t(vn.id) < tree.series().size())
+                members = int(tree.series()[size_t(vn.id)].members.size());
+            w = bold + textWidth(Face::Small, QStringLiteral("×%1").arg(members)) + 34;
+            break;
+        }
+        case NodeKind::Op: {
+            const std::string& type = tree.opType(vn.id);
+            if (type == "Const" || type == "Identity" || type == "NoOp") // a pill inset by 10 % a side
+                w = std::max(textWidth(Face::Regular, label) + 16, (textWidth(Face::Small, label) + 14) / 0.8);
+            else // round caps of a pill 22 high, or a double-bordered variable box
+                w = textWidth(Face::Regular, label) + 26;
+            break;
+        }
+        case NodeKind::AuxArea:
+            w = bold + 30;
+            break;
+        }
+        return std::clamp(w, 40.0, kMaxBoxWidth);
+    }
+
+    /// Smallest width of an open frame: its title and "· N ops" in the title band.
+    static double titleWidth(const hierarchy::VisibleNode& vn)
+    {
+        const QString detail = vn.kind == NodeKind::Scope ? opsText(vn.opCount) : QString();
+        return std::clamp(textWidth(Face::Bold, vn.label) + textWidth(Face::Small, detail) + 34, 40.0,
+                          kMaxBoxWidth);
+    }
+
+    static QString opsText(int32_t n) { return QStringLiteral("· %1 ops").arg(n); }
+};
+
+} // namespace
+
+layout::LayoutRequest measuredLayoutRequest(const hierarchy::VisibleGraph& vg, uint64_t generation)
+{
+    layout::LayoutRequest req = hierarchy::toLayoutRequest(vg, hierarchy::SizePolicy{}, generation);
+    const auto& nodes = vg.nodes();
+    for (layout::LayoutClusterInput& c : req.clusters) {
+        const int32_t fi = vg.find(c.id);
+        if (fi >= 0 && nodes[size_t(fi)].parent >= 0)
+            c.minWidth = BoxMeasure::titleWidth(nodes[size_t(fi)]);
+        for (layout::LayoutNodeInput& in : c.children) {
+            if (in.isCluster())
+                continue;
+            const int32_t i = vg.find(in.id);
+            if (i >= 0)
+                in.width = BoxMeasure::boxWidth(nodes[size_t(i)], vg.tree());
+        }
+    }
+    return req;
+}
+
 QFont GraphDrawing::labelFont()
 {
     QFont f(QStringLiteral("DejaVu Sans"));
@@ -69,11 +206,9 @@ GraphDrawing::GraphDrawing(DocumentPtr doc, std::shared_ptr<const hierarchy::Vis
                            std::shared_ptr<const layout::LayoutResult> result, QPointF shift)
     : m_doc(std::move(doc)), m_vg(std::move(vg)), m_result(std::move(result)), m_shift(shift)
 {
-    m_font = labelFont();
-    m_boldFont = m_font;
-    m_boldFont.setBold(true);
-    m_smallFont = m_font;
-    m_smallFont.setPixelSize(int(kFontPx) - 2);
+    m_font = faceFont(Face::Regular); // the same fonts the layout's box widths were measured with
+    m_boldFont = faceFont(Face::Bold);
+    m_smallFont = faceFont(Face::Small);
     buildNodes();
     buildEdges();
 }
@@ -85,7 +220,7 @@ void GraphDrawing::buildNodes()
     const auto& vnodes = m_vg->nodes();
     m_nodeOfVis.assign(vnodes.size(), -1);
     m_nodes.reserve(m_result->boxes.size());
-    QFontMetricsF fm(m_font), fmBold(m_boldFont), fmSmall(m_smallFont);
+    QFontMetricsF fm(m_font), fmBold(m_boldFont);
     std::vector<int32_t> drawOfBox(m_result->boxes.size(), -1);
     for (size_t bi = 0; bi < m_result->boxes.size(); ++bi) {
         const layout::NodeBox& b = m_result->boxes[bi];
@@ -111,7 +246,7 @@ void GraphDrawing::buildNodes()
             }
             n.style = sc.kind == hierarchy::ScopeKind::Variable ? NodeStyle::VariableScope : NodeStyle::NameScope;
             n.fill = themeColor(n.style == NodeStyle::VariableScope ? ThemeColor::VariableScope : ThemeColor::NameScope);
-            n.detail = QStringLiteral("· %1 ops").arg(vn.opCount);
+            n.detail = BoxMeasure::opsText(vn.opCount);
             if (sc.variable >= 0) {
                 const auto& rec = tree.variables()[size_t(sc.variable)];
                 n.fill = themeColor(rec.shared ? ThemeColor::SharedVariable : ThemeColor::Variable);
@@ -119,13 +254,12 @@ void GraphDrawing::buildNodes()
                     n.fill = n.fill.lighter(dark ? 100 : 150);
                     n.sharedUsers = rec.sharedScopes;
                 }
-            } else if (!n.frame) {
-                // A collapsed scope that owns shared variables carries the badge too.
-                int owned = 0;
-                for (const auto& rec : tree.variables())
-                    if (rec.shared && rec.ownerScope >= 0 && tree.isAncestorOrSelf(vn.id, rec.ownerScope))
-                        owned = std::max(owned, rec.sharedScopes);
-                n.sharedUsers = owned;
+            } else if (!n.frame && size_t(vn.id) < m_doc->sharing.size()) {
+                // A collapsed scope that creates shared variables carries the badge too; one that only
+                // reuses them (my_net_1 after my_net) a hollow one.
+                const ScopeSharing& sh = m_doc->sharing[size_t(vn.id)];
+                n.sharedUsers = sh.users;
+                n.reusesShared = sh.owns == 0 && sh.reuses > 0;
             }
             break;
         }
@@ -169,16 +303,20 @@ void GraphDrawing::buildNodes()
         // The layout only reserves room for the digits of the op count, so drop "· ... ops" when the name
         // would otherwise be cut.
         if (n.detail.startsWith(QStringLiteral("· ")) &&
-            fmBold.horizontalAdvance(label) + fmSmall.horizontalAdvance(n.detail) + 26 > n.rect.width())
+            textWidth(Face::Bold, label) + textWidth(Face::Small, n.detail) + 26 > n.rect.width())
             n.detail = QString::number(vn.opCount);
         double avail = n.rect.width() - 14;
         if (!n.frame && (n.style == NodeStyle::NameScope || n.style == NodeStyle::VariableScope ||
                          n.style == NodeStyle::Series))
-            avail -= fmSmall.horizontalAdvance(n.detail) + 6;
+            avail -= textWidth(Face::Small, n.detail) + (n.style == NodeStyle::Series ? 12 : 6);
         if (n.frame)
-            avail -= fmSmall.horizontalAdvance(n.detail) + 8;
-        n.label = (n.frame || n.style == NodeStyle::NameScope || n.style == NodeStyle::VariableScope ? fmBold : fm)
-                      .elidedText(label, Qt::ElideMiddle, std::max(10.0, avail));
+            avail -= textWidth(Face::Small, n.detail) + 8;
+        // Frames, scopes and series paint their name in bold: elide with the bold metrics, or it overflows.
+        const bool bold = n.frame || n.style == NodeStyle::NameScope || n.style == NodeStyle::VariableScope ||
+                          n.style == NodeStyle::Series;
+        n.label = textWidth(bold ? Face::Bold : Face::Regular, label) <= avail
+                      ? label
+                      : (bold ? fmBold : fm).elidedText(label, Qt::ElideMiddle, std::max(10.0, avail));
         drawOfBox[bi] = int32_t(m_nodes.size());
         m_nodeOfVis[size_t(vi)] = int32_t(m_nodes.size());
         m_nodes.push_back(std::move(n));
@@ -316,10 +454,12 @@ void GraphDrawing::paintNode(QPainter& p, const DrawNode& n, const QRectF& r, do
     const QColor hl = themeColor(ThemeColor::Highlight);
     const double px = std::min(r.width(), r.height()) * lod;
     const bool showText = kFontPx * lod >= kMinTextPx;
+    // Selected: a thick border in the highlight colour; a highlighted consumer of the selected shared
+    // variable: the same colour, thinner, so the eye finds every reader at once.
     QColor border = n.fill.darker(dark ? 70 : 140);
-    if (flag == 3)
+    if (flag >= 2)
         border = hl;
-    QPen pen(border, flag >= 2 ? 2.5 : 1.0);
+    QPen pen(border, flag == 3 ? 3.0 : flag == 2 ? 2.0 : 1.0);
     pen.setCosmetic(true);
     if (n.frame) {
         QColor fill = n.fill;
@@ -400,7 +540,8 @@ void GraphDrawing::paintNode(QPainter& p, const DrawNode& n, const QRectF& r, do
         const bool scopeLike =
             n.style == NodeStyle::NameScope || n.style == NodeStyle::VariableScope || n.style == NodeStyle::Series;
         if (scopeLike) {
-            QRectF tr = r.adjusted(9, 0, -7, n.style == NodeStyle::Series ? 3 : 0);
+            // A series writes on its front card (the stack's lower-left one, see above).
+            QRectF tr = n.style == NodeStyle::Series ? r.adjusted(9, 6, -13, 0) : r.adjusted(9, 0, -7, 0);
             p.setFont(m_boldFont);
             p.drawText(tr, Qt::AlignLeft | Qt::AlignVCenter, n.label);
             p.setPen(sub);
@@ -414,11 +555,19 @@ void GraphDrawing::paintNode(QPainter& p, const DrawNode& n, const QRectF& r, do
     if (n.sharedUsers > 1 && px > 6) {
         // "used by N scopes" badge at the top-right corner.
         QRectF badge(r.right() - 26, r.top() - 8, 30, 14);
-        p.setPen(Qt::NoPen);
-        p.setBrush(themeColor(ThemeColor::SharedVariable));
+        const QColor shared = themeColor(ThemeColor::SharedVariable);
+        if (n.reusesShared) {
+            QPen outline(shared, 1.5);
+            outline.setCosmetic(true);
+            p.setPen(outline);
+            p.setBrush(dark ? QColor(40, 40, 44) : QColor(255, 255, 255));
+        } else {
+            p.setPen(Qt::NoPen);
+            p.setBrush(shared);
+        }
         p.drawRoundedRect(badge, 7, 7);
         if (showText) {
-            p.setPen(Qt::white);
+            p.setPen(n.reusesShared ? (dark ? shared.lighter(130) : shared.darker(130)) : QColor(Qt::white));
             p.setFont(m_smallFont);
             p.drawText(badge, Qt::AlignCenter, QStringLiteral("⇄ %1").arg(n.sharedUsers));
         }

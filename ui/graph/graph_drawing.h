@@ -53,7 +53,8 @@ struct DrawNode {
     NodeStyle style = NodeStyle::Op;
     bool frame = false;          ///< drawn as an open frame
     int depth = 0;
-    int sharedUsers = 0;         ///< >0: draw a "used by N scopes" badge
+    int sharedUsers = 0;         ///< >1: draw a "used by N scopes" badge
+    bool reusesShared = false;   ///< the badge is hollow: the scope reuses shared variables created elsewhere
     QString label;               ///< elided name
     QString detail;              ///< op type, "· 7 ops" or "×N"
     QColor fill;
@@ -143,6 +144,12 @@ private:
     QRectF m_bounds;
     QFont m_font, m_boldFont, m_smallFont;
 };
+
+/// The layout request of a visible graph with box widths measured in the label fonts, so that a name
+/// fits its box unelided up to kMaxBoxWidth (the core's SizePolicy only counts characters).
+layout::LayoutRequest measuredLayoutRequest(const hierarchy::VisibleGraph& vg, uint64_t generation = 0);
+/// Widest box; longer names are elided in the middle.
+constexpr double kMaxBoxWidth = 300;
 
 /// "?×512"-style text of a shape ("scalar" for rank 0, "" when unknown).
 QString shapeText(const Shape& s);

@@ -62,6 +62,7 @@ class GraphMinimap : public QWidget {
 public:
     explicit GraphMinimap(GraphView* view) : QWidget(view), m_view(view)
     {
+        setObjectName("minimap");
         setFixedSize(170, 110);
         setCursor(Qt::PointingHandCursor);
     }
@@ -266,7 +267,7 @@ void GraphView::relayout(NodeKey anchor)
         return;
     auto vg = std::make_shared<hierarchy::VisibleGraph>(hierarchy::buildVisibleGraph(*m_doc->tree, m_state));
     const uint64_t gen = ++m_generation;
-    layout::LayoutRequest req = hierarchy::toLayoutRequest(*vg, {}, gen);
+    layout::LayoutRequest req = measuredLayoutRequest(*vg, gen);
     m_pendingGraph = std::move(vg);
     m_pendingAnchor = anchor;
     m_pending = true;
@@ -336,16 +337,95 @@ void GraphView::centreOnPending()
 {
     if (!m_centreOnNext || !m_drawing)
         return;
-    int vi = m_drawing->visible().nodeShowing(*m_centreOnNext);
     m_centreOnNext.reset();
-    if (vi < 0)
+    frameSelection(m_centreReveals);
+}
+
+QRectF GraphView::selectionFrame() const
+{
+    if (!m_drawing || !m_selected)
+        return {};
+    const auto& vg = m_drawing->visible();
+    const int32_t vi = vg.nodeShowing(*m_selected);
+    const int sel = vi >= 0 ? m_drawing->find(vg.nodes()[size_t(vi)].key) : -1;
+    if (sel < 0)
+        return {};
+    QRectF r = m_drawing->nodes()[size_t(sel)].rect;
+    for (size_t i = 0; i < m_highlight.node.size(); ++i)
+        if (m_highlight.node[i] == 2)
+            r = r.united(m_drawing->nodes()[i].rect);
+    return r;
+}
+
+void GraphView::frameSelection(bool revealing)
+{
+    // Labels are drawn from ~55 % zoom; a revealed node is shown at no less than 80 % unless its
+    // consumers need room, and never below 55 %: past that, the selected node wins and stays in view,
+    // and the highlighted edges lead to the consumers off screen (the minimap shows the rest).
+    constexpr double kReadable = 0.55, kRevealZoom = 0.8, kMargin = 40;
+    const QRectF frame = selectionFrame();
+    if (frame.isEmpty())
         return;
-    const NodeKey key = m_drawing->visible().nodes()[size_t(vi)].key;
-    // A revealed node must be readable: zoom in to at least 80 % (labels show from ~55 %).
-    if (transform().m11() < 0.8)
-        setTransform(QTransform::fromScale(0.8, 0.8));
-    if (auto c = nodeCenter(key))
-        centerOn(*c);
+    const auto& vg = m_drawing->visible();
+    const QRectF selRect =
+        m_drawing->nodes()[size_t(m_drawing->find(vg.nodes()[size_t(vg.nodeShowing(*m_selected))].key))].rect;
+    const QSizeF vp = QSizeF(viewport()->size()) - QSizeF(2 * kMargin, 2 * kMargin);
+    if (vp.width() < 20 || vp.height() < 20)
+        return;
+    const double fit = std::min(vp.width() / frame.width(), vp.height() / frame.height());
+    const double current = transform().m11();
+    double scale = current;
+    if (revealing) {
+        const double upper = std::max(fit, kReadable);
+        scale = std::clamp(current, std::min(kRevealZoom, upper), upper);
+    } else if (fit < current) // it does not fit as it is: zoom out as far as needed, but keep it readable
+        scale = std::max(fit, std::min(current, kReadable));
+    if (std::abs(scale - current) > 1e-6)
+        setTransform(QTransform::fromScale(scale, scale));
+    const QRectF visible = mapToScene(viewport()->rect()).boundingRect();
+    const QRectF inner = visible.adjusted(kMargin / scale, kMargin / scale, -kMargin / scale, -kMargin / scale);
+    if (!revealing && inner.contains(frame)) {
+        updateMinimapVisibility();
+        return; // already in view: do not move what the user is looking at
+    }
+    // Centre the frame. When it is larger than the view, the selected node keeps the middle half of the
+    // view, leaning towards its consumers (never the edge, where the minimap sits).
+    QPointF c = frame.center();
+    const QPointF lean = frame.center() - selRect.center();
+    if (frame.width() > inner.width())
+        c.setX(selRect.center().x() + std::clamp(lean.x(), -inner.width() / 4, inner.width() / 4));
+    if (frame.height() > inner.height())
+        c.setY(selRect.center().y() + std::clamp(lean.y(), -inner.height() / 4, inner.height() / 4));
+    if (!revealing && frame.width() <= inner.width() && frame.height() <= inner.height()) {
+        // Pan as little as needed.
+        c = visible.center();
+        if (frame.left() < inner.left())
+            c.rx() -= inner.left() - frame.left();
+        else if (frame.right() > inner.right())
+            c.rx() += frame.right() - inner.right();
+        if (frame.top() < inner.top())
+            c.ry() -= inner.top() - frame.top();
+        else if (frame.bottom() > inner.bottom())
+            c.ry() += frame.bottom() - inner.bottom();
+    }
+    // The minimap covers the bottom-right corner: the selected node must not end up under it.
+    {
+        const QPointF vc = QRectF(viewport()->rect()).center();
+        const QRectF selOnScreen((selRect.topLeft() - c) * scale + vc, selRect.size() * scale);
+        const QRectF mini = QRectF(m_minimap->geometry()).translated(-viewport()->pos()).adjusted(-10, -10, 10, 10);
+        if (selOnScreen.intersects(mini)) {
+            const double up = selOnScreen.bottom() - mini.top(), left = selOnScreen.right() - mini.left();
+            if (up <= left)
+                c.ry() += up / scale;
+            else
+                c.rx() += left / scale;
+        }
+    }
+    // The scene rectangle must allow the scroll: grow it around the target when needed.
+    const QRectF want(c - QPointF(visible.width() / 2, visible.height() / 2), visible.size());
+    if (!sceneRect().contains(want))
+        scene()->setSceneRect(sceneRect().united(want));
+    centerOn(c);
     updateMinimapVisibility();
 }
 
@@ -405,6 +485,7 @@ void GraphView::reveal(Item item)
         st.expanded.insert(hierarchy::seriesKey(tree, tree.scope(item.id).series));
     const bool changed = st.expanded != m_state.expanded;
     m_centreOnNext = item;
+    m_centreReveals = true;
     if (changed) {
         std::vector<hierarchy::ScopeId> opened;
         for (hierarchy::ScopeId x = container; x > hierarchy::RootScope; x = tree.scope(x).parent)
@@ -416,7 +497,18 @@ void GraphView::reveal(Item item)
             emit scopeExpansionChanged(s, true);
     }
     selectItem(item);
-    if (!changed)
+    if (!changed && !m_pending)
+        centreOnPending();
+}
+
+void GraphView::showItem(Item item)
+{
+    selectItem(item);
+    if (!m_selected)
+        return;
+    m_centreOnNext = item;
+    m_centreReveals = false;
+    if (!m_pending)
         centreOnPending();
 }
 
@@ -510,13 +602,15 @@ void GraphView::fitAll()
 {
     if (!m_drawing)
         return;
-    QRectF b = m_drawing->bounds().adjusted(-20, -20, 20, 20);
-    fitInView(b, Qt::KeepAspectRatio);
+    // The scene is the drawing with a margin, and the fit leaves a little more room than that: a fitted
+    // graph has nothing to scroll, so it shows no scroll bars (rounding would otherwise leave a 1 px range).
+    const QRectF b = m_drawing->bounds();
+    scene()->setSceneRect(b.adjusted(-40, -40, 40, 40));
+    fitInView(b.adjusted(-48, -48, 48, 48), Qt::KeepAspectRatio);
     // Do not blow a tiny graph up beyond 1.5x: it looks like a toy.
-    if (transform().m11() > 1.5) {
+    if (transform().m11() > 1.5)
         setTransform(QTransform::fromScale(1.5, 1.5));
-        centerOn(b.center());
-    }
+    centerOn(b.center());
     updateMinimapVisibility();
 }
 
@@ -765,7 +859,7 @@ QString exportGraph(const DocumentPtr& doc, const QString& path, const hierarchy
         return QStringLiteral("No graph to export");
     auto vg = std::make_shared<hierarchy::VisibleGraph>(hierarchy::buildVisibleGraph(*doc->tree, state));
     layout::LayoutEngine engine;
-    auto result = engine.layoutNow(hierarchy::toLayoutRequest(*vg));
+    auto result = engine.layoutNow(measuredLayoutRequest(*vg));
     if (!result || result->boxes.empty())
         return QStringLiteral("Layout failed for %1").arg(doc->title);
     GraphDrawing drawing(doc, vg, result);

@@ -52,8 +52,15 @@ public:
 
     /// Selects an item (scope or op); Item{.., -1} clears. Does not change expansion.
     void selectItem(hierarchy::Item item);
-    /// Expands the item's ancestors, selects it and centres it once laid out.
+    /// Expands the item's ancestors, selects it and frames it once laid out: a shared variable
+    /// together with its highlighted consumers (fitted where they fit at a readable zoom), any
+    /// other item centred.
     void reveal(hierarchy::Item item);
+    /// Selects an item without changing the expansion and pans (zooming out only if needed) so that
+    /// the node showing it and its highlighted consumers are in view (a selection made elsewhere).
+    void showItem(hierarchy::Item item);
+    /// Scene rectangle that frames the selection: its node and the highlighted consumers (empty without one).
+    QRectF selectionFrame() const;
     /// The selected item, if any.
     std::optional<hierarchy::Item> selectedItem() const { return m_selected; }
     /// Keys of the nodes highlighted as consumers of the selected shared variable.
@@ -116,6 +123,7 @@ private:
     void placeOverlays();
     void updateMinimapVisibility();
     void centreOnPending();
+    void frameSelection(bool reveal);
 
     DocumentPtr m_doc;
     layout::LayoutEngine m_engine;
@@ -126,6 +134,7 @@ private:
     bool m_pending = false;
     bool m_fitOnNext = false;
     std::optional<hierarchy::Item> m_centreOnNext;
+    bool m_centreReveals = true; // m_centreOnNext came from reveal() (may zoom in) rather than showItem()
     std::shared_ptr<GraphDrawing> m_drawing;
     GraphCanvas* m_canvas = nullptr;
     GraphMinimap* m_minimap = nullptr;

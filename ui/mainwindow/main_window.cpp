@@ -8,11 +8,13 @@
 #include "ui/inspector/inspector.h"
 #include "ui/scope/scope_panel.h"
 #include "ui/scalars/scalar_feed.h"
+#include "ui/scalars/scalar_store.h"
 #include "ui/scalars/scalars_dashboard.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDir>
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QFileDialog>
@@ -25,17 +27,40 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSettings>
+#include <QStackedWidget>
+#include <QSignalBlocker>
+#include <QStyle>
 #include <QStatusBar>
 #include <QToolBar>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
+#include <utility>
+
 namespace scopeviz::ui {
 
 namespace {
 constexpr int kMaxRecent = 10;
+/// Version of the saved dock layout: states saved before the scalars dock could shrink are not restored.
+constexpr int kDockStateVersion = 2;
+/// Share of the window height the scalars dock takes by default, with curves and while empty.
+constexpr double kScalarsShare = 0.30, kScalarsEmptyShare = 0.12;
+
+/// Escapes a scope path for the dashboard's regular-expression tag filter (only what the names can hold).
+QString regexPath(const QString& path)
+{
+    QString out;
+    for (QChar c : path) {
+        if (QStringLiteral("\\.^$|?*+()[]{}").contains(c))
+            out += QLatin1Char('\\');
+        out += c;
+    }
+    return out;
 }
+} // namespace
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
 {
@@ -52,7 +77,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     m_messageBar = new QLabel(m_central);
     m_messageBar->setObjectName("messageBar");
     m_messageBar->setWordWrap(true);
-    m_messageBar->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_messageBar->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::LinksAccessibleByMouse);
+    connect(m_messageBar, &QLabel::linkActivated, this, [this](const QString& link) {
+        if (link == QLatin1String("open-partial"))
+            openOfferedPartial();
+    });
     m_messageBar->setContentsMargins(10, 6, 10, 6);
     m_messageBar->hide();
     layout->addWidget(m_messageBar);
@@ -111,8 +140,26 @@ void MainWindow::buildDocks()
     m_treeDock->setWidget(m_scopePanel);
     m_inspector = new Inspector(m_inspectorDock);
     m_inspectorDock->setWidget(m_inspector);
-    m_scalars = new ScalarsDashboard(m_scalarsDock);
-    m_scalarsDock->setWidget(m_scalars);
+    // Until a log directory is followed the dock holds one line of help, not an empty dashboard; the
+    // dashboard's controls need ~400 px, so it sits in a scroll area and the dock can stay low.
+    m_scalarsStack = new QStackedWidget(m_scalarsDock);
+    auto* hint = new QLabel(tr("No curves: this graph has no log directory. Open one (Ctrl+Shift+O) or drop it here;"
+                               " curves appear as event files are written."),
+                            m_scalarsStack);
+    hint->setObjectName("scalarsHint");
+    hint->setAlignment(Qt::AlignCenter);
+    hint->setWordWrap(true);
+    hint->setForegroundRole(QPalette::PlaceholderText);
+    hint->setMinimumHeight(40);
+    m_scalarsStack->addWidget(hint);
+    auto* scalarsScroll = new QScrollArea(m_scalarsStack);
+    scalarsScroll->setObjectName("scalarsScroll");
+    scalarsScroll->setFrameShape(QFrame::NoFrame);
+    scalarsScroll->setWidgetResizable(true);
+    m_scalars = new ScalarsDashboard(scalarsScroll);
+    scalarsScroll->setWidget(m_scalars);
+    m_scalarsStack->addWidget(scalarsScroll);
+    m_scalarsDock->setWidget(m_scalarsStack);
     m_console = new QPlainTextEdit(m_consoleDock);
     m_console->setReadOnly(true);
     m_console->setMaximumBlockCount(20000);
@@ -120,8 +167,33 @@ void MainWindow::buildDocks()
     m_consoleDock->setWidget(m_console);
     tabifyDockWidget(m_scalarsDock, m_consoleDock);
     m_scalarsDock->raise();
-    resizeDocks({m_treeDock, m_inspectorDock}, {300, 320}, Qt::Horizontal);
-    resizeDocks({m_scalarsDock}, {230}, Qt::Vertical);
+    applyDefaultDockSizes();
+}
+
+void MainWindow::applyDefaultDockSizes()
+{
+    // The graph dominates: side docks of ~300 px, the scalars dock small until curves arrive.
+    resizeDocks({m_treeDock, m_inspectorDock}, {320, 320}, Qt::Horizontal);
+    const bool data = m_scalars->store().tagCount() > 0;
+    const int h = std::max(height(), 400);
+    resizeDocks({m_scalarsDock}, {data ? int(h * kScalarsShare) : std::max(100, int(h * kScalarsEmptyShare))},
+                Qt::Vertical);
+    m_scalarsGrown = data;
+}
+
+void MainWindow::growScalarsDockForData()
+{
+    if (m_scalars->store().tagCount() > 0)
+        m_scalarsStack->setCurrentIndex(1);
+    // Once, when the first curves arrive and the user kept the default layout: make room for charts.
+    if (m_scalarsGrown || m_dockStateRestored || m_scalars->store().tagCount() == 0)
+        return;
+    m_scalarsGrown = true;
+    if (m_scalarsDock->isFloating() || !m_scalarsDock->isVisible())
+        return;
+    const int want = int(height() * kScalarsShare);
+    if (m_scalarsDock->height() < want)
+        resizeDocks({m_scalarsDock}, {want}, Qt::Vertical);
 }
 
 void MainWindow::buildActions()
@@ -200,7 +272,7 @@ void MainWindow::buildActions()
     m_darkAction = view->addAction(tr("&Dark Theme"));
     m_darkAction->setCheckable(true);
     m_darkAction->setShortcut(QKeySequence("Ctrl+Shift+D"));
-    connect(m_darkAction, &QAction::toggled, this, &MainWindow::setDark);
+    connect(m_darkAction, &QAction::toggled, this, [this](bool on) { setDark(on); });
 }
 
 void MainWindow::wireGraph()
@@ -211,7 +283,9 @@ void MainWindow::wireGraph()
         m_inspector->setDocument(doc);
         m_search->setDocument(doc);
         m_graphView->setDocument(doc);
-        m_scalars->setTagPrefixFilter({});
+        if (!m_selectionTagFilter.isEmpty() && m_scalars->tagFilter() == m_selectionTagFilter)
+            m_scalars->setTagFilter({});
+        m_selectionTagFilter.clear();
     });
     // Expansion: graph <-> tree. Each side mirrors the other without echoing back.
     connect(m_graphView, &GraphView::scopeExpansionChanged, m_scopePanel, &ScopePanel::setScopeExpanded);
@@ -223,13 +297,59 @@ void MainWindow::wireGraph()
     connect(m_graphView, &GraphView::selectionChanged, this, [this](Item it) {
         m_scopePanel->setSelectedItem(it);
         m_inspector->showItem(it);
+        filterScalarsForSelection(it);
     });
-    connect(m_scopePanel, &ScopePanel::itemSelected, m_graphView, &GraphView::selectItem);
+    // A selection made in the tree brings the node (and a shared variable's consumers) into view.
+    connect(m_scopePanel, &ScopePanel::itemSelected, m_graphView, &GraphView::showItem);
     connect(m_scopePanel, &ScopePanel::itemActivated, m_graphView, &GraphView::reveal);
     connect(m_inspector, &Inspector::navigateRequested, m_graphView, &GraphView::reveal);
     connect(m_search, &SearchBar::revealRequested, m_graphView, &GraphView::reveal);
-    connect(m_inspector, &Inspector::scopePrefixChanged, m_scalars, &ScalarsDashboard::setTagPrefixFilter);
     connect(m_scalars, &ScalarsDashboard::tagTitleClicked, this, &MainWindow::revealSummaryTag);
+}
+
+void MainWindow::filterScalarsForSelection(hierarchy::Item item)
+{
+    // A scope shows the curves logged under its name-scope path. An op or a variable shows those of its
+    // enclosing name scope, but only when there are some: otherwise the filter stays as it is, since
+    // "0 charts" for a click on a MatMul helps nobody. A filter the user typed is never cleared here.
+    auto clearOurs = [this] {
+        if (!m_selectionTagFilter.isEmpty() && m_scalars->tagFilter() == m_selectionTagFilter)
+            m_scalars->setTagFilter({});
+        m_selectionTagFilter.clear();
+    };
+    if (!m_document || item.id < 0) {
+        clearOurs();
+        return;
+    }
+    const auto& t = *m_document->tree;
+    const auto qs = [](std::string_view v) { return QString::fromUtf8(v.data(), qsizetype(v.size())); };
+    OpId op = -1;
+    hierarchy::ScopeId scope = -1;
+    if (item.isScope() && t.scope(item.id).anchor < 0) {
+        scope = item.id;
+    } else {
+        op = item.isOp() ? item.id : t.scope(item.id).anchor; // a variable's scope stands for the variable
+        scope = t.opEnclosingScope(op);
+    }
+    if (scope <= hierarchy::RootScope)
+        return;
+    const QString path = qs(t.path(scope));
+    if (op >= 0) {
+        const ScalarStore& store = m_scalars->store();
+        bool any = false;
+        for (int i = 0; i < store.tagCount() && !any; ++i)
+            any = QString::fromStdString(store.tag(i)).startsWith(path + QLatin1Char('/'));
+        if (!any)
+            return;
+    }
+    const QString regex = QLatin1Char('^') + regexPath(path) + QLatin1Char('/');
+    m_scalars->setTagFilter(regex);
+    m_selectionTagFilter = regex;
+    if (op >= 0 && m_document->graph->op(op).type().find("Summary") != std::string::npos) {
+        const QString tag = QString::fromStdString(summary::tagOf(*m_document->graph, op));
+        if (m_scalars->store().findTag(tag.toStdString()) >= 0)
+            m_scalars->scrollToTag(tag);
+    }
 }
 
 void MainWindow::revealSummaryTag(const QString& tag)
@@ -275,15 +395,27 @@ bool MainWindow::exportView(const QString& path)
 
 bool MainWindow::isBusy() const { return m_loading || m_graphView->isBusy(); }
 
-void MainWindow::setDark(bool dark)
+void MainWindow::useDarkTheme(bool dark)
+{
+    const QSignalBlocker block(m_darkAction);
+    m_darkAction->setChecked(dark);
+    setDark(dark, false);
+}
+
+void MainWindow::setDark(bool dark, bool remember)
 {
     applyTheme(dark);
-    QPalette p = QApplication::palette();
-    m_messageBar->setStyleSheet(QString("QLabel#messageBar { background: %1; color: %2; }")
-                                    .arg(dark ? "#5a2a2a" : "#fde7e7", dark ? "#ffdede" : "#7a1010"));
-    QSettings().setValue("view/dark", dark);
+    // Errors red, information (warnings while reading, a log directory without a graph yet) amber.
+    m_messageBar->setStyleSheet(QString("QLabel#messageBar[kind=\"error\"] { background: %1; color: %2; }"
+                                        "QLabel#messageBar[kind=\"info\"] { background: %3; color: %4; }")
+                                    .arg(dark ? "#5a2a2a" : "#fde7e7", dark ? "#ffdede" : "#7a1010",
+                                         dark ? "#4a4128" : "#fff4d6", dark ? "#f4e8c8" : "#5a4200"));
+    if (remember)
+        QSettings().setValue("view/dark", dark);
     if (m_graphView && m_graphView->document())
         m_graphView->setExpansion(m_graphView->expansion()); // colours are baked into the drawing
+    if (m_graphView && m_graphView->selectedItem())
+        m_inspector->showItem(*m_graphView->selectedItem()); // link colours are fixed when the HTML is parsed
 }
 
 void MainWindow::restoreState()
@@ -292,7 +424,7 @@ void MainWindow::restoreState()
     if (s.contains("window/geometry"))
         restoreGeometry(s.value("window/geometry").toByteArray());
     if (s.contains("window/state"))
-        QMainWindow::restoreState(s.value("window/state").toByteArray());
+        m_dockStateRestored = QMainWindow::restoreState(s.value("window/state").toByteArray(), kDockStateVersion);
     bool dark = s.value("view/dark", false).toBool();
     m_darkAction->setChecked(dark);
     setDark(dark);
@@ -302,7 +434,7 @@ void MainWindow::closeEvent(QCloseEvent* e)
 {
     QSettings s;
     s.setValue("window/geometry", saveGeometry());
-    s.setValue("window/state", saveState());
+    s.setValue("window/state", saveState(kDockStateVersion));
     QMainWindow::closeEvent(e);
 }
 
@@ -375,8 +507,34 @@ void MainWindow::onLoaded()
     if (cancelled) {
         statusBar()->showMessage(tr("Opening %1 was cancelled").arg(m_loadingPath), 5000);
     } else if (!r.error.isEmpty()) {
-        showError(r.error);
-        emit loadFailed(r.error);
+        // The error names the file (and, for a damaged file, the byte offset); the graph shown stays.
+        QString msg = tr("Cannot open %1").arg(r.error);
+        if (m_document)
+            msg += tr(" — %1 stays open.").arg(m_document->title);
+        showError(msg);
+        emit loadFailed(msg);
+    } else if (r.document && r.document->partial) {
+        // A damaged graph file: what came before the fault is readable, but a partial graph must not
+        // silently replace the one the user is looking at. Offer it instead.
+        const QString name = QFileInfo(m_loadingPath).fileName();
+        const int ops = r.document->graph->numOps();
+        if (r.isLogDir || r.isEventFile)
+            followLogdir(m_loadingPath);
+        if (m_document) {
+            m_offeredPartial = r.document;
+            const QString plain = tr("%1 is damaged: %2. %3 stays open.").arg(name, r.document->fault, m_document->title);
+            const QString html = QStringLiteral("%1 &nbsp;<a href=\"open-partial\">%2</a>")
+                                     .arg(plain.toHtmlEscaped(), tr("Show the %1 ops read before the fault").arg(ops));
+            setMessage(plain, html, true);
+            statusBar()->showMessage(plain, 10000);
+            emit loadFailed(plain);
+        } else {
+            setDocument(r.document);
+            const QString plain =
+                tr("%1 is damaged: %2. Showing the %3 ops read before the fault.").arg(name, r.document->fault).arg(ops);
+            showError(plain);
+            emit loadFailed(plain);
+        }
     } else {
         addRecent(m_loadingPath);
         if (r.isLogDir || r.isEventFile)
@@ -384,17 +542,30 @@ void MainWindow::onLoaded()
         if (r.document) {
             setDocument(r.document);
         } else if (r.isLogDir) {
-            showInfo(tr("%1 holds no graph yet: following its scalars.").arg(m_loadingPath));
+            const QString keep = m_document ? tr(" %1 stays open.").arg(m_document->title) : QString();
+            showInfo(tr("%1 holds no graph yet: following it, curves appear as event files are written.%2")
+                         .arg(QDir::toNativeSeparators(m_loadingPath), keep));
         }
         statusBar()->showMessage(tr("Opened %1").arg(m_loadingPath), 5000);
     }
     emit loadFinished();
 }
 
+void MainWindow::openOfferedPartial()
+{
+    if (DocumentPtr d = std::exchange(m_offeredPartial, nullptr)) {
+        setDocument(d);
+        showError(tr("%1 is damaged: %2. Showing the %3 ops read before the fault.")
+                      .arg(d->title, d->fault)
+                      .arg(d->graph->numOps()));
+    }
+}
+
 void MainWindow::setDocument(DocumentPtr doc)
 {
     if (!doc)
         return;
+    m_offeredPartial.reset();
     m_document = std::move(doc);
     setWindowTitle(QStringLiteral("%1 — scopeviz").arg(m_document->title));
     if (m_document->warnings.isEmpty())
@@ -416,32 +587,38 @@ void MainWindow::followLogdir(const QString& logdir)
         m_feed->deleteLater();
     m_feed = new ScalarFeed(std::make_unique<ScalarSourceAdapter<LogdirWatcher>>(logdir.toStdString()), logdir, this);
     m_scalars->setFeed(m_feed);
+    m_scalarsStack->setCurrentIndex(1); // the dashboard: runs, errors of the directory, then curves
     connect(m_feed, &ScalarFeed::batchReady, this, [this](const WatchBatchPtr& batch) {
         if (!batch)
             return;
         for (const RunEvent& e : batch->events)
             if (e.kind == RunEvent::Kind::GraphFound)
                 emit graphFound(QString::fromStdString(e.run), QByteArray::fromStdString(e.payload));
+        growScalarsDockForData(); // after the dashboard (connected first) has stored the batch
     });
     m_feed->start();
 }
 
 void MainWindow::showError(const QString& message)
 {
-    m_messageBar->setProperty("kind", "error");
-    m_messageBar->setText(message);
-    m_messageBar->show();
+    setMessage(message, {}, true);
     statusBar()->showMessage(message, 10000);
 }
 
-void MainWindow::showInfo(const QString& message)
+void MainWindow::showInfo(const QString& message) { setMessage(message, {}, false); }
+
+void MainWindow::setMessage(const QString& plain, const QString& html, bool error)
 {
-    m_messageBar->setProperty("kind", "info");
-    m_messageBar->setText(message);
+    m_messagePlain = plain;
+    m_messageBar->setProperty("kind", error ? "error" : "info");
+    m_messageBar->style()->unpolish(m_messageBar); // the style sheet selects on "kind"
+    m_messageBar->style()->polish(m_messageBar);
+    m_messageBar->setTextFormat(html.isEmpty() ? Qt::PlainText : Qt::RichText);
+    m_messageBar->setText(html.isEmpty() ? plain : html);
     m_messageBar->show();
 }
 
-QString MainWindow::messageText() const { return m_messageBar->isVisible() ? m_messageBar->text() : QString(); }
+QString MainWindow::messageText() const { return m_messageBar->isVisible() ? m_messagePlain : QString(); }
 
 bool MainWindow::saveScreenshot(const QString& file)
 {

@@ -2,7 +2,9 @@
 // MainWindow: the graph explorer's frame. Docks (scope tree left, inspector
 // right, scalars and console bottom) around the graph view; documents load on
 // a worker thread with progress and cancel; a failed load shows a message bar
-// and keeps the previous graph open.
+// and keeps the previous graph open (a damaged file's readable part is offered
+// there, never swapped in silently). The scalars dock stays low until curves
+// arrive, so the graph keeps most of the window.
 #include "ui/common/graph_document.h"
 #include "ui/scalars/scalar_feed.h" // QPointer<ScalarFeed> needs the complete type
 
@@ -20,6 +22,7 @@ class QMenu;
 class QProgressBar;
 class QPushButton;
 class QPlainTextEdit;
+class QStackedWidget;
 
 namespace scopeviz::ui {
 
@@ -51,6 +54,8 @@ public:
     void showError(const QString& message);
     /// Shows an informational message in the message bar.
     void showInfo(const QString& message);
+    /// Switches the dark palette for this session only (--dark); the View menu's toggle also remembers it.
+    void useDarkTheme(bool dark);
     /// Saves a picture of the whole window.
     bool saveScreenshot(const QString& file);
     /// True while a load is running.
@@ -77,8 +82,14 @@ public:
     ScalarFeed* feed() const { return m_feed; }
     /// The console dock's text (script output).
     QPlainTextEdit* console() const { return m_console; }
-    /// The message bar's current text ("" when hidden).
+    /// The message bar's current text ("" when hidden), without markup.
     QString messageText() const;
+    /// A damaged graph file's readable part, offered by the message bar while the previous graph stays; or null.
+    DocumentPtr offeredPartialDocument() const { return m_offeredPartial; }
+    /// Shows the offered partial document (what the message bar's link does).
+    void openOfferedPartial();
+    /// The scalars dock (its height follows the data: small while empty, ~30 % of the window with curves).
+    QDockWidget* scalarsDock() const { return m_scalarsDock; }
 
 signals:
     /// A document was shown.
@@ -102,10 +113,14 @@ private:
     void addRecent(const QString& path);
     void rebuildRecentMenu();
     void restoreState();
-    void setDark(bool dark);
+    void setDark(bool dark, bool remember = true);
     void reload();
     void wireGraph();
     void revealSummaryTag(const QString& tag);
+    void applyDefaultDockSizes();
+    void growScalarsDockForData();
+    void filterScalarsForSelection(hierarchy::Item item);
+    void setMessage(const QString& plain, const QString& html, bool error);
 
     DocumentPtr m_document;
     QWidget* m_central = nullptr;
@@ -115,7 +130,13 @@ private:
     QDockWidget* m_inspectorDock = nullptr;
     QDockWidget* m_scalarsDock = nullptr;
     QDockWidget* m_consoleDock = nullptr;
+    bool m_dockStateRestored = false; // the user's saved dock layout wins over the defaults
+    bool m_scalarsGrown = false;      // the dock was enlarged once for arriving data
+    QString m_selectionTagFilter;     // tag filter set by the last selection ("" when none)
+    QString m_messagePlain;
+    DocumentPtr m_offeredPartial;
     ScalarsDashboard* m_scalars = nullptr;
+    QStackedWidget* m_scalarsStack = nullptr; // 0: a hint while no log directory is followed, 1: the dashboard
     QPointer<ScalarFeed> m_feed;
     QPlainTextEdit* m_console = nullptr;
     QMenu* m_recentMenu = nullptr;

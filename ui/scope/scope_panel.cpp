@@ -40,6 +40,7 @@ ScopePanel::ScopePanel(QWidget* parent) : QWidget(parent)
     m_view->setUniformRowHeights(true);
     m_view->setExpandsOnDoubleClick(false);
     m_view->setAlternatingRowColors(true);
+    m_view->setIndentation(14); // deep TF paths: keep room for the names
     m_view->header()->setStretchLastSection(false);
     m_view->header()->setSectionResizeMode(ScopeTreeModel::NameColumn, QHeaderView::Stretch);
     m_view->header()->setSectionResizeMode(ScopeTreeModel::OpsColumn, QHeaderView::ResizeToContents);
@@ -63,6 +64,13 @@ ScopePanel::ScopePanel(QWidget* parent) : QWidget(parent)
     };
     connect(m_view, &QTreeView::expanded, this, [emitExpansion](const QModelIndex& i) { emitExpansion(i, true); });
     connect(m_view, &QTreeView::collapsed, this, [emitExpansion](const QModelIndex& i) { emitExpansion(i, false); });
+    // Double-click on a scope opens (or closes) it here and, through the expansion signals, in the graph;
+    // activation (double-click or Enter) then reveals the item there.
+    connect(m_view, &QTreeView::doubleClicked, this, [this](const QModelIndex& i) {
+        const QModelIndex row = i.siblingAtColumn(0);
+        if (m_model->itemOf(m_proxy->mapToSource(row)).isScope() && m_proxy->hasChildren(row))
+            m_view->setExpanded(row, !m_view->isExpanded(row));
+    });
     connect(m_view, &QTreeView::activated, this, [this](const QModelIndex& i) {
         emit itemActivated(m_model->itemOf(m_proxy->mapToSource(i)));
     });

@@ -4,6 +4,7 @@
 
 #include <QPainter>
 #include <QPixmap>
+#include <QStringList>
 
 namespace scopeviz::ui {
 
@@ -67,14 +68,12 @@ void ScopeTreeModel::buildRows()
     m_children.clear();
     m_scopeRow.clear();
     m_opRow.clear();
-    m_scopeShared.clear();
     if (!m_doc || !m_doc->tree)
         return;
     const auto& t = *m_doc->tree;
     m_children.resize(size_t(t.numScopes()));
     m_scopeRow.assign(size_t(t.numScopes()), -1);
     m_opRow.assign(size_t(t.numOps()), -1);
-    m_scopeShared.assign(size_t(t.numScopes()), 0);
     for (ScopeId s = 0; s < t.numScopes(); ++s) {
         auto& rows = m_children[size_t(s)];
         for (const Item& it : t.scope(s).items) {
@@ -83,12 +82,6 @@ void ScopeTreeModel::buildRows()
             (it.isScope() ? m_scopeRow : m_opRow)[size_t(it.id)] = int32_t(rows.size());
             rows.push_back(it);
         }
-    }
-    for (const auto& rec : t.variables()) {
-        if (!rec.shared || rec.ownerScope < 0)
-            continue;
-        for (ScopeId s = rec.ownerScope; s > hierarchy::RootScope; s = t.scope(s).parent)
-            m_scopeShared[size_t(s)] = std::max(m_scopeShared[size_t(s)], rec.sharedScopes);
     }
 }
 
@@ -156,6 +149,24 @@ bool ScopeTreeModel::hasChildren(const QModelIndex& parent) const { return rowCo
 
 int ScopeTreeModel::columnCount(const QModelIndex&) const { return ColumnCount; }
 
+ScopeSharing ScopeTreeModel::sharingOf(ScopeId s) const
+{
+    const auto& sh = m_doc->sharing;
+    return s >= 0 && size_t(s) < sh.size() ? sh[size_t(s)] : ScopeSharing{};
+}
+
+QString ScopeTreeModel::sharingText(ScopeId s) const
+{
+    // "owns 2" for the scope that created shared variables, "reuses 2" for one that reads them.
+    const ScopeSharing sh = sharingOf(s);
+    QStringList parts;
+    if (sh.owns > 0)
+        parts << tr("owns %1").arg(sh.owns);
+    if (sh.reuses > 0)
+        parts << tr("reuses %1").arg(sh.reuses);
+    return parts.join(QStringLiteral(", "));
+}
+
 int ScopeTreeModel::sharedUsers(Item item) const
 {
     const auto& t = *m_doc->tree;
@@ -181,8 +192,8 @@ QVariant ScopeTreeModel::data(const QModelIndex& index, int role) const
             const int own = sharedUsers(it);
             if (own > 0)
                 return QStringLiteral("⇄ %1").arg(own);
-            if (it.isScope() && m_scopeShared[size_t(it.id)] > 0)
-                return QStringLiteral("owns shared");
+            if (it.isScope())
+                return sharingText(it.id);
             return {};
         }
         }
@@ -207,16 +218,26 @@ QVariant ScopeTreeModel::data(const QModelIndex& index, int role) const
         QString path = it.isScope() ? qs(t.path(it.id)) : qs(t.opName(it.id));
         if (const int n = sharedUsers(it))
             return QStringLiteral("%1\nshared variable, used by %2 scopes").arg(path).arg(n);
-        if (it.isScope())
-            return QStringLiteral("%1\n%2 scope, %3 ops")
-                .arg(path, t.scope(it.id).kind == hierarchy::ScopeKind::Variable ? tr("variable") : tr("name"))
-                .arg(t.scope(it.id).descendantOps);
+        if (it.isScope()) {
+            QString tip = QStringLiteral("%1\n%2 scope, %3 ops")
+                              .arg(path, t.scope(it.id).kind == hierarchy::ScopeKind::Variable ? tr("variable") : tr("name"))
+                              .arg(t.scope(it.id).descendantOps);
+            const ScopeSharing sh = sharingOf(it.id);
+            auto vars = [](int n) { return n == 1 ? tr("1 shared variable") : tr("%1 shared variables").arg(n); };
+            if (sh.owns > 0)
+                tip += tr("\ncreates %1 that other scopes reuse").arg(vars(sh.owns));
+            if (sh.reuses > 0)
+                tip += tr("\nreuses %1 created elsewhere").arg(vars(sh.reuses));
+            return tip;
+        }
         return QStringLiteral("%1\n%2").arg(path, qs(t.opType(it.id)));
     }
     case ItemKindRole: return it.isOp() ? 1 : 0;
     case ItemIdRole: return it.id;
     case ScopePathRole: return it.isScope() ? qs(t.path(it.id)) : qs(t.opName(it.id));
     case SharedUsersRole: return sharedUsers(it);
+    case SharedOwnsRole: return it.isScope() ? sharingOf(it.id).owns : 0;
+    case SharedReusesRole: return it.isScope() ? sharingOf(it.id).reuses : 0;
     }
     return {};
 }

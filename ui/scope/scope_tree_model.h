@@ -19,9 +19,12 @@ enum ScopeTreeRole {
     ItemIdRole,                      ///< int: ScopeId or OpId
     ScopePathRole,                   ///< QString: full path
     SharedUsersRole,                 ///< int: scopes using the shared variable (0 when not shared)
+    SharedOwnsRole,                  ///< int: shared variables created in the scope's subtree
+    SharedReusesRole,                ///< int: shared variables created elsewhere that the scope reuses
 };
 
-/// The scope hierarchy as a tree model: name, op count, shared-variable badge.
+/// The scope hierarchy as a tree model: name, op count, shared-variable badge
+/// ("⇄ N" on a shared variable, "owns N" / "reuses N" on scopes).
 class ScopeTreeModel : public QAbstractItemModel {
     Q_OBJECT
 public:
@@ -50,12 +53,13 @@ private:
     void buildRows();
     const std::vector<hierarchy::Item>& childrenOf(hierarchy::ScopeId s) const;
     int sharedUsers(hierarchy::Item item) const;
+    ScopeSharing sharingOf(hierarchy::ScopeId s) const;
+    QString sharingText(hierarchy::ScopeId s) const;
 
     DocumentPtr m_doc;
     bool m_showOps = false;
     std::vector<std::vector<hierarchy::Item>> m_children; // per scope: rows shown
     std::vector<int32_t> m_scopeRow, m_opRow;              // row within parent
-    std::vector<int32_t> m_scopeShared;                     // per scope: shared users badge (max over owned vars)
     QIcon m_nameIcon, m_varIcon, m_opIcon, m_varOpIcon, m_sharedIcon;
 };
 

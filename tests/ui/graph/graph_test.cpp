@@ -1,6 +1,7 @@
 // The graph explorer as a user meets it: the scope tree model, expanding a
-// scope from the graph, the shared-variable highlight, search, export, and
-// bad input that must leave the open graph alone.
+// scope from the graph, the shared-variable highlight, search, export, box
+// sizes that fit names, and reusing scopes marked as such. (Bad input and the
+// window's docks are tested in tests/ui/mainwindow.)
 #include "ui/graph/graph_search.h"
 #include "ui/graph/graph_view.h"
 #include "ui/inspector/inspector.h"
@@ -57,9 +58,10 @@ private slots:
     void sharedVariableHighlightsExactlyItsConsumers();
     void searchRevealsANodeThreeLevelsDeep();
     void exportWritesSvgWithVisibleNames();
-    void badInputKeepsTheGraphOpen_data();
-    void badInputKeepsTheGraphOpen();
     void inspectorListsSummariesOfAScope();
+    void boxesFitTheirNames();
+    void reusingScopesAreMarkedInTreeAndGraph();
+    void treeSelectionBringsConsumersIntoView();
 };
 
 void GraphTest::treeModelPassesTheModelTester()
@@ -122,6 +124,21 @@ void GraphTest::doubleClickExpandsInGraphAndTree()
     QTest::mouseDClick(g->viewport(), Qt::LeftButton, {}, g->mapFromScene(QPointF(frame.center().x(), frame.top() + 8)));
     QVERIFY(!g->isScopeExpanded(myNet));
     QVERIFY(!tv->isExpanded(row));
+    QVERIFY(waitIdle(w));
+    // Double-click on the scope's row in the tree does the same, and selects it in the graph.
+    // (A real double-click is press, release, then the double-click press: QTest's sends only the latter.)
+    const QPoint rowPos = tv->visualRect(row).center();
+    QTest::mouseClick(tv->viewport(), Qt::LeftButton, {}, rowPos);
+    QTest::mouseDClick(tv->viewport(), Qt::LeftButton, {}, rowPos);
+    QVERIFY(tv->isExpanded(row));
+    QVERIFY(g->isScopeExpanded(myNet));
+    QVERIFY(g->selectedItem() && g->selectedItem()->id == myNet);
+    QVERIFY(waitIdle(w));
+    QVERIFY(g->nodeCenter(hierarchy::opKey(opOf(w, "my_net/MatMul"))));
+    QTest::mouseClick(tv->viewport(), Qt::LeftButton, {}, tv->visualRect(row).center());
+    QTest::mouseDClick(tv->viewport(), Qt::LeftButton, {}, tv->visualRect(row).center());
+    QVERIFY(!tv->isExpanded(row));
+    QVERIFY(!g->isScopeExpanded(myNet));
 }
 
 void GraphTest::treeExpansionExpandsTheGraph()
@@ -236,61 +253,6 @@ void GraphTest::exportWritesSvgWithVisibleNames()
     QVERIFY(!exportGraph(doc, dir.filePath("seed.gif"), {}).isEmpty()); // unknown format: a clear error
 }
 
-void GraphTest::badInputKeepsTheGraphOpen_data()
-{
-    QTest::addColumn<QString>("kind");
-    QTest::newRow("not a graph") << "text";
-    QTest::newRow("truncated pb") << "truncated";
-    QTest::newRow("empty logdir") << "logdir";
-}
-
-void GraphTest::badInputKeepsTheGraphOpen()
-{
-    QFETCH(QString, kind);
-    QTemporaryDir dir;
-    QString path;
-    if (kind == "text") {
-        path = dir.filePath("notes.pb");
-        QFile f(path);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write("this is not a graph at all\n");
-    } else if (kind == "truncated") {
-        path = dir.filePath("half.pb");
-        QFile in(kIncV3);
-        QVERIFY(in.open(QIODevice::ReadOnly));
-        QFile out(path);
-        QVERIFY(out.open(QIODevice::WriteOnly));
-        out.write(in.read(in.size() / 2));
-    } else {
-        path = dir.filePath("logs");
-        QVERIFY(QDir().mkpath(path));
-    }
-    MainWindow w;
-    w.show();
-    w.openSeedDemo();
-    QVERIFY(waitIdle(w));
-    const DocumentPtr before = w.document();
-    QSignalSpy done(&w, &MainWindow::loadFinished);
-    w.openPath(path);
-    QVERIFY(done.wait(30000));
-    QVERIFY(waitIdle(w));
-    QVERIFY2(!w.messageText().isEmpty(), "the user is told what happened");
-    if (kind != "logdir")
-        QVERIFY2(w.messageText().contains(QFileInfo(path).fileName()), qPrintable(w.messageText()));
-    if (kind == "truncated") {
-        // Everything valid before the fault is kept (conventions): the partial graph opens, with the fault named.
-        QVERIFY(w.document());
-        QVERIFY(!w.document()->warnings.isEmpty());
-        QVERIFY(w.messageText().contains("ends inside"));
-        QVERIFY(w.graphView()->drawing());
-        QCOMPARE(w.graphView()->document(), w.document());
-        return;
-    }
-    QCOMPARE(w.document(), before);
-    QVERIFY(w.graphView()->drawing());
-    QCOMPARE(w.graphView()->document(), before);
-}
-
 void GraphTest::inspectorListsSummariesOfAScope()
 {
     MainWindow w;
@@ -309,6 +271,135 @@ void GraphTest::inspectorListsSummariesOfAScope()
     const QString html = w.inspector()->html();
     QVERIFY(html.contains("created here"));
     QVERIFY(html.contains("reused"));
+}
+
+void GraphTest::boxesFitTheirNames()
+{
+    // Short names are never cut ("su...ry", "Ar...ax"): boxes are measured with the label fonts.
+    // Returns "" or what is wrong.
+    auto check = [](const GraphView& g, int maxFull) -> QString {
+        const GraphDrawing* d = g.drawing();
+        if (!d)
+            return "no drawing";
+        int checked = 0;
+        for (const DrawNode& n : d->nodes()) {
+            if (n.style == NodeStyle::Root || n.vis < 0)
+                continue;
+            const auto& vn = d->visible().nodes()[size_t(n.vis)];
+            const QString full = QString::fromUtf8(vn.label.data(), qsizetype(vn.label.size()));
+            if (n.style == NodeStyle::AuxArea || full.size() > maxFull)
+                continue;
+            if (n.label != full)
+                return QString("'%1' drawn as '%2' in a box %3 wide").arg(full, n.label).arg(n.rect.width());
+            // Collapsed scopes of ordinary names keep their "· N ops" too.
+            if (!n.frame && full.size() <= 24 && (n.style == NodeStyle::NameScope || n.style == NodeStyle::VariableScope) &&
+                !n.detail.endsWith(" ops"))
+                return full + ": detail cut to " + n.detail;
+            ++checked;
+        }
+        return checked > 3 ? QString() : QString("only %1 boxes checked").arg(checked);
+    };
+    MainWindow w;
+    w.show();
+    w.openSeedDemo();
+    QVERIFY(waitIdle(w));
+    QString err = check(*w.graphView(), 40);
+    QVERIFY2(err.isEmpty(), qPrintable(err));
+    for (const char* name : {"summary", "ArgMax", "SparseSoftmaxCrossEntropyWithLogits"}) {
+        const auto s = scopeOf(w, name);
+        QVERIFY2(s > 0, name);
+        const int d = w.graphView()->drawing()->find(hierarchy::scopeKey(s));
+        QVERIFY2(d >= 0, name);
+        QCOMPARE(w.graphView()->drawing()->nodes()[size_t(d)].label, QString::fromLatin1(name));
+    }
+    w.graphView()->expandAll();
+    QVERIFY(waitIdle(w));
+    err = check(*w.graphView(), 40);
+    QVERIFY2(err.isEmpty(), qPrintable(err));
+    // InceptionV3: top level and one block open; long generated names may be elided, the usual ones not.
+    QSignalSpy done(&w, &MainWindow::loadFinished);
+    w.openPath(kIncV3);
+    QVERIFY(done.wait(30000));
+    QVERIFY(waitIdle(w, 30000));
+    err = check(*w.graphView(), 30);
+    QVERIFY2(err.isEmpty(), qPrintable(err));
+    const auto block = w.document()->tree->findScope("module_apply_default/InceptionV3/InceptionV3/Mixed_6a");
+    QVERIFY(block > 0);
+    w.graphView()->reveal(Item{Item::Kind::Scope, block});
+    w.graphView()->setScopeExpanded(block, true);
+    QVERIFY(waitIdle(w, 30000));
+    err = check(*w.graphView(), 30);
+    QVERIFY2(err.isEmpty(), qPrintable(err));
+}
+
+void GraphTest::reusingScopesAreMarkedInTreeAndGraph()
+{
+    MainWindow w;
+    w.show();
+    w.openSeedDemo();
+    QVERIFY(waitIdle(w));
+    ScopeTreeModel* m = w.scopePanel()->model();
+    auto shared = [&](const char* path) {
+        return m->data(m->indexOf(Item{Item::Kind::Scope, scopeOf(w, path)}).siblingAtColumn(ScopeTreeModel::SharedColumn))
+            .toString();
+    };
+    // my_net / head create weights and biases; my_net_1 / head_1 reuse both.
+    QCOMPARE(shared("my_net"), QStringLiteral("owns 2"));
+    QCOMPARE(shared("head"), QStringLiteral("owns 2"));
+    QCOMPARE(shared("my_net_1"), QStringLiteral("reuses 2"));
+    QCOMPARE(shared("head_1"), QStringLiteral("reuses 2"));
+    QCOMPARE(shared("summary"), QString());
+    QCOMPARE(m->data(m->indexOf(Item{Item::Kind::Scope, scopeOf(w, "my_net_1")}), SharedReusesRole).toInt(), 2);
+    QVERIFY(m->data(m->indexOf(Item{Item::Kind::Scope, scopeOf(w, "head_1")}), Qt::ToolTipRole)
+                .toString()
+                .contains("reuses 2 shared variables"));
+    // In the graph, the collapsed boxes of both sides carry the badge; the reusing side a hollow one.
+    const GraphDrawing* d = w.graphView()->drawing();
+    for (const char* path : {"my_net", "head", "my_net_1", "head_1"}) {
+        const int i = d->find(hierarchy::scopeKey(scopeOf(w, path)));
+        QVERIFY2(i >= 0, path);
+        const DrawNode& n = d->nodes()[size_t(i)];
+        QVERIFY2(n.sharedUsers == 2, path);
+        QCOMPARE(n.reusesShared, QByteArray(path).endsWith("_1"));
+    }
+    const int sum = d->find(hierarchy::scopeKey(scopeOf(w, "summary")));
+    QCOMPARE(d->nodes()[size_t(sum)].sharedUsers, 0);
+}
+
+void GraphTest::treeSelectionBringsConsumersIntoView()
+{
+    MainWindow w;
+    w.resize(1200, 800);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    w.openSeedDemo();
+    QVERIFY(waitIdle(w));
+    GraphView* g = w.graphView();
+    g->setScopeExpanded(scopeOf(w, "my_net"), true);
+    g->setScopeExpanded(scopeOf(w, "my_net_1"), true);
+    QVERIFY(waitIdle(w));
+    // Zoomed in far on a corner, away from everything.
+    g->resetZoom();
+    g->zoomBy(2.5);
+    g->centerOn(g->drawing()->bounds().bottomRight() + QPointF(200, 200));
+    // Selecting the shared variable in the tree: it and both MatMuls that read it come into view, readable.
+    QTreeView* tv = w.scopePanel()->view();
+    auto* proxy = qobject_cast<QSortFilterProxyModel*>(tv->model());
+    const QModelIndex row =
+        proxy->mapFromSource(w.scopePanel()->model()->indexOf(Item{Item::Kind::Scope, scopeOf(w, "my_net/weights")}));
+    QVERIFY(row.isValid());
+    tv->setCurrentIndex(row);
+    QVERIFY(g->selectedItem());
+    QCOMPARE(g->highlightedNodes().size(), size_t(2));
+    const QRectF frame = g->selectionFrame();
+    QVERIFY(!frame.isEmpty());
+    QVERIFY(g->mapToScene(g->viewport()->rect()).boundingRect().contains(frame));
+    QVERIFY(g->transform().m11() >= 0.55);
+    QVERIFY(g->transform().m11() <= 2.5);
+    // Selecting it again while all is in view does not move the view.
+    const QTransform before = g->viewportTransform();
+    g->showItem(Item{Item::Kind::Op, opOf(w, "my_net/weights")});
+    QCOMPARE(g->viewportTransform(), before);
 }
 
 QTEST_MAIN(GraphTest)

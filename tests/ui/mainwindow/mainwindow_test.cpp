@@ -1,0 +1,436 @@
+// The window as a user meets it: bad input leaves the open graph alone and says
+// what happened; the graph gets most of the window; the scalars filter follows
+// the selection without hiding every chart; dock layout survives a restart;
+// shortcuts, the dark palette and the minimap work.
+#include "core/summary/event_writer.h"
+#include "ui/common/theme.h"
+#include "ui/graph/graph_search.h"
+#include "ui/graph/graph_view.h"
+#include "ui/mainwindow/main_window.h"
+#include "ui/scalars/scalar_store.h"
+#include "ui/scalars/scalars_dashboard.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QDir>
+#include <QDockWidget>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QImage>
+#include <QLineEdit>
+#include <QMenuBar>
+#include <QRegularExpression>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <set>
+
+using namespace scopeviz;
+using namespace scopeviz::ui;
+using hierarchy::Item;
+
+namespace {
+const QString kIncV3 = QStringLiteral(SCOPEVIZ_TESTDATA "/graphs/tf1.14-inceptionv3-hub-11040-nodes.graphdef.pb");
+
+bool waitIdle(MainWindow& w, int ms = 20000)
+{
+    QElapsedTimer t;
+    t.start();
+    QTest::qWait(20);
+    while (w.isBusy() && t.elapsed() < ms)
+        QTest::qWait(10);
+    return !w.isBusy();
+}
+
+OpId opOf(const MainWindow& w, const char* name)
+{
+    const Operation* op = w.document()->graph->findOp(name);
+    return op ? op->id() : -1;
+}
+
+/// A log directory whose run "train" logs the seed demo's tags.
+void writeSeedScalars(const QString& logdir)
+{
+    EventWriter writer((logdir + "/train").toStdString());
+    for (int step = 0; step < 20; ++step) {
+        writer.addScalar("summary/loss", 1.0 / (step + 1), step);
+        writer.addScalar("summary/accuracy", step / 20.0, step);
+    }
+    QVERIFY(writer.close().ok());
+}
+
+QAction* actionWithShortcut(MainWindow& w, const QKeySequence& key)
+{
+    for (QAction* a : w.findChildren<QAction*>())
+        if (a->shortcuts().contains(key))
+            return a;
+    return nullptr;
+}
+} // namespace
+
+class MainWindowTest : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void init();
+    void badInputKeepsTheGraphOpen_data();
+    void badInputKeepsTheGraphOpen();
+    void damagedGraphWithNothingOpenShowsWhatWasRead();
+    void graphDominatesTheWindow();
+    void scalarsFilterFollowsTheSelection();
+    void dockLayoutIsSavedThroughQSettings();
+    void shortcutsAreBoundOnceAndWork();
+    void darkPaletteReachesTheGraph();
+    void minimapShowsWhenPartOfTheGraphIsOffScreen();
+    void exportViewWritesWhatIsShown();
+};
+
+void MainWindowTest::initTestCase()
+{
+    // Settings go to a throw-away location, never the user's.
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName("scopeviz-test");
+    QCoreApplication::setApplicationName("mainwindow_test");
+}
+
+void MainWindowTest::init()
+{
+    QSettings().clear();
+    applyTheme(false);
+}
+
+void MainWindowTest::badInputKeepsTheGraphOpen_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::newRow("not a graph") << "text";
+    QTest::newRow("truncated pb") << "truncated";
+    QTest::newRow("empty logdir") << "logdir";
+    QTest::newRow("missing file") << "missing";
+}
+
+void MainWindowTest::badInputKeepsTheGraphOpen()
+{
+    QFETCH(QString, kind);
+    QTemporaryDir dir;
+    QString path;
+    if (kind == "text") {
+        path = dir.filePath("notes.pb");
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("this is not a graph at all\n");
+    } else if (kind == "truncated") {
+        path = dir.filePath("inception_half.pb");
+        QFile in(kIncV3);
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        QFile out(path);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(in.read(in.size() / 2));
+    } else if (kind == "logdir") {
+        path = dir.filePath("empty_logs");
+        QVERIFY(QDir().mkpath(path));
+    } else {
+        path = dir.filePath("gone.pb");
+    }
+    MainWindow w;
+    w.show();
+    w.openSeedDemo();
+    QVERIFY(waitIdle(w));
+    const DocumentPtr before = w.document();
+    const int opsBefore = before->graph->numOps();
+    QSignalSpy done(&w, &MainWindow::loadFinished);
+    w.openPath(path);
+    QVERIFY(done.wait(30000));
+    QVERIFY(waitIdle(w));
+
+    // The previous graph is still the one shown, everywhere.
+    QCOMPARE(w.document(), before);
+    QCOMPARE(w.document()->graph->numOps(), opsBefore);
+    QCOMPARE(w.graphView()->document(), before);
+    QVERIFY(w.graphView()->drawing());
+    QVERIFY(w.windowTitle().startsWith(before->title));
+
+    // The message bar says what happened, naming the file, and that the graph stays.
+    const QString msg = w.messageText();
+    QVERIFY2(!msg.isEmpty(), "the user is told what happened");
+    QVERIFY2(msg.contains(QFileInfo(path).fileName()), qPrintable(msg));
+    QVERIFY2(msg.contains(before->title + " stays open"), qPrintable(msg));
+    if (kind == "text" || kind == "truncated" || kind == "missing")
+        QVERIFY2(w.statusBar()->currentMessage().contains(QFileInfo(path).fileName()),
+                 qPrintable(w.statusBar()->currentMessage()));
+    if (kind == "text")
+        QVERIFY2(msg.contains("not a TensorFlow graph"), qPrintable(msg));
+    if (kind == "truncated") {
+        // Where the file breaks: a byte offset.
+        QVERIFY2(QRegularExpression("at byte \\d+").match(msg).hasMatch(), qPrintable(msg));
+        // The readable part is offered, not forced on the user.
+        const DocumentPtr partial = w.offeredPartialDocument();
+        QVERIFY(partial);
+        QVERIFY(partial->partial);
+        QVERIFY(partial->graph->numOps() > 0);
+        w.openOfferedPartial();
+        QVERIFY(waitIdle(w));
+        QCOMPARE(w.document(), partial);
+        QCOMPARE(w.graphView()->document(), partial);
+        QVERIFY2(w.messageText().contains("at byte"), qPrintable(w.messageText()));
+        QVERIFY(!w.offeredPartialDocument());
+    }
+    if (kind == "logdir")
+        QVERIFY2(msg.contains("holds no graph"), qPrintable(msg));
+}
+
+void MainWindowTest::damagedGraphWithNothingOpenShowsWhatWasRead()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath("cut.pb");
+    {
+        QFile in(kIncV3);
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        QFile out(path);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(in.read(in.size() / 3));
+    }
+    MainWindow w;
+    w.show();
+    QSignalSpy done(&w, &MainWindow::loadFinished);
+    w.openPath(path);
+    QVERIFY(done.wait(30000));
+    QVERIFY(waitIdle(w));
+    QVERIFY(w.document());
+    QVERIFY(w.document()->partial);
+    QVERIFY(w.graphView()->drawing());
+    QVERIFY2(w.messageText().contains("cut.pb"), qPrintable(w.messageText()));
+    QVERIFY2(QRegularExpression("at byte \\d+").match(w.messageText()).hasMatch(), qPrintable(w.messageText()));
+}
+
+void MainWindowTest::graphDominatesTheWindow()
+{
+    MainWindow w;
+    w.resize(1400, 900);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    w.openSeedDemo();
+    QVERIFY(waitIdle(w));
+    // No curves yet: the scalars dock is small, the graph gets most of the height.
+    QVERIFY2(w.scalarsDock()->height() <= w.height() / 5, qPrintable(QString::number(w.scalarsDock()->height())));
+    QVERIFY2(w.graphView()->height() >= w.height() * 0.6, qPrintable(QString::number(w.graphView()->height())));
+    // Curves arrive: the dock grows once to about 30 %, the graph still dominates.
+    QTemporaryDir dir;
+    writeSeedScalars(dir.path());
+    w.followLogdir(dir.path());
+    QTRY_VERIFY_WITH_TIMEOUT(w.scalars()->store().tagCount() >= 2, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(w.scalarsDock()->height() >= w.height() * 0.25, 5000);
+    QVERIFY2(w.scalarsDock()->height() <= w.height() * 0.36, qPrintable(QString::number(w.scalarsDock()->height())));
+    QVERIFY(w.graphView()->height() >= w.height() * 0.45);
+
+    // --expand my_net,my_net_1 --select my_net/weights: the weights and both consumers are in view.
+    w.graphView()->setExpansion(parseExpansion(*w.document()->tree, "my_net,my_net_1"));
+    QVERIFY(w.selectByName("my_net/weights"));
+    QVERIFY(waitIdle(w));
+    GraphView* g = w.graphView();
+    QCOMPARE(g->highlightedNodes().size(), size_t(2));
+    const QRectF frame = g->selectionFrame();
+    const QRectF shown = g->mapToScene(g->viewport()->rect()).boundingRect();
+    QVERIFY2(shown.contains(frame), "the selected variable and its consumers are all on screen");
+    QVERIFY(g->transform().m11() >= 0.55); // readable
+}
+
+void MainWindowTest::scalarsFilterFollowsTheSelection()
+{
+    QTemporaryDir dir;
+    writeSeedScalars(dir.path());
+    MainWindow w;
+    w.show();
+    w.openSeedDemo();
+    QVERIFY(waitIdle(w));
+    w.followLogdir(dir.path());
+    QTRY_VERIFY_WITH_TIMEOUT(w.scalars()->store().tagCount() >= 2, 10000);
+    ScalarsDashboard* sc = w.scalars();
+    GraphView* g = w.graphView();
+    const auto& t = *w.document()->tree;
+    // A variable with no curves under its name scope: the filter stays, every chart stays.
+    g->selectItem(Item{Item::Kind::Op, opOf(w, "my_net/weights")});
+    QCOMPARE(sc->tagFilter(), QString());
+    QCOMPARE(sc->visibleTags().size(), 2);
+    // The same through its scope row (the variable's own scope stands for it).
+    g->selectItem(Item{Item::Kind::Scope, t.findScope("my_net/weights")});
+    QCOMPARE(sc->tagFilter(), QString());
+    // A scope: its name-scope path, as a path prefix (my_net does not catch my_net_1).
+    g->selectItem(Item{Item::Kind::Scope, t.findScope("summary")});
+    QCOMPARE(sc->tagFilter(), QStringLiteral("^summary/"));
+    QCOMPARE(sc->visibleTags().size(), 2);
+    g->selectItem(Item{Item::Kind::Scope, t.findScope("my_net")});
+    QCOMPARE(sc->tagFilter(), QStringLiteral("^my_net/"));
+    // An op whose name scope has curves: filtered to them.
+    g->selectItem(Item{Item::Kind::Scope, -1});
+    QCOMPARE(sc->tagFilter(), QString());
+    g->selectItem(Item{Item::Kind::Op, opOf(w, "summary/loss")});
+    QCOMPARE(sc->tagFilter(), QStringLiteral("^summary/"));
+    QCOMPARE(sc->visibleTags().size(), 2);
+    // An op elsewhere leaves it as it is.
+    g->selectItem(Item{Item::Kind::Op, opOf(w, "my_net/MatMul")});
+    QCOMPARE(sc->tagFilter(), QStringLiteral("^summary/"));
+    // A filter the user typed survives clearing the selection.
+    sc->setTagFilter("accuracy");
+    g->selectItem(Item{Item::Kind::Scope, -1});
+    QCOMPARE(sc->tagFilter(), QStringLiteral("accuracy"));
+}
+
+void MainWindowTest::dockLayoutIsSavedThroughQSettings()
+{
+    int scalarsHeight = 0;
+    {
+        MainWindow w;
+        w.resize(1300, 850);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.resizeDocks({w.scalarsDock()}, {300}, Qt::Vertical);
+        w.findChild<QDockWidget*>("inspectorDock")->hide();
+        QTRY_VERIFY(std::abs(w.scalarsDock()->height() - 300) < 30);
+        scalarsHeight = w.scalarsDock()->height();
+        w.close();
+    }
+    QVERIFY(QSettings().contains("window/state"));
+    MainWindow w2;
+    w2.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w2));
+    QVERIFY(!w2.findChild<QDockWidget*>("inspectorDock")->isVisible());
+    QTRY_VERIFY2(std::abs(w2.scalarsDock()->height() - scalarsHeight) < 30,
+                 qPrintable(QString("%1 vs %2").arg(w2.scalarsDock()->height()).arg(scalarsHeight)));
+    QCOMPARE(w2.size(), QSize(1300, 850));
+    // A restored layout is the user's: arriving curves do not resize it.
+    QTemporaryDir dir;
+    writeSeedScalars(dir.path());
+    w2.followLogdir(dir.path());
+    QTRY_VERIFY_WITH_TIMEOUT(w2.scalars()->store().tagCount() >= 2, 10000);
+    QTest::qWait(50);
+    QVERIFY(std::abs(w2.scalarsDock()->height() - scalarsHeight) < 30);
+}
+
+void MainWindowTest::shortcutsAreBoundOnceAndWork()
+{
+    MainWindow w;
+    w.show();
+    QVERIFY(QTest::qWaitForWindowActive(&w));
+    w.openSeedDemo();
+    QVERIFY(waitIdle(w));
+    // Every shortcut is bound to one action only (an ambiguous one does nothing in Qt).
+    std::set<QString> seen;
+    for (QAction* a : w.findChildren<QAction*>())
+        for (const QKeySequence& k : a->shortcuts()) {
+            const QString s = k.toString();
+            QVERIFY2(seen.insert(s).second, qPrintable("shortcut bound twice: " + s));
+        }
+    for (const char* k : {"Ctrl+O", "Ctrl+F", "F", "Ctrl+0", "Ctrl+Shift+E", "Ctrl+Shift+C", "Ctrl+B", "Ctrl+E",
+                          "Ctrl+Shift+D", "F5"})
+        QVERIFY2(actionWithShortcut(w, QKeySequence(k)), k);
+
+    GraphView* g = w.graphView();
+    const auto myNet = w.document()->tree->findScope("my_net");
+    g->setFocus();
+    QTest::keyClick(&w, Qt::Key_E, Qt::ControlModifier | Qt::ShiftModifier);
+    QVERIFY(g->isScopeExpanded(myNet));
+    QVERIFY(waitIdle(w));
+    QTest::keyClick(&w, Qt::Key_C, Qt::ControlModifier | Qt::ShiftModifier);
+    QVERIFY(!g->isScopeExpanded(myNet));
+    QVERIFY(waitIdle(w));
+    g->setFocus();
+    g->zoomBy(3);
+    QTest::keyClick(&w, Qt::Key_0, Qt::ControlModifier);
+    QCOMPARE(g->transform().m11(), 1.0);
+    QTest::keyClick(&w, Qt::Key_F);
+    QTRY_VERIFY(g->mapToScene(g->viewport()->rect()).boundingRect().contains(g->drawing()->bounds())); // all in view
+    QTest::keyClick(&w, Qt::Key_B, Qt::ControlModifier);
+    QVERIFY(g->bundleSharedEdges());
+    QTest::keyClick(&w, Qt::Key_F, Qt::ControlModifier);
+    QVERIFY(w.searchBar()->isVisible());
+    QTRY_VERIFY(w.searchBar()->field()->hasFocus());
+    // Typing "f" into the search field types, it does not fit the view.
+    QTest::keyClick(w.searchBar()->field(), Qt::Key_F);
+    QCOMPARE(w.searchBar()->field()->text(), QStringLiteral("f"));
+}
+
+void MainWindowTest::darkPaletteReachesTheGraph()
+{
+    MainWindow w;
+    w.resize(1200, 800);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    w.openSeedDemo();
+    QVERIFY(waitIdle(w));
+    QAction* dark = actionWithShortcut(w, QKeySequence("Ctrl+Shift+D"));
+    QVERIFY(dark && dark->isCheckable());
+    dark->setChecked(true);
+    QVERIFY(waitIdle(w));
+    QVERIFY(isDarkTheme());
+    QVERIFY(QApplication::palette().color(QPalette::Window).lightness() < 100);
+    QVERIFY(QSettings().value("view/dark").toBool());
+    // The graph is redrawn in dark colours: its background and box fills are dark.
+    const QImage shot = w.graphView()->viewport()->grab().toImage();
+    QVERIFY(qGray(shot.pixel(5, 5)) < 100);
+    const auto* d = w.graphView()->drawing();
+    QVERIFY(d);
+    int boxes = 0, darkBoxes = 0;
+    for (const DrawNode& n : d->nodes())
+        if (!n.frame && n.style != NodeStyle::Root) {
+            ++boxes;
+            darkBoxes += n.fill.lightness() < 140;
+        }
+    QVERIFY(boxes > 0);
+    QVERIFY2(darkBoxes * 10 >= boxes * 9, qPrintable(QString("%1 of %2").arg(darkBoxes).arg(boxes)));
+    dark->setChecked(false);
+    QVERIFY(waitIdle(w));
+    QVERIFY(!isDarkTheme());
+    QVERIFY(qGray(w.graphView()->viewport()->grab().toImage().pixel(5, 5)) > 200);
+}
+
+void MainWindowTest::minimapShowsWhenPartOfTheGraphIsOffScreen()
+{
+    MainWindow w;
+    w.resize(1200, 800);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    w.openSeedDemo();
+    QVERIFY(waitIdle(w));
+    GraphView* g = w.graphView();
+    auto* mini = g->findChild<QWidget*>("minimap");
+    QVERIFY(mini);
+    g->fitAll();
+    QVERIFY(!mini->isVisible()); // everything in view: no overview needed
+    g->zoomBy(4);
+    QVERIFY(mini->isVisible());
+    // Clicking the minimap's corner moves the view there.
+    const QPointF before = g->mapToScene(g->viewport()->rect().center());
+    QTest::mouseClick(mini, Qt::LeftButton, {}, QPoint(6, 6));
+    const QPointF after = g->mapToScene(g->viewport()->rect().center());
+    QVERIFY(QLineF(before, after).length() > 20);
+}
+
+void MainWindowTest::exportViewWritesWhatIsShown()
+{
+    MainWindow w;
+    w.show();
+    w.openSeedDemo();
+    QVERIFY(waitIdle(w));
+    w.graphView()->setScopeExpanded(w.document()->tree->findScope("my_net_1"), true);
+    QVERIFY(waitIdle(w));
+    QTemporaryDir dir;
+    const QString svg = dir.filePath("view.svg");
+    QVERIFY(w.exportView(svg));
+    QFile f(svg);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QByteArray text = f.readAll();
+    QVERIFY(text.size() > 1000);
+    // Names of the boxes shown, unelided, as real text.
+    for (const char* name : {"my_net_1", "MatMul", "summary", "ArgMax", "head_1"})
+        QVERIFY2(text.contains(QByteArray(">") + name + "<"), name);
+    QVERIFY(!w.exportView(dir.filePath("view.bmp")));
+    QVERIFY2(w.messageText().contains("bmp"), qPrintable(w.messageText()));
+}
+
+QTEST_MAIN(MainWindowTest)
+#include "mainwindow_test.moc"
