@@ -30,7 +30,7 @@ SeedRunProgress SeedRun::step()
         m_writer->addSummary(r.summary, r.step);
     if (m_options.evalEvery > 0 && r.step % m_options.evalEvery == 0) {
         p.evalAccuracy = m_trainer->evalAccuracy();
-        m_writer->addScalar("eval/accuracy", *p.evalAccuracy, r.step);
+        m_writer->addScalar("summary/eval_accuracy", *p.evalAccuracy, r.step);
     }
     (void)m_writer->flush();
     return p;

@@ -2,7 +2,7 @@
 // SeedRun: trains the seed demo and logs it like the tutorial's example 2 does
 // with a tf.summary.FileWriter: the graph first, then per step the merged
 // summary (summary/loss, summary/accuracy, a histogram of my_net/weights),
-// and every few steps eval/accuracy through the reused tower. Each step is
+// and every few steps summary/eval_accuracy through the reused tower. Each step is
 // flushed, so a dashboard following the log directory sees it at once.
 // Used by `scopeviz --train` and by the window's live training.
 #include "core/demo/seed_training.h"
@@ -21,7 +21,7 @@ namespace scopeviz::demo {
 struct SeedRunOptions {
     std::string logdir;          ///< where the event file goes (created if missing)
     int64_t steps = 300;         ///< run() stops after this many steps
-    int evalEvery = 10;          ///< eval/accuracy every N steps (0: never)
+    int evalEvery = 10;          ///< summary/eval_accuracy every N steps (0: never)
     SeedTrainingOptions training;
 };
 
