@@ -11,7 +11,9 @@
 // else can observe the input any more (this op is its last reader, it was not
 // fed or fetched, it is not a variable, a constant or an alias of one). Which
 // kernels produce such private buffers is declared with KernelTraits when the
-// kernel is registered; the conservative default never forwards.
+// kernel is registered; the conservative default never forwards. Private
+// buffers that die without being taken over are recycled: a later
+// allocateOutput() of the same dtype and size may return one (old contents).
 //
 // Variables. A ref input is a VariableSlot. refInput() gives the slot without
 // reading it (Assign); input() and mutableRefValue() read it and fail with
@@ -58,12 +60,15 @@ struct KernelCache {
     const void* p = nullptr;
 };
 
-/// What a kernel promises about buffers (used to decide in-place reuse).
+/// What a kernel promises about buffers (used to decide in-place reuse and recycling).
 struct KernelTraits {
-    /// Outputs never share a buffer with an input, an attr or a variable (except
-    /// buffers obtained from forwardInputOrAllocateOutput): they may be reused in place.
+    /// Outputs never share a buffer with an input, an attr or a variable, and no input's
+    /// buffer is kept or handed on, except buffers the kernel was allowed to take
+    /// (canForwardInput(), forwardInputOrAllocateOutput()): the outputs may be reused
+    /// in place and recycled. Ref outputs (Assign, Apply*) are never reused.
     bool freshOutputs = false;
-    /// Output 0 may be input 0's buffer (Identity, Reshape): they share one lifetime.
+    /// Output 0 may be input 0's buffer (Identity, Reshape, a reduction over nothing):
+    /// they share one lifetime.
     bool aliasesInput0 = false;
 };
 
@@ -88,13 +93,14 @@ public:
     virtual Tensor& mutableRefValue(int i) = 0;
     /// Sets output i.
     virtual void setOutput(int i, Tensor t) = 0;
-    /// Allocates output i (uninitialised contents) and returns it for writing.
+    /// Allocates output i (uninitialised contents: possibly a recycled buffer) and returns it for writing.
     virtual Tensor& allocateOutput(int i, DType dtype, std::vector<int64_t> dims) = 0;
     /// Output i in input `in`'s buffer when that input can be forwarded (same dtype and
     /// element count, see the header essay), else a fresh allocation. Elementwise
     /// kernels may then read the input and write the output in the same pass.
-    virtual Tensor& forwardInputOrAllocateOutput(int in, int out, DType dtype, std::vector<int64_t> dims) = 0;
-    /// True when input i's buffer may be taken over by this op.
+    virtual Tensor& forwardInputOrAllocateOutput(int in, int out, DType dtype, const std::vector<int64_t>& dims) = 0;
+    /// True when input i's buffer may be taken over by this op. A true answer counts as
+    /// taking it: the Session will not recycle that buffer in this run.
     virtual bool canForwardInput(int i) const = 0;
     /// False when nobody reads or fetches output i in this run: the kernel may skip
     /// computing it and leave it unset.

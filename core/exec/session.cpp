@@ -5,28 +5,52 @@
 //     targets follows data inputs (stopping at fed tensors) and control inputs.
 //     Its post-order is the execution order, so every op runs after all of its
 //     inputs; a back edge means a cycle and is reported.
-//  2. Values. Every output of every planned op gets a slot in a flat value
+//  2. Unread ops. A walk back over that order drops every op that nothing in
+//     the run reads: no output fetched, not a target, and no data reader that
+//     itself runs. Only ops whose running could show nothing but their outputs
+//     are dropped: registered, stateless, not a Placeholder (an unfed one must
+//     still fail), no ref input (Assign-like ops write through one), at least
+//     one output. Being a control input does not keep such an op: ordering
+//     among the ops that do run is unchanged, and a stateless op has nothing
+//     to order. This is the rule TensorFlow's graph optimizer (Grappler's
+//     dependency optimizer) applies in every tf.Session run, where such ops
+//     become NoOps; its case in point is GATE_OP's gradient w.r.t. a fed input:
+//     `tuple/control_dependency` reads it, nothing reads that Identity.
+//  3. Values. Every output of every planned op gets a slot in a flat value
 //     table, and so does every feed; a planned op whose output is fed writes
 //     that output to its own slot, which nobody reads. Kernel inputs become
 //     indices into this table, so running an op is a few array reads.
-//  3. Buffer lifetimes. Values are grouped by buffer: an aliasing kernel
-//     (Identity, Reshape) puts its output into its input's group. A group is
-//     private when its root was freshly allocated by a kernel that declared
-//     freshOutputs, nothing fetches it, and no kernel of unknown aliasing reads
-//     it. At the last reader of a private group that reader may take the
-//     buffer over for its output (forwardInputOrAllocateOutput), so a chain of
-//     elementwise ops works in one buffer. Each value is also dropped from the
-//     table right after its last reader, so memory returns to the allocator
-//     while it is still warm in cache.
+//  4. Buffer lifetimes. Values are grouped by buffer: an aliasing kernel
+//     (Identity, Reshape, a reduction that reduces nothing) puts its output
+//     into its input's group. A group is private when its root was freshly
+//     allocated by a kernel that declared freshOutputs, nothing fetches it,
+//     and no kernel of unknown aliasing reads it. At the last reader of a
+//     private group that reader may take the buffer over for its output
+//     (forwardInputOrAllocateOutput), so a chain of elementwise ops works in
+//     one buffer. Each value is also dropped from the table right after its
+//     last reader; when the last value of a private group goes, its buffer
+//     is recycled (below) unless a kernel was allowed to take it over.
 // Running a plan: copy the (checked, converted) feeds into the table, call the
 // kernels in order, checking for cancellation between ops, then copy the
 // fetched values out. Values that might share a buffer with a variable, a
 // constant or anything else the user could see later are copied on fetch.
+//
+// Recycled buffers. A training loop runs the same plan with the same shapes
+// thousands of times; allocating every intermediate afresh costs a malloc and
+// free per tensor and, for tensors above glibc's mmap/trim thresholds, fresh
+// zeroed pages every run. So dead private buffers go to a pool keyed by dtype
+// and element count, and allocateOutput() takes from it first (most recently
+// freed first: it is the one still in cache). Only buffers nothing else can
+// hold are pooled: private groups, after their last value is dropped, and
+// only when no kernel was told it could take the buffer (canForwardInput()
+// returned true: the buffer may live on in an output or a variable). Buffers
+// that stay unused for a few runs are freed, and the pool is bounded in bytes.
 #define EIGEN_USE_THREADS
 #include "core/exec/session.h"
 
 #include "core/exec/kernel.h"
 #include "core/exec/kernels/kernel_util.h"
+#include "core/graph/op_registry.h"
 #include "core/util/error.h"
 #include "core/util/strings.h"
 
@@ -42,6 +66,10 @@ namespace scopeviz::exec {
 namespace {
 
 constexpr size_t kMaxPlans = 256;
+/// Pooled buffers unused for this many runs are freed.
+constexpr uint64_t kPoolKeepRuns = 4;
+/// Upper bound of the bytes the pool keeps between and during runs.
+constexpr size_t kMaxPooledBytes = size_t(512) << 20;
 
 std::string nodeSuffix(std::string_view name) { return cat("\n\t [[node ", name, "]]"); }
 
@@ -54,7 +82,15 @@ struct ValueEntry {
 
 struct InputRef {
     int32_t value = -1;
+    int32_t group = -1; ///< root value of the input's buffer group
     bool forwardable = false;
+};
+
+/// A value dropped after a step; its buffer goes to the pool when `recycle`.
+struct Release {
+    int32_t value = -1;
+    int32_t group = -1; ///< the value's buffer group (checked for escapes before recycling)
+    bool recycle = false;
 };
 
 struct Step {
@@ -73,12 +109,83 @@ struct Plan {
     std::vector<InputRef> inputs;        ///< per step input
     std::vector<int32_t> outputs;        ///< value id per step output
     std::vector<uint8_t> outputRequired; ///< per step output
-    std::vector<int32_t> releases;       ///< values to drop after each step (ranges in Step)
+    std::vector<Release> releases;       ///< values to drop after each step (ranges in Step)
     std::vector<int32_t> fetchValues;
     std::vector<uint8_t> fetchCopy;      ///< fetched value may share a buffer the user must not get
     std::vector<int32_t> feedValues;     ///< value id per feed, in the run's feed order
     std::vector<ValueEntry> values;      ///< the value table, empty between runs
+    std::vector<uint8_t> escaped;        ///< per group root: a kernel may have taken the buffer (this run)
 };
+
+/// Dead private buffers, by dtype and element count, for reuse by later allocations
+/// (see "Recycled buffers" above). Used under the Session's run lock only.
+class BufferPool {
+public:
+    /// A tensor of dtype and dims: a pooled buffer of that size when there is one, else a new one.
+    Tensor take(DType dtype, std::vector<int64_t>&& dims)
+    {
+        int64_t n = 1;
+        for (int64_t d : dims)
+            n *= d;
+        if (m_bytes && n > 0) {
+            auto it = m_free.find(key(dtype, n));
+            if (it != m_free.end() && !it->second.empty()) {
+                Tensor t = std::move(it->second.back().tensor);
+                it->second.pop_back();
+                m_bytes -= t.byteSize();
+                return t.dims() == dims ? t : t.reshaped(std::move(dims));
+            }
+        }
+        return Tensor(dtype, std::move(dims));
+    }
+    /// Takes `t` (left invalid) into the pool, or frees it when it does not fit.
+    void put(Tensor& t, uint64_t run)
+    {
+        Tensor mine = std::exchange(t, Tensor());
+        if (!mine.valid() || mine.dtype() == DType::String || mine.numElements() == 0 ||
+            m_bytes + mine.byteSize() > kMaxPooledBytes)
+            return;
+        m_bytes += mine.byteSize();
+        m_free[key(mine.dtype(), mine.numElements())].push_back(Entry{std::move(mine), run});
+    }
+    /// Frees the buffers that no run since `run - kPoolKeepRuns` has returned.
+    void trim(uint64_t run)
+    {
+        for (auto it = m_free.begin(); it != m_free.end();) {
+            auto& list = it->second;
+            auto stale = [&](const Entry& e) { return e.run + kPoolKeepRuns <= run; };
+            for (const Entry& e : list)
+                if (stale(e))
+                    m_bytes -= e.tensor.byteSize();
+            std::erase_if(list, stale);
+            it = list.empty() ? m_free.erase(it) : std::next(it);
+        }
+    }
+
+private:
+    struct Entry {
+        Tensor tensor;
+        uint64_t run = 0; ///< the run that returned it
+    };
+    static uint64_t key(DType t, int64_t n) { return (uint64_t(n) << 8) | uint64_t(baseType(t)); }
+    std::unordered_map<uint64_t, std::vector<Entry>> m_free;
+    size_t m_bytes = 0;
+};
+
+/// True when running `o` can show nothing but its outputs, so it may be left out of a
+/// run that reads none of them (see step 2 of the essay).
+bool removableWhenUnread(const Graph& g, const Operation& o)
+{
+    if (o.numOutputs() == 0 || o.type() == "Placeholder")
+        return false;
+    const OpDef* def = OpRegistry::global().find(o.type());
+    if (!def || def->stateful)
+        return false;
+    for (const Output& in : o.inputs())
+        if (isRef(g.info(in).dtype))
+            return false;
+    return true;
+}
 
 struct KeyHash {
     size_t operator()(const std::vector<int64_t>& k) const noexcept
@@ -134,6 +241,8 @@ struct Session::Impl {
     std::vector<int64_t> key; ///< scratch signature of the current run
     std::vector<int64_t> lastKey;
     Plan* lastPlan = nullptr;
+    BufferPool buffers; ///< recycled intermediate buffers
+    uint64_t runCount = 0;
 };
 
 namespace detail {
@@ -180,11 +289,11 @@ public:
     Tensor& allocateOutput(int i, DType dtype, std::vector<int64_t> dims) override
     {
         ValueEntry& v = out(i);
-        v.tensor = Tensor(dtype, std::move(dims));
+        v.tensor = m_session.buffers.take(dtype, std::move(dims));
         v.ref = nullptr;
         return v.tensor;
     }
-    Tensor& forwardInputOrAllocateOutput(int in, int o, DType dtype, std::vector<int64_t> dims) override
+    Tensor& forwardInputOrAllocateOutput(int in, int o, DType dtype, const std::vector<int64_t>& dims) override
     {
         if (canForwardInput(in)) {
             const ValueEntry& src = entry(in);
@@ -194,17 +303,20 @@ public:
             if (!src.ref && src.tensor.valid() && src.tensor.dtype() == dtype && src.tensor.numElements() == n &&
                 dtypeSize(dtype) > 0) {
                 ValueEntry& v = out(o);
-                v.tensor = src.tensor.dims() == dims ? src.tensor : src.tensor.reshaped(std::move(dims));
+                v.tensor = src.tensor.dims() == dims ? src.tensor : src.tensor.reshaped(dims);
                 v.ref = nullptr;
                 return v.tensor;
             }
         }
-        return allocateOutput(o, dtype, std::move(dims));
+        return allocateOutput(o, dtype, dims);
     }
     bool canForwardInput(int i) const override
     {
         checkInput(i);
-        return m_plan.inputs[size_t(m_step->inBegin + i)].forwardable;
+        const InputRef& r = m_plan.inputs[size_t(m_step->inBegin + i)];
+        if (r.forwardable)
+            m_plan.escaped[size_t(r.group)] = 1; // the kernel may keep the buffer: never recycle it
+        return r.forwardable;
     }
     bool outputRequired(int i) const override
     {
@@ -273,6 +385,7 @@ void clearValues(Plan& plan)
         v.tensor = Tensor();
         v.ref = nullptr;
     }
+    std::fill(plan.escaped.begin(), plan.escaped.end(), 0);
 }
 
 } // namespace
@@ -437,7 +550,29 @@ std::unique_ptr<Plan> Session::Impl::buildPlan(const std::vector<Output>& fetche
     for (OpId t : targets)
         visit(t);
 
-    // 2. Steps and the value table.
+    // 2. Unread ops. Readers come after their inputs in `order`, so one backward pass
+    // decides every op after all of its readers.
+    {
+        std::vector<uint8_t> live(size_t(n), 0);
+        for (const Output& f : fetches)
+            if (!isFed(f))
+                live[size_t(f.op)] = 1;
+        for (OpId t : targets)
+            live[size_t(t)] = 1;
+        for (auto it = order.rbegin(); it != order.rend(); ++it) {
+            const Operation& o = graph.op(*it);
+            if (!live[size_t(*it)] && !removableWhenUnread(graph, o))
+                live[size_t(*it)] = 1;
+            if (!live[size_t(*it)])
+                continue;
+            for (const Output& in : o.inputs())
+                if (!isFed(in))
+                    live[size_t(in.op)] = 1;
+        }
+        std::erase_if(order, [&](OpId id) { return !live[size_t(id)]; });
+    }
+
+    // 3. Steps and the value table.
     auto plan = std::make_unique<Plan>();
     std::vector<int32_t> stepOf(size_t(n), -1);
     plan->steps.resize(order.size());
@@ -474,10 +609,10 @@ std::unique_ptr<Plan> Session::Impl::buildPlan(const std::vector<Output>& fetche
         st.inBegin = int32_t(plan->inputs.size());
         st.inCount = int32_t(st.op->inputs().size());
         for (const Output& in : st.op->inputs())
-            plan->inputs.push_back(InputRef{valueOf(in), false});
+            plan->inputs.push_back(InputRef{valueOf(in)});
     }
 
-    // 3. Buffer groups, privacy, last uses.
+    // 4. Buffer groups, privacy, last uses.
     std::vector<int32_t> producer(size_t(numValues), -1); // step producing a value (-1 for feeds)
     for (size_t s = 0; s < plan->steps.size(); ++s)
         for (int i = 0; i < plan->steps[s].outCount; ++i)
@@ -531,6 +666,7 @@ std::unique_ptr<Plan> Session::Impl::buildPlan(const std::vector<Output>& fetche
         for (int j = 0; j < st.inCount; ++j) {
             InputRef& r = plan->inputs[size_t(st.inBegin + j)];
             const int32_t g = group[size_t(r.value)];
+            r.group = g;
             if (!isPrivate[size_t(g)] || groupLastUse[size_t(g)] != int32_t(s))
                 continue;
             int uses = 0;
@@ -544,14 +680,30 @@ std::unique_ptr<Plan> Session::Impl::buildPlan(const std::vector<Output>& fetche
         int32_t v = plan->outputs[k];
         plan->outputRequired[k] = lastUse[size_t(v)] >= 0 || fetched[size_t(v)];
     }
-    // Drop each value after its last reader (or right after its producer when unread).
-    std::vector<std::vector<int32_t>> release(plan->steps.size());
+    // Drop each value after its last reader (or right after its producer when unread). The
+    // value of a private group dropped last (the last in its step's list, on a tie) hands the
+    // buffer to the pool: every other value of the group is gone by then.
+    std::vector<int32_t> releaseAt(size_t(numValues), -1), groupEnd(size_t(numValues), -1);
     for (int32_t v = 0; v < numValues; ++v) {
         if (fetched[size_t(v)])
             continue;
-        int32_t at = lastUse[size_t(v)] >= 0 ? lastUse[size_t(v)] : producer[size_t(v)];
-        if (at >= 0)
-            release[size_t(at)].push_back(v);
+        releaseAt[size_t(v)] = lastUse[size_t(v)] >= 0 ? lastUse[size_t(v)] : producer[size_t(v)];
+        const int32_t g = group[size_t(v)];
+        if (isPrivate[size_t(g)] && releaseAt[size_t(v)] >= groupEnd[size_t(g)])
+            groupEnd[size_t(g)] = releaseAt[size_t(v)];
+    }
+    std::vector<int32_t> lastOfGroup(size_t(numValues), -1);
+    for (int32_t v = 0; v < numValues; ++v) {
+        const int32_t g = group[size_t(v)];
+        if (isPrivate[size_t(g)] && releaseAt[size_t(v)] >= 0 && releaseAt[size_t(v)] == groupEnd[size_t(g)])
+            lastOfGroup[size_t(g)] = v;
+    }
+    std::vector<std::vector<Release>> release(plan->steps.size());
+    for (int32_t v = 0; v < numValues; ++v) {
+        if (releaseAt[size_t(v)] < 0)
+            continue;
+        const int32_t g = group[size_t(v)];
+        release[size_t(releaseAt[size_t(v)])].push_back(Release{v, g, lastOfGroup[size_t(g)] == v});
     }
     for (size_t s = 0; s < plan->steps.size(); ++s) {
         plan->steps[s].relBegin = int32_t(plan->releases.size());
@@ -559,6 +711,7 @@ std::unique_ptr<Plan> Session::Impl::buildPlan(const std::vector<Output>& fetche
         plan->releases.insert(plan->releases.end(), release[s].begin(), release[s].end());
     }
     plan->values.resize(size_t(numValues));
+    plan->escaped.assign(size_t(numValues), 0);
     return plan;
 }
 
@@ -571,6 +724,7 @@ std::vector<Tensor> Session::Impl::run(const RunOptions& ro, const std::vector<O
     std::lock_guard lock(mutex);
     syncGraph();
     Plan& plan = planFor(fetches, feeds, targets);
+    ++runCount;
 
     // Feeds are checked before anything runs, as TF's Python layer does.
     for (size_t k = 0; k < feeds.size(); ++k) {
@@ -621,8 +775,12 @@ std::vector<Tensor> Session::Impl::run(const RunOptions& ro, const std::vector<O
                                                    nodeSuffix(st.op->name()));
             }
             for (int r = 0; r < st.relCount; ++r) {
-                ValueEntry& v = plan.values[size_t(plan.releases[size_t(st.relBegin + r)])];
-                v.tensor = Tensor();
+                const Release& rel = plan.releases[size_t(st.relBegin + r)];
+                ValueEntry& v = plan.values[size_t(rel.value)];
+                if (rel.recycle && !plan.escaped[size_t(rel.group)])
+                    buffers.put(v.tensor, runCount);
+                else
+                    v.tensor = Tensor();
                 v.ref = nullptr;
             }
         }
@@ -645,6 +803,7 @@ std::vector<Tensor> Session::Impl::run(const RunOptions& ro, const std::vector<O
             }
         }
         clearValues(plan);
+        buffers.trim(runCount);
         return results;
     } catch (...) {
         clearValues(plan);

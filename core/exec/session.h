@@ -3,11 +3,14 @@
 //
 // A run computes the fetched tensors and runs the target ops, executing only
 // the pruned subgraph they need (data and control inputs, stopping at fed
-// tensors) in a topological order. The order, the kernel of every op and the
-// buffer bookkeeping are computed once per (fetches, feeds, targets)
-// signature and cached as an execution plan, so a repeated run costs one
-// small hash lookup plus the kernels. Variables live in the Session (one slot
-// per VariableV2 op); the Graph may keep growing, which drops the cached plans.
+// tensors) in a topological order, less the stateless ops whose outputs
+// nothing in the run reads (TF's graph optimizer drops those too: see
+// session.cpp). The order, the kernel of every op and the buffer bookkeeping
+// are computed once per (fetches, feeds, targets) signature and cached as an
+// execution plan, so a repeated run costs one small hash lookup plus the
+// kernels; intermediate buffers are recycled from one run to the next.
+// Variables live in the Session (one slot per VariableV2 op); the Graph may
+// keep growing, which drops the cached plans.
 //
 // Errors carry TensorFlow's text: the first line is TF's message, then
 // "\n\t [[node <name>]]" names the failing op (also in OpError::opName()).

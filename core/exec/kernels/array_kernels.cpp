@@ -23,14 +23,12 @@ void placeholderKernel(KernelContext& c)
 
 void constKernel(KernelContext& c)
 {
-    KernelCache& k = c.cache();
-    if (!k.ready) {
+    const KernelCache& k = cachedAttrs(c, [&](KernelCache& n) {
         const AttrValue* v = c.attrs().find("value");
         if (!v || v->kind() != AttrValue::Kind::Tensor || !v->tensor().valid())
             c.fail("Const has no 'value' tensor");
-        k.p = &v->tensor();
-        k.ready = true;
-    }
+        n.p = &v->tensor();
+    });
     c.setOutput(0, *static_cast<const Tensor*>(k.p));
 }
 
@@ -125,12 +123,7 @@ void shapeKernel(KernelContext& c)
 
 void castKernel(KernelContext& c)
 {
-    KernelCache& k = c.cache();
-    if (!k.ready) {
-        k.i[0] = int64_t(attrType(c, "DstT", DType::Float));
-        k.ready = true;
-    }
-    const DType to = DType(k.i[0]);
+    const DType to = DType(cachedAttr(c, [&] { return attrType(c, "DstT", DType::Float); }));
     const Tensor& x = denseInput(c, 0);
     if (x.dtype() == to) {
         // Same type: a copy (or the input's own buffer when nobody else reads it).
@@ -146,19 +139,17 @@ void castKernel(KernelContext& c)
 
 void registerArrayKernels(KernelRegistry& r)
 {
-    const KernelTraits fresh{.freshOutputs = true};
-    const KernelTraits alias{.aliasesInput0 = true};
-    r.add("Placeholder", placeholderKernel, fresh);
+    r.add("Placeholder", placeholderKernel, kFresh);
     r.add("Const", constKernel); // shares the attr's buffer
-    r.add("Identity", identityKernel, alias);
-    r.add("StopGradient", identityKernel, alias);
-    r.add("NoOp", noOpKernel, fresh);
-    r.add("Fill", fillKernel, fresh);
-    r.add("ZerosLike", constantLikeKernel<0>, fresh);
-    r.add("OnesLike", constantLikeKernel<1>, fresh);
-    r.add("Reshape", reshapeKernel, alias);
-    r.add("Shape", shapeKernel, fresh);
-    r.add("Cast", castKernel, fresh);
+    r.add("Identity", identityKernel, kAlias);
+    r.add("StopGradient", identityKernel, kAlias);
+    r.add("NoOp", noOpKernel, kFresh);
+    r.add("Fill", fillKernel, kFresh);
+    r.add("ZerosLike", constantLikeKernel<0>, kFresh);
+    r.add("OnesLike", constantLikeKernel<1>, kFresh);
+    r.add("Reshape", reshapeKernel, kAlias);
+    r.add("Shape", shapeKernel, kFresh);
+    r.add("Cast", castKernel, kFresh);
 }
 
 } // namespace scopeviz::exec::detail

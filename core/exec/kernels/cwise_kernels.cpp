@@ -181,8 +181,6 @@ struct GreaterF {
     static auto apply(const X& x, const Y& y) { return x > y; }
 };
 
-enum class TypeSet { Real, Float, Dense, Numeric };
-
 template <class F, class T, class R>
 void binaryTyped(KernelContext& c, const Tensor& a, const Tensor& b, DType outType)
 {
@@ -232,43 +230,29 @@ void binaryTyped(KernelContext& c, const Tensor& a, const Tensor& b, DType outTy
 template <class F, TypeSet S, bool Compare = false>
 void binaryKernel(KernelContext& c)
 {
-    const Tensor& a = denseInput(c, 0);
-    const Tensor& b = denseInput(c, 1);
-    if (a.dtype() != b.dtype())
-        c.fail(cat("Inputs of ", c.op().type(), " have different dtypes: ", dtypeTfName(a.dtype()), " and ",
-                   dtypeTfName(b.dtype())));
-    auto run = [&](auto tag) {
+    visitBinary<S>(c, [&](auto tag, const Tensor& a, const Tensor& b) {
         using T = decltype(tag);
         if constexpr (Compare)
             binaryTyped<F, T, bool>(c, a, b, DType::Bool);
         else
             binaryTyped<F, T, T>(c, a, b, a.dtype());
-    };
-    if constexpr (S == TypeSet::Float)
-        visitFloat(c, a.dtype(), run);
-    else if constexpr (S == TypeSet::Real)
-        visitReal(c, a.dtype(), run);
-    else if constexpr (S == TypeSet::Numeric)
-        visitNumeric(c, a.dtype(), run);
-    else
-        visitDense(c, a.dtype(), run);
+    });
 }
 
 } // namespace
 
 void registerBinaryKernels(KernelRegistry& r)
 {
-    const KernelTraits fresh{.freshOutputs = true};
-    r.add("Add", binaryKernel<AddF, TypeSet::Real>, fresh);
-    r.add("AddV2", binaryKernel<AddF, TypeSet::Real>, fresh);
-    r.add("Sub", binaryKernel<SubF, TypeSet::Real>, fresh);
-    r.add("Mul", binaryKernel<MulF, TypeSet::Real>, fresh);
-    r.add("RealDiv", binaryKernel<DivF, TypeSet::Float>, fresh);
-    r.add("Maximum", binaryKernel<MaxF, TypeSet::Real>, fresh);
-    r.add("Minimum", binaryKernel<MinF, TypeSet::Real>, fresh);
-    r.add("SquaredDifference", binaryKernel<SquaredDiffF, TypeSet::Real>, fresh);
-    r.add("Equal", binaryKernel<EqualF, TypeSet::Dense, true>, fresh);
-    r.add("Greater", binaryKernel<GreaterF, TypeSet::Numeric, true>, fresh);
+    r.add("Add", binaryKernel<AddF, TypeSet::Real>, kFresh);
+    r.add("AddV2", binaryKernel<AddF, TypeSet::Real>, kFresh);
+    r.add("Sub", binaryKernel<SubF, TypeSet::Real>, kFresh);
+    r.add("Mul", binaryKernel<MulF, TypeSet::Real>, kFresh);
+    r.add("RealDiv", binaryKernel<DivF, TypeSet::Float>, kFresh);
+    r.add("Maximum", binaryKernel<MaxF, TypeSet::Real>, kFresh);
+    r.add("Minimum", binaryKernel<MinF, TypeSet::Real>, kFresh);
+    r.add("SquaredDifference", binaryKernel<SquaredDiffF, TypeSet::Real>, kFresh);
+    r.add("Equal", binaryKernel<EqualF, TypeSet::Dense, true>, kFresh);
+    r.add("Greater", binaryKernel<GreaterF, TypeSet::Numeric, true>, kFresh);
 }
 
 } // namespace scopeviz::exec::detail

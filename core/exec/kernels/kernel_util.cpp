@@ -52,6 +52,8 @@ std::string attrString(const KernelContext& c, std::string_view name, const std:
     return v && v->kind() == AttrValue::Kind::String ? v->str() : fallback;
 }
 
+bool isNchw(const KernelContext& c) { return attrString(c, "data_format", "NHWC") == "NCHW"; }
+
 std::vector<int64_t> indexValues(const KernelContext& c, const Tensor& t, const char* what)
 {
     if (!t.valid() || t.rank() > 1)
@@ -93,6 +95,13 @@ const Tensor& denseInput(const KernelContext& c, int i)
     if (!t.valid() || t.dtype() == DType::String || dtypeSize(t.dtype()) == 0)
         c.fail(cat("input ", i, " must be a numeric tensor, got ", t.valid() ? dtypeTfName(t.dtype()) : "nothing"));
     return t;
+}
+
+void differentDtypes(const KernelContext& c, const Tensor& a, const Tensor& b)
+{
+    c.fail(cat("Inputs of ", c.op().type(), " have different dtypes: ", dtypeTfName(a.dtype()), " and ",
+               dtypeTfName(b.dtype())));
+    throw InvalidArgumentError(std::string(c.op().name()), "different dtypes"); // not reached
 }
 
 namespace {

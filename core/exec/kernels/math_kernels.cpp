@@ -5,7 +5,10 @@
 // dimensions (size-1 dimensions dropped): one run (everything or nothing),
 // [kept, reduced] (rowwise on a row-major matrix), [reduced, kept]
 // (accumulate rows), [kept, reduced, kept] (the latter per outer index);
-// anything else takes a generic strided loop.
+// anything else takes a generic strided loop. A reduction that folds nothing
+// (no axes, or only size-1 ones: the gradient of a same-shape Add sums over
+// no axes) hands its input on as TF does, without a copy; the Session knows
+// from the kernel's traits that output 0 may be input 0's buffer.
 //
 // MatMul uses Eigen's GEMM on row-major maps. Large products are split into
 // column blocks of the output (or row blocks when the output is tall) on the
@@ -54,24 +57,6 @@ struct ReciprocalF {
     template <class X>
     static auto apply(const X& x) { return x.inverse(); }
 };
-
-enum class TypeSet { Real, Float };
-
-template <class F, TypeSet S>
-void unaryKernel(KernelContext& c)
-{
-    const Tensor& x = denseInput(c, 0);
-    auto run = [&](auto tag) {
-        using T = decltype(tag);
-        Tensor& out = c.forwardInputOrAllocateOutput(0, 0, x.dtype(), x.dims());
-        const int64_t n = x.numElements();
-        VecMap<T>(out.data<T>(), n) = F::apply(CVecMap<T>(x.data<T>(), n));
-    };
-    if constexpr (S == TypeSet::Float)
-        visitFloat(c, x.dtype(), run);
-    else
-        visitReal(c, x.dtype(), run);
-}
 
 // ---- AddN ----------------------------------------------------------------------------
 
@@ -155,12 +140,10 @@ void gemm(KernelContext& c, const Tensor& a, const Tensor& b, bool ta, bool tb, 
 
 void matMulKernel(KernelContext& c)
 {
-    KernelCache& k = c.cache();
-    if (!k.ready) {
-        k.i[0] = attrBool(c, "transpose_a", false);
-        k.i[1] = attrBool(c, "transpose_b", false);
-        k.ready = true;
-    }
+    const KernelCache& k = cachedAttrs(c, [&](KernelCache& n) {
+        n.i[0] = attrBool(c, "transpose_a", false);
+        n.i[1] = attrBool(c, "transpose_b", false);
+    });
     const bool ta = k.i[0] != 0, tb = k.i[1] != 0;
     const Tensor& a = denseInput(c, 0);
     const Tensor& b = denseInput(c, 1);
@@ -237,21 +220,14 @@ struct Reducer {
 };
 
 template <class T, Red R>
-void reduceTyped(KernelContext& c, const Tensor& x, const std::vector<bool>& reduce, bool keepDims)
+void reduceTyped(KernelContext& c, const Tensor& x, const std::vector<bool>& reduce, std::vector<int64_t> outDims)
 {
     using Rd = Reducer<T, R>;
-    std::vector<int64_t> outDims;
     int64_t count = 1; // elements folded into each output
-    for (int i = 0; i < x.rank(); ++i) {
-        if (reduce[size_t(i)]) {
+    for (int i = 0; i < x.rank(); ++i)
+        if (reduce[size_t(i)])
             count *= x.dim(i);
-            if (keepDims)
-                outDims.push_back(1);
-        } else {
-            outDims.push_back(x.dim(i));
-        }
-    }
-    Tensor& out = c.allocateOutput(0, x.dtype(), outDims);
+    Tensor& out = c.allocateOutput(0, x.dtype(), std::move(outDims));
     T* o = out.data<T>();
     const T* p = x.data<T>();
     const int64_t nOut = out.numElements();
@@ -336,11 +312,7 @@ void reduceTyped(KernelContext& c, const Tensor& x, const std::vector<bool>& red
 template <Red R>
 void reductionKernel(KernelContext& c)
 {
-    KernelCache& k = c.cache();
-    if (!k.ready) {
-        k.i[0] = attrBool(c, "keep_dims", false);
-        k.ready = true;
-    }
+    const bool keepDims = cachedAttr(c, [&] { return attrBool(c, "keep_dims", false); }) != 0;
     const Tensor& x = denseInput(c, 0);
     if (x.rank() > kMaxRank * 4)
         c.fail(cat("Reductions support at most ", kMaxRank * 4, " dimensions"));
@@ -351,7 +323,23 @@ void reductionKernel(KernelContext& c)
             c.fail(cat("Invalid reduction dimension (", a, " for input with ", x.rank(), " dimension(s)"));
         reduce[size_t(a < 0 ? a + x.rank() : a)] = true;
     }
-    visitReal(c, x.dtype(), [&](auto tag) { reduceTyped<decltype(tag), R>(c, x, reduce, k.i[0] != 0); });
+    std::vector<int64_t> outDims;
+    bool foldsNothing = true; // every reduced dimension has size 1
+    for (int i = 0; i < x.rank(); ++i) {
+        if (!reduce[size_t(i)])
+            outDims.push_back(x.dim(i));
+        else if (keepDims)
+            outDims.push_back(1);
+        foldsNothing = foldsNothing && (!reduce[size_t(i)] || x.dim(i) == 1);
+    }
+    visitReal(c, x.dtype(), [&](auto tag) {
+        // Nothing to fold (no axes, as the gradient of a same-shape Add asks): the output is
+        // the input, as in TensorFlow. A variable's buffer is never handed on.
+        if (foldsNothing && !c.isRefInput(0))
+            c.setOutput(0, x.dims() == outDims ? x : x.reshaped(std::move(outDims)));
+        else
+            reduceTyped<decltype(tag), R>(c, x, reduce, std::move(outDims));
+    });
 }
 
 // ---- ArgMax ----------------------------------------------------------------------------
@@ -388,12 +376,7 @@ void argMaxTyped(const Tensor& x, int axis, Tensor& out)
 
 void argMaxKernel(KernelContext& c)
 {
-    KernelCache& k = c.cache();
-    if (!k.ready) {
-        k.i[0] = int64_t(attrType(c, "output_type", DType::Int64));
-        k.ready = true;
-    }
-    const DType outType = DType(k.i[0]);
+    const DType outType = DType(cachedAttr(c, [&] { return attrType(c, "output_type", DType::Int64); }));
     const Tensor& x = denseInput(c, 0);
     std::vector<int64_t> axisV = indexValues(c, c.input(1), "dimension");
     if (axisV.size() != 1)
@@ -421,22 +404,23 @@ void argMaxKernel(KernelContext& c)
 void registerMathKernels(KernelRegistry& r)
 {
     registerBinaryKernels(r);
-    const KernelTraits fresh{.freshOutputs = true};
-    r.add("Exp", unaryKernel<ExpF, TypeSet::Float>, fresh);
-    r.add("Log", unaryKernel<LogF, TypeSet::Float>, fresh);
-    r.add("Sqrt", unaryKernel<SqrtF, TypeSet::Float>, fresh);
-    r.add("Rsqrt", unaryKernel<RsqrtF, TypeSet::Float>, fresh);
-    r.add("Reciprocal", unaryKernel<ReciprocalF, TypeSet::Float>, fresh);
-    r.add("Square", unaryKernel<SquareF, TypeSet::Real>, fresh);
-    r.add("Neg", unaryKernel<NegF, TypeSet::Real>, fresh);
-    r.add("Abs", unaryKernel<AbsF, TypeSet::Real>, fresh);
-    r.add("AddN", addNKernel, fresh);
-    r.add("MatMul", matMulKernel, fresh);
-    r.add("Sum", reductionKernel<Red::Sum>, fresh);
-    r.add("Mean", reductionKernel<Red::Mean>, fresh);
-    r.add("Max", reductionKernel<Red::Max>, fresh);
-    r.add("Prod", reductionKernel<Red::Prod>, fresh);
-    r.add("ArgMax", argMaxKernel, fresh);
+    r.add("Exp", unaryKernel<ExpF, TypeSet::Float>, kFresh);
+    r.add("Log", unaryKernel<LogF, TypeSet::Float>, kFresh);
+    r.add("Sqrt", unaryKernel<SqrtF, TypeSet::Float>, kFresh);
+    r.add("Rsqrt", unaryKernel<RsqrtF, TypeSet::Float>, kFresh);
+    r.add("Reciprocal", unaryKernel<ReciprocalF, TypeSet::Float>, kFresh);
+    r.add("Square", unaryKernel<SquareF, TypeSet::Real>, kFresh);
+    r.add("Neg", unaryKernel<NegF, TypeSet::Real>, kFresh);
+    r.add("Abs", unaryKernel<AbsF, TypeSet::Real>, kFresh);
+    r.add("AddN", addNKernel, kFresh);
+    r.add("MatMul", matMulKernel, kFresh);
+    // A reduction that folds nothing passes its input on (output 0 shares input 0's buffer).
+    const KernelTraits reduction{.freshOutputs = true, .aliasesInput0 = true};
+    r.add("Sum", reductionKernel<Red::Sum>, reduction);
+    r.add("Mean", reductionKernel<Red::Mean>, reduction);
+    r.add("Max", reductionKernel<Red::Max>, reduction);
+    r.add("Prod", reductionKernel<Red::Prod>, reduction);
+    r.add("ArgMax", argMaxKernel, kFresh);
 }
 
 } // namespace scopeviz::exec::detail

@@ -17,11 +17,7 @@ using RowVecMap = Eigen::Map<const Eigen::Array<T, 1, Eigen::Dynamic>>;
 
 void biasAddKernel(KernelContext& c)
 {
-    KernelCache& k = c.cache();
-    if (!k.ready) {
-        k.i[0] = attrString(c, "data_format", "NHWC") == "NCHW";
-        k.ready = true;
-    }
+    const bool nchwAttr = cachedAttr(c, [&] { return isNchw(c); }) != 0;
     const Tensor& x = denseInput(c, 0);
     const Tensor& b = denseInput(c, 1);
     if (x.rank() < 2)
@@ -30,7 +26,7 @@ void biasAddKernel(KernelContext& c)
         c.fail(cat("Biases must be 1D: ", dimsString(b.dims())));
     if (x.dtype() != b.dtype())
         c.fail(cat("BiasAdd inputs have different dtypes: ", dtypeTfName(x.dtype()), " and ", dtypeTfName(b.dtype())));
-    const bool nchw = k.i[0] != 0 && x.rank() >= 3;
+    const bool nchw = nchwAttr && x.rank() >= 3;
     const int channelDim = nchw ? 1 : x.rank() - 1;
     const int64_t C = x.dim(channelDim);
     if (b.dim(0) != C)
@@ -56,52 +52,26 @@ void biasAddKernel(KernelContext& c)
     });
 }
 
-void reluKernel(KernelContext& c)
-{
-    const Tensor& x = denseInput(c, 0);
-    visitReal(c, x.dtype(), [&](auto tag) {
-        using T = decltype(tag);
-        Tensor& out = c.forwardInputOrAllocateOutput(0, 0, x.dtype(), x.dims());
-        const int64_t n = x.numElements();
-        CVecMap<T> in(x.data<T>(), n);
-        if constexpr (std::is_floating_point_v<T>)
-            VecMap<T>(out.data<T>(), n) =
-                in.binaryExpr(ArrayX<T>::Zero(n), Eigen::internal::scalar_max_op<T, T, Eigen::PropagateNaN>());
+// Elementwise activations (unaryKernel: in place when the Session allows it).
+struct ReluF {
+    template <class X>
+    static auto apply(const X& x)
+    {
+        using T = typename X::Scalar;
+        if constexpr (std::is_floating_point_v<T>) // NaN stays NaN, as in TF
+            return x.binaryExpr(ArrayX<T>::Zero(x.size()), Eigen::internal::scalar_max_op<T, T, Eigen::PropagateNaN>());
         else
-            VecMap<T>(out.data<T>(), n) = in.max(T(0));
-    });
-}
-
-void sigmoidKernel(KernelContext& c)
-{
-    const Tensor& x = denseInput(c, 0);
-    visitFloat(c, x.dtype(), [&](auto tag) {
-        using T = decltype(tag);
-        Tensor& out = c.forwardInputOrAllocateOutput(0, 0, x.dtype(), x.dims());
-        const int64_t n = x.numElements();
-        VecMap<T>(out.data<T>(), n) = CVecMap<T>(x.data<T>(), n).logistic();
-    });
-}
-
-void tanhKernel(KernelContext& c)
-{
-    const Tensor& x = denseInput(c, 0);
-    visitFloat(c, x.dtype(), [&](auto tag) {
-        using T = decltype(tag);
-        Tensor& out = c.forwardInputOrAllocateOutput(0, 0, x.dtype(), x.dims());
-        const int64_t n = x.numElements();
-        VecMap<T>(out.data<T>(), n) = CVecMap<T>(x.data<T>(), n).tanh();
-    });
-}
-
-/// Row maxima of a row-major [rows, cols] array (NaN-propagating; -inf for empty rows).
-template <class T>
-void rowMax(const CRowArrayMap<T>& in, ArrayX<T>& maxes)
-{
-    maxes.resize(in.rows());
-    for (Eigen::Index r = 0; r < in.rows(); ++r)
-        maxes[r] = in.cols() ? in.row(r).template maxCoeff<Eigen::PropagateNaN>() : -std::numeric_limits<T>::infinity();
-}
+            return x.max(T(0));
+    }
+};
+struct SigmoidF {
+    template <class X>
+    static auto apply(const X& x) { return x.logistic(); }
+};
+struct TanhF {
+    template <class X>
+    static auto apply(const X& x) { return x.tanh(); }
+};
 
 void softmaxKernel(KernelContext& c)
 {
@@ -118,9 +88,7 @@ void softmaxKernel(KernelContext& c)
         CRowArrayMap<T> in(x.data<T>(), rows, cols);
         RowArrayMap<T> o(out.data<T>(), rows, cols);
         ArrayX<T> maxes;
-        rowMax(in, maxes);
-        o = (in.colwise() - maxes).exp();
-        const ArrayX<T> sums = o.rowwise().sum();
+        const ArrayX<T> sums = expMinusRowMax(in, o, maxes);
         o.colwise() /= sums;
     });
 }
@@ -159,9 +127,7 @@ void sparseXentTyped(KernelContext& c, const Tensor& logits, const Tensor& label
     CRowArrayMap<T> z(logits.data<T>(), batch, classes);
     RowArrayMap<T> e(ebuf, batch, classes);
     ArrayX<T> maxes;
-    rowMax(z, maxes);
-    e = (z.colwise() - maxes).exp();
-    const ArrayX<T> sums = e.rowwise().sum();
+    const ArrayX<T> sums = expMinusRowMax(z, e, maxes);
     T* l = loss.data<T>();
     for (int64_t i = 0; i < batch; ++i)
         l[i] = std::log(sums[i]) - (z(i, int64_t(lab[i])) - maxes[i]);
@@ -209,9 +175,7 @@ void xentKernel(KernelContext& c)
         CRowArrayMap<T> y(labels.data<T>(), batch, classes);
         RowArrayMap<T> e(back.data<T>(), batch, classes);
         ArrayX<T> maxes;
-        rowMax(z, maxes);
-        e = (z.colwise() - maxes).exp();
-        const ArrayX<T> sums = e.rowwise().sum();
+        const ArrayX<T> sums = expMinusRowMax(z, e, maxes);
         const ArrayX<T> logSums = sums.log();
         // loss_i = sum_j y_ij * (logsumexp_i - z_ij), with logsumexp_i = max_i + log(sum_i).
         VecMap<T>(loss.data<T>(), batch) = (y * ((-(z.colwise() - maxes)).colwise() + logSums)).rowwise().sum();
@@ -224,14 +188,13 @@ void xentKernel(KernelContext& c)
 
 void registerNnKernels(KernelRegistry& r)
 {
-    const KernelTraits fresh{.freshOutputs = true};
-    r.add("BiasAdd", biasAddKernel, fresh);
-    r.add("Relu", reluKernel, fresh);
-    r.add("Sigmoid", sigmoidKernel, fresh);
-    r.add("Tanh", tanhKernel, fresh);
-    r.add("Softmax", softmaxKernel, fresh);
-    r.add("SparseSoftmaxCrossEntropyWithLogits", sparseXentKernel, fresh);
-    r.add("SoftmaxCrossEntropyWithLogits", xentKernel, fresh);
+    r.add("BiasAdd", biasAddKernel, kFresh);
+    r.add("Relu", unaryKernel<ReluF, TypeSet::Real>, kFresh);
+    r.add("Sigmoid", unaryKernel<SigmoidF, TypeSet::Float>, kFresh);
+    r.add("Tanh", unaryKernel<TanhF, TypeSet::Float>, kFresh);
+    r.add("Softmax", softmaxKernel, kFresh);
+    r.add("SparseSoftmaxCrossEntropyWithLogits", sparseXentKernel, kFresh);
+    r.add("SoftmaxCrossEntropyWithLogits", xentKernel, kFresh);
 }
 
 } // namespace scopeviz::exec::detail

@@ -77,12 +77,7 @@ void fill(std::mt19937_64& e, T* out, int64_t n)
 template <Dist D>
 void randomKernel(KernelContext& c)
 {
-    KernelCache& k = c.cache();
-    if (!k.ready) {
-        k.i[0] = int64_t(attrType(c, "dtype", DType::Float));
-        k.ready = true;
-    }
-    const DType dtype = DType(k.i[0]);
+    const DType dtype = DType(cachedAttr(c, [&] { return attrType(c, "dtype", DType::Float); }));
     std::vector<int64_t> dims = dimsFromTensor(c, c.input(0), "shape");
     visitFloat(c, dtype, [&](auto tag) {
         using T = decltype(tag);
@@ -95,10 +90,9 @@ void randomKernel(KernelContext& c)
 
 void registerRandomKernels(KernelRegistry& r)
 {
-    const KernelTraits fresh{.freshOutputs = true};
-    r.add("RandomUniform", randomKernel<Dist::Uniform>, fresh);
-    r.add("RandomStandardNormal", randomKernel<Dist::Normal>, fresh);
-    r.add("TruncatedNormal", randomKernel<Dist::Truncated>, fresh);
+    r.add("RandomUniform", randomKernel<Dist::Uniform>, kFresh);
+    r.add("RandomStandardNormal", randomKernel<Dist::Normal>, kFresh);
+    r.add("TruncatedNormal", randomKernel<Dist::Truncated>, kFresh);
 }
 
 } // namespace scopeviz::exec::detail

@@ -29,11 +29,7 @@ Shape lhsShape(const KernelContext& c, const VariableSlot& slot)
 
 void assignKernel(KernelContext& c)
 {
-    KernelCache& k = c.cache();
-    if (!k.ready) {
-        k.i[0] = attrBool(c, "validate_shape", true);
-        k.ready = true;
-    }
+    const bool validateShape = cachedAttr(c, [&] { return attrBool(c, "validate_shape", true); }) != 0;
     VariableSlot* slot = c.refInput(0);
     if (!slot)
         c.fail("Assign requires a reference (variable) as its first input");
@@ -43,7 +39,7 @@ void assignKernel(KernelContext& c)
     const DType varType = baseType(c.graph().info(c.op().inputs()[0]).dtype);
     if (varType != DType::Invalid && value.dtype() != varType)
         c.fail(cat("Assign of a ", dtypeTfName(value.dtype()), " value to a ", dtypeTfName(varType), " variable"));
-    if (k.i[0]) {
+    if (validateShape) {
         Shape lhs = lhsShape(c, *slot);
         const bool same = slot->value.valid() ? slot->value.dims() == value.dims() : lhs.isCompatibleWith(value.shape());
         if (!same)
@@ -79,11 +75,10 @@ void assignUpdateKernel(KernelContext& c)
 
 void registerStateKernels(KernelRegistry& r)
 {
-    const KernelTraits fresh{.freshOutputs = true};
     r.add("VariableV2", variableKernel); // a ref: never reused
-    r.add("Assign", assignKernel, fresh);
-    r.add("AssignAdd", assignUpdateKernel<1>, fresh);
-    r.add("AssignSub", assignUpdateKernel<-1>, fresh);
+    r.add("Assign", assignKernel, kFresh);
+    r.add("AssignAdd", assignUpdateKernel<1>, kFresh);
+    r.add("AssignSub", assignUpdateKernel<-1>, kFresh);
 }
 
 } // namespace scopeviz::exec::detail

@@ -296,10 +296,9 @@ void mergeSummaryKernel(KernelContext& c)
 
 void registerSummaryKernels(KernelRegistry& r)
 {
-    const KernelTraits fresh{.freshOutputs = true};
-    r.add("ScalarSummary", scalarSummaryKernel, fresh);
-    r.add("HistogramSummary", histogramSummaryKernel, fresh);
-    r.add("MergeSummary", mergeSummaryKernel, fresh);
+    r.add("ScalarSummary", scalarSummaryKernel, kFresh);
+    r.add("HistogramSummary", histogramSummaryKernel, kFresh);
+    r.add("MergeSummary", mergeSummaryKernel, kFresh);
 }
 
 } // namespace scopeviz::exec::detail

@@ -97,13 +97,6 @@ void broadcastBinary(KernelContext& c, const Tensor& a, const Tensor& b, DType o
     }
 }
 
-void requireSameDtype(const KernelContext& c, const Tensor& a, const Tensor& b)
-{
-    if (a.dtype() != b.dtype())
-        c.fail(cat("Inputs of ", c.op().type(), " have different dtypes: ", dtypeTfName(a.dtype()), " and ",
-                   dtypeTfName(b.dtype())));
-}
-
 // ---- BroadcastGradientArgs -----------------------------------------------------------
 
 /// TF's BCast reduction indices: for each (right-aligned) dim, the side that is 1
@@ -196,13 +189,10 @@ struct ReciprocalGradF {
 template <class F, int Reuse>
 void gradPairKernel(KernelContext& c)
 {
-    const Tensor& a = denseInput(c, 0);
-    const Tensor& b = denseInput(c, 1);
-    requireSameDtype(c, a, b);
-    if (a.dims() != b.dims())
-        c.fail(cat("Incompatible shapes: ", dimsString(a.dims()), " vs. ", dimsString(b.dims())));
-    visitFloat(c, a.dtype(), [&](auto tag) {
+    visitBinary<TypeSet::Float>(c, [&](auto tag, const Tensor& a, const Tensor& b) {
         using T = decltype(tag);
+        if (a.dims() != b.dims())
+            c.fail(cat("Incompatible shapes: ", dimsString(a.dims()), " vs. ", dimsString(b.dims())));
         const int64_t n = a.numElements();
         Tensor& out = c.forwardInputOrAllocateOutput(Reuse, 0, a.dtype(), a.dims());
         // Maps are made before writing: when `out` is an input's buffer, each element
@@ -217,15 +207,10 @@ void gradPairKernel(KernelContext& c)
 
 void biasAddGradKernel(KernelContext& c)
 {
-    KernelCache& k = c.cache();
-    if (!k.ready) {
-        k.i[0] = attrString(c, "data_format", "NHWC") == "NCHW";
-        k.ready = true;
-    }
+    const bool nchw = cachedAttr(c, [&] { return isNchw(c); }) != 0;
     const Tensor& g = denseInput(c, 0);
     if (g.rank() < 2)
         c.fail(cat("Input tensor must be at least 2D: ", dimsString(g.dims())));
-    const bool nchw = k.i[0] != 0;
     const int64_t channels = nchw ? g.dim(1) : g.dim(g.rank() - 1);
     // View the gradient as [outer, channels, inner]: NHWC has inner = 1.
     int64_t outer = 1, inner = 1;
@@ -444,41 +429,46 @@ T floorMod(T a, T b)
     }
 }
 
-template <bool Mod>
-void floorKernel(KernelContext& c)
+// Broadcasting ops on scalars: out = Op::apply(a, b) (Op::kDivides: integer division by zero fails).
+struct FloorDivOp {
+    static constexpr bool kDivides = true;
+    template <class T>
+    static T apply(T a, T b) { return floorDiv(a, b); }
+};
+struct FloorModOp {
+    static constexpr bool kDivides = true;
+    template <class T>
+    static T apply(T a, T b) { return floorMod(a, b); }
+};
+struct GreaterEqualOp {
+    static constexpr bool kDivides = false;
+    template <class T>
+    static bool apply(T a, T b) { return a >= b; }
+};
+struct LessOp {
+    static constexpr bool kDivides = false;
+    template <class T>
+    static bool apply(T a, T b) { return a < b; }
+};
+struct LessEqualOp {
+    static constexpr bool kDivides = false;
+    template <class T>
+    static bool apply(T a, T b) { return a <= b; }
+};
+
+template <class Op, TypeSet S>
+void scalarBinaryKernel(KernelContext& c)
 {
-    const Tensor& a = denseInput(c, 0);
-    const Tensor& b = denseInput(c, 1);
-    requireSameDtype(c, a, b);
-    visitReal(c, a.dtype(), [&](auto tag) {
+    visitBinary<S>(c, [&](auto tag, const Tensor& a, const Tensor& b) {
         using T = decltype(tag);
-        if constexpr (std::is_integral_v<T>) {
+        using R = decltype(Op::apply(T{}, T{}));
+        if constexpr (Op::kDivides && std::is_integral_v<T>) {
             for (int64_t i = 0; i < b.numElements(); ++i)
                 if (b.data<T>()[i] == 0)
                     c.fail("Integer division by zero");
         }
-        broadcastBinary<T, T>(c, a, b, a.dtype(), [](T x, T y) { return Mod ? floorMod(x, y) : floorDiv(x, y); });
-    });
-}
-
-enum class Cmp { GreaterEqual, Less, LessEqual };
-
-template <Cmp K>
-void compareKernel(KernelContext& c)
-{
-    const Tensor& a = denseInput(c, 0);
-    const Tensor& b = denseInput(c, 1);
-    requireSameDtype(c, a, b);
-    visitNumeric(c, a.dtype(), [&](auto tag) {
-        using T = decltype(tag);
-        broadcastBinary<T, bool>(c, a, b, DType::Bool, [](T x, T y) {
-            if constexpr (K == Cmp::GreaterEqual)
-                return x >= y;
-            else if constexpr (K == Cmp::Less)
-                return x < y;
-            else
-                return x <= y;
-        });
+        broadcastBinary<T, R>(c, a, b, std::is_same_v<R, bool> ? DType::Bool : a.dtype(),
+                              [](T x, T y) { return Op::apply(x, y); });
     });
 }
 
@@ -521,19 +511,14 @@ void selectKernel(KernelContext& c)
     });
 }
 
-void signKernel(KernelContext& c)
-{
-    const Tensor& x = denseInput(c, 0);
-    visitReal(c, x.dtype(), [&](auto tag) {
-        using T = decltype(tag);
-        Tensor& out = c.forwardInputOrAllocateOutput(0, 0, x.dtype(), x.dims());
-        const int64_t n = x.numElements();
-        const T* p = x.data<T>();
-        T* o = out.data<T>();
-        for (int64_t i = 0; i < n; ++i)
-            o[i] = T((p[i] > T(0)) - (p[i] < T(0)));
-    });
-}
+struct SignF {
+    template <class X>
+    static auto apply(const X& x)
+    {
+        using T = typename X::Scalar;
+        return x.unaryExpr([](T v) { return T((v > T(0)) - (v < T(0))); });
+    }
+};
 
 // ---- LogSoftmax, PreventGradient -------------------------------------------------------
 
@@ -546,14 +531,15 @@ void logSoftmaxKernel(KernelContext& c)
         using T = decltype(tag);
         const int64_t cols = x.dim(x.rank() - 1);
         const int64_t rows = cols ? x.numElements() / cols : 0;
+        // Not in place: the input is read again after exp(x - max) is written.
         Tensor& out = c.allocateOutput(0, x.dtype(), x.dims());
-        for (int64_t r = 0; r < rows; ++r) {
-            CVecMap<T> in(x.data<T>() + r * cols, cols);
-            VecMap<T> o(out.data<T>() + r * cols, cols);
-            const T m = in.maxCoeff();
-            o = in - m;
-            o -= std::log(o.exp().sum());
-        }
+        if (rows == 0)
+            return;
+        CRowArrayMap<T> z(x.data<T>(), rows, cols);
+        RowArrayMap<T> o(out.data<T>(), rows, cols);
+        ArrayX<T> maxes;
+        const ArrayX<T> logSums = expMinusRowMax(z, o, maxes).log();
+        o = (z.colwise() - maxes).colwise() - logSums;
     });
 }
 
@@ -613,12 +599,7 @@ void applyMomentumKernel(KernelContext& c)
     requireScalar(c, lr, "lr");
     requireSameShape(c, var, grad, "grad");
     requireScalar(c, momentum, "momentum");
-    KernelCache& k = c.cache();
-    if (!k.ready) {
-        k.i[0] = attrBool(c, "use_nesterov", false);
-        k.ready = true;
-    }
-    const bool nesterov = k.i[0] != 0;
+    const bool nesterov = cachedAttr(c, [&] { return attrBool(c, "use_nesterov", false); }) != 0;
     visitFloat(c, var.dtype(), [&](auto tag) {
         using T = decltype(tag);
         const T l = lr.data<T>()[0], m = momentum.data<T>()[0];
@@ -650,12 +631,7 @@ void applyAdamKernel(KernelContext& c)
     requireSameShape(c, var, m, "m");
     requireSameShape(c, var, v, "v");
     requireSameShape(c, var, grad, "grad");
-    KernelCache& k = c.cache();
-    if (!k.ready) {
-        k.i[0] = attrBool(c, "use_nesterov", false);
-        k.ready = true;
-    }
-    const bool nesterov = k.i[0] != 0;
+    const bool nesterov = cachedAttr(c, [&] { return attrBool(c, "use_nesterov", false); }) != 0;
     visitFloat(c, var.dtype(), [&](auto tag) {
         using T = decltype(tag);
         auto s = [&](int i) { return c.input(i).template data<T>()[0]; };
@@ -683,35 +659,32 @@ void applyAdamKernel(KernelContext& c)
 
 void registerTrainingKernels(KernelRegistry& r)
 {
-    KernelTraits fresh;
-    fresh.freshOutputs = true;
-    KernelTraits alias;
-    alias.aliasesInput0 = true;
-    r.add("BroadcastGradientArgs", broadcastGradientArgsKernel, fresh);
-    r.add("ReluGrad", gradPairKernel<ReluGradF, 0>, fresh);
-    r.add("SigmoidGrad", gradPairKernel<SigmoidGradF, 1>, fresh);
-    r.add("TanhGrad", gradPairKernel<TanhGradF, 1>, fresh);
-    r.add("SqrtGrad", gradPairKernel<SqrtGradF, 1>, fresh);
-    r.add("RsqrtGrad", gradPairKernel<RsqrtGradF, 1>, fresh);
-    r.add("ReciprocalGrad", gradPairKernel<ReciprocalGradF, 1>, fresh);
-    r.add("BiasAddGrad", biasAddGradKernel, fresh);
-    r.add("Tile", tileKernel, fresh);
-    r.add("ExpandDims", expandDimsKernel, alias);
-    r.add("Size", sizeKernel, fresh);
-    r.add("Range", rangeKernel, fresh);
-    r.add("DynamicStitch", dynamicStitchKernel, fresh);
-    r.add("FloorDiv", floorKernel<false>, fresh);
-    r.add("FloorMod", floorKernel<true>, fresh);
-    r.add("GreaterEqual", compareKernel<Cmp::GreaterEqual>, fresh);
-    r.add("Less", compareKernel<Cmp::Less>, fresh);
-    r.add("LessEqual", compareKernel<Cmp::LessEqual>, fresh);
-    r.add("Select", selectKernel, fresh);
-    r.add("Sign", signKernel, fresh);
-    r.add("LogSoftmax", logSoftmaxKernel, fresh);
-    r.add("PreventGradient", passThroughKernel, alias);
-    r.add("ApplyGradientDescent", applyGradientDescentKernel);
-    r.add("ApplyMomentum", applyMomentumKernel);
-    r.add("ApplyAdam", applyAdamKernel);
+    r.add("BroadcastGradientArgs", broadcastGradientArgsKernel, kFresh);
+    r.add("ReluGrad", gradPairKernel<ReluGradF, 0>, kFresh);
+    r.add("SigmoidGrad", gradPairKernel<SigmoidGradF, 1>, kFresh);
+    r.add("TanhGrad", gradPairKernel<TanhGradF, 1>, kFresh);
+    r.add("SqrtGrad", gradPairKernel<SqrtGradF, 1>, kFresh);
+    r.add("RsqrtGrad", gradPairKernel<RsqrtGradF, 1>, kFresh);
+    r.add("ReciprocalGrad", gradPairKernel<ReciprocalGradF, 1>, kFresh);
+    r.add("BiasAddGrad", biasAddGradKernel, kFresh);
+    r.add("Tile", tileKernel, kFresh);
+    r.add("ExpandDims", expandDimsKernel, kAlias);
+    r.add("Size", sizeKernel, kFresh);
+    r.add("Range", rangeKernel, kFresh);
+    r.add("DynamicStitch", dynamicStitchKernel, kFresh);
+    r.add("FloorDiv", scalarBinaryKernel<FloorDivOp, TypeSet::Real>, kFresh);
+    r.add("FloorMod", scalarBinaryKernel<FloorModOp, TypeSet::Real>, kFresh);
+    r.add("GreaterEqual", scalarBinaryKernel<GreaterEqualOp, TypeSet::Numeric>, kFresh);
+    r.add("Less", scalarBinaryKernel<LessOp, TypeSet::Numeric>, kFresh);
+    r.add("LessEqual", scalarBinaryKernel<LessEqualOp, TypeSet::Numeric>, kFresh);
+    r.add("Select", selectKernel, kFresh);
+    r.add("Sign", unaryKernel<SignF, TypeSet::Real>, kFresh);
+    r.add("LogSoftmax", logSoftmaxKernel, kFresh);
+    r.add("PreventGradient", passThroughKernel, kAlias);
+    // The updates only read their non-ref inputs (the gradient's buffer stays private).
+    r.add("ApplyGradientDescent", applyGradientDescentKernel, kFresh);
+    r.add("ApplyMomentum", applyMomentumKernel, kFresh);
+    r.add("ApplyAdam", applyAdamKernel, kFresh);
 }
 
 } // namespace scopeviz::exec::detail

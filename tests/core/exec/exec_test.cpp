@@ -1,14 +1,18 @@
 // Tests of the execution engine: every forward kernel against a naive
 // reference written here (including broadcasting, both float types, and the
-// in-place buffer path), and the Session's user-visible behaviour: pruning,
-// TensorFlow's error texts, recovery after errors, cancellation, NaN/Inf,
-// seeded initialization, summaries, and the seed demo running forward.
+// in-place buffer path), and the Session's user-visible behaviour: pruning
+// (including unread stateless ops, which are left out as TF's Grappler does),
+// recycled buffers never reaching the user, TensorFlow's error texts, recovery
+// after errors, cancellation, NaN/Inf, seeded initialization, summaries, and
+// the seed demo running forward.
 #include "core/demo/seed_demo.h"
 #include "core/exec/kernel.h"
 #include "core/exec/session.h"
 #include "core/graph/ops.h"
 #include "core/graph/summary_ops.h"
 #include "core/scope/get_variable.h"
+#include "core/scope/variable_scope.h"
+#include "core/train/optimizers.h"
 #include "core/util/error.h"
 #include "tests/core/exec/exec_test_util.h"
 
@@ -51,6 +55,17 @@ std::vector<double> values(const Tensor& t)
 }
 
 std::string dimsStr(const std::vector<int64_t>& d) { return Shape(d).toDebugString(); }
+
+/// The first line of the InvalidArgumentError that fn() throws ("no error" when it throws none).
+std::string invalidArgumentOf(const std::function<void()>& fn)
+{
+    try {
+        fn();
+    } catch (const InvalidArgumentError& e) {
+        return firstLine(e);
+    }
+    return "no error";
+}
 
 double tolFor(DType t) { return t == DType::Float ? 2e-5 : 1e-12; }
 
@@ -150,6 +165,11 @@ private slots:
     void variableAccessors();
     void fetchedValuesStayUnchanged();
     void inPlaceChainsKeepIntermediates();
+    void unreadStatelessOpsAreSkipped();
+    void unreadStatefulOpsStillRun();
+    void gatedTrainingMatchesUngated();
+    void recycledBuffersNeverReachUsers();
+    void reductionOverNothingPassesThrough();
     void graphGrowsAfterSessionCreated();
     void unknownOpType();
     void seedDemoForward();
@@ -1209,6 +1229,226 @@ void ExecTest::inPlaceChainsKeepIntermediates()
     SV_COMPARE(res[3], av.dims(), rf, 1e-6);
     SV_COMPARE(resOnlyE[0], av.dims(), re, 1e-6);
     SV_COMPARE(s.run({a})[0], av.dims(), values(av), 0); // the constant is intact
+}
+
+void ExecTest::unreadStatelessOpsAreSkipped()
+{
+    // `bad` fails whenever it runs with a non-square feed. Nothing in the first run reads
+    // it: its only reader is an Identity that only a NoOp waits for (the shape of GATE_OP's
+    // tuple around an unused gradient). TF's Grappler turns both into NoOps, so the run
+    // succeeds; fetching or targeting either of them still runs `bad` and fails.
+    Graph g;
+    Output x = ops::placeholder(g, DType::Float, Shape{-1, -1}, "x");
+    Output bad = ops::matmul(g, x, x, false, false, "bad");
+    Output gate = ops::identity(g, bad, "gate");
+    OpId group = ops::group(g, {gate.op}, "group_deps");
+    Output y = ops::relu(g, x);
+    Session s(g);
+    Tensor xv = randomTensor(DType::Float, {2, 3}, -1, 1, 5);
+    std::vector<double> ref;
+    for (int64_t i = 0; i < xv.numElements(); ++i)
+        ref.push_back(std::max(0.0, xv.toDouble(i)));
+    SV_COMPARE(s.run({y}, {{x, xv}}, {group})[0], xv.dims(), ref, 0);
+    QCOMPARE(s.run({}, {{x, xv}}, {group}).size(), size_t(0));
+    const std::string mismatch = "Matrix size-incompatible: In[0]: [2,3], In[1]: [2,3]";
+    for (const auto& attempt : std::vector<std::function<void()>>{
+             [&] { s.run({bad}, {{x, xv}}); },              // fetched
+             [&] { s.run({y}, {{x, xv}}, {bad.op}); },      // a target
+             [&] { s.run({}, {{x, xv}}, {gate.op, group}); }, // a target reads it
+             [&] { s.run({gate}, {{x, xv}}, {group}); }}) {    // a fetch reads it
+        try {
+            attempt();
+            QFAIL("expected InvalidArgumentError");
+        } catch (const InvalidArgumentError& e) {
+            QCOMPARE(firstLine(e), mismatch);
+            QCOMPARE(e.opName(), std::string("bad"));
+        }
+    }
+    // A square feed: the same runs succeed and give bad's value.
+    Tensor sq = randomTensor(DType::Float, {2, 2}, -1, 1, 6);
+    Tensor prod = s.run({gate}, {{x, sq}}, {group})[0];
+    SV_COMPARE(prod, sq.dims(),
+               (std::vector<double>{float(sq.toDouble(0) * sq.toDouble(0) + sq.toDouble(1) * sq.toDouble(2)),
+                                    float(sq.toDouble(0) * sq.toDouble(1) + sq.toDouble(1) * sq.toDouble(3)),
+                                    float(sq.toDouble(2) * sq.toDouble(0) + sq.toDouble(3) * sq.toDouble(2)),
+                                    float(sq.toDouble(2) * sq.toDouble(1) + sq.toDouble(3) * sq.toDouble(3))}),
+               1e-6);
+}
+
+void ExecTest::unreadStatefulOpsStillRun()
+{
+    // Ops with effects run even when nothing reads them: an AssignAdd and a random op whose
+    // only readers are skipped, and an unfed placeholder behind a skipped op (TF keeps
+    // placeholders so that a missing feed is still reported).
+    VarGraph vg({2}, 1.0);
+    Graph& g = vg.g;
+    g.setSeed(3);
+    Output v{vg.var, 0};
+    Output bump{g.createOp("AssignAdd", "bump", {v, ops::constant(g, Tensor::filled(DType::Float, {2}, 1))}), 0};
+    Output bumpRead = ops::identity(g, ops::multiply(g, bump, 2.0)); // stateless, unread
+    Output r = ops::randomUniform(g, {4}, 0, 1, DType::Float, 11);
+    Output rUnread = ops::square(g, r);
+    Output x = ops::placeholder(g, DType::Float, Shape{2}, "x");
+    Output xUnread = ops::neg(g, x);
+    OpId step = ops::group(g, {bumpRead.op, rUnread.op}, "step");
+    OpId needsX = ops::group(g, {xUnread.op}, "needs_x");
+    Session s(g);
+    s.run({}, {}, {vg.assign});
+    s.run({}, {}, {step});
+    s.run({}, {}, {step});
+    QCOMPARE(values(s.variableValue(vg.var)), (std::vector<double>{3, 3}));
+    // The random op drew twice: the next draw is the third of a session that fetches r.
+    Tensor third = s.run({r})[0];
+    Session fresh(g);
+    fresh.run({r});
+    fresh.run({r});
+    QCOMPARE(values(third), values(fresh.run({r})[0]));
+    QCOMPARE(invalidArgumentOf([&] { s.run({}, {}, {needsX}); }),
+             std::string("You must feed a value for placeholder tensor 'x' with dtype float and shape [2]"));
+    QCOMPARE(s.run({}, {{x, Tensor::filled(DType::Float, {2}, 1)}}, {needsX}).size(), size_t(0));
+}
+
+void ExecTest::gatedTrainingMatchesUngated()
+{
+    // GATE_OP wraps every gradient in tuple/control_dependency Identities, including the
+    // unused d loss / d x, which the Session skips; the training itself must be the same
+    // as GATE_NONE's, step for step, and fetching d loss / d x still computes it.
+    struct Model {
+        Graph g;
+        Output x, labels, loss, w1;
+        OpId train = -1, init = -1;
+        explicit Model(train::GateGradients gate)
+        {
+            g.setSeed(9);
+            x = ops::placeholder(g, DType::Float, Shape{-1, 6}, "x");
+            labels = ops::placeholder(g, DType::Int64, Shape{-1}, "labels");
+            Output logits;
+            {
+                VariableScope vs(g, "net");
+                Variable wv = getVariable(g, "w1", {6, 16}, DType::Float, initializers::truncatedNormal(0, 0.3));
+                Variable b1 = getVariable(g, "b1", {16}, DType::Float, initializers::constant(0.1));
+                Variable w2 = getVariable(g, "w2", {16, 3}, DType::Float, initializers::truncatedNormal(0, 0.3));
+                Output h = ops::relu(g, ops::plus(g, ops::matmul(g, x, wv.value()), b1.value()));
+                logits = ops::matmul(g, h, w2.value());
+                w1 = wv.value();
+            }
+            loss = ops::reduceMean(g, ops::sparseSoftmaxCrossEntropyWithLogits(g, labels, logits));
+            train = train::GradientDescentOptimizer(0.5).minimize(g, loss, std::nullopt, {}, gate);
+            init = ops::globalVariablesInitializer(g);
+        }
+    };
+    Model gated(train::GateGradients::Op), ungated(train::GateGradients::None);
+    Session sg(gated.g), su(ungated.g);
+    sg.run({}, {}, {gated.init});
+    su.run({}, {}, {ungated.init});
+    for (int step = 0; step < 5; ++step) {
+        Tensor xv = randomTensor(DType::Float, {8, 6}, -1, 1, 100 + step);
+        Tensor lv = randomTensor(DType::Int64, {8}, 0, 3, 200 + step);
+        Tensor a = sg.run({gated.loss, gated.w1}, {{gated.x, xv}, {gated.labels, lv}}, {gated.train})[0];
+        Tensor b = su.run({ungated.loss, ungated.w1}, {{ungated.x, xv}, {ungated.labels, lv}}, {ungated.train})[0];
+        QCOMPARE(a.toDouble(0), b.toDouble(0));
+    }
+    QCOMPARE(values(sg.run({gated.w1})[0]), values(su.run({ungated.w1})[0]));
+    const Operation* dx = gated.g.findOp("gradients/net/MatMul_grad/tuple/control_dependency");
+    QVERIFY(dx);
+    Tensor xv = randomTensor(DType::Float, {8, 6}, -1, 1, 300);
+    Tensor lv = randomTensor(DType::Int64, {8}, 0, 3, 301);
+    Tensor dxv = sg.run({Output{dx->id(), 0}}, {{gated.x, xv}, {gated.labels, lv}})[0];
+    QCOMPARE(dxv.dims(), (std::vector<int64_t>{8, 6}));
+    double norm = 0;
+    for (double d : values(dxv))
+        norm += d * d;
+    QVERIFY(norm > 0);
+}
+
+void ExecTest::recycledBuffersNeverReachUsers()
+{
+    // Intermediate buffers are recycled between runs; fetched tensors, feeds and values
+    // stored into variables must never be among them.
+    Graph g;
+    Output x = ops::placeholder(g, DType::Float, Shape{64, 33}, "x");
+    Output doubled = ops::multiply(g, x, 2.0);
+    Output y = ops::neg(g, ops::relu(g, ops::add(g, doubled, 1.0)));
+    Output z = ops::square(g, ops::multiply(g, x, 3.0));
+    OpId var = g.createOp(
+        "VariableV2", "v", {},
+        attrs({{"dtype", AttrValue::type(DType::Float)}, {"shape", AttrValue::shape(Shape{64, 33})}}));
+    OpId assign = ops::assign(g, Output{var, 0}, ops::multiply(g, x, 4.0)).op; // a private buffer into the variable
+    Session s(g);
+    Tensor a = randomTensor(DType::Float, {64, 33}, -2, 2, 1);
+    Tensor b = randomTensor(DType::Float, {64, 33}, -2, 2, 2);
+    const std::vector<double> aBefore = values(a);
+    s.run({}, {{x, a}}, {assign});
+    Tensor ya = s.run({y}, {{x, a}})[0];
+    const std::vector<double> yaBefore = values(ya);
+    for (int i = 0; i < 4; ++i) {
+        s.run({y}, {{x, b}});
+        s.run({z, doubled}, {{x, b}});
+        s.run({}, {{x, b}}, {g.findOp("Neg")->id()});
+    }
+    QCOMPARE(values(ya), yaBefore);
+    QCOMPARE(values(a), aBefore);
+    std::vector<double> ref;
+    for (double v : aBefore)
+        ref.push_back(float(4 * float(v)));
+    SV_COMPARE(s.variableValue(var), a.dims(), ref, 0);
+    // The same plan, run again, still computes from its feeds.
+    std::vector<double> yb;
+    for (double v : values(b))
+        yb.push_back(-std::max(0.0, double(float(float(2 * float(v)) + 1))));
+    for (int i = 0; i < 3; ++i)
+        SV_COMPARE(s.run({y}, {{x, b}})[0], b.dims(), yb, 0);
+}
+
+void ExecTest::reductionOverNothingPassesThrough()
+{
+    // Sum/Mean/Max/Prod with no axes (or only size-1 axes) give the input itself, as in TF;
+    // the value handed out is still the user's own copy.
+    Graph g;
+    Tensor cv = randomTensor(DType::Float, {3, 1, 4}, -2, 2, 8);
+    Output c = ops::constant(g, cv);
+    Output x = ops::placeholder(g, DType::Float, Shape{3, 1, 4}, "x");
+    Output sumNone = ops::reduceSum(g, c, std::vector<int64_t>{});
+    Output meanOne = ops::reduceMean(g, x, std::vector<int64_t>{1});
+    Output maxOneKeep{g.createOp("Max", "", {x, ops::constant(g, Tensor::fromVector<int32_t>({1}, {1}))},
+                                 attrs({{"keep_dims", AttrValue::boolean(true)}})),
+                      0};
+    Output sumAll = ops::reduceSum(g, ops::multiply(g, x, 1.0), std::vector<int64_t>{0, 1, 2});
+    Session s(g);
+    Tensor xv = randomTensor(DType::Float, {3, 1, 4}, -2, 2, 9);
+    const std::vector<double> xBefore = values(xv);
+    auto res = s.run({sumNone, meanOne, maxOneKeep, sumAll}, {{x, xv}});
+    SV_COMPARE(res[0], cv.dims(), values(cv), 0);
+    SV_COMPARE(res[1], (std::vector<int64_t>{3, 4}), values(xv), 0);
+    SV_COMPARE(res[2], xv.dims(), values(xv), 0);
+    double total = 0;
+    for (double v : values(xv))
+        total += float(v);
+    QVERIFY(std::fabs(res[3].toDouble(0) - total) < 1e-5);
+    // Writing into what was handed out changes neither the constant nor the feed.
+    res[0].data<float>()[0] = 99;
+    res[1].data<float>()[0] = 99;
+    res[2].data<float>()[0] = 99;
+    QCOMPARE(values(s.run({c})[0]), values(cv));
+    QCOMPARE(values(xv), xBefore);
+    SV_COMPARE(s.run({sumNone})[0], cv.dims(), values(cv), 0);
+    // A variable's value through a reduction over nothing is a copy, not the variable.
+    VarGraph vg({2, 2}, 5.0);
+    Output vs = ops::reduceSum(vg.g, Output{vg.var, 0}, std::vector<int64_t>{});
+    Output ones = ops::constant(vg.g, Tensor::filled(DType::Float, {2, 2}, 1));
+    OpId bump = vg.g.createOp("AssignAdd", "", {Output{vg.var, 0}, ones});
+    Session sv(vg.g);
+    sv.run({}, {}, {vg.assign});
+    Tensor before = sv.run({vs})[0];
+    sv.run({}, {}, {bump});
+    QCOMPARE(values(before), (std::vector<double>{5, 5, 5, 5}));
+    QCOMPARE(values(sv.run({vs})[0]), (std::vector<double>{6, 6, 6, 6}));
+    // Unsupported dtypes still fail, whether or not there is anything to fold.
+    Graph gb;
+    Output bt = ops::constant(gb, Tensor::filled(DType::Bool, {2}, 1));
+    Output sb{gb.createOp("Sum", "", {bt, ops::constant(gb, Tensor::fromVector<int32_t>({}, {0}))}), 0};
+    Session sbs(gb);
+    QCOMPARE(invalidArgumentOf([&] { sbs.run({sb}); }), std::string("No kernel for Sum with dtype bool"));
 }
 
 void ExecTest::graphGrowsAfterSessionCreated()
