@@ -47,7 +47,7 @@ constexpr int kMaxRecent = 10;
 /// Version of the saved dock layout: states saved before the scalars dock could shrink are not restored.
 constexpr int kDockStateVersion = 2;
 /// Share of the window height the scalars dock takes by default, with curves and while empty.
-constexpr double kScalarsShare = 0.30, kScalarsEmptyShare = 0.12;
+constexpr double kScalarsShare = 0.40, kScalarsEmptyShare = 0.12;
 
 /// Escapes a scope path for the dashboard's regular-expression tag filter (only what the names can hold).
 QString regexPath(const QString& path)
@@ -152,13 +152,8 @@ void MainWindow::buildDocks()
     hint->setForegroundRole(QPalette::PlaceholderText);
     hint->setMinimumHeight(40);
     m_scalarsStack->addWidget(hint);
-    auto* scalarsScroll = new QScrollArea(m_scalarsStack);
-    scalarsScroll->setObjectName("scalarsScroll");
-    scalarsScroll->setFrameShape(QFrame::NoFrame);
-    scalarsScroll->setWidgetResizable(true);
-    m_scalars = new ScalarsDashboard(scalarsScroll);
-    scalarsScroll->setWidget(m_scalars);
-    m_scalarsStack->addWidget(scalarsScroll);
+    m_scalars = new ScalarsDashboard(m_scalarsStack);
+    m_scalarsStack->addWidget(m_scalars);
     m_scalarsDock->setWidget(m_scalarsStack);
     m_console = new QPlainTextEdit(m_consoleDock);
     m_console->setReadOnly(true);

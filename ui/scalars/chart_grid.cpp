@@ -6,6 +6,8 @@
 #include <QPainter>
 #include <QPainterPath>
 
+#include <algorithm>
+
 namespace scopeviz::ui {
 
 ChartGrid::ChartGrid(ScalarsContext* ctx, QWidget* parent) : QWidget(parent), m_ctx(ctx)
@@ -21,6 +23,7 @@ int ChartGrid::layoutFor(int width, std::vector<Card>* cards, std::vector<Header
     const int avail = std::max(MinCardWidth, width - 2 * Gap);
     const int cols = std::max(1, (avail + Gap) / (MinCardWidth + Gap));
     const int cardW = (avail - (cols - 1) * Gap) / cols;
+    const int cardH = cardHeight();
     int y = Gap / 2;
     for (int s = 0; s < int(m_sections.size()); ++s) {
         const Section& sec = m_sections[std::size_t(s)];
@@ -33,12 +36,20 @@ int ChartGrid::layoutFor(int width, std::vector<Card>* cards, std::vector<Header
         for (int i = 0; i < n; ++i) {
             const int row = i / cols, col = i % cols;
             if (cards)
-                cards->push_back(Card{QRect(Gap + col * (cardW + Gap), y + row * (CardHeight + Gap), cardW, CardHeight), s, i});
+                cards->push_back(Card{QRect(Gap + col * (cardW + Gap), y + row * (cardH + Gap), cardW, cardH), s, i});
         }
         const int rows = (n + cols - 1) / cols;
-        y += rows * (CardHeight + Gap);
+        y += rows * (cardH + Gap);
     }
     return y + Gap / 2;
+}
+
+int ChartGrid::cardHeight() const
+{
+    // A whole row of charts fits the visible height where it can: a low dock gets
+    // shorter charts rather than charts cut in half.
+    const int viewport = parentWidget() ? parentWidget()->height() : CardHeight + HeaderHeight + Gap;
+    return std::clamp(viewport - HeaderHeight - 2 * Gap, MinCardHeight, CardHeight);
 }
 
 int ChartGrid::heightForWidth(int width) const { return layoutFor(width, nullptr, nullptr); }
@@ -245,7 +256,23 @@ void ChartGrid::moveEvent(QMoveEvent* event)
 void ChartGrid::showEvent(QShowEvent* event)
 {
     QWidget::showEvent(event);
+    // Chart heights follow the viewport (cardHeight), which can change without this
+    // widget being resized when its content is taller than the viewport.
+    if (parentWidget() && parentWidget() != m_watchedViewport) {
+        if (m_watchedViewport)
+            m_watchedViewport->removeEventFilter(this);
+        m_watchedViewport = parentWidget();
+        m_watchedViewport->installEventFilter(this);
+        relayout();
+    }
     updateBindings();
+}
+
+bool ChartGrid::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_watchedViewport && event->type() == QEvent::Resize)
+        relayout();
+    return QWidget::eventFilter(watched, event);
 }
 
 } // namespace scopeviz::ui

@@ -8,6 +8,7 @@
 // re-bound to whatever scrolls into view, so the number of QCustomPlot widgets
 // stays at about one screenful however many tags there are.
 #include <QHash>
+#include <QPointer>
 #include <QSet>
 #include <QStringList>
 #include <QWidget>
@@ -33,9 +34,10 @@ public:
     /// Height of a section header, in pixels.
     static constexpr int HeaderHeight = 34;
     /// Height of a chart card.
-    static constexpr int CardHeight = 270;
+    static constexpr int CardHeight = 270;    ///< the tallest a chart gets
+    static constexpr int MinCardHeight = 170; ///< the shortest, when the dock is low
     /// Minimum width of a chart card (decides the number of columns).
-    static constexpr int MinCardWidth = 360;
+    static constexpr int MinCardWidth = 300;
     /// Outer margin and gap between cards.
     static constexpr int Gap = 12;
 
@@ -64,6 +66,8 @@ public:
 
     bool hasHeightForWidth() const override { return true; }
     int heightForWidth(int width) const override;
+    /// Card height: a row of charts fits the visible height, between MinCardHeight and CardHeight.
+    int cardHeight() const;
     QSize sizeHint() const override;
 
 signals:
@@ -80,8 +84,10 @@ protected:
     void resizeEvent(QResizeEvent* event) override;
     void moveEvent(QMoveEvent* event) override;
     void showEvent(QShowEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
+    QPointer<QWidget> m_watchedViewport;
     struct Card {
         QRect rect;
         int section;

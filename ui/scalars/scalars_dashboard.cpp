@@ -317,7 +317,16 @@ void ScalarsDashboard::buildUi()
             chart->setLinkedXRange(m_sharedX);
     });
 
-    split->addWidget(side);
+    // The controls scroll on their own, so the dock can be low while the charts keep its height.
+    auto* sideScroll = new QScrollArea;
+    sideScroll->setObjectName("scalarsControls");
+    sideScroll->setFrameShape(QFrame::NoFrame);
+    sideScroll->setWidgetResizable(true);
+    sideScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    sideScroll->setWidget(side);
+    sideScroll->setMinimumWidth(side->minimumWidth());
+    sideScroll->setMaximumWidth(side->maximumWidth());
+    split->addWidget(sideScroll);
     split->addWidget(main);
     split->setStretchFactor(0, 0);
     split->setStretchFactor(1, 1);

@@ -218,13 +218,13 @@ void MainWindowTest::graphDominatesTheWindow()
     // No curves yet: the scalars dock is small, the graph gets most of the height.
     QVERIFY2(w.scalarsDock()->height() <= w.height() / 5, qPrintable(QString::number(w.scalarsDock()->height())));
     QVERIFY2(w.graphView()->height() >= w.height() * 0.6, qPrintable(QString::number(w.graphView()->height())));
-    // Curves arrive: the dock grows once to about 30 %, the graph still dominates.
+    // Curves arrive: the dock grows once to about 40 % (a row of charts fits), the graph still dominates.
     QTemporaryDir dir;
     writeSeedScalars(dir.path());
     w.followLogdir(dir.path());
     QTRY_VERIFY_WITH_TIMEOUT(w.scalars()->store().tagCount() >= 2, 10000);
-    QTRY_VERIFY_WITH_TIMEOUT(w.scalarsDock()->height() >= w.height() * 0.25, 5000);
-    QVERIFY2(w.scalarsDock()->height() <= w.height() * 0.36, qPrintable(QString::number(w.scalarsDock()->height())));
+    QTRY_VERIFY_WITH_TIMEOUT(w.scalarsDock()->height() >= w.height() * 0.33, 5000);
+    QVERIFY2(w.scalarsDock()->height() <= w.height() * 0.45, qPrintable(QString::number(w.scalarsDock()->height())));
     QVERIFY(w.graphView()->height() >= w.height() * 0.45);
 
     // --expand my_net,my_net_1 --select my_net/weights: the weights and both consumers are in view.
