@@ -1,6 +1,7 @@
 #pragma once
 // Headless commands of the scopeviz executable. Each returns a process exit
 // code and writes to the given streams; none needs a display.
+#include <QSize>
 #include <QStringList>
 
 #include <iosfwd>
@@ -26,6 +27,7 @@ struct Options {
     int afterMs = 0;          ///< --after MS
     bool watch = false;       ///< --watch (re-run a script when saved)
     bool dark = false;        ///< --dark
+    QSize size;               ///< --size WxH (window size; invalid: the default)
 };
 
 /// True when the options ask only for headless work (no window).

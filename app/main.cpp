@@ -49,6 +49,7 @@ Options parse(const QStringList& args, QCommandLineParser& p)
         {"select", "Select (and reveal) the op or scope with this full name.", "name"},
         {"watch", "Re-run a Python script whenever it is saved."},
         {"dark", "Use the dark palette."},
+        {"size", "Window size, e.g. 1600x1000 (for screenshots).", "WxH"},
     });
     p.process(args);
     Options o;
@@ -68,6 +69,8 @@ Options parse(const QStringList& args, QCommandLineParser& p)
     g_select = p.value("select");
     o.watch = p.isSet("watch");
     o.dark = p.isSet("dark");
+    if (const QStringList wh = p.value("size").split(QLatin1Char('x')); wh.size() == 2)
+        o.size = QSize(wh[0].toInt(), wh[1].toInt());
     return o;
 }
 
@@ -133,6 +136,8 @@ int runGui(int argc, char** argv, const Options& o)
     }
     if (o.dark)
         window.useDarkTheme(true); // palette, message bar and graph colours, for this run only
+    if (o.size.isValid() && !o.size.isEmpty())
+        window.resize(o.size);
     window.show();
     if (!o.paths.isEmpty() && o.paths.first().endsWith(".py"))
         scopeviz::ui::LiveSession::runScript(&window, o.paths.first(), o.watch);

@@ -206,7 +206,9 @@ void ChartGrid::paintEvent(QPaintEvent* event)
         p.setPen(Qt::NoPen);
         p.setBrush(dim);
         p.drawPath(tri);
-        const QString title = sec.prefix.isEmpty() ? tr("(top level)") : sec.prefix;
+        const bool ungrouped = std::any_of(sec.tags.cbegin(), sec.tags.cend(),
+                                           [](const QString& t) { return t.contains(QLatin1Char('/')); });
+        const QString title = !sec.prefix.isEmpty() ? sec.prefix : ungrouped ? tr("Other tags") : tr("(top level)");
         p.setFont(bold);
         p.setPen(text);
         const QRect textRect = h.rect.adjusted(22, 0, 0, 0);

@@ -468,6 +468,16 @@ void ScalarsDashboard::rebuildSections()
         const int slash = tag.indexOf(QLatin1Char('/'));
         byPrefix[slash < 0 ? QString() : tag.left(slash)].push_back(t);
     }
+    // Prefixes holding a single tag (the DQN file: Average_Loss/Episode, Duration/Episode, ...)
+    // would each take a whole row: when there are several, they share the top-level section.
+    QStringList singles;
+    for (auto it = byPrefix.cbegin(); it != byPrefix.cend(); ++it)
+        if (!it.key().isEmpty() && it.value().size() == 1)
+            singles << it.key();
+    if (singles.size() >= 2) {
+        for (const QString& p : singles)
+            byPrefix[QString()].push_back(byPrefix.take(p).front());
+    }
     QStringList prefixes = byPrefix.keys();
     std::sort(prefixes.begin(), prefixes.end(), [&](const QString& a, const QString& b) {
         if (a.isEmpty() != b.isEmpty())
@@ -578,8 +588,9 @@ ScalarChart* ScalarsDashboard::chartForTag(const QString& tag) const { return m_
 
 ScalarChart* ScalarsDashboard::scrollToTag(const QString& tag)
 {
-    const int slash = tag.indexOf(QLatin1Char('/'));
-    m_grid->setCollapsed(slash < 0 ? QString() : tag.left(slash), false);
+    for (const auto& sec : m_grid->sections())
+        if (sec.tags.contains(tag))
+            m_grid->setCollapsed(sec.prefix, false);
     const QRect r = m_grid->cardRect(tag);
     if (r.isNull())
         return nullptr;
