@@ -9,7 +9,7 @@ export SCOPEVIZ_BUILD_DIR="${SCOPEVIZ_BUILD_DIR:-$root/build}"
 export QT_QPA_PLATFORM=offscreen
 status=0
 for b in "$SCOPEVIZ_BUILD_DIR"/tests/bench/*/scopeviz_bench_*; do
-  [ -x "$b" ] || continue
+  [ -f "$b" ] && [ -x "$b" ] || continue
   echo "== $(basename "$b")"
   "$b" "$@" || status=1
 done
