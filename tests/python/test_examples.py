@@ -46,9 +46,11 @@ class ExamplesTest(unittest.TestCase):
             self.assertEqual(len(files), 1)
             with open(os.path.join(d, files[0]), "rb") as f:
                 data = f.read()
-            self.assertIn(b"summary/loss", data)
-            self.assertIn(b"summary/accuracy", data)
-            self.assertIn(b"my_net_", data + b"my_net_")  # graph written
+            for tag in (b"summary/loss", b"summary/accuracy", b"summary/eval_accuracy"):
+                self.assertIn(tag, data)
+            # The graph was written, with the eval tower reusing the training tower's variables.
+            self.assertIn(b"my_net_1/MatMul", data)
+            self.assertIn(b"head_1/MatMul", data)
             self.assertTrue(_core is not None)
 
 
