@@ -657,25 +657,20 @@ void bindGraph(py::module_& m)
           [](const GraphPtr& g) { return PyOperation{g, ops::globalVariablesInitializer(*g)}; });
 
     // ---- summaries -------------------------------------------------------------------
-    m.def("summary_scalar", [in](const GraphPtr& g, const std::string& name, py::object t, py::object collections,
-                                 py::object family) {
-        std::vector<std::string> c;
-        if (!collections.is_none())
-            c = collections.cast<std::vector<std::string>>();
-        std::optional<std::string> f;
-        if (!family.is_none())
-            f = family.cast<std::string>();
-        return wrap(g, summary::scalar(*g, name, in(g, t), c, f));
+    // summary.scalar and summary.histogram share their signature: (name, tensor, collections, family).
+    auto collectionsArg = [](const py::object& o) {
+        return o.is_none() ? std::vector<std::string>{} : o.cast<std::vector<std::string>>();
+    };
+    auto familyArg = [](const py::object& o) {
+        return o.is_none() ? std::optional<std::string>{} : std::optional<std::string>{o.cast<std::string>()};
+    };
+    m.def("summary_scalar", [in, collectionsArg, familyArg](const GraphPtr& g, const std::string& name, py::object t,
+                                                           py::object collections, py::object family) {
+        return wrap(g, summary::scalar(*g, name, in(g, t), collectionsArg(collections), familyArg(family)));
     });
-    m.def("summary_histogram", [in](const GraphPtr& g, const std::string& name, py::object t, py::object collections,
-                                    py::object family) {
-        std::vector<std::string> c;
-        if (!collections.is_none())
-            c = collections.cast<std::vector<std::string>>();
-        std::optional<std::string> f;
-        if (!family.is_none())
-            f = family.cast<std::string>();
-        return wrap(g, summary::histogram(*g, name, in(g, t), c, f));
+    m.def("summary_histogram", [in, collectionsArg, familyArg](const GraphPtr& g, const std::string& name,
+                                                              py::object t, py::object collections, py::object family) {
+        return wrap(g, summary::histogram(*g, name, in(g, t), collectionsArg(collections), familyArg(family)));
     });
     m.def("summary_merge", [](const GraphPtr& g, py::list inputs, py::object collections, const std::string& name) {
         std::vector<Output> ins;

@@ -398,65 +398,55 @@ void mergeSummaryShape(ShapeContext& c)
     c.setOutput(0, DType::String, Shape::scalar());
 }
 
-OpDef def(std::string name, std::vector<std::string> inputs, ShapeFn fn, bool stateful = false)
-{
-    OpDef d;
-    d.name = std::move(name);
-    d.inputNames = std::move(inputs);
-    d.shapeFn = fn;
-    d.stateful = stateful;
-    return d;
-}
-
 } // namespace
 
 void registerBuiltinOps(OpRegistry& r)
 {
-    r.add(def("Placeholder", {}, placeholderShape));
-    r.add(def("Const", {}, constShape));
-    r.add(def("VariableV2", {}, variableShape, true));
+    r.add(makeOpDef("Placeholder", {}, placeholderShape));
+    r.add(makeOpDef("Const", {}, constShape));
+    r.add(makeOpDef("VariableV2", {}, variableShape, true));
     const std::pair<const char*, ShapeFn> refOps[] = {
         {"Assign", assignShape}, {"AssignAdd", refUpdateShape}, {"AssignSub", refUpdateShape}};
     for (auto [op, fn] : refOps) {
-        OpDef d = def(op, {"ref", "value"}, fn, true);
+        OpDef d = makeOpDef(op, {"ref", "value"}, fn, true);
         d.colocateWithRef = true;
         r.add(d);
     }
-    r.add(def("Identity", {"input"}, unaryShape));
-    r.add(def("TruncatedNormal", {"shape"}, randomShape, true));
-    r.add(def("RandomUniform", {"shape"}, randomShape, true));
-    r.add(def("RandomStandardNormal", {"shape"}, randomShape, true));
-    r.add(def("Fill", {"dims", "value"}, fillShape));
+    r.add(makeOpDef("Identity", {"input"}, unaryShape));
+    r.add(makeOpDef("TruncatedNormal", {"shape"}, randomShape, true));
+    r.add(makeOpDef("RandomUniform", {"shape"}, randomShape, true));
+    r.add(makeOpDef("RandomStandardNormal", {"shape"}, randomShape, true));
+    r.add(makeOpDef("Fill", {"dims", "value"}, fillShape));
     for (const char* op : {"Mul", "Add", "AddV2", "Sub", "RealDiv", "Maximum", "Minimum", "SquaredDifference"})
-        r.add(def(op, {"x", "y"}, binaryShape));
-    r.add(def("Equal", {"x", "y"}, comparisonShape));
-    r.add(def("Greater", {"x", "y"}, comparisonShape));
-    r.add(def("MatMul", {"a", "b"}, matMulShape));
-    r.add(def("BiasAdd", {"value", "bias"}, biasAddShape));
+        r.add(makeOpDef(op, {"x", "y"}, binaryShape));
+    r.add(makeOpDef("Equal", {"x", "y"}, comparisonShape));
+    r.add(makeOpDef("Greater", {"x", "y"}, comparisonShape));
+    r.add(makeOpDef("MatMul", {"a", "b"}, matMulShape));
+    r.add(makeOpDef("BiasAdd", {"value", "bias"}, biasAddShape));
     for (const char* op : {"Relu", "Sigmoid", "Tanh", "Softmax", "Exp", "Log", "Sqrt", "Rsqrt", "Reciprocal"})
-        r.add(def(op, {"features"}, floatUnaryShape));
+        r.add(makeOpDef(op, {"features"}, floatUnaryShape));
     for (const char* op : {"Square", "Neg", "Abs", "ZerosLike", "OnesLike", "StopGradient"})
-        r.add(def(op, {"x"}, unaryShape));
+        r.add(makeOpDef(op, {"x"}, unaryShape));
     {
-        OpDef d = def("AddN", {}, addNShape);
+        OpDef d = makeOpDef("AddN", {}, addNShape);
         d.variadic = true;
         r.add(d);
     }
-    r.add(def("SparseSoftmaxCrossEntropyWithLogits", {"features", "labels"}, sparseXentShape));
-    r.add(def("SoftmaxCrossEntropyWithLogits", {"features", "labels"}, xentShape));
-    r.add(def("Mean", {"input", "reduction_indices"}, reductionShape));
-    r.add(def("Sum", {"input", "reduction_indices"}, reductionShape));
-    r.add(def("Max", {"input", "reduction_indices"}, reductionShape));
-    r.add(def("Prod", {"input", "reduction_indices"}, reductionShape));
-    r.add(def("ArgMax", {"input", "dimension"}, argMaxShape));
-    r.add(def("Cast", {"x"}, castShape));
-    r.add(def("Reshape", {"tensor", "shape"}, reshapeShape));
-    r.add(def("Shape", {"input"}, shapeShape));
-    r.add(def("NoOp", {}, noOpShape, true));
-    r.add(def("ScalarSummary", {"tags", "values"}, summaryShape));
-    r.add(def("HistogramSummary", {"tag", "values"}, summaryShape));
+    r.add(makeOpDef("SparseSoftmaxCrossEntropyWithLogits", {"features", "labels"}, sparseXentShape));
+    r.add(makeOpDef("SoftmaxCrossEntropyWithLogits", {"features", "labels"}, xentShape));
+    r.add(makeOpDef("Mean", {"input", "reduction_indices"}, reductionShape));
+    r.add(makeOpDef("Sum", {"input", "reduction_indices"}, reductionShape));
+    r.add(makeOpDef("Max", {"input", "reduction_indices"}, reductionShape));
+    r.add(makeOpDef("Prod", {"input", "reduction_indices"}, reductionShape));
+    r.add(makeOpDef("ArgMax", {"input", "dimension"}, argMaxShape));
+    r.add(makeOpDef("Cast", {"x"}, castShape));
+    r.add(makeOpDef("Reshape", {"tensor", "shape"}, reshapeShape));
+    r.add(makeOpDef("Shape", {"input"}, shapeShape));
+    r.add(makeOpDef("NoOp", {}, noOpShape, true));
+    r.add(makeOpDef("ScalarSummary", {"tags", "values"}, summaryShape));
+    r.add(makeOpDef("HistogramSummary", {"tag", "values"}, summaryShape));
     {
-        OpDef d = def("MergeSummary", {}, mergeSummaryShape);
+        OpDef d = makeOpDef("MergeSummary", {}, mergeSummaryShape);
         d.variadic = true;
         r.add(d);
     }

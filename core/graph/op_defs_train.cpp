@@ -342,42 +342,32 @@ void applyAdamShape(ShapeContext& c)
     applyShape(c, {1, 2, 9}, {3, 4, 5, 6, 7, 8});
 }
 
-OpDef def(std::string name, std::vector<std::string> inputs, ShapeFn fn, bool stateful = false)
-{
-    OpDef d;
-    d.name = std::move(name);
-    d.inputNames = std::move(inputs);
-    d.shapeFn = fn;
-    d.stateful = stateful;
-    return d;
-}
-
 } // namespace
 
 void registerTrainingOps(OpRegistry& r)
 {
-    r.add(def("BroadcastGradientArgs", {"s0", "s1"}, broadcastGradientArgsShape));
-    r.add(def("ReluGrad", {"gradients", "features"}, elementwiseGradShape));
+    r.add(makeOpDef("BroadcastGradientArgs", {"s0", "s1"}, broadcastGradientArgsShape));
+    r.add(makeOpDef("ReluGrad", {"gradients", "features"}, elementwiseGradShape));
     for (const char* op : {"SigmoidGrad", "TanhGrad", "SqrtGrad", "RsqrtGrad", "ReciprocalGrad"})
-        r.add(def(op, {"y", "dy"}, elementwiseGradShape));
-    r.add(def("BiasAddGrad", {"out_backprop"}, biasAddGradShape));
-    r.add(def("Tile", {"input", "multiples"}, tileShape));
-    r.add(def("ExpandDims", {"input", "dim"}, expandDimsShape));
-    r.add(def("Size", {"input"}, sizeShape));
-    r.add(def("Range", {"start", "limit", "delta"}, rangeShape));
+        r.add(makeOpDef(op, {"y", "dy"}, elementwiseGradShape));
+    r.add(makeOpDef("BiasAddGrad", {"out_backprop"}, biasAddGradShape));
+    r.add(makeOpDef("Tile", {"input", "multiples"}, tileShape));
+    r.add(makeOpDef("ExpandDims", {"input", "dim"}, expandDimsShape));
+    r.add(makeOpDef("Size", {"input"}, sizeShape));
+    r.add(makeOpDef("Range", {"start", "limit", "delta"}, rangeShape));
     {
-        OpDef d = def("DynamicStitch", {}, dynamicStitchShape);
+        OpDef d = makeOpDef("DynamicStitch", {}, dynamicStitchShape);
         d.variadic = true;
         r.add(d);
     }
     for (const char* op : {"FloorDiv", "FloorMod"})
-        r.add(def(op, {"x", "y"}, binaryShape));
+        r.add(makeOpDef(op, {"x", "y"}, binaryShape));
     for (const char* op : {"GreaterEqual", "Less", "LessEqual"})
-        r.add(def(op, {"x", "y"}, comparisonShape));
-    r.add(def("Select", {"condition", "t", "e"}, selectShape));
-    r.add(def("PreventGradient", {"input"}, passThroughShape));
-    r.add(def("LogSoftmax", {"logits"}, logSoftmaxShape));
-    r.add(def("Sign", {"x"}, unaryShape));
+        r.add(makeOpDef(op, {"x", "y"}, comparisonShape));
+    r.add(makeOpDef("Select", {"condition", "t", "e"}, selectShape));
+    r.add(makeOpDef("PreventGradient", {"input"}, passThroughShape));
+    r.add(makeOpDef("LogSoftmax", {"logits"}, logSoftmaxShape));
+    r.add(makeOpDef("Sign", {"x"}, unaryShape));
     const std::pair<const char*, std::vector<std::string>> applyInputs[] = {
         {"ApplyGradientDescent", {"var", "alpha", "delta"}},
         {"ApplyMomentum", {"var", "accum", "lr", "grad", "momentum"}},
@@ -385,7 +375,7 @@ void registerTrainingOps(OpRegistry& r)
     };
     const ShapeFn applyFns[] = {applyGradientDescentShape, applyMomentumShape, applyAdamShape};
     for (size_t i = 0; i < std::size(applyInputs); ++i) {
-        OpDef d = def(applyInputs[i].first, applyInputs[i].second, applyFns[i], true);
+        OpDef d = makeOpDef(applyInputs[i].first, applyInputs[i].second, applyFns[i], true);
         d.colocateWithRef = true;
         r.add(d);
     }

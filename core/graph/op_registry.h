@@ -33,6 +33,17 @@ struct OpDef {
     bool colocateWithRef = false;        ///< input 0 is a ref arg: colocate with its producer (`_class`)
 };
 
+/// A definition with the common fields set; the rest keep their defaults.
+inline OpDef makeOpDef(std::string name, std::vector<std::string> inputs, ShapeFn fn, bool stateful = false)
+{
+    OpDef d;
+    d.name = std::move(name);
+    d.inputNames = std::move(inputs);
+    d.shapeFn = fn;
+    d.stateful = stateful;
+    return d;
+}
+
 /// Registry of op types (a process-wide singleton, filled on first use).
 class OpRegistry {
 public:
