@@ -83,6 +83,7 @@ private slots:
     void damagedGraphWithNothingOpenShowsWhatWasRead();
     void graphDominatesTheWindow();
     void scalarsFilterFollowsTheSelection();
+    void chartTitleSelectsItsSummaryOp();
     void dockLayoutIsSavedThroughQSettings();
     void shortcutsAreBoundOnceAndWork();
     void darkPaletteReachesTheGraph();
@@ -237,6 +238,27 @@ void MainWindowTest::graphDominatesTheWindow()
     const QRectF shown = g->mapToScene(g->viewport()->rect()).boundingRect();
     QVERIFY2(shown.contains(frame), "the selected variable and its consumers are all on screen");
     QVERIFY(g->transform().m11() >= 0.55); // readable
+}
+
+void MainWindowTest::chartTitleSelectsItsSummaryOp()
+{
+    // Clicking a chart's title selects the summary op that writes its tag (issue: linking).
+    QTemporaryDir dir;
+    writeSeedScalars(dir.path());
+    MainWindow w;
+    w.show();
+    w.openSeedDemo();
+    QVERIFY(waitIdle(w));
+    w.followLogdir(dir.path());
+    QTRY_VERIFY_WITH_TIMEOUT(w.scalars()->store().tagCount() >= 2, 10000);
+    emit w.scalars()->tagTitleClicked(QStringLiteral("summary/loss"));
+    const auto sel = w.graphView()->selectedItem();
+    QVERIFY(sel && sel->kind == hierarchy::Item::Kind::Op);
+    QCOMPARE(std::string(w.document()->graph->op(sel->id).name()), std::string("summary/loss"));
+    // A tag that no op of this graph writes leaves the selection and says so.
+    emit w.scalars()->tagTitleClicked(QStringLiteral("eval/unknown"));
+    QCOMPARE(w.graphView()->selectedItem()->id, sel->id);
+    QVERIFY2(w.statusBar()->currentMessage().contains("eval/unknown"), qPrintable(w.statusBar()->currentMessage()));
 }
 
 void MainWindowTest::scalarsFilterFollowsTheSelection()
