@@ -8,6 +8,7 @@
 #include <QUrl>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <map>
 
 namespace scopeviz::ui {
@@ -195,6 +196,39 @@ QString Inspector::variableHtml(int32_t v) const
         h += QStringLiteral("<tr><td>%1</td><td>%2</td><td>%3</td></tr>").arg(where, role).arg(u.reads);
     }
     h += "</table>";
+    // The ops of the forward computation that read the value, through `/read`
+    // identities and ReadVariableOp (the ops the graph highlights).
+    const Graph& g = *m_doc->graph;
+    std::vector<char> via(size_t(g.numOps()), 0);
+    if (rec.op >= 0 && rec.op < g.numOps())
+        via[size_t(rec.op)] = 1;
+    QString readers;
+    int n = 0;
+    for (bool grew = true; grew;) {
+        grew = false;
+        for (OpId o = 0; o < g.numOps(); ++o) {
+            if (via[size_t(o)])
+                continue;
+            const Operation& op = g.op(o);
+            const bool reads = std::any_of(op.inputs().begin(), op.inputs().end(), [&](const Output& in) {
+                return in.op >= 0 && in.op < g.numOps() && via[size_t(in.op)] == 1;
+            });
+            if (!reads)
+                continue;
+            if (op.type() == "Identity" || op.type() == "ReadVariableOp") {
+                via[size_t(o)] = 1;
+                grew = true;
+            } else if (hierarchy::trainingMachineryReason(op.name(), op.type()).empty()) {
+                via[size_t(o)] = 2;
+                if (++n <= 200)
+                    readers += opLink(g, o) + "<br>";
+            }
+        }
+    }
+    if (n > 0)
+        h += QStringLiteral("<p><b>%1</b><br>%2%3</p>")
+                 .arg(tr("Read by (forward computation)"), readers,
+                      n > 200 ? tr("… and %1 more<br>").arg(n - 200) : QString());
     return h;
 }
 

@@ -271,6 +271,11 @@ void GraphTest::inspectorListsSummariesOfAScope()
     const QString html = w.inspector()->html();
     QVERIFY(html.contains("created here"));
     QVERIFY(html.contains("reused"));
+    // ... and the ops that read it through my_net/weights/read, in both towers; the
+    // histogram summary and the initializer are not forward computation.
+    const QString readBy = html.mid(html.indexOf("Read by"));
+    QVERIFY2(readBy.contains(">my_net/MatMul<") && readBy.contains(">my_net_1/MatMul<"), qPrintable(readBy));
+    QVERIFY2(!readBy.contains("summary/weights") && !readBy.contains("Assign"), qPrintable(readBy));
 }
 
 void GraphTest::boxesFitTheirNames()
