@@ -51,6 +51,48 @@ void setTypeAttr(ShapeContext& c, DType t)
         c.attrs().set("T", AttrValue::type(baseType(t)));
 }
 
+} // namespace
+
+// Shared with op_defs_train.cpp (declared in op_registry.h).
+Shape broadcastShapes(ShapeContext& c, const Shape& a, const Shape& b)
+{
+    if (!a.rankKnown() || !b.rankKnown())
+        return Shape();
+    int r = std::max(a.rank(), b.rank());
+    std::vector<int64_t> out(static_cast<size_t>(r), 0);
+    for (int i = 0; i < r; ++i) {
+        int ia = a.rank() - r + i, ib = b.rank() - r + i;
+        int64_t da = ia >= 0 ? a.dim(ia) : 1, db = ib >= 0 ? b.dim(ib) : 1;
+        if (da == 1)
+            out[size_t(i)] = db;
+        else if (db == 1)
+            out[size_t(i)] = da;
+        else if (da < 0 || db < 0)
+            out[size_t(i)] = da < 0 ? (db < 0 ? -1 : db) : da;
+        else if (da != db)
+            c.fail(cat("Dimensions must be equal, but are ", da, " and ", db));
+        else
+            out[size_t(i)] = da;
+    }
+    return Shape(out);
+}
+
+void binaryShape(ShapeContext& c)
+{
+    c.expectSameType(0, 1);
+    setTypeAttr(c, c.inputType(0));
+    c.setOutput(0, baseType(c.inputType(0)), broadcastShapes(c, c.inputShape(0), c.inputShape(1)));
+}
+
+void comparisonShape(ShapeContext& c)
+{
+    c.expectSameType(0, 1);
+    setTypeAttr(c, c.inputType(0));
+    c.setOutput(0, DType::Bool, broadcastShapes(c, c.inputShape(0), c.inputShape(1)));
+}
+
+namespace {
+
 // --- shape functions --------------------------------------------------------
 
 void placeholderShape(ShapeContext& c)
@@ -121,42 +163,8 @@ void floatUnaryShape(ShapeContext& c)
     unaryShape(c);
 }
 
-Shape broadcast(ShapeContext& c, const Shape& a, const Shape& b)
-{
-    if (!a.rankKnown() || !b.rankKnown())
-        return Shape();
-    int r = std::max(a.rank(), b.rank());
-    std::vector<int64_t> out(static_cast<size_t>(r), 0);
-    for (int i = 0; i < r; ++i) {
-        int ia = a.rank() - r + i, ib = b.rank() - r + i;
-        int64_t da = ia >= 0 ? a.dim(ia) : 1, db = ib >= 0 ? b.dim(ib) : 1;
-        if (da == 1)
-            out[size_t(i)] = db;
-        else if (db == 1)
-            out[size_t(i)] = da;
-        else if (da < 0 || db < 0)
-            out[size_t(i)] = da < 0 ? (db < 0 ? -1 : db) : da;
-        else if (da != db)
-            c.fail(cat("Dimensions must be equal, but are ", da, " and ", db));
-        else
-            out[size_t(i)] = da;
-    }
-    return Shape(out);
-}
 
-void binaryShape(ShapeContext& c)
-{
-    c.expectSameType(0, 1);
-    setTypeAttr(c, c.inputType(0));
-    c.setOutput(0, baseType(c.inputType(0)), broadcast(c, c.inputShape(0), c.inputShape(1)));
-}
 
-void comparisonShape(ShapeContext& c)
-{
-    c.expectSameType(0, 1);
-    setTypeAttr(c, c.inputType(0));
-    c.setOutput(0, DType::Bool, broadcast(c, c.inputShape(0), c.inputShape(1)));
-}
 
 void addNShape(ShapeContext& c)
 {

@@ -66,28 +66,6 @@ void expectRank(ShapeContext& c, int input, int rank)
 const std::initializer_list<DType> kFloatTypes = {DType::Float, DType::Double, DType::Half};
 const std::initializer_list<DType> kIndexTypes = {DType::Int32, DType::Int64};
 
-Shape broadcast(ShapeContext& c, const Shape& a, const Shape& b)
-{
-    if (!a.rankKnown() || !b.rankKnown())
-        return Shape();
-    int r = std::max(a.rank(), b.rank());
-    std::vector<int64_t> out(size_t(r), 0);
-    for (int i = 0; i < r; ++i) {
-        int ia = a.rank() - r + i, ib = b.rank() - r + i;
-        int64_t da = ia >= 0 ? a.dim(ia) : 1, db = ib >= 0 ? b.dim(ib) : 1;
-        if (da == 1)
-            out[size_t(i)] = db;
-        else if (db == 1)
-            out[size_t(i)] = da;
-        else if (da < 0 || db < 0)
-            out[size_t(i)] = da < 0 ? db : da;
-        else if (da != db)
-            c.fail(cat("Dimensions must be equal, but are ", da, " and ", db));
-        else
-            out[size_t(i)] = da;
-    }
-    return Shape(out);
-}
 
 // --- shape functions --------------------------------------------------------
 
@@ -252,19 +230,7 @@ void dynamicStitchShape(ShapeContext& c)
     c.setOutput(0, baseType(c.inputType(n)), Shape(d));
 }
 
-void binaryShape(ShapeContext& c)
-{
-    c.expectSameType(0, 1);
-    setTypeAttr(c, "T", c.inputType(0));
-    c.setOutput(0, baseType(c.inputType(0)), broadcast(c, c.inputShape(0), c.inputShape(1)));
-}
 
-void comparisonShape(ShapeContext& c)
-{
-    c.expectSameType(0, 1);
-    setTypeAttr(c, "T", c.inputType(0));
-    c.setOutput(0, DType::Bool, broadcast(c, c.inputShape(0), c.inputShape(1)));
-}
 
 void selectShape(ShapeContext& c)
 {

@@ -95,6 +95,12 @@ private:
 };
 
 namespace detail {
+/// TF's broadcasting of two shapes (unknown dimensions stay unknown); fails with TF's text.
+Shape broadcastShapes(ShapeContext& c, const Shape& a, const Shape& b);
+/// Shape fn of broadcasting binary ops (Add, Mul, ...): same dtype, broadcast shape.
+void binaryShape(ShapeContext& c);
+/// Shape fn of comparisons (Equal, Less, ...): bool, broadcast shape.
+void comparisonShape(ShapeContext& c);
 /// Fills the registry with the built-in ops (core/graph/op_defs.cpp).
 void registerBuiltinOps(OpRegistry& r);
 } // namespace detail

@@ -703,9 +703,10 @@ Expected<ImportResult> importGraphFile(const std::string& path, Graph& g, const 
         for (auto e = events.rbegin(); e != events.rend(); ++e) {
             ImportOptions eo = options;
             eo.format = GraphFormat::EventFile;
-            Graph probe; // Graph is not movable: find the file first, then import into g
-            if (importGraphFile(e->string(), probe, eo))
-                return importGraphFile(e->string(), g, eo);
+            // A file without a graph fails before adding any op to g: try the next one.
+            auto got = importGraphFile(e->string(), g, eo);
+            if (got || g.numOps() > 0)
+                return got;
         }
         if (!events.empty())
             return unexpected(cat(path, ": none of its ", events.size(), " event files holds a graph"));

@@ -227,9 +227,9 @@ bool rawBlock(const ScalarSeries& s, std::size_t b, bool logY, BlockStats& out)
 }
 
 /// Smoothed extremes of block b.
-bool smoothedBlock(const SmoothedBlock& sum, std::size_t b, bool logY, BlockStats& out)
+bool smoothedBlock(const BlockSummary& sum, std::size_t b, bool logY, BlockStats& out)
 {
-    if (sum.firstAt == 0xFF)
+    if (sum.firstAt == NoneInBlock)
         return false;
     const std::size_t base = b << SummaryShift;
     out = BlockStats{base + sum.firstAt, base + sum.lastAt, base + sum.loAt, base + sum.hiAt,
@@ -282,7 +282,7 @@ void decimateBlocks(const ScalarSeries& s, const DecimationRequest& r, std::size
                     std::vector<CurvePoint>& out, DecimationStats& stats)
 {
     const ColumnMap cm(r);
-    const std::vector<SmoothedBlock>* sm = r.smoothed ? &s.smoothedBlocks(r.smoothing) : nullptr;
+    const std::vector<BlockSummary>* sm = r.smoothed ? &s.smoothedBlocks(r.smoothing) : nullptr;
     BlockStats col, blk;
     int curCol = -1;
     auto flush = [&] {

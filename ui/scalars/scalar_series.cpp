@@ -66,20 +66,7 @@ void ScalarSeries::summarize(std::size_t index, float v)
         m_summary.emplace_back();
     if (!std::isfinite(v))
         return;
-    BlockSummary& s = m_summary[b];
-    const auto at = uint8_t(index & (SummaryBlock - 1));
-    if (s.firstAt == NoneInBlock) {
-        s.lo = s.hi = s.first = v;
-        s.loAt = s.hiAt = s.firstAt = at;
-    } else if (v < s.lo) {
-        s.lo = v;
-        s.loAt = at;
-    } else if (v > s.hi) {
-        s.hi = v;
-        s.hiAt = at;
-    }
-    s.last = v;
-    s.lastAt = at;
+    m_summary[b].add(uint8_t(index & (SummaryBlock - 1)), v);
 }
 
 void ScalarSeries::append(const ScalarPoint* points, std::size_t count)

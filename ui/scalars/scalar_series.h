@@ -13,6 +13,7 @@
 // what makes drawing O(visible points) by binary search. Appends in step order
 // cost O(1) a point; an out-of-order batch is merged into the tail.
 #include "core/summary/scalar_batch.h"
+#include "ui/scalars/block_summary.h"
 #include "ui/scalars/chunked_column.h"
 #include "ui/scalars/scalar_smoothing.h"
 
@@ -26,27 +27,6 @@ namespace scopeviz::ui {
 
 /// How a point's value is special, for markers.
 enum class NonFinite : uint8_t { None, NaN, PosInf, NegInf };
-
-/// Points per summary block (see BlockSummary).
-inline constexpr std::size_t SummaryShift = 6;
-/// 64 points.
-inline constexpr std::size_t SummaryBlock = std::size_t(1) << SummaryShift;
-/// Offset meaning "no finite value in this block".
-inline constexpr uint8_t NoneInBlock = 0xFF;
-
-/// Extremes of the finite values of one block of SummaryBlock points, so that
-/// drawing a zoomed-out series reads one summary instead of 64 points.
-/// Offsets are relative to the block start; NoneInBlock when the block has no finite value.
-struct BlockSummary {
-    float lo = 0;
-    float hi = 0;
-    float first = 0; ///< value at firstAt (kept here so drawing never touches the value column)
-    float last = 0;  ///< value at lastAt
-    uint8_t loAt = NoneInBlock;
-    uint8_t hiAt = NoneInBlock;
-    uint8_t firstAt = NoneInBlock;
-    uint8_t lastAt = NoneInBlock;
-};
 
 /// All points of one (run, tag) curve in compact columns, sorted by step.
 class ScalarSeries {
@@ -105,7 +85,7 @@ public:
     /// Smoothed value at point i.
     double smoothedAt(double s, std::size_t i) const { return m_smooth.valueAt(*this, s, i); }
     /// Summaries of the smoothed curve per block of 64 points, for every point.
-    const std::vector<SmoothedBlock>& smoothedBlocks(double s) const { return m_smooth.blocks(*this, s); }
+    const std::vector<BlockSummary>& smoothedBlocks(double s) const { return m_smooth.blocks(*this, s); }
 
     /// Heap bytes held by the columns, side tables and smoothing checkpoints.
     std::size_t bytesUsed() const;

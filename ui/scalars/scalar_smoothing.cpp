@@ -91,7 +91,7 @@ void SmoothingCache::evaluate(const ScalarSeries& series, double smoothing, std:
     }
 }
 
-const std::vector<SmoothedBlock>& SmoothingCache::blocks(const ScalarSeries& series, double smoothing)
+const std::vector<BlockSummary>& SmoothingCache::blocks(const ScalarSeries& series, double smoothing)
 {
     prepare(series, smoothing, 0);
     const std::size_t n = series.size();
@@ -103,7 +103,7 @@ const std::vector<SmoothedBlock>& SmoothingCache::blocks(const ScalarSeries& ser
     const auto& values = series.values();
     for (std::size_t b = m_blocksDone; b * SummaryBlock < n; ++b) {
         const std::size_t from = b * SummaryBlock, to = std::min(n, from + SummaryBlock);
-        SmoothedBlock blk;
+        BlockSummary blk;
         std::size_t cnt = 0;
         const int64_t* sp = steps.contiguous(from, to, cnt);
         const float* vp = values.contiguous(from, to, cnt); // blocks of 64 never straddle column blocks
@@ -114,19 +114,7 @@ const std::vector<SmoothedBlock>& SmoothingCache::blocks(const ScalarSeries& ser
             const float v = float(sm.push(sp[j], vp[j]));
             if (!std::isfinite(v))
                 continue;
-            const auto at = uint8_t(j);
-            if (blk.firstAt == 0xFF) {
-                blk.lo = blk.hi = blk.first = v;
-                blk.loAt = blk.hiAt = blk.firstAt = at;
-            } else if (v < blk.lo) {
-                blk.lo = v;
-                blk.loAt = at;
-            } else if (v > blk.hi) {
-                blk.hi = v;
-                blk.hiAt = at;
-            }
-            blk.last = v;
-            blk.lastAt = at;
+            blk.add(uint8_t(j), v);
         }
         m_blocks.push_back(blk);
         if (to - from == SummaryBlock) {

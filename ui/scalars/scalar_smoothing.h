@@ -26,6 +26,8 @@
 // Storage: nothing per point. A SmoothingCache keeps the EMA state every
 // CheckpointInterval points, so any range can be evaluated by resuming from the
 // nearest checkpoint; appending extends the checkpoints incrementally.
+#include "ui/scalars/block_summary.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -107,18 +109,6 @@ private:
 std::vector<double> smoothSteps(const std::vector<int64_t>& steps, const std::vector<double>& values, double smoothing,
                                 int64_t typicalStep);
 
-/// Extremes of the smoothed curve over one block of 64 points (offsets as in BlockSummary).
-struct SmoothedBlock {
-    float lo = 0;
-    float hi = 0;
-    float first = 0;
-    float last = 0;
-    uint8_t loAt = 0xFF;
-    uint8_t hiAt = 0xFF;
-    uint8_t firstAt = 0xFF;
-    uint8_t lastAt = 0xFF;
-};
-
 /// Per-series checkpoints of the smoother for one smoothing value, built lazily and incrementally.
 class SmoothingCache {
 public:
@@ -130,13 +120,13 @@ public:
     /// The smoothed value at point i.
     double valueAt(const ScalarSeries& series, double smoothing, std::size_t i);
     /// Per-block extremes of the smoothed curve over the whole series (zoomed-out drawing).
-    const std::vector<SmoothedBlock>& blocks(const ScalarSeries& series, double smoothing);
+    const std::vector<BlockSummary>& blocks(const ScalarSeries& series, double smoothing);
     /// Forgets every checkpoint after point `index` (the series changed from there on).
     void invalidateFrom(std::size_t index);
     /// Heap bytes held.
     std::size_t bytes() const
     {
-        return m_checkpoints.capacity() * sizeof(SmootherState) + m_blocks.capacity() * sizeof(SmoothedBlock);
+        return m_checkpoints.capacity() * sizeof(SmootherState) + m_blocks.capacity() * sizeof(BlockSummary);
     }
 
 private:
@@ -145,7 +135,7 @@ private:
     double m_smoothing = -1;
     int64_t m_typical = -1;
     std::vector<SmootherState> m_checkpoints; ///< state before point k * CheckpointInterval
-    std::vector<SmoothedBlock> m_blocks;      ///< complete blocks, then possibly one partial block
+    std::vector<BlockSummary> m_blocks;      ///< complete blocks, then possibly one partial block
     std::size_t m_blocksDone = 0;             ///< complete blocks in m_blocks
     SmootherState m_blockState;               ///< state before block m_blocksDone
 };

@@ -5,6 +5,7 @@
 #include "ui/graph/graph_search.h"
 #include "ui/graph/graph_view.h"
 #include "ui/inspector/inspector.h"
+#include "tests/ui/support/window_test_util.h"
 #include "ui/mainwindow/main_window.h"
 #include "ui/scope/scope_panel.h"
 #include "ui/scope/scope_tree_model.h"
@@ -26,27 +27,11 @@
 using namespace scopeviz;
 using namespace scopeviz::ui;
 using hierarchy::Item;
+using namespace scopeviz::ui::testing;
 
 namespace {
-const QString kIncV3 = QStringLiteral(SCOPEVIZ_TESTDATA "/graphs/tf1.14-inceptionv3-hub-11040-nodes.graphdef.pb");
-
-bool waitIdle(MainWindow& w, int ms = 20000)
-{
-    QElapsedTimer t;
-    t.start();
-    // Settle first: a request may be about to be queued.
-    QTest::qWait(20);
-    while (w.isBusy() && t.elapsed() < ms)
-        QTest::qWait(10);
-    return !w.isBusy();
-}
 
 hierarchy::ScopeId scopeOf(const MainWindow& w, const char* path) { return w.document()->tree->findScope(path); }
-OpId opOf(const MainWindow& w, const char* name)
-{
-    const Operation* op = w.document()->graph->findOp(name);
-    return op ? op->id() : -1;
-}
 } // namespace
 
 class GraphTest : public QObject {

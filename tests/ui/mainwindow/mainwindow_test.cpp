@@ -6,6 +6,7 @@
 #include "ui/common/theme.h"
 #include "ui/graph/graph_search.h"
 #include "ui/graph/graph_view.h"
+#include "tests/ui/support/window_test_util.h"
 #include "ui/mainwindow/main_window.h"
 #include "ui/scalars/scalar_store.h"
 #include "ui/scalars/scalars_dashboard.h"
@@ -33,25 +34,9 @@
 using namespace scopeviz;
 using namespace scopeviz::ui;
 using hierarchy::Item;
+using namespace scopeviz::ui::testing;
 
 namespace {
-const QString kIncV3 = QStringLiteral(SCOPEVIZ_TESTDATA "/graphs/tf1.14-inceptionv3-hub-11040-nodes.graphdef.pb");
-
-bool waitIdle(MainWindow& w, int ms = 20000)
-{
-    QElapsedTimer t;
-    t.start();
-    QTest::qWait(20);
-    while (w.isBusy() && t.elapsed() < ms)
-        QTest::qWait(10);
-    return !w.isBusy();
-}
-
-OpId opOf(const MainWindow& w, const char* name)
-{
-    const Operation* op = w.document()->graph->findOp(name);
-    return op ? op->id() : -1;
-}
 
 /// A log directory whose run "train" logs the seed demo's tags.
 void writeSeedScalars(const QString& logdir)
