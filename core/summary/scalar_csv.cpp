@@ -4,6 +4,7 @@
 #include "core/util/strings.h"
 
 #include <charconv>
+#include <filesystem>
 #include <sys/stat.h>
 
 namespace scopeviz {
@@ -44,6 +45,17 @@ void writeValue(std::ostream& out, double v)
     }
 }
 
+/// The last component of a directory path ("runs/exp1/" gives "exp1"; "." gives the working directory's).
+std::string directoryName(const std::string& path)
+{
+    std::error_code ec;
+    std::filesystem::path p = std::filesystem::absolute(std::filesystem::path(path), ec).lexically_normal();
+    if (!p.has_filename())
+        p = p.parent_path();
+    const std::string name = p.filename().string();
+    return name.empty() ? path : name;
+}
+
 } // namespace
 
 Expected<void> dumpScalarsCsv(const std::vector<std::string>& paths, std::ostream& out, std::ostream& err)
@@ -65,6 +77,8 @@ Expected<void> dumpScalarsCsv(const std::vector<std::string>& paths, std::ostrea
                 struct stat st {};
                 const bool isFile = ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
                 run = (isFile || series.run == ".") ? path : path + "/" + series.run;
+            } else if (run == ".") {
+                run = directoryName(path); // the run at the top of the directory is named after it
             }
             for (const ScalarPoint& p : series.points) {
                 writeField(out, run);

@@ -166,7 +166,7 @@ LiveSession* LiveSession::trainSeed(MainWindow* window, qint64 steps, bool autos
         return s;
     }
     window->setDocument(makeDocument(t->graph(), GraphDocument::Source::Demo, {}));
-    window->followLogdir(t->logdir());
+    window->followLogdir(t->logdir(), QStringLiteral("seed"));
     if (autostart)
         t->start();
     s->updateActions();
@@ -185,7 +185,7 @@ LiveSession* LiveSession::runScript(MainWindow* window, const QString& script, b
     connect(r, &ScriptRunner::runningChanged, s, &LiveSession::updateActions);
     connect(r, &ScriptRunner::logdirAnnounced, s, [window, r](const QString& dir) {
         if (QDir(dir) != QDir(r->logdir()))
-            window->followLogdir(dir);
+            window->followLogdir(dir, QFileInfo(r->script()).completeBaseName());
     });
     connect(window, &MainWindow::graphFound, s, [s](const QString&, const QByteArray& bytes) { s->showScriptGraph(bytes); });
     connect(r, &ScriptRunner::finished, s, &LiveSession::onScriptFinished);
@@ -210,7 +210,7 @@ void LiveSession::onScriptStarted(const QString& logdir)
     m_runDoc.reset();
     m_runEnded = false;
     m_runFailed = false;
-    m_window->followLogdir(logdir);
+    m_window->followLogdir(logdir, QFileInfo(m_script->script()).completeBaseName());
     m_window->statusBar()->showMessage(tr("Running %1 ...").arg(QFileInfo(m_script->script()).fileName()));
     updateActions();
 }

@@ -576,12 +576,12 @@ void MainWindow::setDocument(DocumentPtr doc)
     emit documentChanged(m_document);
 }
 
-void MainWindow::followLogdir(const QString& logdir)
+void MainWindow::followLogdir(const QString& logdir, const QString& topRunName)
 {
     if (m_feed)
         m_feed->deleteLater();
     m_feed = new ScalarFeed(std::make_unique<ScalarSourceAdapter<LogdirWatcher>>(logdir.toStdString()), logdir, this);
-    m_scalars->setFeed(m_feed);
+    m_scalars->setFeed(m_feed, topRunName);
     m_scalarsStack->setCurrentIndex(1); // the dashboard: runs, errors of the directory, then curves
     connect(m_feed, &ScalarFeed::batchReady, this, [this](const WatchBatchPtr& batch) {
         if (!batch)

@@ -48,8 +48,9 @@ public:
     void setDocument(DocumentPtr doc);
     /// The document shown, or null.
     DocumentPtr document() const { return m_document; }
-    /// Follows a log directory's scalars in the scalars dock.
-    void followLogdir(const QString& logdir);
+    /// Follows a log directory in the scalars dock; its top-level run shows as `topRunName` (default: the
+    /// directory's name).
+    void followLogdir(const QString& logdir, const QString& topRunName = {});
     /// Shows an error in the message bar (the current graph stays).
     void showError(const QString& message);
     /// Shows an informational message in the message bar.

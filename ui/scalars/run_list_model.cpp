@@ -90,13 +90,13 @@ QVariant RunListModel::data(const QModelIndex& index, int role) const
     const RunInfo& info = m_store->run(run);
     switch (role) {
     case Qt::DisplayRole:
-        return QString::fromStdString(info.name);
+        return QString::fromStdString(info.label);
     case Qt::CheckStateRole:
         return m_checked[std::size_t(run)] ? Qt::Checked : Qt::Unchecked;
     case Qt::DecorationRole:
         return iconFor(run);
     case Qt::ToolTipRole: {
-        QString tip = QString::fromStdString(info.name).toHtmlEscaped();
+        QString tip = QString::fromStdString(info.label).toHtmlEscaped();
         if (info.removed)
             tip += QStringLiteral("<br><i>directory removed; its points are kept</i>");
         if (info.hasError)

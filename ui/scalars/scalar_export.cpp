@@ -96,7 +96,7 @@ void writeCsv(std::ostream& os, const ScalarStore& store, const std::vector<int>
     for (int id : seriesIds) {
         const ScalarSeries& s = store.series(id);
         std::string prefix;
-        putCsvField(prefix, store.run(store.seriesRun(id)).name);
+        putCsvField(prefix, store.run(store.seriesRun(id)).label);
         prefix += ',';
         putCsvField(prefix, store.tag(store.seriesTag(id)));
         prefix += ',';
@@ -131,7 +131,7 @@ void writeJson(std::ostream& os, const ScalarStore& store, const std::vector<int
         const ScalarSeries& s = store.series(id);
         buf += firstSeries ? "\n  {\"run\": " : ",\n  {\"run\": ";
         firstSeries = false;
-        putJsonString(buf, store.run(store.seriesRun(id)).name);
+        putJsonString(buf, store.run(store.seriesRun(id)).label);
         buf += ", \"tag\": ";
         putJsonString(buf, store.tag(store.seriesTag(id)));
         buf += ",\n   \"step\": [";

@@ -11,8 +11,8 @@
 // on a fallback timer (1 s) for everything inotify misses (network file
 // systems, deeply nested runs created at once). Polls that return data are
 // merged into one pending batch which is emitted at most every 80 ms, so the
-// GUI applies a few batches a second instead of one per record (style rule
-// 5); from a writer's flush to the repaint of the chart this keeps the
+// GUI applies a few batches a second instead of one per record (docs/style.md,
+// model/view rule 5); from a writer's flush to the repaint of the chart this keeps the
 // latency near 50 ms median, under 100 ms at the 95th percentile
 // (scopeviz_bench_scalars, scalars_latency_*). The batch crosses threads as an
 // immutable std::shared_ptr<const WatchBatch> through a queued signal.

@@ -14,6 +14,26 @@ int ScalarStore::findRun(const std::string& name) const
     return it == m_runIndex.end() ? -1 : it->second;
 }
 
+int ScalarStore::findRunByLabel(const std::string& label) const
+{
+    for (int r = 0; r < int(m_runs.size()); ++r)
+        if (m_runs[std::size_t(r)].label == label)
+            return r;
+    return findRun(label);
+}
+
+std::string ScalarStore::labelFor(const std::string& name) const
+{
+    return name == "." && !m_topRunLabel.empty() ? m_topRunLabel : name;
+}
+
+void ScalarStore::setTopRunLabel(const std::string& label)
+{
+    m_topRunLabel = label;
+    if (const int r = findRun("."); r >= 0)
+        m_runs[std::size_t(r)].label = labelFor(".");
+}
+
 int ScalarStore::findTag(const std::string& name) const
 {
     auto it = m_tagIndex.find(name);
@@ -34,6 +54,7 @@ int ScalarStore::ensureRun(const std::string& name, bool* added)
     const int index = int(m_runs.size());
     RunInfo info;
     info.name = name;
+    info.label = labelFor(name);
     info.colorIndex = index;
     m_runs.push_back(std::move(info));
     m_runSeries.emplace_back();

@@ -18,7 +18,7 @@
 // - restart (TensorBoard's purge rule): points from before the restart with
 //   step >= S are dropped; the run's tooltip says so, no marker.
 // - a file that ends inside a record: nothing. That is the normal state of a
-//   file being written (formats.md §1, SOURCES.md on the truncated TF 0.12
+//   file being written (docs/formats.md §1, SOURCES.md on the truncated TF 0.12
 //   file), and a reader cannot tell a finished file from one whose writer is
 //   about to append the rest; the complete records are shown and the rest is
 //   read as soon as it arrives.
@@ -41,7 +41,8 @@ namespace scopeviz::ui {
 
 /// What the dashboard knows about one run.
 struct RunInfo {
-    std::string name;        ///< path relative to the logdir ("." for the logdir itself)
+    std::string name;        ///< path relative to the logdir ("." for the logdir itself): the key
+    std::string label;       ///< what the user sees: `name`, or for "." the top run's name (see setTopRunLabel)
     int colorIndex = 0;      ///< order of appearance, for seriesColor()
     bool removed = false;    ///< its directory disappeared (points are kept)
     bool hasError = false;   ///< a file of the run is unreadable or corrupt
@@ -84,6 +85,11 @@ public:
     const RunInfo& run(int index) const { return m_runs[std::size_t(index)]; }
     /// Index of a run by name, or -1.
     int findRun(const std::string& name) const;
+    /// Index of a run by what the user sees (its label, or its name), or -1.
+    int findRunByLabel(const std::string& label) const;
+    /// Names the run at the top of the log directory (key "."), which would otherwise show as ".":
+    /// the directory's name, or a script's. Applies to that run now and when it appears.
+    void setTopRunLabel(const std::string& label);
     /// Number of tags (in order of appearance).
     int tagCount() const { return int(m_tags.size()); }
     /// Tag name by index.
@@ -123,12 +129,14 @@ private:
         int tag = 0;
     };
     int ensureRun(const std::string& name, bool* added = nullptr);
+    std::string labelFor(const std::string& name) const;
     int ensureTag(const std::string& name, bool* added = nullptr);
     int ensureSeries(int run, int tag);
     std::size_t purgeSeries(int id, int64_t step, StoreChanges* changes);
 
     std::vector<RunInfo> m_runs;
     std::unordered_map<std::string, int> m_runIndex;
+    std::string m_topRunLabel; ///< shown for the run "." (empty: ".")
     std::vector<std::string> m_tags;
     std::unordered_map<std::string, int> m_tagIndex;
     std::vector<SeriesSlot> m_series;

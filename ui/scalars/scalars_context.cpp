@@ -40,7 +40,7 @@ bool ScalarsContext::runShown(int run) const
     if (m_runModel && !m_runModel->isChecked(run))
         return false;
     if (!m_runFilter.pattern().isEmpty() && m_runFilter.isValid())
-        return m_runFilter.match(QString::fromStdString(m_store.run(run).name)).hasMatch();
+        return m_runFilter.match(QString::fromStdString(m_store.run(run).label)).hasMatch();
     return true;
 }
 
@@ -50,7 +50,7 @@ void ScalarsContext::regroup()
     std::vector<QString> names;
     QHash<QString, int> index;
     for (int r = 0; r < m_store.runCount(); ++r) {
-        const QString key = runGroupKey(QString::fromStdString(m_store.run(r).name), m_settings.groupRegex);
+        const QString key = runGroupKey(QString::fromStdString(m_store.run(r).label), m_settings.groupRegex);
         auto it = index.find(key);
         if (it == index.end()) {
             it = index.insert(key, int(names.size()));
@@ -114,7 +114,7 @@ std::vector<ChartCurve> ScalarsContext::curvesForTag(int tag) const
             ChartCurve c;
             c.kind = ChartCurve::Kind::Run;
             c.index = r;
-            c.name = QString::fromStdString(info.name);
+            c.name = QString::fromStdString(info.label);
             c.color = seriesColor(info.colorIndex);
             c.seriesId = id;
             c.map.mode = mode;

@@ -9,6 +9,8 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDir>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QFrame>
 #include <QHBoxLayout>
@@ -362,11 +364,16 @@ void ScalarsDashboard::resetAllViews()
         c->resetView();
 }
 
-void ScalarsDashboard::setFeed(ScalarFeed* feed)
+void ScalarsDashboard::setFeed(ScalarFeed* feed, const QString& topRunName)
 {
     if (m_feedConnection)
         disconnect(m_feedConnection);
     m_feed = feed;
+    QString label = topRunName;
+    if (label.isEmpty() && feed && !feed->logdir().isEmpty())
+        label = QFileInfo(QDir::cleanPath(QDir(feed->logdir()).absolutePath())).fileName();
+    m_ctx->store().setTopRunLabel(label.toStdString());
+    m_runsDirty = true;
     if (feed)
         m_feedConnection = connect(feed, &ScalarFeed::batchReady, this, [this](const WatchBatchPtr& batch) {
             if (batch)
@@ -537,7 +544,7 @@ void ScalarsDashboard::setRunFilter(const QString& regex)
 
 void ScalarsDashboard::setRunVisible(const QString& run, bool visible)
 {
-    m_runModel->setChecked(m_ctx->store().findRun(run.toStdString()), visible);
+    m_runModel->setChecked(m_ctx->store().findRunByLabel(run.toStdString()), visible);
 }
 
 void ScalarsDashboard::setSmoothing(double s) { m_smoothSlider->setValue(int(std::lround(std::clamp(s, 0.0, 0.999) * 1000))); }

@@ -48,7 +48,9 @@ public:
     ~ScalarsDashboard() override;
 
     /// Receives batches from `feed` from now on (nullptr detaches). The feed is not owned.
-    void setFeed(ScalarFeed* feed);
+    /// Follows `feed`. The run at the top of its log directory is shown as `topRunName`, or, when that is
+    /// empty, as the directory's own name (never ".").
+    void setFeed(ScalarFeed* feed, const QString& topRunName = {});
     /// Applies one batch (points and run events); the screen follows within ~60 ms.
     void applyBatch(const WatchBatch& batch);
     /// Performs any pending refresh now (tests, exports).

@@ -1,5 +1,6 @@
 // Tests of the live scalar dashboard: store, decimation, smoothing, run
 // comparison, export, the dashboard widget and the live feed.
+#include "tests/support/test_data.h"
 #include "core/summary/event_writer.h"
 #include "core/summary/logdir_watcher.h"
 #include "ui/common/theme.h"
@@ -115,6 +116,7 @@ class ScalarsTest : public QObject {
     Q_OBJECT
 
 private slots:
+    void initTestCase() { SCOPEVIZ_REQUIRE_TEST_DATA(); }
     // ---- store
     void storeKeepsEveryPointInCompactColumns();
     void storePurgeDropsStepsFromRestart();
@@ -1180,7 +1182,7 @@ bool showsLabel(const ScalarsDashboard& d, const QString& text)
 
 void ScalarsTest::realEventFileThroughFeed_data()
 {
-    // Tags and point counts from shared/testdata/events/SOURCES.md. `exact`: the listed tags are all
+    // Tags and point counts from tests/data/events/SOURCES.md. `exact`: the listed tags are all
     // of them; otherwise SOURCES.md names only some (the GAN file: 747 simple_values over 47 tags,
     // i.e. its 51 tags less 3 histogram tags and the custom_scalars string tensor).
     QTest::addColumn<QString>("folder");
@@ -1225,6 +1227,8 @@ void ScalarsTest::realEventFileThroughFeed()
     d.refreshNow();
     const ScalarStore& store = d.store();
     QCOMPARE(store.run(0).name, std::string("."));
+    // The run at the top of the opened directory is named after the directory, never ".".
+    QCOMPARE(d.runModel()->data(d.runModel()->index(0), Qt::DisplayRole).toString(), folder);
     const std::map<std::string, int> perTag = pointsPerTag(store, ".");
     QCOMPARE(store.tagCount(), tagCount);
     QCOMPARE(int(perTag.size()), tagCount);
@@ -1240,6 +1244,11 @@ void ScalarsTest::realEventFileThroughFeed()
     QTemporaryDir tmp;
     const std::map<std::string, int> rows = exportedRowsPerTag(d, tmp.path());
     QVERIFY(rows == perTag);
+    if (!perTag.empty()) { // the run column of the export is named after the directory too
+        const QStringList exported = readLines(tmp.filePath(QStringLiteral("export.csv")));
+        QVERIFY(exported.size() > 1);
+        QVERIFY2(exported[1].startsWith(folder + QLatin1Char(',')), qPrintable(exported[1]));
+    }
     // No file problem is shown for any of them: the TF 0.12 file's cut last record is "not yet", not an error.
     QVERIFY(!store.run(0).hasError);
     QVERIFY(!store.run(0).hasWarning);
@@ -1442,7 +1451,7 @@ void ScalarsTest::feedMarksCorruptRecordWithFileAndOffset()
 void ScalarsTest::feedPurgesOnSessionRestart()
 {
     // file_version 2 (every EventWriter file): a SessionLog START at step S drops points with step >= S
-    // (TensorBoard's purge_orphaned_data, formats.md §7), of every tag.
+    // (TensorBoard's purge_orphaned_data, docs/formats.md §7), of every tag.
     QTemporaryDir logdir;
     EventWriter w(logdir.filePath(QStringLiteral("run")).toStdString());
     w.setFlushSecs(0);
@@ -1514,7 +1523,7 @@ void ScalarsTest::feedKeepsDuplicateSteps()
         EventWriter w(logdir.filePath(QStringLiteral("run")).toStdString());
         for (int i = 0; i < 10; ++i)
             w.addScalar("loss", double(i), i);
-        // Several threads logging the same step (formats.md §7); in a version-2 file not a restart.
+        // Several threads logging the same step (docs/formats.md §7); in a version-2 file not a restart.
         w.addScalar("loss", 100.0, 5);
         w.addScalar("loss", 200.0, 5);
         QVERIFY(w.close().ok());

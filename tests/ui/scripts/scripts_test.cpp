@@ -16,6 +16,7 @@
 
 #include <QAction>
 #include <QFile>
+#include <QFileInfo>
 #include <QPlainTextEdit>
 #include <QSaveFile>
 #include <QSignalSpy>
@@ -311,6 +312,9 @@ void ScriptsTest::fileWriterWithoutLogdirIsFollowedLive()
     QVERIFY(s->script()->isRunning());
     QVERIFY(finished.isEmpty());
     QVERIFY(s->script()->announcedLogdirs().contains(s->script()->logdir()));
+    // The script's run is named after the script, not "." (its log directory is a temporary one).
+    QCOMPARE(store().runCount(), 1);
+    QCOMPARE(QString::fromStdString(store().run(0).label), QFileInfo(s->script()->script()).completeBaseName());
 
     QVERIFY(writeFile(m_dir->filePath("release"), "1"));
     QCOMPARE(waitFinished(finished, 1), int(ScriptRunner::Outcome::Succeeded));
