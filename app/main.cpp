@@ -12,7 +12,6 @@
 #include "ui/mainwindow/main_window.h"
 
 #include <QApplication>
-#include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QTimer>
 
@@ -20,61 +19,6 @@
 #include <iostream>
 
 using scopeviz::app::Options;
-
-namespace {
-
-QString g_select; // --select: GUI-only, so it is not part of the headless Options
-
-Options parse(const QStringList& args, QCommandLineParser& p)
-{
-    p.setApplicationDescription("scopeviz: see TensorFlow 1.x name scopes, variable scopes and shared variables, "
-                                "and watch training curves live.");
-    p.addHelpOption();
-    p.addVersionOption();
-    p.addPositionalArgument("path", "Graph (.pb, .pbtxt, .meta), event file, log directory, or Python script.",
-                            "[path...]");
-    p.addOptions({
-        {"demo", "Open a built-in demo (seed).", "name"},
-        {"list-ops", "Print one line per op: name<TAB>type<TAB>inputs (control inputs as ^name)."},
-        {"print-tree", "Print the scope tree with op counts and shared-variable marks."},
-        {"train", "Train the demo headless (with --logdir and --steps)."},
-        {"logdir", "Log directory for --train.", "dir"},
-        {"steps", "Training steps for --train (default 300).", "n", "300"},
-        {"dump-scalars", "Print every scalar of the given event files or log directories as CSV."},
-        {"layout-stats", "Lay out the graph and print the layout time and box count."},
-        {"expand", "Scopes to expand: 'all' or a comma-separated list.", "scopes"},
-        {"export", "Export the graph view to an SVG or PNG file and exit.", "file"},
-        {"screenshot", "Save a screenshot of the window after start-up and exit.", "file"},
-        {"after", "Delay before --screenshot, in milliseconds.", "ms", "0"},
-        {"select", "Select (and reveal) the op or scope with this full name.", "name"},
-        {"watch", "Re-run a Python script whenever it is saved."},
-        {"dark", "Use the dark palette."},
-        {"size", "Window size, e.g. 1600x1000 (for screenshots).", "WxH"},
-    });
-    p.process(args);
-    Options o;
-    o.paths = p.positionalArguments();
-    o.demo = p.value("demo");
-    o.listOps = p.isSet("list-ops");
-    o.printTree = p.isSet("print-tree");
-    o.train = p.isSet("train");
-    o.logdir = p.value("logdir");
-    o.steps = p.value("steps").toInt();
-    o.dumpScalars = p.isSet("dump-scalars");
-    o.layoutStats = p.isSet("layout-stats");
-    o.expand = p.value("expand");
-    o.exportPath = p.value("export");
-    o.screenshot = p.value("screenshot");
-    o.afterMs = p.value("after").toInt();
-    g_select = p.value("select");
-    o.watch = p.isSet("watch");
-    o.dark = p.isSet("dark");
-    if (const QStringList wh = p.value("size").split(QLatin1Char('x')); wh.size() == 2)
-        o.size = QSize(wh[0].toInt(), wh[1].toInt());
-    return o;
-}
-
-} // namespace
 
 /// --export: lays the graph out with the requested expansion and writes an SVG or PNG without a window.
 int runExport(int argc, char** argv, const Options& o)
@@ -99,10 +43,11 @@ int runExport(int argc, char** argv, const Options& o)
         }
         doc = r.document;
     }
-    QStringList unknown;
-    auto state = scopeviz::ui::parseExpansion(*doc->tree, o.expand, &unknown);
-    for (const QString& u : unknown)
-        std::cerr << "scopeviz: warning: no scope named '" << u.toStdString() << "' to expand\n";
+    if (const std::string bad = scopeviz::app::checkNames(*doc->graph, *doc->tree, o); !bad.empty()) {
+        std::cerr << "scopeviz: " << bad << "\n";
+        return scopeviz::app::ExitDataError;
+    }
+    const auto state = scopeviz::app::expansionOf(*doc->tree, o);
     const QString err = scopeviz::ui::exportGraph(doc, o.exportPath, state);
     if (!err.isEmpty()) {
         std::cerr << "scopeviz: " << err.toStdString() << "\n";
@@ -120,18 +65,28 @@ int runGui(int argc, char** argv, const Options& o)
     QApplication::setApplicationName("scopeviz");
     QApplication::setOrganizationName("scopeviz");
     scopeviz::ui::MainWindow window;
-    if (!o.expand.isEmpty() || !g_select.isEmpty()) {
-        // Applied once, to the first document shown (after the window has handed it to the graph).
+    if (!o.expand.isEmpty() || !o.select.isEmpty()) {
+        // Applied once, to the first document shown (after the window has handed it to the graph). A name
+        // that is not in the graph is an error: shown in the window, and with --screenshot the exit status.
         auto applied = std::make_shared<bool>(false);
         QObject::connect(&window, &scopeviz::ui::MainWindow::documentChanged, &window,
                          [&window, &o, applied](scopeviz::ui::DocumentPtr doc) {
                              if (*applied || !doc)
                                  return;
                              *applied = true;
+                             if (const std::string bad = scopeviz::app::checkNames(*doc->graph, *doc->tree, o);
+                                 !bad.empty()) {
+                                 std::cerr << "scopeviz: " << bad << "\n";
+                                 window.showError(QString::fromStdString(bad));
+                                 if (!o.screenshot.isEmpty()) // queued: the event loop may not run yet
+                                     QMetaObject::invokeMethod(
+                                         qApp, [] { QApplication::exit(scopeviz::app::ExitDataError); },
+                                         Qt::QueuedConnection);
+                             }
                              if (!o.expand.isEmpty())
-                                 window.graphView()->setExpansion(scopeviz::ui::parseExpansion(*doc->tree, o.expand));
-                             if (!g_select.isEmpty() && !window.selectByName(g_select))
-                                 window.showError(QStringLiteral("--select: no op or scope named %1").arg(g_select));
+                                 window.graphView()->setExpansion(scopeviz::app::expansionOf(*doc->tree, o));
+                             if (!o.select.isEmpty())
+                                 window.selectByName(o.select);
                          });
     }
     if (o.dark)
@@ -172,13 +127,17 @@ int main(int argc, char** argv)
 {
     QCoreApplication::setApplicationName("scopeviz");
     QCoreApplication::setOrganizationName("scopeviz");
-    QCoreApplication::setApplicationVersion("0.1.0");
+    QCoreApplication::setApplicationVersion(scopeviz::app::version());
     Options o;
     {
         // Parse with a core application only: headless commands need no display.
         QCoreApplication core(argc, argv);
-        QCommandLineParser parser;
-        o = parse(QCoreApplication::arguments(), parser);
+        const scopeviz::app::ParsedCommandLine parsed = scopeviz::app::parseCommandLine(QCoreApplication::arguments());
+        std::cout << parsed.out;
+        std::cerr << parsed.err;
+        if (parsed.exitCode >= 0)
+            return parsed.exitCode;
+        o = parsed.options;
         if (scopeviz::app::isHeadless(o))
             return scopeviz::app::runHeadless(o, std::cout, std::cerr);
     }

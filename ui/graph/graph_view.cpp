@@ -838,21 +838,6 @@ QString writeDrawing(const GraphDrawing& drawing, const DrawHighlight& hl, const
     return {};
 }
 
-hierarchy::ExpansionState parseExpansion(const hierarchy::ScopeTree& tree, const QString& text, QStringList* unknown)
-{
-    if (text.trimmed() == QLatin1String("all"))
-        return hierarchy::ExpansionState::all(tree);
-    hierarchy::ExpansionState st;
-    for (const QString& part : text.split(',', Qt::SkipEmptyParts)) {
-        hierarchy::ScopeId s = tree.findScope(part.trimmed().toStdString());
-        if (s > hierarchy::RootScope)
-            st.reveal(tree, s);
-        else if (unknown)
-            unknown->push_back(part.trimmed());
-    }
-    return st;
-}
-
 QString exportGraph(const DocumentPtr& doc, const QString& path, const hierarchy::ExpansionState& state, bool bundle)
 {
     if (!doc || !doc->tree)

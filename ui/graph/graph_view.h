@@ -153,8 +153,5 @@ QString exportGraph(const DocumentPtr& doc, const QString& path, const hierarchy
                     bool bundle = false);
 /// Writes a drawing to an .svg (real text) or .png file; returns "" or an error text.
 QString writeDrawing(const GraphDrawing& drawing, const DrawHighlight& hl, const QString& path);
-/// Parses "--expand" text ("all" or "a,b/c"); unknown scopes are named in `unknown`.
-hierarchy::ExpansionState parseExpansion(const hierarchy::ScopeTree& tree, const QString& text,
-                                         QStringList* unknown = nullptr);
 
 } // namespace scopeviz::ui

@@ -2,6 +2,8 @@
 // what happened; the graph gets most of the window; the scalars filter follows
 // the selection without hiding every chart; dock layout survives a restart;
 // shortcuts, the dark palette and the minimap work.
+#include "tests/support/test_data.h"
+#include "core/hierarchy/tree_report.h"
 #include "core/summary/event_writer.h"
 #include "ui/common/theme.h"
 #include "ui/graph/graph_search.h"
@@ -78,6 +80,7 @@ private slots:
 
 void MainWindowTest::initTestCase()
 {
+    SCOPEVIZ_REQUIRE_TEST_DATA();
     // Settings go to a throw-away location, never the user's.
     QStandardPaths::setTestModeEnabled(true);
     QCoreApplication::setOrganizationName("scopeviz-test");
@@ -214,7 +217,7 @@ void MainWindowTest::graphDominatesTheWindow()
     QVERIFY(w.graphView()->height() >= w.height() * 0.45);
 
     // --expand my_net,my_net_1 --select my_net/weights: the weights and both consumers are in view.
-    w.graphView()->setExpansion(parseExpansion(*w.document()->tree, "my_net,my_net_1"));
+    w.graphView()->setExpansion(hierarchy::expansionFromArguments(*w.document()->tree, {"my_net,my_net_1"}));
     QVERIFY(w.selectByName("my_net/weights"));
     QVERIFY(waitIdle(w));
     GraphView* g = w.graphView();

@@ -5,7 +5,7 @@ Tutorial code runs unchanged except for its import::
     import scopeviz.compat.v1 as tf
 
 Names, ``_1`` suffixes, reuse decisions and error texts are TensorFlow 1.15's
-(they come from the C++ engine, which follows ../shared/docs/tf-scoping.md).
+(they come from the C++ engine, which follows docs/scoping.md).
 """
 import enum as _enum
 import os as _os
@@ -837,7 +837,7 @@ def _user_stack(limit):
 
 
 class variable_scope(object):
-    """tf.variable_scope (TF 1.x semantics: tf-scoping.md §8)."""
+    """tf.variable_scope (TF 1.x semantics: docs/scoping.md §8)."""
 
     def __init__(self, name_or_scope, default_name=None, values=None, initializer=None, regularizer=None,
                  caching_device=None, partitioner=None, custom_getter=None, reuse=None, dtype=None,
@@ -882,7 +882,7 @@ variable_op_scope = variable_scope
 
 
 class name_scope(object):
-    """tf.name_scope (v1): name, default_name, values (tf-scoping.md §5)."""
+    """tf.name_scope (v1): name, default_name, values (docs/scoping.md §5)."""
 
     def __init__(self, name, default_name=None, values=None):
         if default_name is not None and not isinstance(default_name, str):
@@ -905,7 +905,7 @@ class name_scope(object):
 def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=None, trainable=None,
                  collections=None, caching_device=None, partitioner=None, validate_shape=True, use_resource=None,
                  custom_getter=None, constraint=None, synchronization=None, aggregation=None):
-    """tf.get_variable (tf-scoping.md §9)."""
+    """tf.get_variable (docs/scoping.md §9)."""
     g = get_default_graph()
     core_init, initial = None, None
     if isinstance(initializer, type) and issubclass(initializer, _Initializer):

@@ -1,0 +1,200 @@
+// The command line as a user meets it: every option with a value is checked and a bad value is named
+// with its option; usage errors exit 2, file and data errors exit 1; --version prints CMake's project
+// version. First parseCommandLine() itself, then the real executable for what reaches the terminal.
+#include "app/cli.h"
+#include "tests/support/test_data.h"
+
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <sstream>
+
+using scopeviz::app::ExitDataError;
+using scopeviz::app::ExitUsage;
+using scopeviz::app::parseCommandLine;
+
+namespace {
+
+const QString kRegression = QString::fromStdString(scopeviz::testing::testDataDir()) +
+                            QStringLiteral("/graphs/tf1-regression-checkpoint-109-nodes.pb");
+
+struct Run {
+    int exitCode = -1;
+    QString out, err;
+};
+
+/// Runs the built scopeviz with `args` (offscreen, no display needed) and waits for it.
+Run runScopeviz(const QStringList& args, int timeoutMs = 60000)
+{
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral(SCOPEVIZ_EXE), args);
+    Run r;
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+        r.err = QStringLiteral("timed out");
+        return r;
+    }
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2; // -2: crashed
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+QStringList withProgram(const QStringList& args) { return QStringList{QStringLiteral("scopeviz")} + args; }
+
+} // namespace
+
+class CliTest : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() { SCOPEVIZ_REQUIRE_TEST_DATA(); }
+
+    // ---- parseCommandLine --------------------------------------------------------------------------
+
+    void badValuesAreNamed_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<QString>("message"); // must appear in the error text
+        const QString dir = QDir::tempPath();
+        QTest::newRow("steps abc") << QStringList{"--demo", "seed", "--train", "--logdir", dir, "--steps", "abc"} << 2 << "--steps: 'abc'";
+        QTest::newRow("steps -1") << QStringList{"--train", "--logdir", dir, "--steps", "-1"} << 2 << "--steps: '-1'";
+        QTest::newRow("steps 0") << QStringList{"--train", "--logdir", dir, "--steps", "0"} << 2 << "--steps: '0'";
+        QTest::newRow("steps 1e3") << QStringList{"--train", "--logdir", dir, "--steps", "1e3"} << 2 << "--steps: '1e3'";
+        QTest::newRow("after x") << QStringList{"--screenshot", "a.png", "--after", "x"} << 2 << "--after: 'x'";
+        QTest::newRow("after -5") << QStringList{"--screenshot", "a.png", "--after", "-5"} << 2 << "--after: '-5'";
+        QTest::newRow("size 10x") << QStringList{"--size", "10x"} << 2 << "--size: '10x'";
+        QTest::newRow("size x800") << QStringList{"--size", "x800"} << 2 << "--size: 'x800'";
+        QTest::newRow("size 10x10") << QStringList{"--size", "10x10"} << 2 << "--size: '10x10'";
+        QTest::newRow("size words") << QStringList{"--size", "big"} << 2 << "--size: 'big'";
+        QTest::newRow("demo other") << QStringList{"--demo", "mnist"} << 2 << "--demo: 'mnist'";
+        QTest::newRow("export suffix") << QStringList{"--export", "graph.jpg"} << 2 << "--export: 'graph.jpg'";
+        QTest::newRow("expand empty") << QStringList{"--expand", ""} << 2 << "--expand";
+        QTest::newRow("unknown option") << QStringList{"--frobnicate"} << 2 << "Unknown option 'frobnicate'";
+        QTest::newRow("missing value") << QStringList{"--steps"} << 2 << "Missing value after '--steps'";
+        QTest::newRow("logdir alone") << QStringList{"--logdir", dir} << 2 << "--logdir";
+        QTest::newRow("train no logdir") << QStringList{"--train"} << 2 << "--train: needs --logdir";
+        QTest::newRow("two modes") << QStringList{"--list-ops", "--print-tree", kRegression} << 2 << "choose one of";
+        QTest::newRow("two paths") << QStringList{kRegression, kRegression} << 2 << "one path at a time";
+        QTest::newRow("watch a graph") << QStringList{"--watch", kRegression} << 2 << "--watch";
+        QTest::newRow("dump nothing") << QStringList{"--dump-scalars"} << 2 << "--dump-scalars: needs";
+        QTest::newRow("missing file") << QStringList{"--list-ops", "/nonexistent/model.pb"} << 1
+                                      << "/nonexistent/model.pb: no such file or directory";
+        QTest::newRow("missing logdir") << QStringList{"/nonexistent/logs"} << 1 << "/nonexistent/logs: no such file";
+    }
+
+    void badValuesAreNamed()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(int, exitCode);
+        QFETCH(QString, message);
+        const auto r = parseCommandLine(withProgram(args));
+        QCOMPARE(r.exitCode, exitCode);
+        const QString err = QString::fromStdString(r.err);
+        QVERIFY2(err.startsWith(QLatin1String("scopeviz: ")), qPrintable(err));
+        QVERIFY2(err.contains(message), qPrintable(err));
+        // A usage error is followed by the usage; a data error is not.
+        QCOMPARE(err.contains(QLatin1String("Usage:")), exitCode == ExitUsage);
+        QVERIFY(r.out.empty());
+    }
+
+    void goodValuesAreKept()
+    {
+        const auto r = parseCommandLine(withProgram({"--demo", "seed", "--train", "--logdir", "/tmp/x", "--steps", "42"}));
+        QCOMPARE(r.exitCode, -1);
+        QVERIFY2(r.err.empty(), r.err.c_str());
+        QCOMPARE(r.options.steps, 42);
+        const auto s = parseCommandLine(withProgram({"--size", "1600x1000", "--after", "250", "--select", "my_net/weights"}));
+        QCOMPARE(s.exitCode, -1);
+        QCOMPARE(s.options.size, QSize(1600, 1000));
+        QCOMPARE(s.options.afterMs, 250);
+        QCOMPARE(s.options.select, QStringLiteral("my_net/weights"));
+    }
+
+    void helpAndVersion()
+    {
+        const auto v = parseCommandLine(withProgram({"--version"}));
+        QCOMPARE(v.exitCode, 0);
+        QCOMPARE(QString::fromStdString(v.out), QStringLiteral("scopeviz " SCOPEVIZ_EXPECTED_VERSION "\n"));
+        QCOMPARE(QString::fromLatin1(scopeviz::app::version()), QStringLiteral(SCOPEVIZ_EXPECTED_VERSION));
+        const auto h = parseCommandLine(withProgram({"--help"}));
+        QCOMPARE(h.exitCode, 0);
+        QVERIFY(QString::fromStdString(h.out).contains("--print-tree"));
+        QVERIFY(h.err.empty());
+    }
+
+    void namesAreCheckedAgainstTheGraph()
+    {
+        // Headless: --expand and --select name scopes and ops that must exist.
+        std::ostringstream out, err;
+        auto o = parseCommandLine(withProgram({"--demo", "seed", "--layout-stats", "--expand", "my_net,nosuch"})).options;
+        QCOMPARE(scopeviz::app::runHeadless(o, out, err), int(ExitDataError));
+        QVERIFY2(err.str().find("--expand: no scope named 'nosuch'") != std::string::npos, err.str().c_str());
+
+        std::ostringstream out2, err2;
+        o = parseCommandLine(withProgram({"--demo", "seed", "--print-tree", "--select", "my_net/nope"})).options;
+        QCOMPARE(scopeviz::app::runHeadless(o, out2, err2), int(ExitDataError));
+        QVERIFY2(err2.str().find("--select: no op, variable or scope named 'my_net/nope'") != std::string::npos,
+                 err2.str().c_str());
+        QVERIFY(out2.str().empty()); // nothing printed for a command that failed
+
+        std::ostringstream out3, err3;
+        o = parseCommandLine(withProgram({"--demo", "seed", "--print-tree", "--select", "my_net/weights", "--expand", "my_net"})).options;
+        QCOMPARE(scopeviz::app::runHeadless(o, out3, err3), 0);
+        QVERIFY(out3.str().find("my_net/") != std::string::npos);
+    }
+
+    // ---- the executable ----------------------------------------------------------------------------
+
+    void executableExitStatuses_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<QString>("stderrHas");
+        QTest::newRow("version") << QStringList{"--version"} << 0 << QString();
+        QTest::newRow("steps abc") << QStringList{"--demo", "seed", "--train", "--logdir", QDir::tempPath(), "--steps", "abc"}
+                                   << 2 << "--steps: 'abc'";
+        QTest::newRow("unknown option") << QStringList{"--no-such-option"} << 2 << "Usage:";
+        QTest::newRow("size 10x") << QStringList{"--size", "10x"} << 2 << "--size: '10x'";
+        QTest::newRow("missing file") << QStringList{"--print-tree", "/nonexistent/g.pbtxt"} << 1 << "/nonexistent/g.pbtxt";
+        QTest::newRow("not a graph") << QStringList{"--list-ops", QStringLiteral(SCOPEVIZ_EXE)} << 1 << "scopeviz: ";
+        QTest::newRow("expand unknown") << QStringList{"--layout-stats", "--expand", "nosuch", kRegression} << 1
+                                        << "--expand: no scope named 'nosuch'";
+        QTest::newRow("list-ops") << QStringList{"--list-ops", kRegression} << 0 << QString();
+    }
+
+    void executableExitStatuses()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(int, exitCode);
+        QFETCH(QString, stderrHas);
+        const Run r = runScopeviz(args);
+        QVERIFY2(r.exitCode == exitCode,
+                 qPrintable(QStringLiteral("exit %1, expected %2; stderr: %3").arg(r.exitCode).arg(exitCode).arg(r.err)));
+        if (!stderrHas.isEmpty())
+            QVERIFY2(r.err.contains(stderrHas), qPrintable(r.err));
+        if (exitCode == 0 && args.first() == QLatin1String("--version"))
+            QCOMPARE(r.out, QStringLiteral("scopeviz " SCOPEVIZ_EXPECTED_VERSION "\n"));
+        if (exitCode == 0 && args.first() == QLatin1String("--list-ops"))
+            QVERIFY(r.out.count('\n') == 109); // one line per op of the 109-node graph
+    }
+
+    void screenshotWithAnUnknownScopeFails()
+    {
+        // The window path: the name is checked once the graph is loaded; a screenshot run exits 1.
+        QTemporaryDir tmp;
+        const QString shot = tmp.filePath("s.png");
+        const Run r = runScopeviz({"--demo", "seed", "--screenshot", shot, "--expand", "my_net,no_such_scope"});
+        QVERIFY2(r.exitCode == ExitDataError, qPrintable(QStringLiteral("exit %1: %2").arg(r.exitCode).arg(r.err)));
+        QVERIFY2(r.err.contains("--expand: no scope named 'no_such_scope'"), qPrintable(r.err));
+        QVERIFY(!QFileInfo::exists(shot));
+    }
+};
+
+QTEST_GUILESS_MAIN(CliTest)
+#include "cli_test.moc"
