@@ -1,6 +1,6 @@
 # One function declares every test (fmt's rule). A test is a Qt Test executable
 # registered with CTest, run on Qt's offscreen platform, and told where the
-# shared test data lives through SCOPEVIZ_TESTDATA.
+# test data (tests/data) lives through SCOPEVIZ_TESTDATA.
 #
 #   scopeviz_add_test(NAME scope_test SOURCES scope_test.cpp LIBS scopeviz_core)
 function(scopeviz_add_test)

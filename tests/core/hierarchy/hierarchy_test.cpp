@@ -4,6 +4,7 @@
 // input (missing nodes, cycles, huge scopes, odd names) that must be drawn
 // with warnings, never hang or crash. Real TensorFlow graphs are read through
 // core/io's importer from SCOPEVIZ_TESTDATA.
+#include "tests/support/test_data.h"
 #include "core/demo/seed_demo.h"
 #include "core/hierarchy/layout_bridge.h"
 #include "core/hierarchy/scope_tree.h"
@@ -33,12 +34,14 @@ std::string testdata(const std::string& rel)
     return std::string(SCOPEVIZ_TESTDATA) + "/" + rel;
 }
 
-/// Imports a real graph file into g; skips the calling test when the file is missing.
+/// Imports a real graph file into g; false (with the reason printed) when the file is missing or fails.
 bool importReal(const std::string& rel, Graph& g)
 {
     const std::string path = testdata(rel);
-    if (!std::filesystem::exists(path))
+    if (!std::filesystem::exists(path)) {
+        qWarning("missing test data file: %s", path.c_str());
         return false;
+    }
     const auto r = importGraphFile(path, g);
     if (!r.ok())
         qWarning("import of %s failed: %s", path.c_str(), r.error().c_str());
@@ -102,6 +105,7 @@ class HierarchyTest : public QObject {
     Q_OBJECT
 
 private slots:
+    void initTestCase() { SCOPEVIZ_REQUIRE_TEST_DATA(); }
     // Scope tree
     void treeFollowsOpNamesInCreationOrder();
     void anchorOpLivesInsideItsOwnScope();
@@ -851,7 +855,7 @@ void HierarchyTest::ganVariablesSharedWithLaterCalls()
 {
     Graph g;
     if (!importReal("graphs/tf0.12-gan-variable-reuse-9622-nodes.graphdef.pb", g))
-        QSKIP("GAN graph not importable");
+        QFAIL("GAN graph not importable (the import error is printed above)");
     const auto t = buildScopeTree(g);
     QCOMPARE(t->numOps(), 9622);
     for (const char* name : {"bn1/beta", "bn1/gamma", "bn2/beta", "bn3/beta"}) {
@@ -874,7 +878,7 @@ void HierarchyTest::inceptionV3Has376SharedVariables()
 {
     Graph g;
     if (!importReal("graphs/tf1.14-inceptionv3-hub-11040-nodes.graphdef.pb", g))
-        QSKIP("InceptionV3 graph not importable");
+        QFAIL("InceptionV3 graph not importable (the import error is printed above)");
     const auto t = buildScopeTree(g);
     QCOMPARE(t->numOps(), 11040);
     int handles = 0, both = 0;
@@ -904,7 +908,7 @@ void HierarchyTest::smallRealGraphsHaveNoSharedMarks()
     for (const char* f : {"graphs/tf1-regression-checkpoint-109-nodes.pb", "graphs/tf1-xla-demo-118-nodes.pbtxt"}) {
         Graph g;
         if (!importReal(f, g))
-            QSKIP("small real graphs not importable");
+            QFAIL("small real graphs not importable (the import error is printed above)");
         const auto t = buildScopeTree(g);
         QVERIFY2(!t->variables().empty(), f);
         for (const VariableRecord& v : t->variables())
@@ -923,7 +927,7 @@ void HierarchyTest::whileLoopGraphFromEventFile()
 {
     Graph g;
     if (!importReal("events/tf1-graph-only-while-loops/events.out.tfevents.1499787150.MacBook-Pro", g))
-        QSKIP("while-loop event file not importable");
+        QFAIL("while-loop event file not importable (the import error is printed above)");
     const auto t = buildScopeTree(g);
     QCOMPARE(t->numOps(), 815);
     bool backEdge = false;
@@ -942,7 +946,7 @@ void HierarchyTest::inceptionV3ExpandIsStable()
 {
     Graph g;
     if (!importReal("graphs/tf1.14-inceptionv3-hub-11040-nodes.graphdef.pb", g))
-        QSKIP("InceptionV3 graph not importable");
+        QFAIL("InceptionV3 graph not importable (the import error is printed above)");
     const auto t = buildScopeTree(g);
     layout::LayoutEngine engine;
     // Open module/InceptionV3/InceptionV3 (the model's blocks), then expand a few blocks one at a time.

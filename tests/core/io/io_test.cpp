@@ -1,5 +1,6 @@
 // Tests of GraphDef import/export (core/io/graphdef_io.h) against the real
-// TensorFlow graphs and event files in shared/testdata.
+// TensorFlow graphs and event files in tests/data.
+#include "tests/support/test_data.h"
 #include "core/demo/seed_demo.h"
 #include "core/graph/ops.h"
 #include "core/io/graphdef_io.h"
@@ -159,6 +160,7 @@ class IoTest : public QObject {
     Q_OBJECT
 
 private slots:
+    void initTestCase() { SCOPEVIZ_REQUIRE_TEST_DATA(); }
     // ---- real graph files --------------------------------------------------
     void inceptionV3()
     {

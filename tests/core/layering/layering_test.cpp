@@ -1,4 +1,4 @@
-// The core engine must stay Qt-free and never reach into ui/ (style.md):
+// The core engine must stay Qt-free and never reach into ui/ (docs/style.md):
 // this test reads every file under core/ and fails on a Qt or ui include.
 #include <QDirIterator>
 #include <QFile>

@@ -1,4 +1,4 @@
-// Conformance tests for tf.get_variable and tf.Variable (tf-scoping.md §9,
+// Conformance tests for tf.get_variable and tf.Variable (docs/scoping.md §9,
 // §10) and the error catalogue (§11): full names, the name-scope reset, the
 // store's create/reuse decisions with TensorFlow 1.15's exact texts, default
 // initializers, the ops a ref variable creates, collisions and collections.

@@ -1,5 +1,5 @@
 // Conformance tests for name validity, Graph.unique_name, name scopes and op
-// naming (tf-scoping.md §2-§6). Every expectation is what TensorFlow 1.15
+// naming (docs/scoping.md §2-§6). Every expectation is what TensorFlow 1.15
 // produces for the equivalent Python program; the § of the rule is in the
 // test name.
 #include "core/graph/graph.h"

@@ -1,4 +1,4 @@
-// Bad input to the scoping engine (issue acceptance, tf-scoping.md §11): every
+// Bad input to the scoping engine (issue acceptance, docs/scoping.md §11): every
 // misuse raises the typed exception with TensorFlow's text, crashes nothing,
 // and leaves the graph usable — later ops get exactly the names TF would give.
 #include "core/graph/graph.h"

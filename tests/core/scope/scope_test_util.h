@@ -1,5 +1,5 @@
 #pragma once
-// Helpers shared by the scoping conformance tests (tf-scoping.md). Errors are
+// Helpers shared by the scoping conformance tests (docs/scoping.md). Errors are
 // compared on their full text, so the helper returns what() of the expected
 // exception type, or a marker that makes a QCOMPARE failure self-explanatory.
 #include "core/graph/graph.h"

@@ -1,5 +1,5 @@
 // The seed demo built exactly as TensorFlow 1.15 builds the equivalent
-// program (tf-scoping.md §6-§9, §12): every op's name, type and inputs in
+// program (docs/scoping.md §6-§9, §12): every op's name, type and inputs in
 // creation order, the colocation attrs, and the reuse trace that shows
 // my_net/* and head/* created in my_net/head and reused in my_net_1/head_1.
 //

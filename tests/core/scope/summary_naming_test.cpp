@@ -1,4 +1,4 @@
-// Conformance tests for summary op naming (tf-scoping.md §12): tags carry the
+// Conformance tests for summary op naming (docs/scoping.md §12): tags carry the
 // name-scope path and the `_N` uniquifier, clean_tag, family, merge and
 // merge_all naming.
 #include "core/graph/graph.h"

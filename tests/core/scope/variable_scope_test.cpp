@@ -1,5 +1,5 @@
 // Conformance tests for VariableScope objects, tf.variable_scope and threads
-// (tf-scoping.md §7, §8, §13): the worked table of §8.8, the reuse resolution
+// (docs/scoping.md §7, §8, §13): the worked table of §8.8, the reuse resolution
 // table of §8.4, inheritance, default_name uniquification by open counts,
 // auxiliary_name_scope=False, improper nesting, and per-thread state.
 #include "core/graph/graph.h"

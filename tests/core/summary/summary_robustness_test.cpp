@@ -2,6 +2,7 @@
 // The contract: never a crash, never a big allocation; either the valid
 // records before the damage plus a clean error naming file and offset, or
 // "need more data" for an unfinished tail.
+#include "tests/support/test_data.h"
 #include "core/summary/crc32c.h"
 #include "core/summary/event_reader.h"
 #include "core/summary/record_io.h"
@@ -107,6 +108,7 @@ class SummaryRobustnessTest : public QObject {
     Q_OBJECT
 
 private slots:
+    void initTestCase() { SCOPEVIZ_REQUIRE_TEST_DATA(); }
     // A file growing through many cut points, followed by ONE reader: each
     // poll returns exactly the records completed since the last poll.
     void growingFileEveryPrefix_data()

@@ -1,4 +1,5 @@
 // Formats, the reader on real files, the writer, encoding and CSV.
+#include "tests/support/test_data.h"
 #include "core/io/proto/event.pb.h"
 #include "core/io/proto/graph.pb.h"
 #include "core/io/proto/meta_graph.pb.h"
@@ -89,6 +90,7 @@ class SummaryTest : public QObject {
     Q_OBJECT
 
 private slots:
+    void initTestCase() { SCOPEVIZ_REQUIRE_TEST_DATA(); }
     // ---- CRC32C ----
     void crcTestVectors()
     {
@@ -103,7 +105,7 @@ private slots:
         QCOMPARE(crc32c(ones.data(), 32), 0x62A8AB43u);
         QCOMPARE(crc32c(inc.data(), 32), 0x46DD794Eu);
         QCOMPARE(crc32c(dec.data(), 32), 0x113FDB5Cu);
-        // formats.md §1: masked CRC of the length 24, and rustboard's payload vector.
+        // docs/formats.md §1: masked CRC of the length 24, and rustboard's payload vector.
         const unsigned char len24[8] = {0x18, 0, 0, 0, 0, 0, 0, 0};
         QCOMPARE(maskedCrc32c(len24, 8), 0x224b7fa3u);
         const std::string payload = std::string("\x1a\x11", 2) + "CRC test, one two";

@@ -1,6 +1,6 @@
 // Tests of core/train (gradients, optimizers), the training kernels and the
 // seed demo's training. Names pinned here follow TensorFlow 1.15; where a name
-// comes from a tf-scoping.md rule the section is given (§3 uniquification, §6
+// comes from a docs/scoping.md rule the section is given (§3 uniquification, §6
 // op naming, §9.7 variable ops).
 #include "core/demo/seed_demo.h"
 #include "core/demo/seed_training.h"

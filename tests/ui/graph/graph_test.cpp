@@ -2,6 +2,7 @@
 // scope from the graph, the shared-variable highlight, search, export, box
 // sizes that fit names, and reusing scopes marked as such. (Bad input and the
 // window's docks are tested in tests/ui/mainwindow.)
+#include "tests/support/test_data.h"
 #include "ui/graph/graph_search.h"
 #include "ui/graph/graph_view.h"
 #include "ui/inspector/inspector.h"
@@ -37,6 +38,7 @@ hierarchy::ScopeId scopeOf(const MainWindow& w, const char* path) { return w.doc
 class GraphTest : public QObject {
     Q_OBJECT
 private slots:
+    void initTestCase() { SCOPEVIZ_REQUIRE_TEST_DATA(); }
     void treeModelPassesTheModelTester();
     void doubleClickExpandsInGraphAndTree();
     void treeExpansionExpandsTheGraph();

@@ -9,7 +9,7 @@
 
 namespace scopeviz::ui::testing {
 
-/// The 11,040-node InceptionV3 GraphDef of the shared test data.
+/// The 11,040-node InceptionV3 GraphDef of the test data (tests/data).
 inline const QString kIncV3 = QStringLiteral(SCOPEVIZ_TESTDATA "/graphs/tf1.14-inceptionv3-hub-11040-nodes.graphdef.pb");
 
 /// Waits until the window has no load or layout in flight; false on timeout.
@@ -24,9 +24,11 @@ inline bool waitIdle(MainWindow& w, int ms = 20000)
     return !w.isBusy();
 }
 
-/// The id of the op with this full name in the shown document, -1 when absent.
+/// The id of the op with this full name in the shown document, -1 when absent (or nothing is shown).
 inline OpId opOf(const MainWindow& w, const char* name)
 {
+    if (!w.document())
+        return -1;
     const Operation* op = w.document()->graph->findOp(name);
     return op ? op->id() : -1;
 }
