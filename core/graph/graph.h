@@ -1,6 +1,6 @@
 #pragma once
 // Graph: the computation graph and all of TensorFlow 1.x's per-graph naming
-// state (tf-scoping.md §1): the case-insensitive names_in_use counters, the
+// state (docs/scoping.md §1): the case-insensitive names_in_use counters, the
 // per-thread name stacks and variable scopes, the variable store, the
 // collections, and the reuse trace that the visualizer replays.
 //
@@ -238,7 +238,7 @@ struct StringHash {
 
 } // namespace detail
 
-/// Reuse setting of a variable scope (tf-scoping.md §8.4). `None` only appears
+/// Reuse setting of a variable scope (docs/scoping.md §8.4). `None` only appears
 /// as an argument ("inherit"); False is converted to None at construction.
 enum class Reuse : uint8_t { None, False, True, AutoReuse };
 /// "None", "False", "True", "AUTO_REUSE".

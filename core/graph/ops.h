@@ -1,5 +1,5 @@
 #pragma once
-// Op builders with TensorFlow 1.x's naming (tf-scoping.md §6). Generated
+// Op builders with TensorFlow 1.x's naming (docs/scoping.md §6). Generated
 // wrappers (`add`, `matmul`, ...) open a name scope named after the op type
 // (or the caller's name), convert literal arguments to Consts named after the
 // argument inside it (`Add/y`), and create the op verbatim under that scope.

@@ -1,7 +1,7 @@
 // Series grouping.
 //
 // TensorFlow names repeated calls `name`, `name_1`, `name_2`, ... (the
-// uniquifier, tf-scoping.md §3), and people write `layer1` ... `layerN`. When
+// uniquifier, docs/scoping.md §3), and people write `layer1` ... `layerN`. When
 // many such siblings have the same structure, drawing them one by one buries
 // the rest of the scope, so TensorBoard folds them into one "series" node.
 // We do the same, with a rule the user can see and change:

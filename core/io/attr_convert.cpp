@@ -1,7 +1,7 @@
 // Attr, tensor and shape conversions between TensorFlow's messages and the
 // graph model.
 //
-// Tensors follow TensorFlow's reading rules (formats.md §5): raw
+// Tensors follow TensorFlow's reading rules (docs/formats.md §5): raw
 // little-endian `tensor_content` when present, otherwise the typed list for
 // the dtype, where a list shorter than the shape repeats its last value and an
 // empty list means zeros. Big tensors are never copied: the decision to

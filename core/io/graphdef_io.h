@@ -1,5 +1,5 @@
 #pragma once
-// Reading and writing TensorFlow GraphDefs (formats.md §5, §6).
+// Reading and writing TensorFlow GraphDefs (docs/formats.md §5, §6).
 //
 // Import accepts every container a graph turns up in: a binary or text
 // GraphDef, a binary or text MetaGraphDef (`.meta` checkpoint files), a

@@ -23,7 +23,7 @@
 // mutex serialises the (unusual) case of several engines. Its messages (which
 // normally go to stderr) are captured through agseterrf and become warnings.
 //
-// Context creation follows toolchain.md §6 pitfall 5: plain gvContext() when
+// Context creation follows docs/toolchain.md §6 pitfall 5: plain gvContext() when
 // the plugin configuration file written by libgvc6's postinst exists, else (or
 // if that context cannot run "dot") a context with the dot plugin linked in.
 #include "core/layout/dot_layout.h"
@@ -175,7 +175,7 @@ FlatLayout DotContext::layout(const FlatGraph& g, const LayoutSettings& s)
     agattr(G, AGRAPH, S("ranksep"), S(inches(s.rankSep).c_str()));
     agattr(G, AGRAPH, S("splines"), S("spline"));
     if (n > 150) {
-        // Mid-size clusters: fewer crossing-minimisation rounds (toolchain.md §5).
+        // Mid-size clusters: fewer crossing-minimisation rounds (docs/toolchain.md §5).
         agattr(G, AGRAPH, S("mclimit"), S("0.3"));
     }
     agattr(G, AGNODE, S("shape"), S("box"));

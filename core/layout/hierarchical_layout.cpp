@@ -3,7 +3,7 @@
 // Laying out the whole visible graph in one dot call (with dot's own cluster
 // subgraphs) is what makes big TensorFlow graphs unusable: dot's cost grows
 // much faster than linearly, Graphviz 2.42 collapses ranks of clusters
-// (toolchain.md §5-6), and any click re-lays out everything, so the picture
+// (docs/toolchain.md §5-6), and any click re-lays out everything, so the picture
 // jumps. Instead we follow TensorBoard: each expanded cluster is a small flat
 // graph of its direct children, and a child scope is just a box whose size
 // comes from its own layout.

@@ -1,7 +1,7 @@
 // Fast layered layout for one big cluster.
 //
 // dot gives beautiful drawings but its crossing minimisation and network-simplex
-// passes grow much faster than linearly: 5000 nodes take 14-18 s (toolchain.md
+// passes grow much faster than linearly: 5000 nodes take 14-18 s (docs/toolchain.md
 // §5). A TensorFlow scope can hold thousands of direct children (a flattened
 // import, a scope with thousands of constants), and the GUI must never freeze on
 // one, so above LayoutSettings::maxDotChildren / maxDotEdges we lay the cluster

@@ -1,6 +1,6 @@
 // LayoutEngine: a queue in front of one worker thread.
 //
-// Graphviz is not thread-safe (toolchain.md §6 pitfall 10), and a GVC context
+// Graphviz is not thread-safe (docs/toolchain.md §6 pitfall 10), and a GVC context
 // is expensive to make (3 ms) but cheap to reuse (0.1 ms per small cluster), so
 // exactly one thread ever touches Graphviz: the worker, which also owns the
 // per-cluster cache. Everything else talks to it through the queue.

@@ -1,5 +1,5 @@
 #pragma once
-// getVariable (tf.get_variable, tf-scoping.md §9) and Variable() (tf.Variable, §10).
+// getVariable (tf.get_variable, docs/scoping.md §9) and Variable() (tf.Variable, §10).
 //
 // The full name comes from the variable-scope chain only; the ops are built
 // from the root name scope under `name_scope(full)` (§9.3, §9.7). The store

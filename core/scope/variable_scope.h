@@ -1,6 +1,6 @@
 #pragma once
 // Name scopes and variable scopes with exactly TensorFlow 1.x's semantics
-// (tf-scoping.md §4, §5, §7, §8). C++ use reads like the Python:
+// (docs/scoping.md §4, §5, §7, §8). C++ use reads like the Python:
 //
 //     NameScope ns(g, "summary");                       // with tf.name_scope("summary")
 //     VariableScope vs(g, "my_net", Reuse::AutoReuse);  // with tf.variable_scope("my_net", reuse=AUTO_REUSE)

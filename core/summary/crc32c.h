@@ -1,6 +1,6 @@
 #pragma once
 // CRC32C (Castagnoli, the iSCSI CRC) and the leveldb-style mask that TFRecord
-// framing uses (formats.md §1).
+// framing uses (docs/formats.md §1).
 #include <cstddef>
 #include <cstdint>
 

@@ -2,7 +2,7 @@
 //
 // An event file is a sequence of TFRecords (record_io.cpp explains the framing
 // and how a growing file is followed) whose payloads are serialized
-// `tensorflow.Event` messages (formats.md §3-§5). This file turns records into
+// `tensorflow.Event` messages (docs/formats.md §3-§5). This file turns records into
 // typed callbacks.
 //
 // Why a hand-written decoder. A scalar event is ~30-60 bytes: wall_time,
@@ -29,7 +29,7 @@
 // decoded leniently: if they do not make sense the value is reported as
 // "other", never as an error.
 //
-// What counts as a scalar (TensorBoard's rule, widened as formats.md §4 asks):
+// What counts as a scalar (TensorBoard's rule, widened as docs/formats.md §4 asks):
 // a `simple_value`, or a rank-0 tensor of a numeric dtype (float, double,
 // half, bfloat16, any integer, bool) holding exactly one value, either as
 // `tensor_content` of the element size or as exactly one element of the typed

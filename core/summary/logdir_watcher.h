@@ -14,7 +14,7 @@
 
 namespace scopeviz {
 
-/// Watches a log directory the way TensorBoard does (formats.md §7).
+/// Watches a log directory the way TensorBoard does (docs/formats.md §7).
 ///
 /// Runs are the directories (at any depth, symlinks followed) that directly
 /// contain a file whose basename contains "tfevents"; the run name is the path

@@ -1,5 +1,5 @@
 #pragma once
-// TFRecord framing (formats.md §1): every record is
+// TFRecord framing (docs/formats.md §1): every record is
 //   uint64 length | uint32 masked CRC32C(length) | payload | uint32 masked CRC32C(payload)
 // all little-endian. RecordWriter appends records to a file through a memory
 // buffer; RecordReader follows a file that may still be growing.

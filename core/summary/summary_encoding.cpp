@@ -4,7 +4,7 @@
 // of bucket limits that is the same for every histogram (so histograms of
 // different steps line up), each value counted in the bucket whose limit is
 // the first one >= the value (bucket i covers (limit[i-1], limit[i]], as
-// formats.md §4 describes the proto), and on encoding each run of consecutive
+// docs/formats.md §4 describes the proto), and on encoding each run of consecutive
 // empty buckets collapsed into a single empty bucket ending at the run's last
 // limit. That keeps a proto small (a typical histogram touches a few dozen of
 // the ~1500 buckets) while leaving every non-empty bucket exact.

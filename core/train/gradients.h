@@ -1,6 +1,6 @@
 #pragma once
 // tf.gradients (TensorFlow 1.15, graph mode): builds the backward graph into
-// the same Graph, under TF's names (tf-scoping.md §3, §6): everything inside a
+// the same Graph, under TF's names (docs/scoping.md §3, §6): everything inside a
 // uniquified name scope `gradients` (`gradients_1`, ...), the default
 // `grad_ys` as `gradients/Shape` + `gradients/grad_ys_0` + `gradients/Fill`,
 // each op's gradient under `gradients/<op name>_grad/`, sums of several

@@ -1,6 +1,6 @@
 #pragma once
 // Typed errors. Misuse while building a graph throws one of these, carrying
-// TensorFlow's own text (tf-scoping.md §11). The class mirrors the Python
+// TensorFlow's own text (docs/scoping.md §11). The class mirrors the Python
 // exception type that TensorFlow raises, so the Python module can map them 1:1.
 #include <stdexcept>
 #include <string>

@@ -1,5 +1,5 @@
 """Conformance cases ported from TensorFlow 1.15's variable_scope_test.py and
-ops_test.py (tf-scoping.md cites them), run against scopeviz.compat.v1.
+ops_test.py (docs/scoping.md cites them), run against scopeviz.compat.v1.
 Names and exception texts are compared exactly."""
 import threading
 import unittest

@@ -1,7 +1,7 @@
 #pragma once
 // GraphDocument: one opened graph, immutable once loaded. The GUI shares it
 // as std::shared_ptr<const GraphDocument>; models and views read it and never
-// call back into a running engine (style.md, Qt model/view rule 1).
+// call back into a running engine (docs/style.md, Qt model/view rule 1).
 #include "core/graph/graph.h"
 #include "core/hierarchy/scope_tree.h"
 

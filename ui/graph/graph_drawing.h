@@ -12,7 +12,7 @@
 // is skipped when it would be smaller than ~6 px, boxes smaller than 3 px are
 // plain rectangles, edges thinner than a pixel apart are drawn without arrows.
 //
-// Items hold ids, not data (style.md): a DrawNode knows its NodeKey and
+// Items hold ids, not data (docs/style.md): a DrawNode knows its NodeKey and
 // visible-node index; names and types are looked up in the ScopeTree.
 #include "core/hierarchy/visible_graph.h"
 #include "core/layout/layout_types.h"

@@ -13,7 +13,7 @@ const QByteArray kControlPrefix = "\x1b[scopeviz] logdir=";
 
 QString ScriptRunner::interpreter()
 {
-    // The module is built against Debian's interpreter (toolchain.md §2); prefer it over a PATH shim.
+    // The module is built against Debian's interpreter (docs/toolchain.md §2); prefer it over a PATH shim.
     return QFileInfo::exists("/usr/bin/python3") ? QStringLiteral("/usr/bin/python3") : QStringLiteral("python3");
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 // ScopeTreeModel: a read-only QAbstractItemModel over one ScopeTree snapshot.
 // Rows are scopes (and, optionally, op leaves) in creation order. The model
-// adapts the immutable tree (style.md, model/view rule 1): it never calls into
+// adapts the immutable tree (docs/style.md, model/view rule 1): it never calls into
 // an engine, and it changes only in setDocument(), inside a model reset.
 #include "core/hierarchy/scope_tree.h"
 #include "ui/common/graph_document.h"
@@ -13,7 +13,7 @@
 
 namespace scopeviz::ui {
 
-/// Item data roles of the scope tree (one header for them, style.md rule 3).
+/// Item data roles of the scope tree (one header for them, docs/style.md rule 3).
 enum ScopeTreeRole {
     ItemKindRole = Qt::UserRole + 1, ///< int: 0 scope, 1 op
     ItemIdRole,                      ///< int: ScopeId or OpId

@@ -1,6 +1,6 @@
 // Summary kernels: ScalarSummary, HistogramSummary, MergeSummary. Each
 // outputs a DT_STRING scalar holding a serialized `Summary` protobuf
-// (formats.md §4), written by hand with a tiny wire-format writer:
+// (docs/formats.md §4), written by hand with a tiny wire-format writer:
 //   Summary        { repeated Value value = 1; }
 //   Summary.Value  { string tag = 1; float simple_value = 2; HistogramProto histo = 5; }
 //   HistogramProto { double min = 1, max = 2, num = 3, sum = 4, sum_squares = 5;
