@@ -14,6 +14,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QIcon>
 #include <QTimer>
 
 #include <algorithm>
@@ -119,6 +120,9 @@ int runGui(int argc, char** argv, const Options& o)
     QApplication app(argc, argv);
     QApplication::setApplicationName("scopeviz");
     QApplication::setOrganizationName("scopeviz");
+    // The installed desktop entry and icon (resources/desktop): ties windows to the entry on Wayland.
+    QGuiApplication::setDesktopFileName("io.github.scopeviz");
+    QApplication::setWindowIcon(QIcon::fromTheme("io.github.scopeviz"));
     scopeviz::ui::MainWindow window;
     if (!o.expand.isEmpty() || !g_select.isEmpty()) {
         // Applied once, to the first document shown (after the window has handed it to the graph).
