@@ -42,4 +42,7 @@ endif()
 # these packages' dpkg triggers; the application runs without them.
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "shared-mime-info, desktop-file-utils, hicolor-icon-theme")
 
+# cpack -G TGZ --config CPackSourceConfig.cmake: the sources without build output.
+set(CPACK_SOURCE_IGNORE_FILES "/\\\\.git(/|$)" "/build[^/]*/" "/\\\\.cache/" "\\\\.deb$" "__pycache__")  # regexes, escaped twice
+
 include(CPack)
