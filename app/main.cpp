@@ -13,6 +13,7 @@
 
 #include <QApplication>
 #include <QCoreApplication>
+#include <QIcon>
 #include <QTimer>
 
 #include <algorithm>
@@ -64,6 +65,9 @@ int runGui(int argc, char** argv, const Options& o)
     QApplication app(argc, argv);
     QApplication::setApplicationName("scopeviz");
     QApplication::setOrganizationName("scopeviz");
+    // The installed desktop entry and icon (resources/desktop): ties windows to the entry on Wayland.
+    QGuiApplication::setDesktopFileName("io.github.scopeviz");
+    QApplication::setWindowIcon(QIcon::fromTheme("io.github.scopeviz"));
     scopeviz::ui::MainWindow window;
     if (!o.expand.isEmpty() || !o.select.isEmpty()) {
         // Applied once, to the first document shown (after the window has handed it to the graph). A name
