@@ -24,7 +24,9 @@ if [ ! -f "$build/build.ninja" ]; then
   SCOPEVIZ_BUILD_DIR="$build" "$root/scripts/build.sh" \
     ${SCOPEVIZ_CMAKE_ARGS:--DSCOPEVIZ_BUILD_TESTS=OFF -DSCOPEVIZ_BUILD_BENCH=OFF}
 else
-  cmake --build "$build" --target scopeviz _core >/dev/null
+  targets=(scopeviz)
+  grep -q '^build _core:' "$build/build.ninja" && targets+=(_core) # the Python module, for the script pictures
+  cmake --build "$build" --target "${targets[@]}" >/dev/null
 fi
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/scopeviz-shots-XXXXXX")"
