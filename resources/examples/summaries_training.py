@@ -14,8 +14,9 @@ import scopeviz.compat.v1 as tf
 
 STEPS = int(os.environ.get("EXAMPLE_STEPS", "400"))
 DELAY = float(os.environ.get("EXAMPLE_DELAY", "0.02"))
+SEED = int(os.environ.get("EXAMPLE_SEED", "7"))  # a different seed draws different batches
 
-rng = np.random.RandomState(7)
+rng = np.random.RandomState(SEED)
 centres = rng.randn(4, 16).astype(np.float32) * 0.7
 
 
