@@ -24,7 +24,7 @@ std::unique_ptr<Graph> loadGraph(const Options& o, std::ostream& err)
 {
     auto g = std::make_unique<Graph>();
     if (o.paths.isEmpty() || o.demo == "seed") {
-        demo::buildSeedDemo(*g, true);
+        demo::buildSeedDemoGraph(*g);
         return g;
     }
     const std::string path = o.paths.first().toStdString();

@@ -48,4 +48,11 @@ SeedModel buildSeedDemo(Graph& g, bool withSummaries)
     return m;
 }
 
+SeedModel buildSeedDemoGraph(Graph& g)
+{
+    SeedModel m = buildSeedDemo(g, true);
+    ops::globalVariablesInitializer(g);
+    return m;
+}
+
 } // namespace scopeviz::demo

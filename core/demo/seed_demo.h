@@ -33,4 +33,8 @@ Output head(Graph& g, Output h, Reuse reuse);
 /// accuracy, a histogram of my_net/weights, merge_all) after the loss.
 SeedModel buildSeedDemo(Graph& g, bool withSummaries = false);
 
+/// The seed demo as scopeviz opens it (`--demo seed`, the window, --list-ops and --print-tree alike): the
+/// program with its summaries and the `init` op of tf.global_variables_initializer().
+SeedModel buildSeedDemoGraph(Graph& g);
+
 } // namespace scopeviz::demo

@@ -8,6 +8,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <sstream>
 
 using scopeviz::app::ExitDataError;
@@ -147,6 +148,18 @@ private slots:
         o = parseCommandLine(withProgram({"--demo", "seed", "--print-tree", "--select", "my_net/weights", "--expand", "my_net"})).options;
         QCOMPARE(scopeviz::app::runHeadless(o, out3, err3), 0);
         QVERIFY(out3.str().find("my_net/") != std::string::npos);
+    }
+
+    void seedDemoIsTheGraphTheWindowShows()
+    {
+        // --list-ops and --print-tree count the same ops as the window's status bar (the init op included).
+        std::ostringstream ops, tree, err;
+        QCOMPARE(scopeviz::app::runHeadless(parseCommandLine(withProgram({"--demo", "seed", "--list-ops"})).options, ops, err), 0);
+        QVERIFY2(ops.str().find("\ninit\tNoOp") != std::string::npos, ops.str().c_str());
+        const std::string listed = ops.str();
+        const auto lines = std::count(listed.begin(), listed.end(), '\n');
+        QCOMPARE(scopeviz::app::runHeadless(parseCommandLine(withProgram({"--demo", "seed", "--print-tree"})).options, tree, err), 0);
+        QVERIFY2(tree.str().find("graph: " + std::to_string(lines) + " ops") == 0, tree.str().c_str());
     }
 
     // ---- the executable ----------------------------------------------------------------------------

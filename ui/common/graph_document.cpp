@@ -65,8 +65,7 @@ DocumentPtr makeDocument(std::shared_ptr<const Graph> graph, GraphDocument::Sour
 DocumentPtr makeSeedDocument()
 {
     auto g = std::make_shared<Graph>();
-    demo::buildSeedDemo(*g, true);
-    ops::globalVariablesInitializer(*g);
+    demo::buildSeedDemoGraph(*g);
     return makeDocument(std::move(g), GraphDocument::Source::Demo, {});
 }
 

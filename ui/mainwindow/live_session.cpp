@@ -201,8 +201,13 @@ void LiveSession::appendConsole(const QString& text, bool isError)
     c->insertPlainText(text);
     c->moveCursor(QTextCursor::End);
     if (isError)
-        if (auto* dock = qobject_cast<QDockWidget*>(c->parentWidget()))
+        if (auto* dock = qobject_cast<QDockWidget*>(c->parentWidget())) {
             dock->raise();
+            // A traceback needs room: a docked console shorter than a third of the window grows to it.
+            const int want = m_window->height() / 3;
+            if (!dock->isFloating() && dock->height() < want)
+                m_window->resizeDocks({dock}, {want}, Qt::Vertical);
+        }
 }
 
 void LiveSession::onScriptStarted(const QString& logdir)

@@ -103,6 +103,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     m_progress->hide();
     m_cancel = new QPushButton(tr("Cancel"), this);
     m_cancel->hide();
+    m_counts = new QLabel(this);
+    m_counts->setObjectName("statusCounts");
+    statusBar()->addPermanentWidget(m_counts);
     statusBar()->addPermanentWidget(m_progress);
     statusBar()->addPermanentWidget(m_cancel);
     connect(m_cancel, &QPushButton::clicked, this, [this] {
@@ -211,7 +214,8 @@ void MainWindow::buildActions()
     rebuildRecentMenu();
     file->addAction(tr("Open &Seed Demo"), this, &MainWindow::openSeedDemo);
     QAction* reloadAction = file->addAction(tr("&Reload"), this, &MainWindow::reload);
-    reloadAction->setShortcut(QKeySequence::Refresh);
+    reloadAction->setObjectName("fileReload");
+    reloadAction->setShortcut(QKeySequence("Ctrl+R")); // not Refresh (F5 on Linux): F5 starts a live run
     file->addSeparator();
     QAction* exportAction = file->addAction(tr("&Export View as SVG or PNG..."), this, [this] {
         QString f = QFileDialog::getSaveFileName(this, tr("Export graph"), QStringLiteral("graph.svg"),
@@ -569,7 +573,7 @@ void MainWindow::setDocument(DocumentPtr doc)
         showInfo(tr("%n warning(s) while reading %1; first: %2", nullptr, int(m_document->warnings.size()))
                      .arg(m_document->path.isEmpty() ? m_document->title : QFileInfo(m_document->path).fileName(),
                           m_document->warnings.first()));
-    statusBar()->showMessage(tr("%1 ops, %2 scopes, %3 shared variables")
+    m_counts->setText(tr("%1 ops, %2 scopes, %3 shared variables")
                                  .arg(m_document->graph->numOps())
                                  .arg(m_document->tree->numScopes() - 1)
                                  .arg(m_document->tree->numSharedVariables()));

@@ -141,6 +141,7 @@ private:
     QPointer<ScalarFeed> m_feed;
     QPlainTextEdit* m_console = nullptr;
     QMenu* m_recentMenu = nullptr;
+    QLabel* m_counts = nullptr; ///< the shown graph's op, scope and shared-variable counts (status bar)
     QProgressBar* m_progress = nullptr;
     QPushButton* m_cancel = nullptr;
     QFutureWatcher<LoadResult> m_loader;

@@ -79,6 +79,14 @@ void ChartGrid::relayout()
     updateBindings();
 }
 
+void ChartGrid::setEmptyText(const QString& text)
+{
+    if (text == m_emptyText)
+        return;
+    m_emptyText = text;
+    update();
+}
+
 void ChartGrid::setSections(std::vector<Section> sections)
 {
     m_sections = std::move(sections);
@@ -179,7 +187,9 @@ void ChartGrid::paintEvent(QPaintEvent* event)
     if (m_sections.empty()) {
         p.setPen(dim);
         p.drawText(rect().adjusted(0, 40, 0, 0), Qt::AlignHCenter | Qt::AlignTop,
-                   tr("No scalar data yet.\nCurves appear here as soon as event files are written."));
+                   m_emptyText.isEmpty()
+                       ? tr("No scalar data yet.\nCurves appear here as soon as event files are written.")
+                       : m_emptyText);
         return;
     }
     QFont bold = font();

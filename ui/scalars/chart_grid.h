@@ -46,6 +46,9 @@ public:
 
     /// Replaces the sections (collapsed state is kept per prefix).
     void setSections(std::vector<Section> sections);
+    /// What the grid says when it has no section (no data yet, or a filter that hides every chart).
+    void setEmptyText(const QString& text);
+    const QString& emptyText() const { return m_emptyText; }
     /// The sections shown.
     const std::vector<Section>& sections() const { return m_sections; }
     /// Collapses or expands a section.
@@ -103,6 +106,7 @@ private:
 
     ScalarsContext* m_ctx;
     std::vector<Section> m_sections;
+    QString m_emptyText;
     QSet<QString> m_collapsed;
     std::vector<Card> m_cards;
     std::vector<Header> m_headers;

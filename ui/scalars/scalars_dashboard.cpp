@@ -504,7 +504,13 @@ void ScalarsDashboard::rebuildSections()
         }
         sections.push_back(std::move(sec));
     }
+    const bool hidden = sections.empty() && store.tagCount() > 0;
     m_grid->setSections(std::move(sections));
+    m_grid->setEmptyText(hidden ? tr("No chart matches the tag filter \u201c%1\u201d (%2 logged).\n"
+                                     "Clear the filter to see them all.")
+                                      .arg(m_tagRegex.pattern(),
+                                           store.tagCount() == 1 ? tr("1 tag") : tr("%1 tags").arg(store.tagCount()))
+                                : QString());
     updateStatus();
 }
 

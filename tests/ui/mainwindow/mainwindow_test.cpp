@@ -9,6 +9,7 @@
 #include "ui/graph/graph_search.h"
 #include "ui/graph/graph_view.h"
 #include "tests/ui/support/window_test_util.h"
+#include "ui/mainwindow/live_session.h"
 #include "ui/mainwindow/main_window.h"
 #include "ui/scalars/scalar_store.h"
 #include "ui/scalars/scalars_dashboard.h"
@@ -21,6 +22,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QImage>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
 #include <QRegularExpression>
@@ -31,6 +33,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <map>
 #include <set>
 
 using namespace scopeviz;
@@ -73,6 +76,8 @@ private slots:
     void chartTitleSelectsItsSummaryOp();
     void dockLayoutIsSavedThroughQSettings();
     void shortcutsAreBoundOnceAndWork();
+    void liveRunShortcutsDoNotCollide();
+    void statusBarKeepsTheCounts();
     void darkPaletteReachesTheGraph();
     void minimapShowsWhenPartOfTheGraphIsOffScreen();
     void exportViewWritesWhatIsShown();
@@ -321,6 +326,45 @@ void MainWindowTest::dockLayoutIsSavedThroughQSettings()
     QVERIFY(std::abs(w2.scalarsDock()->height() - scalarsHeight) < 30);
 }
 
+void MainWindowTest::liveRunShortcutsDoNotCollide()
+{
+    // The Run toolbar of a live session adds Start (F5) and Stop (Shift+F5): no File action may share them,
+    // or Qt treats the key as ambiguous and neither fires.
+    MainWindow w;
+    w.show();
+    LiveSession* s = LiveSession::trainSeed(&w, 5, false);
+    QVERIFY(s);
+    QVERIFY(waitIdle(w));
+    std::map<QString, QString> owner;
+    for (QAction* a : w.findChildren<QAction*>())
+        for (const QKeySequence& k : a->shortcuts()) {
+            const auto [it, fresh] = owner.emplace(k.toString(), a->text());
+            QVERIFY2(fresh, qPrintable(QStringLiteral("%1 is bound to both '%2' and '%3'").arg(k.toString(), it->second, a->text())));
+        }
+    QAction* start = actionWithShortcut(w, QKeySequence("F5"));
+    QAction* reload = actionWithShortcut(w, QKeySequence("Ctrl+R"));
+    QVERIFY(start && reload);
+    QCOMPARE(start->objectName(), QStringLiteral("runStart"));
+    QCOMPARE(reload->objectName(), QStringLiteral("fileReload"));
+}
+
+void MainWindowTest::statusBarKeepsTheCounts()
+{
+    // The graph's counts stay visible while transient messages ("Opened ...") come and go.
+    MainWindow w;
+    w.show();
+    w.openPath(kIncV3);
+    QVERIFY(waitIdle(w));
+    auto* counts = w.statusBar()->findChild<QLabel*>("statusCounts");
+    QVERIFY(counts);
+    QVERIFY2(counts->isVisible() && counts->text().startsWith("11040 ops,") && counts->text().contains("376 shared"),
+             qPrintable(counts->text()));
+    w.statusBar()->showMessage("something else", 10);
+    QTest::qWait(50);
+    QVERIFY(counts->isVisible());
+    QVERIFY(counts->text().startsWith("11040 ops,"));
+}
+
 void MainWindowTest::shortcutsAreBoundOnceAndWork()
 {
     MainWindow w;
@@ -336,7 +380,7 @@ void MainWindowTest::shortcutsAreBoundOnceAndWork()
             QVERIFY2(seen.insert(s).second, qPrintable("shortcut bound twice: " + s));
         }
     for (const char* k : {"Ctrl+O", "Ctrl+F", "F", "Ctrl+0", "Ctrl+Shift+E", "Ctrl+Shift+C", "Ctrl+B", "Ctrl+E",
-                          "Ctrl+Shift+D", "F5"})
+                          "Ctrl+Shift+D", "Ctrl+R"})
         QVERIFY2(actionWithShortcut(w, QKeySequence(k)), k);
 
     GraphView* g = w.graphView();

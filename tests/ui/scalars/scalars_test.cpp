@@ -693,10 +693,16 @@ void ScalarsTest::dashboardTagFilterHidesCharts()
     d.setTagPrefixFilter("summary/");
     QCOMPARE(d.tagFilter(), QStringLiteral("^summary/"));
     QCOMPARE(d.visibleTags(), (QStringList{"summary/accuracy", "summary/loss", "summary/lr"}));
+    QVERIFY(d.grid()->emptyText().isEmpty());
     d.setTagFilter("[unclosed"); // invalid regex: matched literally, no crash
     QCOMPARE(d.visibleTags(), QStringList{});
+    // Data is there but hidden: the empty grid says so (not "no scalar data yet").
+    QVERIFY2(d.grid()->emptyText().contains("No chart matches the tag filter") &&
+                 d.grid()->emptyText().contains("[unclosed") && d.grid()->emptyText().contains("4 tags"),
+             qPrintable(d.grid()->emptyText()));
     d.setTagFilter(QString());
     QCOMPARE(d.visibleTags().size(), 4);
+    QVERIFY(d.grid()->emptyText().isEmpty());
 }
 
 void ScalarsTest::dashboardRunCheckboxHidesSeries()

@@ -233,6 +233,11 @@ void ScriptsTest::tracebackShownAndLastGoodGraphKept()
     QVERIFY2(console.contains("Traceback (most recent call last):"), qPrintable(console));
     QVERIFY(console.contains("in build_more"));
     QVERIFY(console.contains("RuntimeError: boom after writing the graph"));
+    // The Console came to the front with room for the traceback: about a third of the window (its dock
+    // shares the height with the tab bar), where it used to keep the empty dashboard's 12 %.
+    QTRY_VERIFY(window.console()->isVisible());
+    QTRY_VERIFY2(window.console()->parentWidget()->height() >= window.height() / 4,
+                 qPrintable(QStringLiteral("console %1 of %2 px").arg(window.console()->parentWidget()->height()).arg(window.height())));
     QCOMPARE(window.document(), good);
     QCOMPARE(window.graphView()->document(), good);
     QVERIFY(window.messageText().contains("traceback is in the Console"));
