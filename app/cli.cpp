@@ -78,7 +78,7 @@ int runHeadless(const Options& o, std::ostream& out, std::ostream& err)
         }
         auto tree = hierarchy::buildScopeTree(*g);
         if (o.printTree) {
-            hierarchy::printTree(*tree, out);
+            hierarchy::printTree(*hierarchy::VariableIndex::build(*g, tree), out);
             return 0;
         }
         if (o.layoutStats) {
