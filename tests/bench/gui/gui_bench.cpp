@@ -3,6 +3,7 @@
 // of the fully expanded graph while panning and zooming.
 //   scopeviz_bench_gui [--quick]
 #include "tests/bench/bench.h"
+#include "tests/bench/gui/wait_shown.h"
 
 #include "core/hierarchy/layout_bridge.h"
 #include "ui/common/graph_document.h"
@@ -23,18 +24,7 @@ using namespace scopeviz::ui;
 
 namespace {
 
-/// Runs the event loop until the view has shown a layout and is idle.
-bool waitShown(GraphView& view, double timeoutS = 60)
-{
-    const double t0 = bench::now();
-    while (bench::now() - t0 < timeoutS) {
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
-        if (view.drawing() && !view.isBusy())
-            return true;
-        QThread::usleep(200);
-    }
-    return false;
-}
+using bench::waitShown;
 
 /// Until the layout result is shown (the 150 ms animation does not count: the new picture is already up).
 bool waitLayout(GraphView& view, uint64_t& shownCount, double timeoutS = 60)
