@@ -253,7 +253,7 @@ int runHeadless(const Options& o, std::ostream& out, std::ostream& err)
             return 0;
         }
         if (o.printTree) {
-            hierarchy::printTree(*tree, out);
+            hierarchy::printTree(*hierarchy::VariableIndex::build(*g, tree), out);
             return 0;
         }
         if (o.layoutStats) {

@@ -20,8 +20,9 @@ std::string opsText(int64_t n)
     return cat(n, n == 1 ? " op" : " ops");
 }
 
-std::string variableMarks(const VariableRecord& v)
+std::string variableMarks(const VariableIndex& index, int32_t variable)
 {
+    const VariableRecord& v = index.record(variable);
     std::string s;
     if (v.evidence == VariableEvidence::Trace) {
         s = "[created in " + scopeText(v.ownerPath);
@@ -48,20 +49,21 @@ std::string variableMarks(const VariableRecord& v)
         else
             s = "[read in " + join(readers, ", ") + (more ? cat(" +", more, " more") : std::string()) + "]";
     }
-    if (v.shared)
-        s += cat("  [shared: ", v.sharedScopes, " scopes]");
+    if (index.isShared(variable))
+        s += cat("  [shared: ", index.sharedScopes(variable), " scopes]");
     return s;
 }
 
 } // namespace
 
-void printTree(const ScopeTree& tree, std::ostream& out, const PrintTreeOptions& options)
+void printTree(const VariableIndex& index, std::ostream& out, const PrintTreeOptions& options)
 {
+    const ScopeTree& tree = index.tree();
     std::string buf;
     buf.reserve(size_t(tree.numScopes()) * 48 + 256);
     int series = int(tree.series().size());
     buf += cat("graph: ", opsText(tree.numOps()), ", ", tree.numScopes() - 1, " scopes, ", tree.variables().size(),
-               " variables (", tree.numSharedVariables(), " shared, from ",
+               " variables (", index.numShared(), " shared, from ",
                tree.hasTrace() ? "the reuse trace" : "reads in the graph", "), ", series, " series\n");
     if (tree.numScopes() == 0)
         return;
@@ -72,7 +74,7 @@ void printTree(const ScopeTree& tree, std::ostream& out, const PrintTreeOptions&
         buf += cat(tree.opLabel(op), "  ", tree.opType(op));
         const int32_t v = tree.variableOfOp(op);
         if (v >= 0)
-            buf += "  " + variableMarks(tree.variables()[size_t(v)]);
+            buf += "  " + variableMarks(index, v);
         if (!tree.auxiliaryReason(Item{Item::Kind::Op, op}).empty())
             buf += "  [auxiliary]";
         buf += '\n';
@@ -87,7 +89,7 @@ void printTree(const ScopeTree& tree, std::ostream& out, const PrintTreeOptions&
         if (n.kind == ScopeKind::Variable)
             buf += "  [variable scope]";
         if (n.variable >= 0)
-            buf += "  " + variableMarks(tree.variables()[size_t(n.variable)]);
+            buf += "  " + variableMarks(index, n.variable);
         if (!tree.auxiliaryReason(Item{Item::Kind::Scope, s}).empty())
             buf += "  [auxiliary]";
         buf += '\n';

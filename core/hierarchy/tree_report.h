@@ -3,6 +3,7 @@
 // `scopeviz --layout-stats` (layoutStats). Library functions; app/ wires them.
 #include "core/hierarchy/layout_bridge.h"
 #include "core/hierarchy/scope_tree.h"
+#include "core/hierarchy/variable_index.h"
 #include "core/layout/layout_engine.h"
 
 #include <ostream>
@@ -28,8 +29,9 @@ struct PrintTreeOptions {
 ///     bn1_[1-11]/  [series x11]  220 ops
 ///
 /// Scopes end in '/', with their op count (anchor included); variables show their type, how they were
-/// made and used (trace: created / reused; imported: the scopes that read them) and `[shared: N scopes]`.
-void printTree(const ScopeTree& tree, std::ostream& out, const PrintTreeOptions& options = {});
+/// made and used (trace: created / reused; imported: the scopes that read them) and `[shared: N scopes]`
+/// (the document's VariableIndex decides what is shared, as in the GUI).
+void printTree(const VariableIndex& index, std::ostream& out, const PrintTreeOptions& options = {});
 
 /// The expansion named on a command line: "all" (every scope and series), or scope paths (each also
 /// opens its ancestors; entries may be comma-separated). Paths that name no scope go to `unknown`.

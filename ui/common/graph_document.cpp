@@ -2,7 +2,6 @@
 
 #include "core/demo/seed_demo.h"
 #include "core/graph/ops.h"
-#include "core/hierarchy/shared_variables.h"
 #include "core/io/graphdef_io.h"
 
 #include <QDir>
@@ -11,39 +10,9 @@
 #include <QFileInfo>
 
 #include <algorithm>
+#include <optional>
 
 namespace scopeviz::ui {
-
-std::vector<ScopeSharing> computeSharing(const hierarchy::ScopeTree& tree)
-{
-    std::vector<ScopeSharing> out(size_t(tree.numScopes()));
-    std::vector<int32_t> counted(out.size(), -1); // last variable counted as reused, per scope
-    const auto& vars = tree.variables();
-    for (int32_t v = 0; v < int32_t(vars.size()); ++v) {
-        const auto& rec = vars[size_t(v)];
-        if (!rec.shared)
-            continue;
-        for (hierarchy::ScopeId s = rec.ownerScope; s > hierarchy::RootScope; s = tree.scope(s).parent) {
-            ++out[size_t(s)].owns;
-            out[size_t(s)].users = std::max(out[size_t(s)].users, rec.sharedScopes);
-        }
-        for (const auto& u : rec.users) {
-            if (u.owner || u.scope < 0 || (u.reads == 0 && !u.reused))
-                continue;
-            // Up to (not into) the scope that also holds the owner: there the sharing is internal.
-            for (hierarchy::ScopeId s = u.scope; s > hierarchy::RootScope; s = tree.scope(s).parent) {
-                if (rec.ownerScope >= 0 && tree.isAncestorOrSelf(s, rec.ownerScope))
-                    break;
-                if (counted[size_t(s)] == v)
-                    break; // another user below the same scope already counted it, and its ancestors
-                counted[size_t(s)] = v;
-                ++out[size_t(s)].reuses;
-                out[size_t(s)].users = std::max(out[size_t(s)].users, rec.sharedScopes);
-            }
-        }
-    }
-    return out;
-}
 
 DocumentPtr makeDocument(std::shared_ptr<const Graph> graph, GraphDocument::Source source, const QString& path)
 {
@@ -54,7 +23,7 @@ DocumentPtr makeDocument(std::shared_ptr<const Graph> graph, GraphDocument::Sour
     doc->path = path;
     doc->title = path.isEmpty() ? QStringLiteral("seed demo") : QFileInfo(path).fileName();
     doc->tree = hierarchy::buildScopeTree(*graph);
-    doc->sharing = computeSharing(*doc->tree);
+    doc->index = hierarchy::VariableIndex::build(*graph, doc->tree);
     doc->graph = std::move(graph);
     for (const std::string& w : doc->tree->warnings())
         doc->warnings << QString::fromStdString(w);
@@ -79,8 +48,31 @@ bool containsEventFiles(const QString& dir)
     return false;
 }
 
-/// The newest event file of a log directory that holds a graph, if any.
-QString eventFileWithGraph(const QString& dir)
+/// A graph file parsed once: the graph and what the importer said about it.
+struct ImportedGraph {
+    QString file;
+    std::shared_ptr<Graph> graph;
+    std::optional<ImportResult> result; ///< empty when the import failed
+    std::string error;
+};
+
+ImportedGraph importOnce(const QString& file, int& imports)
+{
+    ImportedGraph out;
+    out.file = file;
+    out.graph = std::make_shared<Graph>();
+    ++imports;
+    auto r = importGraphFile(file.toStdString(), *out.graph);
+    if (r.ok())
+        out.result = std::move(*r);
+    else
+        out.error = r.error();
+    return out;
+}
+
+/// The newest event file of a log directory that holds a graph, imported (the import is kept: the
+/// document is built from it, not from a second parse); `file` is empty when none holds a graph.
+ImportedGraph newestEventFileWithGraph(const QString& dir, int& imports)
 {
     QDirIterator it(dir, QDir::Files, QDirIterator::Subdirectories);
     QStringList files;
@@ -91,9 +83,9 @@ QString eventFileWithGraph(const QString& dir)
     }
     files.sort();
     for (auto i = files.crbegin(); i != files.crend(); ++i) {
-        Graph probe;
-        if (importGraphFile(i->toStdString(), probe).ok() && probe.numOps() > 0)
-            return *i;
+        ImportedGraph g = importOnce(*i, imports);
+        if (g.result && g.graph->numOps() > 0)
+            return g;
     }
     return {};
 }
@@ -107,7 +99,9 @@ LoadResult loadPath(const QString& path, const std::atomic<bool>* cancel)
         r.error = QStringLiteral("%1: no such file or directory").arg(path);
         return r;
     }
-    QString graphFile = path;
+    QElapsedTimer timer;
+    timer.start();
+    ImportedGraph imported;
     if (info.isDir()) {
         r.isLogDir = true;
         if (!info.isReadable()) {
@@ -116,34 +110,28 @@ LoadResult loadPath(const QString& path, const std::atomic<bool>* cancel)
         }
         if (!containsEventFiles(path))
             return r; // an empty (or not yet written) log directory: follow it, no graph yet
-        graphFile = eventFileWithGraph(path);
-        if (graphFile.isEmpty())
-            return r;
+        imported = newestEventFileWithGraph(path, r.graphImports);
+        if (imported.file.isEmpty())
+            return r; // scalars only
     } else {
         r.isEventFile = info.fileName().contains("tfevents");
-    }
-    if (cancel && cancel->load())
-        return r;
-    QElapsedTimer timer;
-    timer.start();
-    auto g = std::make_shared<Graph>();
-    auto imported = importGraphFile(graphFile.toStdString(), *g);
-    if (!imported.ok()) {
-        if (r.isLogDir || r.isEventFile) {
-            r.error = r.isEventFile ? QString() : QString();
-            return r; // scalars only
+        if (cancel && cancel->load())
+            return r;
+        imported = importOnce(path, r.graphImports);
+        if (!imported.result) {
+            if (!r.isEventFile)
+                r.error = QString::fromStdString(imported.error);
+            return r; // an event file without a graph: scalars only
         }
-        r.error = QString::fromStdString(imported.error());
-        return r;
     }
     if (cancel && cancel->load())
         return r;
     auto source = r.isLogDir ? GraphDocument::Source::LogDir
                              : r.isEventFile ? GraphDocument::Source::EventFile : GraphDocument::Source::GraphFile;
-    auto doc = std::const_pointer_cast<GraphDocument>(makeDocument(std::move(g), source, path));
-    for (const std::string& w : imported->warnings)
+    auto doc = std::const_pointer_cast<GraphDocument>(makeDocument(std::move(imported.graph), source, path));
+    for (const std::string& w : imported.result->warnings)
         doc->warnings << QString::fromStdString(w);
-    if (imported->partial) {
+    if (imported.result->partial) {
         doc->partial = true;
         // The importer words the fault "the data ends inside ... at byte N" or "corrupt data: ...".
         for (const QString& w : std::as_const(doc->warnings))
@@ -151,7 +139,7 @@ LoadResult loadPath(const QString& path, const std::atomic<bool>* cancel)
                 doc->fault = w;
         if (doc->fault.isEmpty())
             doc->fault = QStringLiteral("the file ends early or is corrupt; the %1 nodes before the fault were kept")
-                             .arg(imported->nodeCount);
+                             .arg(imported.result->nodeCount);
     }
     doc->loadSeconds = timer.nsecsElapsed() / 1e9;
     r.document = std::move(doc);

@@ -4,6 +4,7 @@
 // call back into a running engine (docs/style.md, Qt model/view rule 1).
 #include "core/graph/graph.h"
 #include "core/hierarchy/scope_tree.h"
+#include "core/hierarchy/variable_index.h"
 
 #include <QString>
 #include <QStringList>
@@ -14,15 +15,8 @@
 
 namespace scopeviz::ui {
 
-/// How one scope takes part in variable sharing (computed once per document).
-struct ScopeSharing {
-    /// Shared variables created inside the scope (its subtree).
-    int32_t owns = 0;
-    /// Shared variables created elsewhere that the scope's subtree reads or reuses.
-    int32_t reuses = 0;
-    /// Largest "used by N scopes" among those variables (the badge number).
-    int32_t users = 0;
-};
+/// How one scope takes part in variable sharing (hierarchy::VariableIndex computes it once per document).
+using ScopeSharing = hierarchy::ScopeSharing;
 
 /// An opened graph and its scope hierarchy.
 struct GraphDocument {
@@ -34,7 +28,8 @@ struct GraphDocument {
     std::shared_ptr<const Graph> graph;
     std::shared_ptr<const hierarchy::ScopeTree> tree;
     QStringList warnings; ///< import and hierarchy warnings, for the message bar
-    std::vector<ScopeSharing> sharing; ///< per ScopeId: shared variables owned and reused
+    /// Readers, consumers and sharing of the variables, built once with the tree.
+    std::shared_ptr<const hierarchy::VariableIndex> index;
     bool partial = false;  ///< the file ended early or was corrupt: only what came before was read
     QString fault;         ///< partial: where and how the file broke (names the byte offset)
     double loadSeconds = 0;
@@ -50,12 +45,11 @@ struct LoadResult {
     QString error;         ///< non-empty on failure
     bool isLogDir = false; ///< the path is a log directory (follow its scalars)
     bool isEventFile = false;
+    int graphImports = 0;  ///< graph files parsed (a log directory's graph once, not once to probe and again to load)
 };
 
 /// The built-in seed demo (the tutorial's two examples) with its hierarchy.
 DocumentPtr makeSeedDocument();
-/// Per-scope sharing figures of a tree (see ScopeSharing).
-std::vector<ScopeSharing> computeSharing(const hierarchy::ScopeTree& tree);
 /// Wraps an existing graph (e.g. a script's) into a document.
 DocumentPtr makeDocument(std::shared_ptr<const Graph> graph, GraphDocument::Source source, const QString& path);
 /// Loads a graph file, an event file or a log directory (runs on a worker thread;

@@ -5,30 +5,29 @@
 #include <QStyleFactory>
 
 namespace scopeviz::ui {
-namespace {
-bool g_dark = false;
-}
+bool isDarkPalette(const QPalette& palette) { return palette.color(QPalette::Window).lightness() < 128; }
 
-bool isDarkTheme() { return g_dark; }
+Theme Theme::of(const QPalette& palette) { return Theme{isDarkPalette(palette)}; }
 
-QColor themeColor(ThemeColor role)
+QColor themeColor(ThemeColor role, const QPalette& palette) { return Theme::of(palette).color(role); }
+
+QColor Theme::color(ThemeColor role) const
 {
-    switch (role) {
-    case ThemeColor::NameScope: return g_dark ? QColor(70, 90, 120) : QColor(214, 228, 246);
-    case ThemeColor::VariableScope: return g_dark ? QColor(60, 110, 90) : QColor(208, 240, 222);
-    case ThemeColor::Variable: return g_dark ? QColor(150, 130, 60) : QColor(255, 236, 179);
-    case ThemeColor::SharedVariable: return g_dark ? QColor(220, 110, 40) : QColor(245, 124, 0);
-    case ThemeColor::Highlight: return g_dark ? QColor(255, 170, 60) : QColor(230, 81, 0);
-    case ThemeColor::Op: return g_dark ? QColor(80, 80, 88) : QColor(245, 245, 247);
-    case ThemeColor::Summary: return g_dark ? QColor(110, 80, 130) : QColor(232, 218, 242);
-    case ThemeColor::Error: return g_dark ? QColor(230, 80, 80) : QColor(200, 30, 30);
+        switch (role) {
+    case ThemeColor::NameScope: return dark ? QColor(70, 90, 120) : QColor(214, 228, 246);
+    case ThemeColor::VariableScope: return dark ? QColor(60, 110, 90) : QColor(208, 240, 222);
+    case ThemeColor::Variable: return dark ? QColor(150, 130, 60) : QColor(255, 236, 179);
+    case ThemeColor::SharedVariable: return dark ? QColor(220, 110, 40) : QColor(245, 124, 0);
+    case ThemeColor::Highlight: return dark ? QColor(255, 170, 60) : QColor(230, 81, 0);
+    case ThemeColor::Op: return dark ? QColor(80, 80, 88) : QColor(245, 245, 247);
+    case ThemeColor::Summary: return dark ? QColor(110, 80, 130) : QColor(232, 218, 242);
+    case ThemeColor::Error: return dark ? QColor(230, 80, 80) : QColor(200, 30, 30);
     }
     return {};
 }
 
 void applyTheme(bool dark)
 {
-    g_dark = dark;
     QApplication::setStyle(QStyleFactory::create("Fusion"));
     QPalette p;
     if (dark) {

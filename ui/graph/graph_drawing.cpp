@@ -203,8 +203,8 @@ QFont GraphDrawing::labelFont()
 }
 
 GraphDrawing::GraphDrawing(DocumentPtr doc, std::shared_ptr<const hierarchy::VisibleGraph> vg,
-                           std::shared_ptr<const layout::LayoutResult> result, QPointF shift)
-    : m_doc(std::move(doc)), m_vg(std::move(vg)), m_result(std::move(result)), m_shift(shift)
+                           std::shared_ptr<const layout::LayoutResult> result, QPointF shift, Theme theme)
+    : m_doc(std::move(doc)), m_vg(std::move(vg)), m_result(std::move(result)), m_shift(shift), m_theme(theme)
 {
     m_font = faceFont(Face::Regular); // the same fonts the layout's box widths were measured with
     m_boldFont = faceFont(Face::Bold);
@@ -216,7 +216,7 @@ GraphDrawing::GraphDrawing(DocumentPtr doc, std::shared_ptr<const hierarchy::Vis
 void GraphDrawing::buildNodes()
 {
     const auto& tree = *m_doc->tree;
-    const bool dark = isDarkTheme();
+    const bool dark = m_theme.dark;
     const auto& vnodes = m_vg->nodes();
     m_nodeOfVis.assign(vnodes.size(), -1);
     m_nodes.reserve(m_result->boxes.size());
@@ -245,19 +245,19 @@ void GraphDrawing::buildNodes()
                 break;
             }
             n.style = sc.kind == hierarchy::ScopeKind::Variable ? NodeStyle::VariableScope : NodeStyle::NameScope;
-            n.fill = themeColor(n.style == NodeStyle::VariableScope ? ThemeColor::VariableScope : ThemeColor::NameScope);
+            n.fill = m_theme.color(n.style == NodeStyle::VariableScope ? ThemeColor::VariableScope : ThemeColor::NameScope);
             n.detail = BoxMeasure::opsText(vn.opCount);
             if (sc.variable >= 0) {
                 const auto& rec = tree.variables()[size_t(sc.variable)];
-                n.fill = themeColor(rec.shared ? ThemeColor::SharedVariable : ThemeColor::Variable);
+                n.fill = m_theme.color(rec.shared ? ThemeColor::SharedVariable : ThemeColor::Variable);
                 if (rec.shared) {
                     n.fill = n.fill.lighter(dark ? 100 : 150);
                     n.sharedUsers = rec.sharedScopes;
                 }
-            } else if (!n.frame && size_t(vn.id) < m_doc->sharing.size()) {
+            } else if (!n.frame) {
                 // A collapsed scope that creates shared variables carries the badge too; one that only
                 // reuses them (my_net_1 after my_net) a hollow one.
-                const ScopeSharing& sh = m_doc->sharing[size_t(vn.id)];
+                const ScopeSharing& sh = m_doc->index->scopeSharing(vn.id);
                 n.sharedUsers = sh.users;
                 n.reusesShared = sh.owns == 0 && sh.reuses > 0;
             }
@@ -269,7 +269,7 @@ void GraphDrawing::buildNodes()
             if (v >= 0) {
                 const auto& rec = tree.variables()[size_t(v)];
                 n.style = NodeStyle::Variable;
-                n.fill = themeColor(rec.shared ? ThemeColor::SharedVariable : ThemeColor::Variable);
+                n.fill = m_theme.color(rec.shared ? ThemeColor::SharedVariable : ThemeColor::Variable);
                 if (rec.shared) {
                     n.fill = n.fill.lighter(dark ? 100 : 150);
                     n.sharedUsers = rec.sharedScopes;
@@ -279,7 +279,7 @@ void GraphDrawing::buildNodes()
                 n.fill = dark ? QColor(70, 70, 76) : QColor(240, 240, 242);
             } else if (type.find("Summary") != std::string::npos) {
                 n.style = NodeStyle::Op;
-                n.fill = themeColor(ThemeColor::Summary);
+                n.fill = m_theme.color(ThemeColor::Summary);
             } else {
                 n.style = NodeStyle::Op;
                 n.fill = typeColor(type, dark);
@@ -289,7 +289,7 @@ void GraphDrawing::buildNodes()
         }
         case NodeKind::Series:
             n.style = NodeStyle::Series;
-            n.fill = themeColor(ThemeColor::NameScope);
+            n.fill = m_theme.color(ThemeColor::NameScope);
             if (vn.id >= 0 && size_t(vn.id) < tree.series().size())
                 n.detail = QStringLiteral("×%1").arg(tree.series()[size_t(vn.id)].members.size());
             break;
@@ -446,20 +446,20 @@ void GraphDrawing::setAnimationStart(const GraphDrawing* previous)
     }
 }
 
-void GraphDrawing::paintNode(QPainter& p, const DrawNode& n, const QRectF& r, double lod, uint8_t flag) const
+void GraphDrawing::paintNode(QPainter& p, const DrawNode& n, const QRectF& r, double lod, HighlightLevel flag) const
 {
-    const bool dark = isDarkTheme();
+    const bool dark = m_theme.dark;
     const QColor text = dark ? QColor(235, 235, 235) : QColor(30, 30, 34);
     const QColor sub = dark ? QColor(180, 180, 185) : QColor(100, 100, 110);
-    const QColor hl = themeColor(ThemeColor::Highlight);
+    const QColor hl = m_theme.color(ThemeColor::Highlight);
     const double px = std::min(r.width(), r.height()) * lod;
     const bool showText = kFontPx * lod >= kMinTextPx;
     // Selected: a thick border in the highlight colour; a highlighted consumer of the selected shared
     // variable: the same colour, thinner, so the eye finds every reader at once.
     QColor border = n.fill.darker(dark ? 70 : 140);
-    if (flag >= 2)
+    if (flag >= HighlightLevel::Consumer)
         border = hl;
-    QPen pen(border, flag == 3 ? 3.0 : flag == 2 ? 2.0 : 1.0);
+    QPen pen(border, flag == HighlightLevel::Selected ? 3.0 : flag == HighlightLevel::Consumer ? 2.0 : 1.0);
     pen.setCosmetic(true);
     if (n.frame) {
         QColor fill = n.fill;
@@ -496,17 +496,17 @@ void GraphDrawing::paintNode(QPainter& p, const DrawNode& n, const QRectF& r, do
         return;
     }
     if (px < 3) { // far away: a plain rectangle is all the eye can see
-        p.fillRect(r, flag ? hl : n.fill.darker(dark ? 80 : 115));
+        p.fillRect(r, flag != HighlightLevel::None ? hl : n.fill.darker(dark ? 80 : 115));
         return;
     }
     p.setPen(pen);
-    p.setBrush(flag == 2 ? n.fill.lighter(dark ? 130 : 100) : n.fill);
+    p.setBrush(flag == HighlightLevel::Consumer ? n.fill.lighter(dark ? 130 : 100) : n.fill);
     switch (n.style) {
     case NodeStyle::NameScope:
     case NodeStyle::VariableScope:
         p.drawRoundedRect(r, 5, 5);
         if (n.style == NodeStyle::VariableScope) {
-            QColor stripe = themeColor(ThemeColor::VariableScope).darker(dark ? 80 : 130);
+            QColor stripe = m_theme.color(ThemeColor::VariableScope).darker(dark ? 80 : 130);
             p.fillRect(QRectF(r.left() + 1, r.top() + 3, 4, r.height() - 6), stripe);
         }
         break;
@@ -555,7 +555,7 @@ void GraphDrawing::paintNode(QPainter& p, const DrawNode& n, const QRectF& r, do
     if (n.sharedUsers > 1 && px > 6) {
         // "used by N scopes" badge at the top-right corner.
         QRectF badge(r.right() - 26, r.top() - 8, 30, 14);
-        const QColor shared = themeColor(ThemeColor::SharedVariable);
+        const QColor shared = m_theme.color(ThemeColor::SharedVariable);
         if (n.reusesShared) {
             QPen outline(shared, 1.5);
             outline.setCosmetic(true);
@@ -594,18 +594,19 @@ void GraphDrawing::paint(QPainter& p, const QRectF& exposed, double lod, const D
             continue;
         QRectF r = rectOf(n);
         if (r.intersects(exposed))
-            paintNode(p, n, r, lod, hl.node.empty() ? 0 : hl.node[i]);
+            paintNode(p, n, r, lod, hl.node.empty() ? HighlightLevel::None : hl.node[i]);
     }
     if (!animating) {
-        const bool dark = isDarkTheme();
+        const bool dark = m_theme.dark;
         const QColor edgeColor = dark ? QColor(160, 160, 168) : QColor(110, 110, 120);
-        const QColor varColor = themeColor(ThemeColor::Variable).darker(dark ? 100 : 160);
-        const QColor hlColor = themeColor(ThemeColor::Highlight);
+        const QColor varColor = m_theme.color(ThemeColor::Variable).darker(dark ? 100 : 160);
+        const QColor hlColor = m_theme.color(ThemeColor::Highlight);
         const bool labels = (kFontPx - 2) * lod >= kMinTextPx;
         QPen pen;
         pen.setCosmetic(true);
         pen.setCapStyle(Qt::FlatCap);
-        auto drawEdge = [&](const DrawEdge& e, uint8_t flag) {
+        auto drawEdge = [&](const DrawEdge& e, HighlightLevel level) {
+            const bool flag = level != HighlightLevel::None;
             const QColor c = flag ? hlColor : (e.variable ? varColor : edgeColor);
             pen.setColor(c);
             pen.setWidthF(flag ? std::max(2.0f, e.width + 1) : e.width);
@@ -653,8 +654,8 @@ void GraphDrawing::paint(QPainter& p, const QRectF& exposed, double lod, const D
         } else {
             for (size_t i = 0; i < m_edges.size(); ++i) {
                 const DrawEdge& e = m_edges[i];
-                if ((hl.edge.empty() || !hl.edge[i]) && e.bounds.intersects(exposed))
-                    drawEdge(e, 0);
+                if ((hl.edge.empty() || hl.edge[i] == HighlightLevel::None) && e.bounds.intersects(exposed))
+                    drawEdge(e, HighlightLevel::None);
             }
         }
         if (hl.bundle) {
@@ -678,7 +679,7 @@ void GraphDrawing::paint(QPainter& p, const QRectF& exposed, double lod, const D
         }
         if (!hl.edge.empty())
             for (size_t i = 0; i < m_edges.size(); ++i)
-                if (hl.edge[i] && m_edges[i].bounds.intersects(exposed))
+                if (hl.edge[i] != HighlightLevel::None && m_edges[i].bounds.intersects(exposed))
                     drawEdge(m_edges[i], hl.edge[i]);
     }
     for (size_t i = 0; i < m_nodes.size(); ++i) {
@@ -687,7 +688,7 @@ void GraphDrawing::paint(QPainter& p, const QRectF& exposed, double lod, const D
             continue;
         QRectF r = rectOf(n);
         if (r.intersects(exposed))
-            paintNode(p, n, r, lod, hl.node.empty() ? 0 : hl.node[i]);
+            paintNode(p, n, r, lod, hl.node.empty() ? HighlightLevel::None : hl.node[i]);
     }
 }
 

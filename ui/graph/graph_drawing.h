@@ -17,6 +17,8 @@
 #include "core/hierarchy/visible_graph.h"
 #include "core/layout/layout_types.h"
 #include "ui/common/graph_document.h"
+#include "ui/common/theme.h"
+#include "ui/graph/graph_highlight.h"
 
 #include <QColor>
 #include <QFont>
@@ -86,20 +88,12 @@ struct EdgeBundle {
     int count = 0;       ///< edges merged
 };
 
-/// Per-paint state: what is highlighted. Vectors are indexed like GraphDrawing::nodes()/edges().
-struct DrawHighlight {
-    std::vector<uint8_t> node; ///< 0 none, 1 hover neighbour, 2 highlighted consumer, 3 selected
-    std::vector<uint8_t> edge; ///< 0 none, 1 hover, 2 highlighted
-    bool bundle = false;       ///< draw variable bundles
-    double progress = 1;       ///< animation progress, 1 = final
-};
-
 /// The painted form of a visible graph and its layout; immutable once built.
 class GraphDrawing {
 public:
     /// Builds the drawing; `shift` is added to every coordinate (keeps the clicked node still).
     GraphDrawing(DocumentPtr doc, std::shared_ptr<const hierarchy::VisibleGraph> vg,
-                 std::shared_ptr<const layout::LayoutResult> result, QPointF shift = {});
+                 std::shared_ptr<const layout::LayoutResult> result, QPointF shift = {}, Theme theme = {});
 
     /// Paints what intersects `exposed` at level of detail `lod` (device px per scene unit).
     void paint(QPainter& p, const QRectF& exposed, double lod, const DrawHighlight& hl) const;
@@ -122,6 +116,8 @@ public:
     const layout::LayoutResult& layout() const { return *m_result; }
     /// The document.
     const DocumentPtr& document() const { return m_doc; }
+    /// The colours it was built with and paints in.
+    const Theme& theme() const { return m_theme; }
     /// Sets animation start rectangles from a previous drawing (new nodes grow out of their old ancestor).
     void setAnimationStart(const GraphDrawing* previous);
     /// Label font (scene units).
@@ -130,12 +126,13 @@ public:
 private:
     void buildNodes();
     void buildEdges();
-    void paintNode(QPainter& p, const DrawNode& n, const QRectF& r, double lod, uint8_t flag) const;
+    void paintNode(QPainter& p, const DrawNode& n, const QRectF& r, double lod, HighlightLevel flag) const;
 
     DocumentPtr m_doc;
     std::shared_ptr<const hierarchy::VisibleGraph> m_vg;
     std::shared_ptr<const layout::LayoutResult> m_result;
     QPointF m_shift;
+    Theme m_theme;
     std::vector<DrawNode> m_nodes;
     std::vector<DrawEdge> m_edges;
     std::vector<EdgeBundle> m_bundles;

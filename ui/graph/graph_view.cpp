@@ -1,10 +1,9 @@
 #include "ui/graph/graph_view.h"
 
 #include "core/hierarchy/layout_bridge.h"
-#include "core/hierarchy/shared_variables.h"
-#include "ui/common/theme.h"
+#include "ui/graph/graph_minimap.h"
 
-#include <QFileInfo>
+#include <QCoreApplication>
 #include <QGraphicsItem>
 #include <QGraphicsScene>
 #include <QHelpEvent>
@@ -15,14 +14,14 @@
 #include <QPainter>
 #include <QScrollBar>
 #include <QStyleOptionGraphicsItem>
-#include <QSvgGenerator>
+#include <QThreadPool>
 #include <QToolTip>
 #include <QVariantAnimation>
 #include <QWheelEvent>
 
 #include <algorithm>
 #include <cmath>
-#include <unordered_set>
+#include <exception>
 
 namespace scopeviz::ui {
 
@@ -47,108 +46,13 @@ public:
         if (!m_view->m_drawing)
             return;
         const double lod = QStyleOptionGraphicsItem::levelOfDetailFromTransform(p->worldTransform());
-        m_view->m_drawing->paint(*p, opt->exposedRect, lod, m_view->m_highlight);
+        m_view->m_drawing->paint(*p, opt->exposedRect, lod, m_view->m_highlighter.state());
     }
 
 private:
     GraphView* m_view;
     QRectF m_bounds;
 };
-
-// ---- minimap ----------------------------------------------------------------------
-
-/// A small overview in the view's corner: the drawing in miniature and the viewport rectangle; click to move.
-class GraphMinimap : public QWidget {
-public:
-    explicit GraphMinimap(GraphView* view) : QWidget(view), m_view(view)
-    {
-        setObjectName("minimap");
-        setFixedSize(170, 110);
-        setCursor(Qt::PointingHandCursor);
-    }
-    void rebuild()
-    {
-        const GraphDrawing* d = m_view->drawing();
-        m_image = QImage(size(), QImage::Format_ARGB32_Premultiplied);
-        m_image.fill(Qt::transparent);
-        if (!d || d->bounds().isEmpty())
-            return;
-        QRectF b = d->bounds();
-        double s = std::min((width() - 8) / b.width(), (height() - 8) / b.height());
-        m_xf = QTransform();
-        m_xf.translate(4 + (width() - 8 - b.width() * s) / 2, 4 + (height() - 8 - b.height() * s) / 2);
-        m_xf.scale(s, s);
-        m_xf.translate(-b.x(), -b.y());
-        QPainter p(&m_image);
-        p.setTransform(m_xf);
-        DrawHighlight none;
-        d->paint(p, b, s, none);
-    }
-    void paintEvent(QPaintEvent*) override
-    {
-        QPainter p(this);
-        const bool dark = isDarkTheme();
-        p.setPen(dark ? QColor(90, 90, 96) : QColor(180, 180, 188));
-        p.setBrush(dark ? QColor(35, 35, 38, 230) : QColor(255, 255, 255, 230));
-        p.drawRect(rect().adjusted(0, 0, -1, -1));
-        p.drawImage(0, 0, m_image);
-        QRectF vis = m_view->mapToScene(m_view->viewport()->rect()).boundingRect();
-        QColor hl = themeColor(ThemeColor::Highlight);
-        p.setPen(QPen(hl, 1.5));
-        hl.setAlpha(25);
-        p.setBrush(hl);
-        p.drawRect(m_xf.mapRect(vis).intersected(QRectF(rect()).adjusted(1, 1, -1, -1)));
-    }
-    void mousePressEvent(QMouseEvent* e) override { moveTo(e->position()); }
-    void mouseMoveEvent(QMouseEvent* e) override
-    {
-        if (e->buttons() & Qt::LeftButton)
-            moveTo(e->position());
-    }
-
-private:
-    void moveTo(QPointF pos)
-    {
-        bool ok = false;
-        QTransform inv = m_xf.inverted(&ok);
-        if (ok)
-            m_view->centerOn(inv.map(pos));
-    }
-    GraphView* m_view;
-    QImage m_image;
-    QTransform m_xf;
-};
-
-// ---- helpers ----------------------------------------------------------------------
-
-namespace {
-
-/// Ops that read variable `v` for the forward computation (directly, or through its read op).
-std::vector<OpId> variableConsumers(const Graph& g, const hierarchy::ScopeTree& tree, int32_t v)
-{
-    const auto& rec = tree.variables()[size_t(v)];
-    const std::string name(tree.opName(rec.op));
-    std::vector<OpId> sources{rec.op};
-    for (const char* suffix : {"/read", "/Read/ReadVariableOp"})
-        if (const Operation* r = g.findOp(name + suffix))
-            sources.push_back(r->id());
-    std::vector<OpId> out;
-    for (OpId id = 0; id < g.numOps(); ++id) {
-        const Operation& op = g.op(id);
-        bool reads = false;
-        for (const Output& in : op.inputs())
-            if (std::find(sources.begin(), sources.end(), in.op) != sources.end())
-                reads = true;
-        if (!reads || std::find(sources.begin(), sources.end(), id) != sources.end())
-            continue;
-        if (!hierarchy::trainingMachineryReason(op.name(), op.type()).empty())
-            continue;
-        out.push_back(id);
-    }
-    return out;
-}
-
-} // namespace
 
 // ---- GraphView --------------------------------------------------------------------------
 
@@ -179,99 +83,166 @@ GraphView::GraphView(QWidget* parent) : QGraphicsView(parent)
     m_anim->setEndValue(1.0);
     m_anim->setEasingCurve(QEasingCurve::OutCubic);
     connect(m_anim, &QVariantAnimation::valueChanged, this, [this](const QVariant& v) {
-        m_highlight.progress = v.toDouble();
+        m_highlighter.state().progress = v.toDouble();
         viewport()->update();
     });
     connect(m_anim, &QVariantAnimation::finished, this, [this] {
-        m_highlight.progress = 1;
+        m_highlighter.state().progress = 1;
         viewport()->update();
         m_minimap->rebuild();
         m_minimap->update();
     });
+    setSelectionModel(new GraphSelectionModel(this)); // until a shared one is set
 }
 
 GraphView::~GraphView() { m_engine.cancel(); }
 
-void GraphView::setDocument(DocumentPtr doc)
+void GraphView::setSelectionModel(GraphSelectionModel* model)
 {
-    m_doc = std::move(doc);
+    if (!model || model == m_model)
+        return;
+    for (auto& c : m_modelConnections)
+        disconnect(c);
+    if (m_model && m_model->parent() == this)
+        m_model->deleteLater();
+    m_model = model;
+    m_modelConnections[0] = connect(m_model, &GraphSelectionModel::documentChanged, this, &GraphView::onDocumentChanged);
+    m_modelConnections[1] = connect(m_model, &GraphSelectionModel::expansionChanged, this,
+                                    [this](const std::vector<hierarchy::ScopeId>&, bool, NodeKey anchor) { relayout(anchor); });
+    m_modelConnections[2] = connect(m_model, &GraphSelectionModel::expansionReset, this, &GraphView::relayout);
+    m_modelConnections[3] = connect(m_model, &GraphSelectionModel::selectionChanged, this, &GraphView::onSelectionChanged);
+    m_modelConnections[4] = connect(m_model, &GraphSelectionModel::focusRequested, this, &GraphView::onFocusRequested);
+    if (m_model->document() != m_doc) {
+        onDocumentChanged(m_model->document());
+        relayout(0);
+    }
+    onSelectionChanged(m_model->selectedItem().value_or(Item{Item::Kind::Scope, -1}));
+}
+
+void GraphView::setDocument(DocumentPtr doc) { m_model->setDocument(std::move(doc)); }
+
+void GraphView::onDocumentChanged(const DocumentPtr& doc)
+{
+    m_doc = doc;
+    ++m_generation; // whatever is in flight belongs to the old document
+    m_pending = false;
+    m_busy->hide();
     m_engine.clearCache();
-    m_state = {};
-    m_selected.reset();
-    m_hover = -1;
     m_drawing.reset();
+    m_pendingGraph.reset();
+    m_highlighter.setDrawing(nullptr);
+    m_centreOnNext.reset();
     m_fitOnNext = true;
-    relayout(0);
-    emit expansionReset();
 }
 
 void GraphView::setExpansion(hierarchy::ExpansionState state, NodeKey anchor)
 {
-    m_state = std::move(state);
-    relayout(anchor);
-    emit expansionReset();
+    m_model->setExpansion(std::move(state), anchor);
 }
 
-void GraphView::setScopeExpanded(hierarchy::ScopeId s, bool expanded)
-{
-    if (!m_doc || s <= hierarchy::RootScope || s >= m_doc->tree->numScopes() || m_state.isExpanded(s) == expanded)
-        return;
-    if (expanded) {
-        // Opening a scope inside a collapsed series opens the series too, so the scope becomes visible.
-        m_state.reveal(*m_doc->tree, s);
-    } else {
-        m_state.collapse(s);
-    }
-    relayout(hierarchy::scopeKey(s));
-    emit scopeExpansionChanged(s, expanded);
-}
+void GraphView::setScopeExpanded(hierarchy::ScopeId s, bool expanded) { m_model->setScopeExpanded(s, expanded); }
 
 void GraphView::expandAll()
 {
     if (!m_doc)
         return;
-    setExpansion(hierarchy::ExpansionState::all(*m_doc->tree));
     m_fitOnNext = true;
+    m_model->setExpansion(hierarchy::ExpansionState::all(*m_doc->tree));
 }
 
 void GraphView::collapseAll()
 {
-    setExpansion({});
     m_fitOnNext = true;
+    m_model->setExpansion({});
 }
 
-bool GraphView::toggleNode(NodeKey key)
+bool GraphView::toggleNode(NodeKey key) { return m_model->toggle(key); }
+
+void GraphView::selectItem(Item item) { m_model->select(item); }
+
+void GraphView::reveal(Item item) { m_model->reveal(item); }
+
+void GraphView::showItem(Item item) { m_model->select(item, SelectionFocus::Show); }
+
+void GraphView::onSelectionChanged(Item item)
 {
-    if (!m_doc)
-        return false;
-    const NodeKind kind = hierarchy::keyKind(key);
-    if (kind == NodeKind::Scope) {
-        const auto s = hierarchy::ScopeId(hierarchy::keyId(key));
-        setScopeExpanded(s, !m_state.isExpanded(s));
-        return true;
-    }
-    if (kind == NodeKind::Series) {
-        if (m_state.expanded.count(key))
-            m_state.expanded.erase(key);
-        else
-            m_state.expanded.insert(key);
-        relayout(key);
-        return true;
-    }
-    return false;
+    m_highlighter.setSelection(item.id >= 0 ? std::optional<Item>(item) : std::nullopt);
+    viewport()->update();
+}
+
+void GraphView::onFocusRequested(Item item, SelectionFocus focus)
+{
+    m_centreOnNext = item;
+    m_centreReveals = focus == SelectionFocus::Reveal;
+    if (!m_pending)
+        centreOnPending();
+}
+
+void GraphView::setHoveredNode(int drawIndex)
+{
+    if (drawIndex == m_highlighter.hover())
+        return;
+    m_highlighter.setHover(drawIndex);
+    viewport()->update();
+}
+
+void GraphView::setTheme(const Theme& theme)
+{
+    m_theme = theme;
+    if (m_doc)
+        relayout(0); // colours are baked into the drawing
+    m_minimap->update();
 }
 
 void GraphView::relayout(NodeKey anchor)
 {
     if (!m_doc)
         return;
-    auto vg = std::make_shared<hierarchy::VisibleGraph>(hierarchy::buildVisibleGraph(*m_doc->tree, m_state));
+    // The visible graph is built on a worker from a copy of the state; the result comes back as an
+    // immutable snapshot. Newer requests win: a result whose generation is stale is dropped.
     const uint64_t gen = ++m_generation;
-    layout::LayoutRequest req = measuredLayoutRequest(*vg, gen);
-    m_pendingGraph = std::move(vg);
     m_pendingAnchor = anchor;
     m_pending = true;
     m_busy->show();
+    QPointer<GraphView> self(this);
+    QThreadPool::globalInstance()->start([self, gen, doc = m_doc, state = m_model->expansion()] {
+        std::shared_ptr<const hierarchy::VisibleGraph> vg;
+        layout::LayoutRequest req;
+        QString error;
+        try {
+            auto built = std::make_shared<const hierarchy::VisibleGraph>(hierarchy::buildVisibleGraph(*doc->tree, state));
+            req = measuredLayoutRequest(*built, gen);
+            vg = std::move(built);
+        } catch (const std::exception& e) {
+            error = QStringLiteral("Cannot build the visible graph: %1").arg(QString::fromUtf8(e.what()));
+        } catch (...) {
+            error = QStringLiteral("Cannot build the visible graph: unknown error");
+        }
+        QMetaObject::invokeMethod(
+            QCoreApplication::instance(),
+            [self, gen, vg = std::move(vg), req = std::move(req), error]() mutable {
+                if (!self)
+                    return;
+                if (!error.isEmpty()) {
+                    if (gen == self->m_generation) {
+                        self->m_pending = false;
+                        self->m_busy->hide();
+                    }
+                    emit self->errorOccurred(error);
+                    return;
+                }
+                self->onVisibleGraph(std::move(vg), std::move(req), gen);
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void GraphView::onVisibleGraph(std::shared_ptr<const hierarchy::VisibleGraph> vg, layout::LayoutRequest req,
+                               uint64_t gen)
+{
+    if (gen != m_generation)
+        return; // a newer expansion is on its way
+    m_pendingGraph = std::move(vg);
     QPointer<GraphView> self(this);
     m_engine.submit(std::move(req), [self, gen](std::shared_ptr<const layout::LayoutResult> r) {
         if (!self)
@@ -296,13 +267,11 @@ void GraphView::onLayout(std::shared_ptr<const layout::LayoutResult> result, uin
     if (m_drawing && m_pendingAnchor) {
         // Keep the clicked node's top-centre where it was: the scope grows sideways and down.
         if (auto d = layout::anchorShift(m_drawing->layout(), *result, m_pendingAnchor)) {
-            const layout::NodeBox* old = layout::findBox(m_drawing->layout(), m_pendingAnchor);
-            (void)old;
             shift = QPointF(d->x, d->y) + QPointF(m_drawing->bounds().topLeft() -
                                                   QPointF(m_drawing->layout().bounds.x, m_drawing->layout().bounds.y));
         }
     }
-    auto drawing = std::make_shared<GraphDrawing>(m_doc, m_pendingGraph, result, shift);
+    auto drawing = std::make_shared<GraphDrawing>(m_doc, m_pendingGraph, result, shift, m_theme);
     const bool animate = m_drawing && m_pendingAnchor && drawing->nodes().size() < 20000;
     if (animate)
         drawing->setAnimationStart(m_drawing.get());
@@ -313,19 +282,18 @@ void GraphView::onLayout(std::shared_ptr<const layout::LayoutResult> result, uin
     QRectF visible = mapToScene(viewport()->rect()).boundingRect();
     scene()->setSceneRect(m_fitOnNext ? b.adjusted(-40, -40, 40, 40)
                                       : b.adjusted(-40, -40, 40, 40).united(visible));
-    m_hover = -1;
-    updateHighlight();
+    m_highlighter.setDrawing(m_drawing);
     if (m_fitOnNext) {
         m_fitOnNext = false;
         fitAll();
     }
     centreOnPending();
     if (animate) {
-        m_highlight.progress = 0;
+        m_highlighter.state().progress = 0;
         m_anim->stop();
         m_anim->start();
     } else {
-        m_highlight.progress = 1;
+        m_highlighter.state().progress = 1;
         m_minimap->rebuild();
     }
     updateMinimapVisibility();
@@ -343,16 +311,17 @@ void GraphView::centreOnPending()
 
 QRectF GraphView::selectionFrame() const
 {
-    if (!m_drawing || !m_selected)
+    if (!m_drawing || !selectedItem())
         return {};
     const auto& vg = m_drawing->visible();
-    const int32_t vi = vg.nodeShowing(*m_selected);
+    const int32_t vi = vg.nodeShowing(*selectedItem());
     const int sel = vi >= 0 ? m_drawing->find(vg.nodes()[size_t(vi)].key) : -1;
     if (sel < 0)
         return {};
     QRectF r = m_drawing->nodes()[size_t(sel)].rect;
-    for (size_t i = 0; i < m_highlight.node.size(); ++i)
-        if (m_highlight.node[i] == 2)
+    const auto& levels = m_highlighter.state().node;
+    for (size_t i = 0; i < levels.size(); ++i)
+        if (levels[i] == HighlightLevel::Consumer)
             r = r.united(m_drawing->nodes()[i].rect);
     return r;
 }
@@ -368,7 +337,7 @@ void GraphView::frameSelection(bool revealing)
         return;
     const auto& vg = m_drawing->visible();
     const QRectF selRect =
-        m_drawing->nodes()[size_t(m_drawing->find(vg.nodes()[size_t(vg.nodeShowing(*m_selected))].key))].rect;
+        m_drawing->nodes()[size_t(m_drawing->find(vg.nodes()[size_t(vg.nodeShowing(*selectedItem()))].key))].rect;
     const QSizeF vp = QSizeF(viewport()->size()) - QSizeF(2 * kMargin, 2 * kMargin);
     if (vp.width() < 20 || vp.height() < 20)
         return;
@@ -459,143 +428,22 @@ std::optional<Item> GraphView::itemOfNode(int drawIndex) const
     }
 }
 
-void GraphView::selectItem(Item item)
-{
-    if (item.id < 0)
-        m_selected.reset();
-    else
-        m_selected = item;
-    updateHighlight();
-    viewport()->update();
-    emit selectionChanged(m_selected.value_or(Item{Item::Kind::Scope, -1}));
-}
-
-void GraphView::reveal(Item item)
-{
-    if (!m_doc || item.id < 0)
-        return;
-    const auto& tree = *m_doc->tree;
-    hierarchy::ExpansionState st = m_state;
-    const hierarchy::ScopeId container = item.isScope() ? tree.scope(item.id).parent : tree.opParent(item.id);
-    if (container > hierarchy::RootScope)
-        st.reveal(tree, container);
-    if (item.isOp() && tree.seriesOfOp(item.id) >= 0)
-        st.expanded.insert(hierarchy::seriesKey(tree, tree.seriesOfOp(item.id)));
-    if (item.isScope() && tree.scope(item.id).series >= 0)
-        st.expanded.insert(hierarchy::seriesKey(tree, tree.scope(item.id).series));
-    const bool changed = st.expanded != m_state.expanded;
-    m_centreOnNext = item;
-    m_centreReveals = true;
-    if (changed) {
-        std::vector<hierarchy::ScopeId> opened;
-        for (hierarchy::ScopeId x = container; x > hierarchy::RootScope; x = tree.scope(x).parent)
-            if (!m_state.isExpanded(x))
-                opened.push_back(x);
-        m_state = std::move(st);
-        relayout(0);
-        for (auto s : opened)
-            emit scopeExpansionChanged(s, true);
-    }
-    selectItem(item);
-    if (!changed && !m_pending)
-        centreOnPending();
-}
-
-void GraphView::showItem(Item item)
-{
-    selectItem(item);
-    if (!m_selected)
-        return;
-    m_centreOnNext = item;
-    m_centreReveals = false;
-    if (!m_pending)
-        centreOnPending();
-}
-
-void GraphView::updateHighlight()
-{
-    if (!m_drawing)
-        return;
-    const auto& nodes = m_drawing->nodes();
-    const auto& edges = m_drawing->edges();
-    m_highlight.node.assign(nodes.size(), 0);
-    m_highlight.edge.assign(edges.size(), 0);
-    const auto& vg = m_drawing->visible();
-    // Hover: the node's own edges.
-    if (m_hover >= 0) {
-        for (size_t i = 0; i < edges.size(); ++i)
-            if (edges[i].from == m_hover || edges[i].to == m_hover) {
-                m_highlight.edge[i] = 1;
-                int other = edges[i].from == m_hover ? edges[i].to : edges[i].from;
-                if (other >= 0)
-                    m_highlight.node[size_t(other)] = std::max<uint8_t>(m_highlight.node[size_t(other)], 1);
-            }
-    }
-    if (!m_selected)
-        return;
-    const int32_t selVis = vg.nodeShowing(*m_selected);
-    const int sel = selVis >= 0 ? m_drawing->find(vg.nodes()[size_t(selVis)].key) : -1;
-    if (sel < 0)
-        return;
-    m_highlight.node[size_t(sel)] = 3;
-    const auto& tree = *m_doc->tree;
-    int32_t var = -1;
-    if (m_selected->isOp())
-        var = tree.variableOfOp(m_selected->id);
-    else
-        var = tree.scope(m_selected->id).variable;
-    if (var < 0 || !tree.variables()[size_t(var)].shared) {
-        for (size_t i = 0; i < edges.size(); ++i)
-            if (edges[i].from == sel || edges[i].to == sel)
-                m_highlight.edge[i] = 2;
-        return;
-    }
-    // A shared variable: every consumer, shown by the deepest visible node that contains it.
-    std::vector<uint8_t> inB(nodes.size(), 0), inA(nodes.size(), 0);
-    auto mark = [&](int32_t visIndex) {
-        if (visIndex < 0)
-            return;
-        int d = m_drawing->find(vg.nodes()[size_t(visIndex)].key);
-        if (d < 0 || d == sel || nodes[size_t(d)].frame || nodes[size_t(d)].style == NodeStyle::Root)
-            return;
-        m_highlight.node[size_t(d)] = std::max<uint8_t>(m_highlight.node[size_t(d)], 2);
-    };
-    const auto& rec = tree.variables()[size_t(var)];
-    for (const auto& u : rec.users)
-        if (u.scope >= 0 && (!u.owner || u.reads > 0))
-            mark(vg.nodeShowing(Item{Item::Kind::Scope, u.scope}));
-    for (OpId op : variableConsumers(*m_doc->graph, tree, var))
-        mark(vg.nodeShowingOp(op));
-    for (size_t i = 0; i < nodes.size(); ++i)
-        if (m_highlight.node[i] == 2)
-            for (int a = int(i); a >= 0; a = nodes[size_t(a)].parent)
-                inB[size_t(a)] = 1;
-    for (int a = sel; a >= 0; a = nodes[size_t(a)].parent)
-        inA[size_t(a)] = 1;
-    for (size_t i = 0; i < edges.size(); ++i) {
-        const auto& e = edges[i];
-        if (e.from < 0 || e.to < 0)
-            continue;
-        const auto& st = vg.edges()[size_t(e.vis)].stats;
-        if (st.variableCount > 0 && ((inA[size_t(e.from)] && inB[size_t(e.to)]) || (inB[size_t(e.from)] && inA[size_t(e.to)])))
-            m_highlight.edge[i] = 2;
-    }
-}
-
 std::vector<NodeKey> GraphView::highlightedNodes() const
 {
     std::vector<NodeKey> out;
     if (!m_drawing)
         return out;
-    for (size_t i = 0; i < m_highlight.node.size(); ++i)
-        if (m_highlight.node[i] == 2)
+    const auto& levels = m_highlighter.state().node;
+    for (size_t i = 0; i < levels.size(); ++i)
+        if (levels[i] == HighlightLevel::Consumer)
             out.push_back(m_drawing->nodes()[i].key);
     return out;
 }
 
 int GraphView::highlightedEdgeCount() const
 {
-    return int(std::count(m_highlight.edge.begin(), m_highlight.edge.end(), uint8_t(2)));
+    const auto& levels = m_highlighter.state().edge;
+    return int(std::count(levels.begin(), levels.end(), HighlightLevel::Consumer));
 }
 
 void GraphView::fitAll()
@@ -632,7 +480,7 @@ void GraphView::zoomBy(double factor)
 
 void GraphView::setBundleSharedEdges(bool on)
 {
-    m_highlight.bundle = on;
+    m_highlighter.state().bundle = on;
     viewport()->update();
 }
 
@@ -671,11 +519,7 @@ void GraphView::mouseMoveEvent(QMouseEvent* e)
     int h = m_drawing->nodeAt(mapToScene(e->pos()));
     if (h >= 0 && m_drawing->nodes()[size_t(h)].frame)
         h = -1;
-    if (h != m_hover) {
-        m_hover = h;
-        updateHighlight();
-        viewport()->update();
-    }
+    setHoveredNode(h);
 }
 
 void GraphView::mouseReleaseEvent(QMouseEvent* e)
@@ -687,7 +531,7 @@ void GraphView::mouseReleaseEvent(QMouseEvent* e)
         return;
     int n = m_drawing->nodeAt(mapToScene(e->pos()));
     auto item = itemOfNode(n);
-    selectItem(item.value_or(Item{Item::Kind::Scope, -1}));
+    m_model->select(item.value_or(Item{Item::Kind::Scope, -1}));
 }
 
 void GraphView::mouseDoubleClickEvent(QMouseEvent* e)
@@ -697,22 +541,23 @@ void GraphView::mouseDoubleClickEvent(QMouseEvent* e)
     int n = m_drawing->nodeAt(mapToScene(e->pos()));
     if (n < 0)
         return;
-    toggleNode(m_drawing->nodes()[size_t(n)].key);
+    m_model->toggle(m_drawing->nodes()[size_t(n)].key);
 }
 
 void GraphView::keyPressEvent(QKeyEvent* e)
 {
-    if (m_selected && m_selected->isScope() && (e->key() == Qt::Key_Plus || e->key() == Qt::Key_Equal)) {
-        setScopeExpanded(m_selected->id, true);
+    const std::optional<Item> selected = m_model->selectedItem();
+    if (selected && selected->isScope() && (e->key() == Qt::Key_Plus || e->key() == Qt::Key_Equal)) {
+        m_model->setScopeExpanded(selected->id, true);
         return;
     }
-    if (m_selected && (e->key() == Qt::Key_Minus)) {
-        hierarchy::ScopeId s = m_selected->isScope() ? m_selected->id : m_doc->tree->opParent(m_selected->id);
-        if (m_selected->isScope() && !m_state.isExpanded(s))
+    if (selected && (e->key() == Qt::Key_Minus)) {
+        hierarchy::ScopeId s = selected->isScope() ? selected->id : m_doc->tree->opParent(selected->id);
+        if (selected->isScope() && !m_model->isScopeExpanded(s))
             s = m_doc->tree->scope(s).parent;
         if (s > hierarchy::RootScope) {
-            selectItem(Item{Item::Kind::Scope, s});
-            setScopeExpanded(s, false);
+            m_model->select(Item{Item::Kind::Scope, s});
+            m_model->setScopeExpanded(s, false);
         }
         return;
     }
@@ -735,7 +580,7 @@ bool GraphView::viewportEvent(QEvent* e)
                 tip = QStringLiteral("<b>%1</b><br>%2 ops — double-click to %3")
                           .arg(QString::fromStdString(std::string(tree.path(item->id))))
                           .arg(tree.scope(item->id).descendantOps)
-                          .arg(m_state.isExpanded(item->id) ? tr("collapse") : tr("expand"));
+                          .arg(m_model->isScopeExpanded(item->id) ? tr("collapse") : tr("expand"));
             QToolTip::showText(he->globalPos(), tip, this);
         } else {
             QToolTip::hideText();
@@ -782,75 +627,16 @@ void GraphView::renderViewport(QImage& image, const QTransform& transform) const
     p.setTransform(transform);
     bool ok = false;
     QRectF exposed = transform.inverted(&ok).mapRect(QRectF(image.rect()));
-    m_drawing->paint(p, exposed, QStyleOptionGraphicsItem::levelOfDetailFromTransform(transform), m_highlight);
+    m_drawing->paint(p, exposed, QStyleOptionGraphicsItem::levelOfDetailFromTransform(transform), m_highlighter.state());
 }
 
 QString GraphView::exportTo(const QString& path) const
 {
     if (!m_drawing)
         return tr("Nothing to export: no graph is shown.");
-    DrawHighlight hl = m_highlight;
+    DrawHighlight hl = m_highlighter.state();
     hl.progress = 1;
     return writeDrawing(*m_drawing, hl, path);
-}
-
-// ---- export -----------------------------------------------------------------------
-
-QString writeDrawing(const GraphDrawing& drawing, const DrawHighlight& hl, const QString& path)
-{
-    const QRectF b = drawing.bounds().adjusted(-16, -16, 16, 16);
-    const QString suffix = QFileInfo(path).suffix().toLower();
-    const QColor bg = isDarkTheme() ? QColor(30, 30, 32) : Qt::white;
-    if (suffix == "svg") {
-        QSvgGenerator gen;
-        gen.setFileName(path);
-        gen.setSize(b.size().toSize());
-        gen.setViewBox(QRectF(QPointF(0, 0), b.size()));
-        gen.setTitle(drawing.document()->title);
-        gen.setDescription(QStringLiteral("scopeviz graph export"));
-        QPainter p;
-        if (!p.begin(&gen))
-            return QStringLiteral("Cannot write %1").arg(path);
-        p.fillRect(QRectF(QPointF(0, 0), b.size()), bg);
-        p.translate(-b.topLeft());
-        drawing.paint(p, b, 1.0, hl);
-        p.end();
-    } else if (suffix == "png" || suffix == "jpg" || suffix == "jpeg") {
-        // 2x for crisp slides, but never beyond 16k pixels a side.
-        double scale = std::min(2.0, 16000.0 / std::max(b.width(), b.height()));
-        QImage img((b.size() * scale).toSize().expandedTo(QSize(1, 1)), QImage::Format_ARGB32_Premultiplied);
-        if (img.isNull())
-            return QStringLiteral("Cannot allocate an image for %1").arg(path);
-        img.fill(bg);
-        QPainter p(&img);
-        p.scale(scale, scale);
-        p.translate(-b.topLeft());
-        drawing.paint(p, b, scale, hl);
-        p.end();
-        if (!img.save(path))
-            return QStringLiteral("Cannot write %1").arg(path);
-    } else {
-        return QStringLiteral("Unknown export format '%1' (use .svg or .png)").arg(suffix);
-    }
-    QFileInfo fi(path);
-    if (!fi.exists() || fi.size() == 0)
-        return QStringLiteral("Cannot write %1").arg(path);
-    return {};
-}
-
-QString exportGraph(const DocumentPtr& doc, const QString& path, const hierarchy::ExpansionState& state, bool bundle)
-{
-    if (!doc || !doc->tree)
-        return QStringLiteral("No graph to export");
-    auto vg = std::make_shared<hierarchy::VisibleGraph>(hierarchy::buildVisibleGraph(*doc->tree, state));
-    layout::LayoutEngine engine;
-    auto result = engine.layoutNow(measuredLayoutRequest(*vg));
-    if (!result || result->boxes.empty())
-        return QStringLiteral("Layout failed for %1").arg(doc->title);
-    GraphDrawing drawing(doc, vg, result);
-    DrawHighlight hl;
-    hl.bundle = bundle;
-    return writeDrawing(drawing, hl, path);
 }
 
 } // namespace scopeviz::ui

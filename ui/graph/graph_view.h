@@ -1,13 +1,21 @@
 #pragma once
-// GraphView: the graph explorer's canvas. It owns the expansion state, asks
-// the LayoutEngine (worker thread) for a layout whenever it changes, keeps the
-// old picture until the new result arrives (stale generations are dropped),
-// then animates boxes from their old to their new places. One canvas item
-// paints a GraphDrawing (see graph_drawing.h for why not one item per node).
+// GraphView: the graph explorer's canvas. It listens to a GraphSelectionModel
+// (expansion and selection live there; the scope tree listens to the same
+// model) and writes user actions only through it. On every expansion change it
+// builds the visible graph on a worker thread, hands the immutable snapshot to
+// the LayoutEngine (its own worker), keeps the old picture until the new result
+// arrives (stale generations are dropped), then animates boxes from their old
+// to their new places. One canvas item paints a GraphDrawing (see
+// graph_drawing.h for why not one item per node); the highlight (graph_highlight.h),
+// the minimap (graph_minimap.h) and export (graph_export.h) live beside it.
 #include "core/hierarchy/visible_graph.h"
 #include "core/layout/layout_engine.h"
 #include "ui/common/graph_document.h"
+#include "ui/common/graph_selection_model.h"
+#include "ui/common/theme.h"
 #include "ui/graph/graph_drawing.h"
+#include "ui/graph/graph_export.h"
+#include "ui/graph/graph_highlight.h"
 
 #include <QGraphicsView>
 #include <QPointer>
@@ -31,18 +39,23 @@ public:
     explicit GraphView(QWidget* parent = nullptr);
     ~GraphView() override;
 
-    /// Shows a document with nothing expanded, fitted once laid out.
+    /// Listens to `model` (not owned) instead of the view's own; adopts its document and state.
+    void setSelectionModel(GraphSelectionModel* model);
+    /// The model holding expansion and selection.
+    GraphSelectionModel* selectionModel() const { return m_model; }
+
+    /// Shows a document with nothing expanded, fitted once laid out (through the model).
     void setDocument(DocumentPtr doc);
     /// The document shown.
     const DocumentPtr& document() const { return m_doc; }
-    /// The current expansion state.
-    const hierarchy::ExpansionState& expansion() const { return m_state; }
+    /// The current expansion state (the model's).
+    const hierarchy::ExpansionState& expansion() const { return m_model->expansion(); }
     /// Replaces the expansion state (relayout; `anchor` stays still on screen).
     void setExpansion(hierarchy::ExpansionState state, hierarchy::NodeKey anchor = 0);
     /// Expands or collapses one scope.
     void setScopeExpanded(hierarchy::ScopeId s, bool expanded);
     /// True when the scope is expanded.
-    bool isScopeExpanded(hierarchy::ScopeId s) const { return m_state.isExpanded(s); }
+    bool isScopeExpanded(hierarchy::ScopeId s) const { return m_model->isScopeExpanded(s); }
     /// Expands every scope and series.
     void expandAll();
     /// Collapses everything to the top level.
@@ -62,11 +75,15 @@ public:
     /// Scene rectangle that frames the selection: its node and the highlighted consumers (empty without one).
     QRectF selectionFrame() const;
     /// The selected item, if any.
-    std::optional<hierarchy::Item> selectedItem() const { return m_selected; }
+    std::optional<hierarchy::Item> selectedItem() const { return m_model->selectedItem(); }
     /// Keys of the nodes highlighted as consumers of the selected shared variable.
     std::vector<hierarchy::NodeKey> highlightedNodes() const;
     /// Number of edges drawn highlighted.
     int highlightedEdgeCount() const;
+    /// Hovers a drawn node (draw index, -1 none) as the pointer does (benchmarks, tests).
+    void setHoveredNode(int drawIndex);
+    /// The highlight state painted.
+    const DrawHighlight& highlight() const { return m_highlighter.state(); }
 
     /// Fits the whole drawing into the view.
     void fitAll();
@@ -77,9 +94,13 @@ public:
     /// Bundles a shared variable's edges into one trunk.
     void setBundleSharedEdges(bool on);
     /// True while bundling.
-    bool bundleSharedEdges() const { return m_highlight.bundle; }
+    bool bundleSharedEdges() const { return m_highlighter.state().bundle; }
+    /// Colours to draw in (the drawing is rebuilt in them).
+    void setTheme(const Theme& theme);
+    /// The colours drawn in.
+    const Theme& theme() const { return m_theme; }
 
-    /// True while a layout is pending or the animation runs.
+    /// True while a visible graph is being built, a layout is pending or the animation runs.
     bool isBusy() const;
     /// The current drawing (null before the first layout).
     const GraphDrawing* drawing() const { return m_drawing.get(); }
@@ -93,14 +114,10 @@ public:
     layout::LayoutEngine& engine() { return m_engine; }
 
 signals:
-    /// A scope was expanded or collapsed (by the user or programmatically).
-    void scopeExpansionChanged(hierarchy::ScopeId scope, bool expanded);
-    /// Everything may have changed (expand all / collapse all / new document).
-    void expansionReset();
-    /// The selection changed (id -1: nothing selected).
-    void selectionChanged(hierarchy::Item item);
     /// A new layout is shown (after the animation starts).
     void layoutShown();
+    /// Building the visible graph failed on the worker (the message names what went wrong).
+    void errorOccurred(const QString& message);
 
 protected:
     void wheelEvent(QWheelEvent* e) override;
@@ -115,19 +132,24 @@ protected:
 
 private:
     friend class GraphCanvas;
-    friend class GraphMinimap;
+    void onDocumentChanged(const DocumentPtr& doc);
+    void onSelectionChanged(hierarchy::Item item);
+    void onFocusRequested(hierarchy::Item item, SelectionFocus focus);
     void relayout(hierarchy::NodeKey anchor);
+    void onVisibleGraph(std::shared_ptr<const hierarchy::VisibleGraph> vg, layout::LayoutRequest request,
+                        uint64_t generation);
     void onLayout(std::shared_ptr<const layout::LayoutResult> result, uint64_t generation);
-    void updateHighlight();
     std::optional<hierarchy::Item> itemOfNode(int drawIndex) const;
     void placeOverlays();
     void updateMinimapVisibility();
     void centreOnPending();
     void frameSelection(bool reveal);
 
+    GraphSelectionModel* m_model = nullptr;
+    QMetaObject::Connection m_modelConnections[5];
     DocumentPtr m_doc;
+    Theme m_theme;
     layout::LayoutEngine m_engine;
-    hierarchy::ExpansionState m_state;
     uint64_t m_generation = 0;
     std::shared_ptr<const hierarchy::VisibleGraph> m_pendingGraph;
     hierarchy::NodeKey m_pendingAnchor = 0;
@@ -135,23 +157,15 @@ private:
     bool m_fitOnNext = false;
     std::optional<hierarchy::Item> m_centreOnNext;
     bool m_centreReveals = true; // m_centreOnNext came from reveal() (may zoom in) rather than showItem()
-    std::shared_ptr<GraphDrawing> m_drawing;
+    std::shared_ptr<const GraphDrawing> m_drawing;
+    GraphHighlighter m_highlighter;
     GraphCanvas* m_canvas = nullptr;
     GraphMinimap* m_minimap = nullptr;
     QLabel* m_busy = nullptr;
     QVariantAnimation* m_anim = nullptr;
-    DrawHighlight m_highlight;
-    std::optional<hierarchy::Item> m_selected;
-    int m_hover = -1;
     QPoint m_pressPos;
     QPoint m_lastPan;
     bool m_panning = false;
 };
-
-/// Lays out `doc` with `state` synchronously and writes an .svg or .png; returns "" or an error text.
-QString exportGraph(const DocumentPtr& doc, const QString& path, const hierarchy::ExpansionState& state,
-                    bool bundle = false);
-/// Writes a drawing to an .svg (real text) or .png file; returns "" or an error text.
-QString writeDrawing(const GraphDrawing& drawing, const DrawHighlight& hl, const QString& path);
 
 } // namespace scopeviz::ui

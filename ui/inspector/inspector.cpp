@@ -1,7 +1,7 @@
 #include "ui/inspector/inspector.h"
 
 #include "core/graph/summary_ops.h"
-#include "core/hierarchy/shared_variables.h"
+#include "core/hierarchy/variable_index.h"
 #include "ui/common/theme.h"
 
 #include <QTextBrowser>
@@ -152,17 +152,10 @@ QString Inspector::opHtml(OpId id) const
     }
     QString outs;
     int n = 0;
-    for (OpId o = 0; o < g.numOps() && n < 200; ++o) {
-        const Operation& other = g.op(o);
-        bool uses = false;
-        for (const Output& in : other.inputs())
-            uses |= in.op == id;
-        for (OpId c : other.controlInputs())
-            uses |= c == id;
-        if (uses) {
-            outs += opLink(g, o) + "<br>";
-            ++n;
-        }
+    for (OpId o : m_doc->index->consumers(id)) {
+        if (n++ >= 200)
+            break;
+        outs += opLink(g, o) + "<br>";
     }
     if (!outs.isEmpty())
         h += QStringLiteral("<p><b>%1</b><br>%2</p>").arg(tr("Consumers"), outs);
@@ -174,10 +167,12 @@ QString Inspector::variableHtml(int32_t v) const
     const auto& t = *m_doc->tree;
     const auto& rec = t.variables()[size_t(v)];
     QString h;
-    const QString color = themeColor(ThemeColor::SharedVariable).name();
+    const QString color = themeColor(ThemeColor::SharedVariable, palette()).name();
     h += QStringLiteral("<p><b>%1</b> ").arg(tr("Variable"));
-    if (rec.shared)
-        h += QStringLiteral("<span style='color:%1'><b>⇄ shared, used by %2 scopes</b></span>").arg(color).arg(rec.sharedScopes);
+    if (m_doc->index->isShared(v))
+        h += QStringLiteral("<span style='color:%1'><b>⇄ shared, used by %2 scopes</b></span>")
+                 .arg(color)
+                 .arg(m_doc->index->sharedScopes(v));
     else
         h += tr("not shared");
     h += QStringLiteral("<br><span style='color:gray'>%1</span></p>")
@@ -197,34 +192,13 @@ QString Inspector::variableHtml(int32_t v) const
     }
     h += "</table>";
     // The ops of the forward computation that read the value, through `/read`
-    // identities and ReadVariableOp (the ops the graph highlights).
+    // identities and ReadVariableOp (the ops the graph highlights): from the document's index.
     const Graph& g = *m_doc->graph;
-    std::vector<char> via(size_t(g.numOps()), 0);
-    if (rec.op >= 0 && rec.op < g.numOps())
-        via[size_t(rec.op)] = 1;
+    const auto readerOps = m_doc->index->readers(v);
+    const int n = int(readerOps.size());
     QString readers;
-    int n = 0;
-    for (bool grew = true; grew;) {
-        grew = false;
-        for (OpId o = 0; o < g.numOps(); ++o) {
-            if (via[size_t(o)])
-                continue;
-            const Operation& op = g.op(o);
-            const bool reads = std::any_of(op.inputs().begin(), op.inputs().end(), [&](const Output& in) {
-                return in.op >= 0 && in.op < g.numOps() && via[size_t(in.op)] == 1;
-            });
-            if (!reads)
-                continue;
-            if (op.type() == "Identity" || op.type() == "ReadVariableOp") {
-                via[size_t(o)] = 1;
-                grew = true;
-            } else if (hierarchy::trainingMachineryReason(op.name(), op.type()).empty()) {
-                via[size_t(o)] = 2;
-                if (++n <= 200)
-                    readers += opLink(g, o) + "<br>";
-            }
-        }
-    }
+    for (int i = 0; i < n && i < 200; ++i)
+        readers += opLink(g, readerOps[size_t(i)]) + "<br>";
     if (n > 0)
         h += QStringLiteral("<p><b>%1</b><br>%2%3</p>")
                  .arg(tr("Read by (forward computation)"), readers,

@@ -13,8 +13,10 @@
 #include <QPlainTextEdit>
 #include <QStatusBar>
 #include <QStyle>
+#include <QThreadPool>
 #include <QToolBar>
 
+#include <exception>
 #include <optional>
 
 namespace scopeviz::ui {
@@ -213,6 +215,7 @@ void LiveSession::appendConsole(const QString& text, bool isError)
 void LiveSession::onScriptStarted(const QString& logdir)
 {
     m_runDoc.reset();
+    ++m_importGeneration; // a graph of the previous run still being imported is not shown
     m_runEnded = false;
     m_runFailed = false;
     m_window->followLogdir(logdir, QFileInfo(m_script->script()).completeBaseName());
@@ -269,14 +272,46 @@ void LiveSession::showScriptGraph(const QByteArray& graphDef)
 {
     if (m_runFailed)
         return; // a failed run's graph, delivered after it ended: the last good graph stays
-    auto g = std::make_shared<Graph>();
-    auto r = importGraphDefBytes(std::string_view(graphDef.constData(), size_t(graphDef.size())), *g);
-    if (!r.ok()) {
-        m_window->showError(tr("The script's graph cannot be read: %1").arg(QString::fromStdString(r.error())));
+    // Import and hierarchy are built on a worker; a newer graph (or a new run) makes this one stale.
+    const quint64 generation = ++m_importGeneration;
+    ++m_importsInFlight;
+    const QString path = m_script ? m_script->script() : QString();
+    QPointer<LiveSession> self(this);
+    QThreadPool::globalInstance()->start([self, generation, graphDef, path] {
+        DocumentPtr doc;
+        QString error;
+        try {
+            auto g = std::make_shared<Graph>();
+            auto r = importGraphDefBytes(std::string_view(graphDef.constData(), size_t(graphDef.size())), *g);
+            if (r.ok())
+                doc = makeDocument(std::move(g), GraphDocument::Source::Script, path);
+            else
+                error = QString::fromStdString(r.error());
+        } catch (const std::exception& e) {
+            error = QString::fromUtf8(e.what());
+        } catch (...) {
+            error = QStringLiteral("unknown error");
+        }
+        QMetaObject::invokeMethod(
+            QCoreApplication::instance(),
+            [self, generation, doc = std::move(doc), error] {
+                if (self)
+                    self->onScriptGraphImported(generation, doc, error);
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void LiveSession::onScriptGraphImported(quint64 generation, DocumentPtr doc, const QString& error)
+{
+    --m_importsInFlight;
+    if (generation != m_importGeneration || m_runFailed)
+        return; // superseded, or the run failed meanwhile: the last good graph stays
+    if (!doc) {
+        m_window->showError(tr("The script's graph cannot be read: %1").arg(error));
         return;
     }
-    QString path = m_script ? m_script->script() : QString();
-    m_runDoc = makeDocument(std::move(g), GraphDocument::Source::Script, path);
+    m_runDoc = std::move(doc);
     if (m_runEnded)
         m_lastGood = m_runDoc; // arrived after a normal end
     showDocumentKeepingExpansion(m_runDoc);

@@ -49,12 +49,15 @@ public:
     QAction* stopAction() const { return m_stop; }
     /// The graph of the last script run that ended normally (null before one did).
     DocumentPtr lastGoodDocument() const { return m_lastGood; }
+    /// True while a script's graph is being imported on a worker.
+    bool isImporting() const { return m_importsInFlight > 0; }
 
 private:
     explicit LiveSession(MainWindow* window);
     void buildToolbar();
     void updateActions();
     void showScriptGraph(const QByteArray& graphDef);
+    void onScriptGraphImported(quint64 generation, DocumentPtr doc, const QString& error);
     void showDocumentKeepingExpansion(DocumentPtr doc);
     void onScriptStarted(const QString& logdir);
     void onScriptFinished(int exitCode, ScriptRunner::Outcome outcome, bool wroteNothing);
@@ -71,6 +74,8 @@ private:
     DocumentPtr m_runDoc;    ///< the graph the current (or last) run showed, if any
     bool m_runEnded = false; ///< the current run has finished
     bool m_runFailed = false;
+    quint64 m_importGeneration = 0; ///< the newest graph import; older results are dropped
+    int m_importsInFlight = 0;
 };
 
 /// The expansion `state` of `from` carried over to `to`: scopes, series and

@@ -2,13 +2,16 @@
 
 #include "core/graph/summary_ops.h"
 #include "core/summary/logdir_watcher.h"
+#include "ui/common/graph_selection_model.h"
 #include "ui/common/theme.h"
 #include "ui/graph/graph_search.h"
 #include "ui/graph/graph_view.h"
 #include "ui/inspector/inspector.h"
 #include "ui/scope/scope_panel.h"
+#include "ui/scope/scope_tree_model.h"
 #include "ui/scalars/scalar_feed.h"
 #include "ui/scalars/scalar_store.h"
+#include "ui/scalars/run_list_model.h"
 #include "ui/scalars/scalars_dashboard.h"
 
 #include <QAction>
@@ -92,6 +95,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     hostLayout->setSpacing(0);
     m_search = new SearchBar(m_graphHost);
     hostLayout->addWidget(m_search);
+    m_selection = new GraphSelectionModel(this);
     m_graphView = new GraphView(m_graphHost);
     hostLayout->addWidget(m_graphView, 1);
     layout->addWidget(m_graphHost, 1);
@@ -281,28 +285,22 @@ void MainWindow::wireGraph()
         m_scopePanel->setDocument(doc);
         m_inspector->setDocument(doc);
         m_search->setDocument(doc);
-        m_graphView->setDocument(doc);
+        m_selection->setDocument(doc);
         if (!m_selectionTagFilter.isEmpty() && m_scalars->tagFilter() == m_selectionTagFilter)
             m_scalars->setTagFilter({});
         m_selectionTagFilter.clear();
     });
-    // Expansion: graph <-> tree. Each side mirrors the other without echoing back.
-    connect(m_graphView, &GraphView::scopeExpansionChanged, m_scopePanel, &ScopePanel::setScopeExpanded);
-    connect(m_graphView, &GraphView::expansionReset, this, [this] {
-        m_scopePanel->syncExpansion([this](hierarchy::ScopeId s) { return m_graphView->isScopeExpanded(s); });
-    });
-    connect(m_scopePanel, &ScopePanel::scopeExpansionRequested, m_graphView, &GraphView::setScopeExpanded);
-    // Selection: graph <-> tree, and the inspector follows the graph.
-    connect(m_graphView, &GraphView::selectionChanged, this, [this](Item it) {
-        m_scopePanel->setSelectedItem(it);
+    // Expansion and selection live in one model; the graph view and the scope tree listen to it and
+    // write through it, so neither calls the other. The inspector and the scalars follow the selection.
+    m_graphView->setSelectionModel(m_selection);
+    m_scopePanel->setSelectionModel(m_selection);
+    connect(m_selection, &GraphSelectionModel::selectionChanged, this, [this](Item it) {
         m_inspector->showItem(it);
         filterScalarsForSelection(it);
     });
-    // A selection made in the tree brings the node (and a shared variable's consumers) into view.
-    connect(m_scopePanel, &ScopePanel::itemSelected, m_graphView, &GraphView::showItem);
-    connect(m_scopePanel, &ScopePanel::itemActivated, m_graphView, &GraphView::reveal);
-    connect(m_inspector, &Inspector::navigateRequested, m_graphView, &GraphView::reveal);
-    connect(m_search, &SearchBar::revealRequested, m_graphView, &GraphView::reveal);
+    connect(m_inspector, &Inspector::navigateRequested, m_selection, &GraphSelectionModel::reveal);
+    connect(m_search, &SearchBar::revealRequested, m_selection, &GraphSelectionModel::reveal);
+    connect(m_graphView, &GraphView::errorOccurred, this, [this](const QString& message) { showError(message); });
     connect(m_scalars, &ScalarsDashboard::tagTitleClicked, this, &MainWindow::revealSummaryTag);
 }
 
@@ -357,7 +355,7 @@ void MainWindow::revealSummaryTag(const QString& tag)
         return;
     for (const auto& [op, t] : m_inspector->summariesUnder({}))
         if (t == tag) {
-            m_graphView->reveal(hierarchy::Item{hierarchy::Item::Kind::Op, op});
+            m_selection->reveal(hierarchy::Item{hierarchy::Item::Kind::Op, op});
             return;
         }
     statusBar()->showMessage(tr("No summary op writes the tag %1 in this graph").arg(tag), 5000);
@@ -371,11 +369,11 @@ bool MainWindow::selectByName(const QString& name)
     const auto& t = *m_document->tree;
     hierarchy::ScopeId s = t.findScope(n);
     if (s > hierarchy::RootScope) {
-        m_graphView->reveal(hierarchy::Item{hierarchy::Item::Kind::Scope, s});
+        m_selection->reveal(hierarchy::Item{hierarchy::Item::Kind::Scope, s});
         return true;
     }
     if (const Operation* op = m_document->graph->findOp(n)) {
-        m_graphView->reveal(hierarchy::Item{hierarchy::Item::Kind::Op, op->id()});
+        m_selection->reveal(hierarchy::Item{hierarchy::Item::Kind::Op, op->id()});
         return true;
     }
     return false;
@@ -411,10 +409,15 @@ void MainWindow::setDark(bool dark, bool remember)
                                          dark ? "#4a4128" : "#fff4d6", dark ? "#f4e8c8" : "#5a4200"));
     if (remember)
         QSettings().setValue("view/dark", dark);
-    if (m_graphView && m_graphView->document())
-        m_graphView->setExpansion(m_graphView->expansion()); // colours are baked into the drawing
-    if (m_graphView && m_graphView->selectedItem())
-        m_inspector->showItem(*m_graphView->selectedItem()); // link colours are fixed when the HTML is parsed
+    const Theme theme{dark};
+    if (m_graphView)
+        m_graphView->setTheme(theme); // colours are baked into the drawing
+    if (m_scopePanel)
+        m_scopePanel->model()->setTheme(theme);
+    if (m_scalars)
+        m_scalars->runModel()->setTheme(theme);
+    if (m_selection && m_selection->selectedItem())
+        m_inspector->showItem(*m_selection->selectedItem()); // link colours are fixed when the HTML is parsed
 }
 
 void MainWindow::restoreState()

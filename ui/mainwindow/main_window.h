@@ -29,6 +29,7 @@ namespace scopeviz::ui {
 class ScalarsDashboard;
 class ScalarFeed;
 class GraphView;
+class GraphSelectionModel;
 class ScopePanel;
 class Inspector;
 class SearchBar;
@@ -66,6 +67,8 @@ public:
 
     /// The graph canvas.
     GraphView* graphView() const { return m_graphView; }
+    /// Expansion and selection, shared by the graph view and the scope tree.
+    GraphSelectionModel* selectionModel() const { return m_selection; }
     /// The Scopes dock's panel.
     ScopePanel* scopePanel() const { return m_scopePanel; }
     /// The Inspector dock's contents.
@@ -151,6 +154,7 @@ private:
     QAction* m_darkAction = nullptr;
     QAction* m_bundleAction = nullptr;
     GraphView* m_graphView = nullptr;
+    GraphSelectionModel* m_selection = nullptr;
     ScopePanel* m_scopePanel = nullptr;
     Inspector* m_inspector = nullptr;
     SearchBar* m_search = nullptr;

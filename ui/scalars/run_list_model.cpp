@@ -7,6 +7,8 @@
 #include <QPainter>
 #include <QPixmap>
 
+#include <algorithm>
+
 namespace scopeviz::ui {
 namespace {
 
@@ -46,6 +48,14 @@ void RunListModel::syncWithStore()
                           RunRemovedRole, RunWarningRole});
 }
 
+void RunListModel::setTheme(const Theme& theme)
+{
+    m_theme = theme;
+    std::fill(m_iconState.begin(), m_iconState.end(), -1); // redraw the badges in the new colours
+    if (m_rows > 0)
+        emit dataChanged(index(0), index(m_rows - 1), {Qt::DecorationRole, Qt::ForegroundRole});
+}
+
 QIcon RunListModel::iconFor(int run) const
 {
     const RunInfo& info = m_store->run(run);
@@ -66,7 +76,7 @@ QIcon RunListModel::iconFor(int run) const
     p.drawEllipse(QRectF(4, 4, 20, 20));
     if (info.hasError || info.hasWarning) {
         const QRectF badge(14, 14, 17, 17);
-        p.setBrush(info.hasError ? themeColor(ThemeColor::Error) : WarningColor);
+        p.setBrush(info.hasError ? m_theme.color(ThemeColor::Error) : WarningColor);
         p.setPen(QPen(Qt::white, 2));
         p.drawEllipse(badge);
         QFont f;
@@ -101,7 +111,7 @@ QVariant RunListModel::data(const QModelIndex& index, int role) const
             tip += QStringLiteral("<br><i>directory removed; its points are kept</i>");
         if (info.hasError)
             tip += QStringLiteral("<br><b style='color:%1'>file error</b>: %2")
-                       .arg(themeColor(ThemeColor::Error).name(), QString::fromStdString(info.errorMessage).toHtmlEscaped());
+                       .arg(m_theme.color(ThemeColor::Error).name(), QString::fromStdString(info.errorMessage).toHtmlEscaped());
         if (info.hasWarning)
             tip += QStringLiteral("<br><b style='color:%1'>file changed</b>: %2")
                        .arg(WarningColor.name(), QString::fromStdString(info.warningMessage).toHtmlEscaped());
@@ -111,7 +121,7 @@ QVariant RunListModel::data(const QModelIndex& index, int role) const
     }
     case Qt::ForegroundRole:
         if (info.hasError)
-            return themeColor(ThemeColor::Error);
+            return m_theme.color(ThemeColor::Error);
         if (info.removed)
             return QColor(140, 140, 140);
         return {};

@@ -5,6 +5,8 @@
 // warning badge when a file was replaced or truncated, and greyed-out text
 // when its directory disappeared. Adapts the ScalarStore; rows are only
 // ever appended (runs are never forgotten), on the GUI thread.
+#include "ui/common/theme.h"
+
 #include <QAbstractListModel>
 #include <QIcon>
 
@@ -45,6 +47,8 @@ public:
     void setAllChecked(bool checked);
     /// Bumped whenever a check state changes.
     quint64 visibilityVersion() const { return m_version; }
+    /// The colours for error marks (icons are redrawn in them).
+    void setTheme(const Theme& theme);
 
 signals:
     /// A run was checked or unchecked.
@@ -54,6 +58,7 @@ private:
     QIcon iconFor(int run) const;
 
     const ScalarStore* m_store;
+    Theme m_theme;
     std::vector<char> m_checked;
     mutable std::vector<QIcon> m_icons;
     mutable std::vector<int> m_iconState; ///< error/removed state the cached icon was drawn for

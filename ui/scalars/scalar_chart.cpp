@@ -188,7 +188,7 @@ protected:
             return;
         QCPAxisRect* ar = mParentPlot->axisRect();
         QCPAxis* x = ar->axis(QCPAxis::atBottom);
-        const QColor red = themeColor(ThemeColor::Error);
+        const QColor red = themeColor(ThemeColor::Error, mParentPlot->palette());
         p->setPen(QPen(Qt::white, 1));
         p->setBrush(red);
         const double top = ar->top() + 1, bottom = ar->bottom() - 1;

@@ -268,7 +268,7 @@ void ScalarsDashboard::buildUi()
         bool valid = true;
         QRegularExpression re(text);
         valid = re.isValid();
-        m_groupRegex->setStyleSheet(valid ? QString() : QStringLiteral("color: %1").arg(themeColor(ThemeColor::Error).name()));
+        m_groupRegex->setStyleSheet(valid ? QString() : QStringLiteral("color: %1").arg(themeColor(ThemeColor::Error, palette()).name()));
         if (!valid)
             return;
         m_ctx->settings().groupRegex = re;
@@ -300,7 +300,7 @@ void ScalarsDashboard::buildUi()
     m_banner = new QLabel;
     m_banner->setWordWrap(true);
     m_banner->setContentsMargins(12, 4, 12, 4);
-    m_banner->setStyleSheet(QStringLiteral("color: %1").arg(themeColor(ThemeColor::Error).name()));
+    m_banner->setStyleSheet(QStringLiteral("color: %1").arg(themeColor(ThemeColor::Error, palette()).name()));
     m_banner->hide();
     ml->addWidget(m_banner);
 
@@ -523,7 +523,7 @@ void ScalarsDashboard::setTagFilter(const QString& regex)
     bool valid = true;
     m_tagRegex = regex.isEmpty() ? QRegularExpression() : filterRegex(regex, &valid);
     m_tagFilter->setToolTip(valid ? QString() : tr("Not a valid regular expression; matching it literally."));
-    m_tagFilter->setStyleSheet(valid ? QString() : QStringLiteral("color: %1").arg(themeColor(ThemeColor::Error).name()));
+    m_tagFilter->setStyleSheet(valid ? QString() : QStringLiteral("color: %1").arg(themeColor(ThemeColor::Error, palette()).name()));
     m_scroll->verticalScrollBar()->setValue(0);
     rebuildSections();
 }

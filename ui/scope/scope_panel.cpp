@@ -1,5 +1,6 @@
 #include "ui/scope/scope_panel.h"
 
+#include "ui/common/graph_selection_model.h"
 #include "ui/scope/scope_tree_model.h"
 
 #include <QCheckBox>
@@ -56,11 +57,11 @@ ScopePanel::ScopePanel(QWidget* parent) : QWidget(parent)
     });
     connect(m_showOps, &QCheckBox::toggled, m_model, &ScopeTreeModel::setShowOps);
     auto emitExpansion = [this](const QModelIndex& idx, bool expanded) {
-        if (m_syncing)
+        if (m_syncing || !m_selection)
             return;
         hierarchy::Item it = m_model->itemOf(m_proxy->mapToSource(idx));
         if (it.isScope())
-            emit scopeExpansionRequested(it.id, expanded);
+            m_selection->setScopeExpanded(it.id, expanded);
     };
     connect(m_view, &QTreeView::expanded, this, [emitExpansion](const QModelIndex& i) { emitExpansion(i, true); });
     connect(m_view, &QTreeView::collapsed, this, [emitExpansion](const QModelIndex& i) { emitExpansion(i, false); });
@@ -72,12 +73,14 @@ ScopePanel::ScopePanel(QWidget* parent) : QWidget(parent)
             m_view->setExpanded(row, !m_view->isExpanded(row));
     });
     connect(m_view, &QTreeView::activated, this, [this](const QModelIndex& i) {
-        emit itemActivated(m_model->itemOf(m_proxy->mapToSource(i)));
+        if (m_selection)
+            m_selection->reveal(m_model->itemOf(m_proxy->mapToSource(i)));
     });
     connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this, [this](const QModelIndex& cur) {
-        if (m_syncing || !cur.isValid())
+        if (m_syncing || !cur.isValid() || !m_selection)
             return;
-        emit itemSelected(m_model->itemOf(m_proxy->mapToSource(cur)));
+        // A selection made in the tree brings the node (and a shared variable's consumers) into view.
+        m_selection->select(m_model->itemOf(m_proxy->mapToSource(cur)), SelectionFocus::Show);
     });
 }
 
@@ -86,6 +89,24 @@ void ScopePanel::setDocument(DocumentPtr doc)
     m_syncing = true;
     m_model->setDocument(std::move(doc));
     m_syncing = false;
+}
+
+void ScopePanel::setSelectionModel(GraphSelectionModel* model)
+{
+    if (m_selection)
+        disconnect(m_selection, nullptr, this, nullptr);
+    m_selection = model;
+    if (!m_selection)
+        return;
+    connect(m_selection, &GraphSelectionModel::expansionChanged, this,
+            [this](const std::vector<hierarchy::ScopeId>& scopes, bool expanded, hierarchy::NodeKey) {
+                for (hierarchy::ScopeId s : scopes)
+                    setScopeExpanded(s, expanded);
+            });
+    connect(m_selection, &GraphSelectionModel::expansionReset, this, [this] {
+        syncExpansion([this](hierarchy::ScopeId s) { return m_selection->isScopeExpanded(s); });
+    });
+    connect(m_selection, &GraphSelectionModel::selectionChanged, this, &ScopePanel::setSelectedItem);
 }
 
 void ScopePanel::setScopeExpanded(hierarchy::ScopeId s, bool expanded)

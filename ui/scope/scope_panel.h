@@ -1,6 +1,8 @@
 #pragma once
 // ScopePanel: the "Scopes" dock: a filter box over the scope tree (recursive
-// QSortFilterProxyModel) whose expansion and selection mirror the graph view.
+// QSortFilterProxyModel). Its expansion and selection mirror a
+// GraphSelectionModel (which the graph view mirrors too); the user's expand,
+// collapse, select and activate go to that model, never to another view.
 #include "core/hierarchy/hierarchy_types.h"
 #include "ui/common/graph_document.h"
 
@@ -14,20 +16,17 @@ class QCheckBox;
 namespace scopeviz::ui {
 
 class ScopeTreeModel;
+class GraphSelectionModel;
 
-/// Filterable scope tree, synchronised with the graph by signals.
+/// Filterable scope tree, synchronised with the graph through a GraphSelectionModel.
 class ScopePanel : public QWidget {
     Q_OBJECT
 public:
     explicit ScopePanel(QWidget* parent = nullptr);
     /// Shows a document's scope tree.
     void setDocument(DocumentPtr doc);
-    /// Mirrors a graph expansion without re-emitting it.
-    void setScopeExpanded(hierarchy::ScopeId s, bool expanded);
-    /// Mirrors the graph's selection without re-emitting it.
-    void setSelectedItem(hierarchy::Item item);
-    /// Sets every row's expansion from a predicate (after expand all / collapse all).
-    void syncExpansion(const std::function<bool(hierarchy::ScopeId)>& expanded);
+    /// Mirrors `model` (not owned) and writes the user's changes to it.
+    void setSelectionModel(GraphSelectionModel* model);
     /// The source model.
     ScopeTreeModel* model() const { return m_model; }
     /// The tree view.
@@ -35,15 +34,12 @@ public:
     /// The filter box.
     QLineEdit* filterEdit() const { return m_filter; }
 
-signals:
-    /// The user expanded or collapsed a scope in the tree.
-    void scopeExpansionRequested(hierarchy::ScopeId s, bool expanded);
-    /// The user selected an item in the tree.
-    void itemSelected(hierarchy::Item item);
-    /// The user activated (double-clicked / Enter) an item: reveal it in the graph.
-    void itemActivated(hierarchy::Item item);
-
 private:
+    void setScopeExpanded(hierarchy::ScopeId s, bool expanded);
+    void setSelectedItem(hierarchy::Item item);
+    void syncExpansion(const std::function<bool(hierarchy::ScopeId)>& expanded);
+
+    GraphSelectionModel* m_selection = nullptr;
     ScopeTreeModel* m_model = nullptr;
     QSortFilterProxyModel* m_proxy = nullptr;
     QTreeView* m_view = nullptr;

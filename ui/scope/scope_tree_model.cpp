@@ -40,15 +40,27 @@ constexpr quintptr kOpBit = quintptr(1) << 31;
 
 ScopeTreeModel::ScopeTreeModel(QObject* parent) : QAbstractItemModel(parent) {}
 
+void ScopeTreeModel::setTheme(const Theme& theme)
+{
+    // The view repaints on the palette change that comes with a new theme; only the icons are cached.
+    m_theme = theme;
+    makeIcons();
+}
+
+void ScopeTreeModel::makeIcons()
+{
+    m_nameIcon = makeIcon(0, m_theme.color(ThemeColor::NameScope));
+    m_varIcon = makeIcon(1, m_theme.color(ThemeColor::VariableScope));
+    m_opIcon = makeIcon(2, m_theme.color(ThemeColor::Op));
+    m_varOpIcon = makeIcon(3, m_theme.color(ThemeColor::Variable));
+    m_sharedIcon = makeIcon(3, m_theme.color(ThemeColor::SharedVariable));
+}
+
 void ScopeTreeModel::setDocument(DocumentPtr doc)
 {
     beginResetModel();
     m_doc = std::move(doc);
-    m_nameIcon = makeIcon(0, themeColor(ThemeColor::NameScope));
-    m_varIcon = makeIcon(1, themeColor(ThemeColor::VariableScope));
-    m_opIcon = makeIcon(2, themeColor(ThemeColor::Op));
-    m_varOpIcon = makeIcon(3, themeColor(ThemeColor::Variable));
-    m_sharedIcon = makeIcon(3, themeColor(ThemeColor::SharedVariable));
+    makeIcons();
     buildRows();
     endResetModel();
 }
@@ -151,8 +163,7 @@ int ScopeTreeModel::columnCount(const QModelIndex&) const { return ColumnCount; 
 
 ScopeSharing ScopeTreeModel::sharingOf(ScopeId s) const
 {
-    const auto& sh = m_doc->sharing;
-    return s >= 0 && size_t(s) < sh.size() ? sh[size_t(s)] : ScopeSharing{};
+    return m_doc && m_doc->index ? m_doc->index->scopeSharing(s) : ScopeSharing{};
 }
 
 QString ScopeTreeModel::sharingText(ScopeId s) const
@@ -210,7 +221,7 @@ QVariant ScopeTreeModel::data(const QModelIndex& index, int role) const
         return t.scope(it.id).kind == hierarchy::ScopeKind::Variable ? m_varIcon : m_nameIcon;
     case Qt::ForegroundRole:
         if (index.column() == SharedColumn)
-            return themeColor(ThemeColor::SharedVariable);
+            return m_theme.color(ThemeColor::SharedVariable);
         return {};
     case Qt::TextAlignmentRole:
         return index.column() == OpsColumn ? QVariant(int(Qt::AlignRight | Qt::AlignVCenter)) : QVariant();

@@ -5,6 +5,7 @@
 // an engine, and it changes only in setDocument(), inside a model reset.
 #include "core/hierarchy/scope_tree.h"
 #include "ui/common/graph_document.h"
+#include "ui/common/theme.h"
 
 #include <QAbstractItemModel>
 #include <QIcon>
@@ -36,6 +37,8 @@ public:
     void setDocument(DocumentPtr doc);
     /// Also list op leaves under their scopes (model reset).
     void setShowOps(bool on);
+    /// Colours of the icons and the shared column.
+    void setTheme(const Theme& theme);
     /// The index of an item (column 0), invalid when not in the model.
     QModelIndex indexOf(hierarchy::Item item) const;
     /// The item of an index.
@@ -50,6 +53,7 @@ public:
     bool hasChildren(const QModelIndex& parent = {}) const override;
 
 private:
+    void makeIcons();
     void buildRows();
     const std::vector<hierarchy::Item>& childrenOf(hierarchy::ScopeId s) const;
     int sharedUsers(hierarchy::Item item) const;
@@ -57,6 +61,7 @@ private:
     QString sharingText(hierarchy::ScopeId s) const;
 
     DocumentPtr m_doc;
+    Theme m_theme;
     bool m_showOps = false;
     std::vector<std::vector<hierarchy::Item>> m_children; // per scope: rows shown
     std::vector<int32_t> m_scopeRow, m_opRow;              // row within parent

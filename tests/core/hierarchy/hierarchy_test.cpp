@@ -9,6 +9,7 @@
 #include "core/hierarchy/layout_bridge.h"
 #include "core/hierarchy/scope_tree.h"
 #include "core/hierarchy/tree_report.h"
+#include "core/hierarchy/variable_index.h"
 #include "core/hierarchy/visible_graph.h"
 #include "core/io/graphdef_io.h"
 #include "core/layout/layout_engine.h"
@@ -119,6 +120,10 @@ private slots:
     void seedDemoVariablesAreSharedBetweenCallSites();
     void importedReadsAcrossScopesMarkSharing();
     void trainingMachineryDoesNotCountAsSharing();
+    // Variable index
+    void variableIndexListsReadersThroughReadOps();
+    void variableIndexSharingMatchesTheAnalysis();
+    void variableIndexConsumersAreUniqueAndOrdered();
     // Series and auxiliary
     void seriesOfSevenSimilarScopesCollapses();
     void seriesNeedsSameStructureAndEnoughMembers();
@@ -641,6 +646,84 @@ void HierarchyTest::userOverridesAuxiliaryPlacement()
     QCOMPARE(buildVisibleGraph(*t2, ExpansionState{}).find(auxAreaKey(RootScope)), -1);
 }
 
+// ---- variable index ---------------------------------------------------------------------
+
+void HierarchyTest::variableIndexListsReadersThroughReadOps()
+{
+    // A ref variable read directly and through <var>/read; a resource variable read through
+    // ReadVariableOp (any name, InceptionV3-hub style). Assign, the initializer, a summary and the
+    // gradient are not readers; the read ops themselves only pass the value on.
+    Graph g;
+    const RefVariable w = addRefVariable(g, "net/w");
+    const OpId x = addOp(g, "x", "Placeholder");
+    const OpId mm = addOp(g, "net/MatMul", "MatMul", {out(x), out(w.read)});
+    const OpId direct = addOp(g, "net_1/Mul", "Mul", {out(x), out(w.var)});
+    addOp(g, "summary/w", "HistogramSummary", {out(w.read)});
+    addOp(g, "gradients/net/MatMul_grad/MatMul", "MatMul", {out(x), out(w.read)});
+    const OpId h = addOp(g, "res/v", "VarHandleOp", {}, {}, DType::Resource, Shape{});
+    const OpId rv = addOp(g, "apply/res/Conv2D/ReadVariableOp", "ReadVariableOp", {out(h)});
+    const OpId conv = addOp(g, "apply/res/Conv2D", "Conv2D", {out(x), out(rv)});
+    addOp(g, "res/v/Assign", "AssignVariableOp", {out(h), out(x)});
+    const auto t = buildScopeTree(g);
+    const auto idx = VariableIndex::build(g, t);
+    QCOMPARE(idx->numVariables(), int32_t(t->variables().size()));
+    const int32_t vw = t->variableOfOp(w.var), vh = t->variableOfOp(h);
+    QVERIFY(vw >= 0 && vh >= 0);
+    auto rw = idx->readers(vw);
+    QCOMPARE(std::vector<OpId>(rw.begin(), rw.end()), (std::vector<OpId>{mm, direct}));
+    auto rh = idx->readers(vh);
+    QCOMPARE(std::vector<OpId>(rh.begin(), rh.end()), std::vector<OpId>{conv});
+    // Items: the op and the scope it anchors stand for the same variable.
+    QCOMPARE(idx->variableOf(Item{Item::Kind::Op, w.var}), vw);
+    QCOMPARE(idx->variableOf(Item{Item::Kind::Scope, t->findScope("net/w")}), vw);
+    QCOMPARE(idx->variableOf(Item{Item::Kind::Op, mm}), -1);
+    QVERIFY(idx->readers(-1).empty() && idx->readers(999).empty());
+}
+
+void HierarchyTest::variableIndexSharingMatchesTheAnalysis()
+{
+    Graph g;
+    demo::buildSeedDemo(g, true);
+    const auto t = buildScopeTree(g);
+    const auto idx = VariableIndex::build(g, t);
+    QCOMPARE(idx->numShared(), int32_t(t->numSharedVariables()));
+    for (int32_t v = 0; v < idx->numVariables(); ++v) {
+        QCOMPARE(idx->isShared(v), t->variables()[size_t(v)].shared);
+        QCOMPARE(idx->sharedScopes(v), t->variables()[size_t(v)].sharedScopes);
+    }
+    // my_net/weights: shared by my_net and my_net_1, read by one MatMul in each tower.
+    const OpId w = g.findOp("my_net/weights")->id();
+    const int32_t vw = t->variableOfOp(w);
+    QVERIFY(idx->isShared(vw));
+    std::vector<std::string> names;
+    for (OpId r : idx->readers(vw))
+        names.emplace_back(g.op(r).name());
+    QCOMPARE(names, (std::vector<std::string>{"my_net/MatMul", "my_net_1/MatMul"}));
+    // Badges: my_net owns a shared variable, my_net_1 reuses it.
+    QVERIFY(idx->scopeSharing(t->findScope("my_net")).owns >= 1);
+    QVERIFY(idx->scopeSharing(t->findScope("my_net_1")).reuses >= 1);
+    QCOMPARE(idx->scopeSharing(t->findScope("my_net_1")).users, 2);
+    QCOMPARE(idx->scopeSharing(-5).owns, 0);
+}
+
+void HierarchyTest::variableIndexConsumersAreUniqueAndOrdered()
+{
+    SmallGraph s;
+    const auto idx = VariableIndex::build(s.g, buildScopeTree(s.g));
+    // a/y feeds b/z (data) and b/w (control): both, once each, in op order.
+    auto cy = idx->consumers(s.ay);
+    QCOMPARE(std::vector<OpId>(cy.begin(), cy.end()), (std::vector<OpId>{s.bz, s.bw}));
+    // An op reading the same tensor twice is listed once.
+    Graph g;
+    const OpId a = addOp(g, "a", "Const");
+    const OpId b = addOp(g, "b", "Add", {out(a), out(a)});
+    const auto i2 = VariableIndex::build(g, buildScopeTree(g));
+    QCOMPARE(i2->consumers(a).size(), size_t(1));
+    QCOMPARE(i2->consumers(a)[0], b);
+    QVERIFY(i2->consumers(b).empty());
+    QVERIFY(i2->consumers(-1).empty());
+}
+
 // ---- CLI helpers --------------------------------------------------------------------------
 
 void HierarchyTest::printTreeMarksVariablesAndSeries()
@@ -649,7 +732,7 @@ void HierarchyTest::printTreeMarksVariablesAndSeries()
     demo::buildSeedDemo(g, true);
     const auto t = buildScopeTree(g);
     std::ostringstream os;
-    printTree(*t, os);
+    printTree(*VariableIndex::build(g, t), os);
     const std::string text = os.str();
     QVERIFY2(text.find("my_net/  ") != std::string::npos, text.c_str());
     QVERIFY2(text.find("[variable scope]") != std::string::npos, text.c_str());
@@ -666,14 +749,14 @@ void HierarchyTest::printTreeMarksVariablesAndSeries()
     Graph s;
     addSeries(s, "name", 7);
     std::ostringstream os2;
-    printTree(*buildScopeTree(s), os2);
+    printTree(*VariableIndex::build(s, buildScopeTree(s)), os2);
     QVERIFY2(os2.str().find("name, name_[1-6]/  [series x7]  14 ops") != std::string::npos, os2.str().c_str());
     QVERIFY(os2.str().find("name_3/") == std::string::npos);
     PrintTreeOptions expand;
     expand.expandSeries = true;
     expand.ops = true;
     std::ostringstream os3;
-    printTree(*buildScopeTree(s), os3, expand);
+    printTree(*VariableIndex::build(s, buildScopeTree(s)), os3, expand);
     QVERIFY(os3.str().find("name_3/  2 ops") != std::string::npos);
     QVERIFY(os3.str().find("  MatMul  MatMul") != std::string::npos);
 }
@@ -828,7 +911,7 @@ void HierarchyTest::oddNamesArePlacedWithAWarning()
     const auto r = engine.layoutNow(toLayoutRequest(buildVisibleGraph(*t, ExpansionState::all(*t))));
     QCOMPARE(int(r->boxes.size()), t->numOps() + t->numScopes());
     std::ostringstream os;
-    printTree(*t, os);
+    printTree(*VariableIndex::build(g, t), os);
     QVERIFY(os.str().find("warning: ") != std::string::npos);
 }
 
@@ -845,7 +928,7 @@ void HierarchyTest::emptyGraph()
     const auto r = engine.layoutNow(toLayoutRequest(vg));
     QVERIFY(!r->cancelled);
     std::ostringstream os;
-    printTree(*t, os);
+    printTree(*VariableIndex::build(g, t), os);
     QVERIFY(os.str().find("graph: 0 ops") != std::string::npos);
 }
 
@@ -870,7 +953,7 @@ void HierarchyTest::ganVariablesSharedWithLaterCalls()
         QVERIFY(v->sharedScopes >= 2);
     }
     std::ostringstream os;
-    printTree(*t, os);
+    printTree(*VariableIndex::build(g, t), os);
     QVERIFY(os.str().find("[shared: ") != std::string::npos);
 }
 
@@ -914,7 +997,7 @@ void HierarchyTest::smallRealGraphsHaveNoSharedMarks()
         for (const VariableRecord& v : t->variables())
             QVERIFY2(!v.shared, (std::string(f) + ": " + std::string(t->opName(v.op))).c_str());
         std::ostringstream os;
-        printTree(*t, os);
+        printTree(*VariableIndex::build(g, t), os);
         QVERIFY2(os.str().find("[shared: ") == std::string::npos, os.str().c_str());
         // init and save are moved aside in these training graphs.
         const ScopeId save = t->findScope("save");

@@ -3,6 +3,8 @@
 // sizes that fit names, and reusing scopes marked as such. (Bad input and the
 // window's docks are tested in tests/ui/mainwindow.)
 #include "tests/support/test_data.h"
+#include "core/hierarchy/tree_report.h"
+#include "ui/common/graph_selection_model.h"
 #include "ui/graph/graph_search.h"
 #include "ui/graph/graph_view.h"
 #include "ui/inspector/inspector.h"
@@ -49,6 +51,8 @@ private slots:
     void boxesFitTheirNames();
     void reusingScopesAreMarkedInTreeAndGraph();
     void treeSelectionBringsConsumersIntoView();
+    void treeAndGraphShareOneSelectionModel();
+    void hoverLeavesTheSelectionHighlight();
 };
 
 void GraphTest::treeModelPassesTheModelTester()
@@ -392,6 +396,106 @@ void GraphTest::treeSelectionBringsConsumersIntoView()
     const QTransform before = g->viewportTransform();
     g->showItem(Item{Item::Kind::Op, opOf(w, "my_net/weights")});
     QCOMPARE(g->viewportTransform(), before);
+}
+
+void GraphTest::treeAndGraphShareOneSelectionModel()
+{
+    // Expansion and selection live in one model: a change made in the tree reaches the graph and a
+    // change made in the graph reaches the tree, each announced exactly once (no echo back and forth).
+    MainWindow w;
+    QVERIFY(showSeedDemo(w));
+    GraphSelectionModel* m = w.selectionModel();
+    QVERIFY(m && w.graphView()->selectionModel() == m);
+    GraphView* g = w.graphView();
+    QTreeView* tv = w.scopePanel()->view();
+    auto* proxy = qobject_cast<QSortFilterProxyModel*>(tv->model());
+    auto rowOf = [&](Item it) { return proxy->mapFromSource(w.scopePanel()->model()->indexOf(it)); };
+    const auto myNet = scopeOf(w, "my_net"), myNet1 = scopeOf(w, "my_net_1"), head = scopeOf(w, "head");
+    QSignalSpy expanded(m, &GraphSelectionModel::expansionChanged);
+    QSignalSpy reset(m, &GraphSelectionModel::expansionReset);
+    QSignalSpy selected(m, &GraphSelectionModel::selectionChanged);
+    QSignalSpy layouts(g, &GraphView::layoutShown);
+
+    // Tree -> graph.
+    tv->expand(rowOf(Item{Item::Kind::Scope, myNet}));
+    QCOMPARE(expanded.count(), 1);
+    QVERIFY(g->isScopeExpanded(myNet));
+    QVERIFY(waitIdle(w));
+    QVERIFY(g->nodeCenter(hierarchy::opKey(opOf(w, "my_net/MatMul"))));
+    // Graph -> tree.
+    g->setScopeExpanded(myNet1, true);
+    QCOMPARE(expanded.count(), 2);
+    QVERIFY(tv->isExpanded(rowOf(Item{Item::Kind::Scope, myNet1})));
+    g->setScopeExpanded(myNet, false);
+    QCOMPARE(expanded.count(), 3);
+    QVERIFY(!tv->isExpanded(rowOf(Item{Item::Kind::Scope, myNet})));
+    // Asking for what already is announces nothing.
+    g->setScopeExpanded(myNet1, true);
+    tv->expand(rowOf(Item{Item::Kind::Scope, myNet1}));
+    QCOMPARE(expanded.count(), 3);
+    QVERIFY(waitIdle(w));
+    QCOMPARE(reset.count(), 0);
+    const int layoutsAfterExpanding = int(layouts.count());
+    QVERIFY(layoutsAfterExpanding >= 1);
+
+    // Tree -> graph selection (and the inspector).
+    tv->setCurrentIndex(rowOf(Item{Item::Kind::Scope, head}));
+    QCOMPARE(selected.count(), 1);
+    QVERIFY(g->selectedItem() && *g->selectedItem() == (Item{Item::Kind::Scope, head}));
+    QVERIFY(w.inspector()->html().contains("head"));
+    // Graph -> tree selection: a click on the MatMul inside my_net_1.
+    const OpId mm = opOf(w, "my_net_1/MatMul");
+    const auto c = g->nodeCenter(hierarchy::opKey(mm));
+    QVERIFY(c);
+    QTest::mouseClick(g->viewport(), Qt::LeftButton, {}, g->mapFromScene(*c));
+    QCOMPARE(selected.count(), 2);
+    QVERIFY(g->selectedItem() && *g->selectedItem() == (Item{Item::Kind::Op, mm}));
+    // (Op rows are listed only with "Ops" checked: the tree then shows no current op row.)
+    // Selecting it again changes nothing.
+    g->selectItem(Item{Item::Kind::Op, mm});
+    QCOMPARE(selected.count(), 2);
+    // Selection is not expansion: neither view relaid out or announced expansion meanwhile.
+    QVERIFY(waitIdle(w));
+    QCOMPARE(expanded.count(), 3);
+    QCOMPARE(int(layouts.count()), layoutsAfterExpanding);
+    // Selecting a scope in the graph makes it the tree's current row.
+    g->selectItem(Item{Item::Kind::Scope, myNet});
+    QCOMPARE(selected.count(), 3);
+    QCOMPARE(tv->currentIndex(), rowOf(Item{Item::Kind::Scope, myNet}));
+}
+
+void GraphTest::hoverLeavesTheSelectionHighlight()
+{
+    MainWindow w;
+    QVERIFY(showSeedDemo(w));
+    GraphView* g = w.graphView();
+    g->setExpansion(hierarchy::expansionFromArguments(*w.document()->tree, {"my_net,my_net_1"}));
+    QVERIFY(waitIdle(w));
+    g->selectItem(Item{Item::Kind::Op, opOf(w, "my_net/weights")});
+    const auto before = g->highlight().node;
+    const auto edgesBefore = g->highlight().edge;
+    QCOMPARE(g->highlightedNodes().size(), size_t(2));
+    // Hover the head scope's box: its edges light up as hover, the selection's stay as they were.
+    const int h = g->drawing()->find(hierarchy::scopeKey(scopeOf(w, "head")));
+    QVERIFY(h >= 0);
+    g->setHoveredNode(h);
+    int hoverEdges = 0;
+    for (size_t i = 0; i < g->drawing()->edges().size(); ++i) {
+        const auto& e = g->drawing()->edges()[i];
+        if (e.from == h || e.to == h) {
+            QVERIFY(g->highlight().edge[i] >= HighlightLevel::Hover);
+            ++hoverEdges;
+        } else {
+            QCOMPARE(g->highlight().edge[i], edgesBefore[i]);
+        }
+    }
+    QVERIFY(hoverEdges > 0);
+    QCOMPARE(g->highlightedNodes().size(), size_t(2));
+    QCOMPARE(g->highlight().node[size_t(h)], before[size_t(h)]);
+    // Moving off restores exactly the selection's highlight.
+    g->setHoveredNode(-1);
+    QVERIFY(g->highlight().node == before);
+    QVERIFY(g->highlight().edge == edgesBefore);
 }
 
 QTEST_MAIN(GraphTest)

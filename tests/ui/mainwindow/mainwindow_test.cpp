@@ -81,6 +81,7 @@ private slots:
     void darkPaletteReachesTheGraph();
     void minimapShowsWhenPartOfTheGraphIsOffScreen();
     void exportViewWritesWhatIsShown();
+    void logDirGraphIsImportedOnce();
 };
 
 void MainWindowTest::initTestCase()
@@ -420,7 +421,7 @@ void MainWindowTest::darkPaletteReachesTheGraph()
     QVERIFY(dark && dark->isCheckable());
     dark->setChecked(true);
     QVERIFY(waitIdle(w));
-    QVERIFY(isDarkTheme());
+    QVERIFY(isDarkPalette(w.palette()) && w.graphView()->theme().dark);
     QVERIFY(QApplication::palette().color(QPalette::Window).lightness() < 100);
     QVERIFY(QSettings().value("view/dark").toBool());
     // The graph is redrawn in dark colours: its background and box fills are dark.
@@ -438,7 +439,7 @@ void MainWindowTest::darkPaletteReachesTheGraph()
     QVERIFY2(darkBoxes * 10 >= boxes * 9, qPrintable(QString("%1 of %2").arg(darkBoxes).arg(boxes)));
     dark->setChecked(false);
     QVERIFY(waitIdle(w));
-    QVERIFY(!isDarkTheme());
+    QVERIFY(!isDarkPalette(w.palette()) && !w.graphView()->theme().dark);
     QVERIFY(qGray(w.graphView()->viewport()->grab().toImage().pixel(5, 5)) > 200);
 }
 
@@ -484,6 +485,22 @@ void MainWindowTest::exportViewWritesWhatIsShown()
         QVERIFY2(text.contains(QByteArray(">") + name + "<"), name);
     QVERIFY(!w.exportView(dir.filePath("view.bmp")));
     QVERIFY2(w.messageText().contains("bmp"), qPrintable(w.messageText()));
+}
+
+void MainWindowTest::logDirGraphIsImportedOnce()
+{
+    // Opening a log directory parsed its graph twice (once to find the event file holding it, once to
+    // load it): the found graph is the one shown.
+    const QString dir = QStringLiteral(SCOPEVIZ_TESTDATA "/events/tf1-graph-only-while-loops");
+    LoadResult r = loadPath(dir);
+    QVERIFY(r.isLogDir);
+    QVERIFY(r.document && r.document->graph->numOps() > 0);
+    QCOMPARE(r.graphImports, 1);
+    QCOMPARE(r.document->source, GraphDocument::Source::LogDir);
+    // A single graph file: one parse as well.
+    LoadResult f = loadPath(kIncV3);
+    QVERIFY(f.document);
+    QCOMPARE(f.graphImports, 1);
 }
 
 QTEST_MAIN(MainWindowTest)

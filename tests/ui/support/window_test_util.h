@@ -24,6 +24,17 @@ inline bool waitIdle(MainWindow& w, int ms = 20000)
     return !w.isBusy();
 }
 
+/// Shows `w` at `size` with the seed demo open and laid out; false when that does not happen.
+inline bool showSeedDemo(MainWindow& w, QSize size = QSize(1200, 800))
+{
+    w.resize(size);
+    w.show();
+    if (!QTest::qWaitForWindowExposed(&w))
+        return false;
+    w.openSeedDemo();
+    return waitIdle(w);
+}
+
 /// The id of the op with this full name in the shown document, -1 when absent (or nothing is shown).
 inline OpId opOf(const MainWindow& w, const char* name)
 {
