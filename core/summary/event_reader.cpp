@@ -40,7 +40,7 @@
 // Event.meta_graph_def (extracted as bytes, never re-serialized).
 #include "core/summary/event_reader.h"
 
-#include "core/summary/wire_format.h"
+#include "core/proto/wire_format.h"
 #include "core/util/strings.h"
 
 #include <cfloat>

@@ -3,8 +3,8 @@
 // intermediate strings), which keeps addScalar at a few tens of nanoseconds.
 #include "core/summary/event_writer.h"
 
+#include "core/proto/wire_format.h"
 #include "core/summary/summary_encoding.h"
-#include "core/summary/wire_format.h"
 #include "core/util/strings.h"
 
 #include <chrono>

@@ -10,8 +10,8 @@
 // the ~1500 buckets) while leaving every non-empty bucket exact.
 #include "core/summary/summary_encoding.h"
 
-#include "core/io/proto/summary.pb.h"
-#include "core/summary/wire_format.h"
+#include "core/proto/summary.pb.h"
+#include "core/proto/wire_format.h"
 
 #include <algorithm>
 #include <cfloat>

@@ -1,10 +1,10 @@
 // Tests of GraphDef import/export (core/io/graphdef_io.h) against the real
 // TensorFlow graphs and event files in shared/testdata.
 #include "core/demo/seed_demo.h"
-#include "core/graph/ops.h"
 #include "core/io/graphdef_io.h"
-#include "core/io/proto/graph.pb.h"
-#include "core/io/proto/meta_graph.pb.h"
+#include "core/ops/ops.h"
+#include "core/proto/graph.pb.h"
+#include "core/proto/meta_graph.pb.h"
 #include "core/summary/record_io.h"
 
 #include <google/protobuf/text_format.h>
