@@ -595,11 +595,11 @@ private slots:
                 QVERIFY(h.bucket_limit(i) > h.bucket_limit(i - 1));
                 QVERIFY(!(h.bucket(i) == 0 && h.bucket(i - 1) == 0)); // empty runs merged
             }
-            // Every value of the bucket lies in (previous limit, limit].
+            // Every value of the bucket lies in [previous limit, limit) (TensorFlow's rule).
             const double lo = i == 0 ? -DBL_MAX : h.bucket_limit(i - 1);
             const double hi = h.bucket_limit(i);
             const int inside = int(std::count_if(values.begin(), values.end(),
-                                                 [&](double v) { return v > lo && v <= hi; }));
+                                                 [&](double v) { return v >= lo && v < hi; }));
             QCOMPARE(double(inside), h.bucket(i));
         }
         QCOMPARE(total, 8.0);
@@ -609,6 +609,100 @@ private slots:
         auto e = encodeHistogramSummary("w", bad);
         QVERIFY(!e.ok());
         QCOMPARE(e.error(), std::string("Nan in summary histogram for: w"));
+    }
+
+    // TensorFlow's Histogram::Add counts a value in the first bucket whose
+    // limit is greater than it (std::upper_bound over the limits), and
+    // EncodeToProto collapses each run of empty buckets into one ending at the
+    // run's last limit. Pinned here for the values where "first limit >= v"
+    // (the rule this encoder used to follow) gives another bucket: 0.0, values
+    // exactly on a limit, and negative values.
+    void histogramBucketRule()
+    {
+        const auto& l = defaultHistogramBucketLimits();
+        const size_t mid = l.size() / 2; // l[mid] == 0.0
+        QCOMPARE(histogramBucketIndex(0.0), mid + 1);        // in [0, 1e-12)
+        QCOMPARE(histogramBucketIndex(-1e-12), mid);         // on a limit: [-1e-12, 0)
+        QCOMPARE(histogramBucketIndex(1e-12), mid + 2);      // on a limit: [1e-12, 1.1e-12)
+        QCOMPARE(histogramBucketIndex(-DBL_MAX), size_t(1)); // the lowest limit itself
+        for (size_t k = 0; k + 1 < l.size(); ++k)
+            QCOMPARE(histogramBucketIndex(l[k]), k + 1);
+        for (double v : {-1.0, -0.5, -3.25e7, -2e-12}) {
+            const size_t b = histogramBucketIndex(v);
+            QVERIFY(b > 0 && l[b - 1] <= v && v < l[b]);
+            QVERIFY(b <= mid); // negative values stay below the zero limit
+        }
+
+        // The encoded protos of single values, as TensorFlow writes them.
+        struct Case {
+            double value;
+            std::vector<double> limits, counts;
+        };
+        const size_t neg1 = histogramBucketIndex(-1.0);
+        const std::vector<Case> cases = {
+            {0.0, {0.0, 1e-12, DBL_MAX}, {0, 1, 0}},
+            {-1e-12, {-1e-12, 0.0, DBL_MAX}, {0, 1, 0}},
+            {l[mid + 5], {l[mid + 5], l[mid + 6], DBL_MAX}, {0, 1, 0}},
+            {-1.0, {l[neg1 - 1], l[neg1], DBL_MAX}, {0, 1, 0}},
+        };
+        for (const Case& c : cases) {
+            auto s = encodeHistogramSummary("h", std::vector<double>{c.value});
+            QVERIFY(s.ok());
+            tfproto::Summary summary;
+            QVERIFY(summary.ParseFromString(*s));
+            const auto& h = summary.value(0).histo();
+            QCOMPARE(std::vector<double>(h.bucket_limit().begin(), h.bucket_limit().end()), c.limits);
+            QCOMPARE(std::vector<double>(h.bucket().begin(), h.bucket().end()), c.counts);
+        }
+    }
+
+    // Histograms written by Python writers with TensorFlow's buckets: every
+    // limit is one of ours, bit for bit, and where a histogram holds a single
+    // value (so the value is its min) our encoding of that value puts it in
+    // the same bucket the file does.
+    void histogramMatchesRealFiles()
+    {
+        const auto& table = defaultHistogramBucketLimits();
+        int histograms = 0, singles = 0;
+        for (const char* name : {"tensorboardx-histograms", "python-writer-gan-custom-scalars-histos"}) {
+            RecordReader rr(testFile(name));
+            QVERIFY(rr.begin().ok());
+            RecordRef rec;
+            while (rr.next(rec) == RecordStatus::Record) {
+                tfproto::Event e;
+                QVERIFY(e.ParseFromArray(rec.payload.data(), int(rec.payload.size())));
+                for (const auto& v : e.summary().value()) {
+                    if (!v.has_histo())
+                        continue;
+                    ++histograms;
+                    const auto& hp = v.histo();
+                    for (double limit : hp.bucket_limit())
+                        QVERIFY2(std::binary_search(table.begin(), table.end(), limit),
+                                 qPrintable(QString("%1: limit %2 of %3").arg(name).arg(limit, 0, 'g', 17)
+                                                .arg(QString::fromStdString(v.tag()))));
+                    if (hp.num() != 1)
+                        continue;
+                    ++singles;
+                    auto ours = encodeHistogramSummary(v.tag(), std::vector<double>{hp.min()});
+                    QVERIFY(ours.ok());
+                    tfproto::Summary s;
+                    QVERIFY(s.ParseFromString(*ours));
+                    const auto& oh = s.value(0).histo();
+                    auto filled = [](const tfproto::HistogramProto& h) {
+                        std::vector<std::pair<double, double>> out;
+                        for (int i = 0; i < h.bucket_size(); ++i)
+                            if (h.bucket(i) > 0)
+                                out.emplace_back(h.bucket_limit(i), h.bucket(i));
+                        return out;
+                    };
+                    QCOMPARE(filled(oh), filled(hp));
+                    QCOMPARE(oh.min(), hp.min());
+                    QCOMPARE(oh.sum(), hp.sum());
+                }
+            }
+        }
+        QCOMPARE(histograms, 10 + 36);
+        QCOMPARE(singles, 12);
     }
 
     void mergeAndDuplicates()
