@@ -20,6 +20,7 @@
 
 #include <cfloat>
 #include <cmath>
+#include <limits>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -932,6 +933,34 @@ private slots:
         QCOMPARE(std::string(f[1]), b.scalars[0].tag);
         QCOMPARE(std::stod(std::string(f[3])), b.scalars[0].wallTime);
         QCOMPARE(double(std::stof(std::string(f[4]))), b.scalars[0].value);
+    }
+
+    // The command line's CSV and the GUI's export write the same rows: whole
+    // numbers as plain digits (the command line used to print a wall time of
+    // 1700000000 as 1.7e+09 and a value of 100000 as 1e+05), a NaN as "nan"
+    // whatever its sign bit ("-nan" before), infinities as inf and -inf.
+    void csvNumbersAsTheGuiWritesThem()
+    {
+        QTemporaryDir tmp;
+        std::string bytes = framed(versionEvent());
+        bytes += framed(scalarEvent("w", 3, 100000.0f, 1700000000.0));
+        bytes += framed(scalarEvent("w", 4, -std::numeric_limits<float>::quiet_NaN(), 1700000001.25));
+        bytes += framed(scalarEvent("w", 5, -std::numeric_limits<float>::infinity(), 1700000002.0));
+        QDir().mkpath(tmp.filePath("run"));
+        writeAll(tmp.filePath("run/events.out.tfevents.1.h").toStdString(), bytes);
+        std::ostringstream out, err;
+        auto r = dumpScalarsCsv({tmp.path().toStdString()}, out, err);
+        QVERIFY2(r.ok(), r.error().c_str());
+        QCOMPARE(out.str(), std::string("run,tag,step,wall_time,value\n"
+                                        "run,w,3,1700000000,100000\n"
+                                        "run,w,4,1700000001.25,nan\n"
+                                        "run,w,5,1700000002,-inf\n"));
+        std::string row;
+        appendScalarCsvRow(row, "r", "t", -1, -0.0, 0.1);
+        QCOMPARE(row, std::string("r,t,-1,-0,0.1\n"));
+        row.clear();
+        appendScalarCsvRow(row, "r", "t", 0, 1.5, 1e-300); // not a float: the double's shortest text
+        QCOMPARE(row, std::string("r,t,0,1.5,1e-300\n"));
     }
 
     void csvQuotingNanAndErrors()
