@@ -500,6 +500,14 @@ private slots:
             t.set_dtype(tfproto::DT_HALF);
             t.set_tensor_content(std::string("\x00\xc0", 2)); // -2.0 in fp16
         });
+        add("half_subnormal", [](tfproto::TensorProto& t) {
+            t.set_dtype(tfproto::DT_HALF);
+            t.add_half_val(0x8001); // -2^-24, the smallest fp16 subnormal
+        });
+        add("bfloat16_content", [](tfproto::TensorProto& t) {
+            t.set_dtype(tfproto::DT_BFLOAT16);
+            t.set_tensor_content(std::string("\xc0\x3f", 2)); // 1.5 in bfloat16
+        });
         add("int64_val", [](tfproto::TensorProto& t) {
             t.set_dtype(tfproto::DT_INT64);
             t.add_int64_val(-7);
@@ -535,12 +543,14 @@ private slots:
         std::map<std::string, double> values;
         for (const auto& s : b.scalars)
             values[s.tag] = s.value;
-        QCOMPARE(values.size(), size_t(8));
+        QCOMPARE(values.size(), size_t(10));
         QCOMPARE(values.at("content_f32"), 1.5);
         QCOMPARE(values.at("float_val"), -2.25);
         QCOMPARE(values.at("double_val"), 0.1);
         QCOMPARE(values.at("half_val"), 1.5);
         QCOMPARE(values.at("half_content"), -2.0);
+        QCOMPARE(values.at("half_subnormal"), -std::ldexp(1.0, -24));
+        QCOMPARE(values.at("bfloat16_content"), 1.5);
         QCOMPARE(values.at("int64_val"), -7.0);
         QCOMPARE(values.at("int32_val"), -42.0);
         QCOMPARE(values.at("no_plugin"), 4.0);
