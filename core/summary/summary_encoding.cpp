@@ -29,13 +29,17 @@ using detail::WireType;
 
 // Summary { value { tag: <tag> simple_value: <value> } }, written by hand: the
 // hot path of EventWriter::addScalar, which writes it straight into its record.
-size_t scalarSummarySize(std::string_view tag) { return detail::bytesFieldSize(1, detail::bytesFieldSize(1, tag.size()) + 5); }
+namespace {
+/// Size of Summary.Value {tag (field 1), simple_value (field 2, fixed32: 1 + 4 bytes)}.
+size_t scalarValueSize(std::string_view tag) { return detail::bytesFieldSize(1, tag.size()) + 5; }
+} // namespace
+
+size_t scalarSummarySize(std::string_view tag) { return detail::bytesFieldSize(1, scalarValueSize(tag)); }
 
 char* writeScalarSummary(char* p, std::string_view tag, float value)
 {
-    const size_t valueSize = detail::bytesFieldSize(1, tag.size()) + 5;
     p = detail::writeTag(p, 1, WireType::Bytes);
-    p = detail::writeVarint(p, valueSize);
+    p = detail::writeVarint(p, scalarValueSize(tag));
     p = detail::writeBytesField(p, 1, tag);
     return detail::writeFloatField(p, 2, value);
 }
