@@ -2,10 +2,10 @@
 // builds TensorFlow 1.x's API on top of these thin, fast entry points.
 #include "app/python/bindings.h"
 
-#include "core/graph/summary_ops.h"
-#include "core/scope/get_variable.h"
-#include "core/scope/initializers.h"
+#include "core/ops/get_variable.h"
+#include "core/ops/initializers.h"
 #include "core/scope/variable_scope.h"
+#include "core/summary/summary_ops.h"
 #include "core/util/error.h"
 #include "core/util/strings.h"
 

@@ -2,7 +2,7 @@
 // Shared pieces of the pybind11 module: the Python-side Tensor and Operation
 // handles and the conversion of Python values to op inputs.
 #include "core/graph/graph.h"
-#include "core/graph/ops.h"
+#include "core/ops/ops.h"
 
 #include <pybind11/pybind11.h>
 

@@ -1,8 +1,8 @@
 #include "core/demo/seed_demo.h"
 
-#include "core/graph/ops.h"
-#include "core/graph/summary_ops.h"
+#include "core/ops/ops.h"
 #include "core/scope/variable_scope.h"
+#include "core/summary/summary_ops.h"
 
 namespace scopeviz::demo {
 

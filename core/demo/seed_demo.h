@@ -6,7 +6,7 @@
 //   Example 2: name_scope("summary") wraps summary.scalar("loss"),
 //   summary.scalar("accuracy") and merge_all() for TensorBoard.
 #include "core/graph/graph.h"
-#include "core/scope/get_variable.h"
+#include "core/ops/get_variable.h"
 
 #include <optional>
 

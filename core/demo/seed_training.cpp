@@ -1,6 +1,6 @@
 #include "core/demo/seed_training.h"
 
-#include "core/graph/ops.h"
+#include "core/ops/ops.h"
 #include "core/train/optimizers.h"
 #include "core/util/error.h"
 

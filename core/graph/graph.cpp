@@ -1,6 +1,6 @@
 #include "core/graph/graph.h"
 
-#include "core/scope/variable_scope.h"
+#include "core/graph/name_scope.h"
 #include "core/util/error.h"
 #include "core/util/strings.h"
 

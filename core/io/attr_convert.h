@@ -3,8 +3,8 @@
 // scopeviz.tfproto copies) and the graph model's AttrValue, Tensor and Shape.
 // Internal to core/io; graphdef_io.h documents the representation choices.
 #include "core/graph/attr.h"
-#include "core/io/proto/graph.pb.h"
-#include "core/io/proto/tensor.pb.h"
+#include "core/proto/graph.pb.h"
+#include "core/proto/tensor.pb.h"
 
 #include <cstdint>
 #include <string>

@@ -19,8 +19,8 @@
 //   the message: `node`, `versions`, `library` for a GraphDef;
 //   `meta_info_def`, `graph_def`, `saver_def`, ... for a MetaGraphDef.
 #include "core/io/graphdef_io.h"
-#include "core/io/wire_scan.h"
-#include "core/summary/crc32c.h"
+#include "core/proto/crc32c.h"
+#include "core/proto/wire_scan.h"
 
 #include <cstring>
 

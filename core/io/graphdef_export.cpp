@@ -10,7 +10,7 @@
 // (map entries sorted), so exporting the same graph twice gives the same bytes.
 #include "core/io/attr_convert.h"
 #include "core/io/graphdef_io.h"
-#include "core/io/proto/graph.pb.h"
+#include "core/proto/graph.pb.h"
 #include "core/util/strings.h"
 
 #include <google/protobuf/arena.h>

@@ -12,7 +12,7 @@
 // unwinding), and in every case repairs the per-thread scope stack so that
 // the remaining guards restore the state that was current before the
 // misplaced one was entered. The graph stays usable.
-#include "core/graph/graph.h"
+#include "core/graph/name_scope.h"
 
 #include <memory>
 #include <optional>
@@ -20,63 +20,6 @@
 #include <string_view>
 
 namespace scopeviz {
-
-class Initializer;
-
-/// The VariableScope object of §7 (what `with tf.variable_scope(...) as s` yields).
-struct VariableScopeData {
-    std::string name;               ///< full variable-scope path, "" at root
-    std::string originalNameScope;  ///< name-scope string in effect at creation, with trailing '/'
-    Reuse reuse = Reuse::False;
-    std::shared_ptr<const Initializer> initializer;
-    DType dtype = DType::Float;
-    std::string cachingDevice;
-    bool useResource = false;
-
-    /// A fresh root scope (name "", reuse False, dtype float32).
-    static std::shared_ptr<VariableScopeData> makeRoot();
-    /// scope.reuse_variables(): sets reuse to True in place.
-    void reuseVariables() { reuse = Reuse::True; }
-};
-
-/// Shared handle to a variable-scope object; re-enter it with VariableScope(g, handle).
-using VarScope = std::shared_ptr<VariableScopeData>;
-
-/// Guard for Graph.name_scope / tf.name_scope (§4, §5).
-class NameScope {
-public:
-    /// Graph.name_scope(name): "" resets to root, a trailing '/' re-enters absolutely,
-    /// anything else is uniquified under the current scope. Throws ValueError for invalid names.
-    NameScope(Graph& g, std::string_view name);
-    /// tf.name_scope(name, default_name, values): the effective name is `name` unless it is
-    /// nullopt, then `defaultName`. `hasValues` mirrors a non-None `values` argument.
-    NameScope(Graph& g, std::optional<std::string_view> name, std::optional<std::string_view> defaultName,
-              bool hasValues = false);
-    ~NameScope();
-    NameScope(const NameScope&) = delete;
-    NameScope& operator=(const NameScope&) = delete;
-
-    /// What the `with` statement yields: "foo/" or "" at root.
-    const std::string& scope() const { return m_scope; }
-    /// Leaves the scope early (idempotent).
-    void close() noexcept;
-
-private:
-    friend class VariableScope;
-    friend std::unique_ptr<NameScope> openOpScope(Graph& g, std::string_view name);
-    struct Untraced {};
-    NameScope(Graph& g, std::string_view name, Untraced);
-    void enter(std::string_view name, bool trace);
-
-    Graph& m_graph;
-    std::string m_scope;
-    uint64_t m_id = 0;
-    bool m_open = false;
-    bool m_traced = true;
-};
-
-/// Opens the untraced name scope of an op wrapper (ops are not user scopes in the trace).
-std::unique_ptr<NameScope> openOpScope(Graph& g, std::string_view name);
 
 /// Arguments of tf.variable_scope beyond the name (§8).
 struct VariableScopeOptions {
@@ -128,7 +71,5 @@ private:
     bool m_open = false;
 };
 
-/// tf.get_variable_scope(): the current variable-scope object of this thread.
-VarScope currentVariableScope(const Graph& g);
 
 } // namespace scopeviz

@@ -40,8 +40,10 @@
 // Event.meta_graph_def (extracted as bytes, never re-serialized).
 #include "core/summary/event_reader.h"
 
-#include "core/summary/wire_format.h"
+#include "core/proto/wire_format.h"
 #include "core/util/strings.h"
+
+#include <Eigen/Core>
 
 #include <cfloat>
 #include <cmath>
@@ -74,28 +76,11 @@ enum : int32_t {
     DtUInt64 = 23,
 };
 
-double halfToDouble(uint16_t h)
-{
-    const int sign = (h >> 15) & 1;
-    const int exp = (h >> 10) & 0x1f;
-    const int frac = h & 0x3ff;
-    double v;
-    if (exp == 0)
-        v = std::ldexp(double(frac), -24); // subnormal
-    else if (exp == 31)
-        v = frac ? std::numeric_limits<double>::quiet_NaN() : std::numeric_limits<double>::infinity();
-    else
-        v = std::ldexp(double(frac | 0x400), exp - 25);
-    return sign ? -v : v;
-}
+// IEEE half and bfloat16 bits, widened by Eigen's own types (Eigen is already
+// the engine's numeric library; its conversions handle subnormals, NaN and inf).
+double halfToDouble(uint16_t h) { return double(Eigen::numext::bit_cast<Eigen::half>(h)); }
 
-double bfloat16ToDouble(uint16_t b)
-{
-    const uint32_t bits = uint32_t(b) << 16;
-    float f;
-    std::memcpy(&f, &bits, 4);
-    return f;
-}
+double bfloat16ToDouble(uint16_t b) { return double(Eigen::numext::bit_cast<Eigen::bfloat16>(b)); }
 
 template <class T>
 T loadLe(const char* p)

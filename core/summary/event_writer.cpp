@@ -3,8 +3,8 @@
 // intermediate strings), which keeps addScalar at a few tens of nanoseconds.
 #include "core/summary/event_writer.h"
 
+#include "core/proto/wire_format.h"
 #include "core/summary/summary_encoding.h"
-#include "core/summary/wire_format.h"
 #include "core/util/strings.h"
 
 #include <chrono>
@@ -131,15 +131,12 @@ void EventWriter::addSummary(const std::string& serializedSummary, int64_t step,
 void EventWriter::addScalar(std::string_view tag, double value, int64_t step, std::optional<double> wallTime)
 {
     const double wall = wallTime ? *wallTime : nowSeconds();
-    // Event.summary { value { tag, simple_value } }, nested sizes computed up front.
-    const size_t valueSize = detail::bytesFieldSize(1, tag.size()) + 5;
-    const size_t summarySize = detail::bytesFieldSize(1, valueSize);
+    // Event.summary, written straight into the record buffer.
+    const size_t summarySize = scalarSummarySize(tag);
     std::lock_guard lock(m_mutex);
     writeEventLocked(detail::bytesFieldSize(5, summarySize), wall, step, [&](char* p) {
         p = detail::writeVarint(detail::writeTag(p, 5, WireType::Bytes), summarySize);
-        p = detail::writeVarint(detail::writeTag(p, 1, WireType::Bytes), valueSize);
-        p = detail::writeBytesField(p, 1, tag);
-        detail::writeFloatField(p, 2, float(value));
+        writeScalarSummary(p, tag, float(value));
     });
 }
 

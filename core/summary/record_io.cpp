@@ -34,7 +34,7 @@
 // NOT corruption: it is exactly what a half-written record looks like.
 #include "core/summary/record_io.h"
 
-#include "core/summary/crc32c.h"
+#include "core/proto/crc32c.h"
 #include "core/util/strings.h"
 
 #include <algorithm>

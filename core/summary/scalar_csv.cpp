@@ -3,47 +3,41 @@
 #include "core/summary/logdir_watcher.h"
 #include "core/util/strings.h"
 
-#include <charconv>
+#include <cmath>
 #include <filesystem>
 #include <sys/stat.h>
 
 namespace scopeviz {
-namespace {
 
-void writeField(std::ostream& out, const std::string& s)
+void appendCsvField(std::string& out, std::string_view s)
 {
-    if (s.find_first_of(",\"\r\n") == std::string::npos) {
-        out << s;
+    if (s.find_first_of(",\"\r\n") == std::string_view::npos) {
+        out += s;
         return;
     }
-    out << '"';
+    out += '"';
     for (char c : s) {
         if (c == '"')
-            out << '"';
-        out << c;
+            out += '"';
+        out += c;
     }
-    out << '"';
+    out += '"';
 }
 
-void writeDouble(std::ostream& out, double v)
+void appendScalarValue(std::string& out, double v)
 {
-    char buf[64];
-    const auto r = std::to_chars(buf, buf + sizeof buf, v);
-    out.write(buf, r.ptr - buf);
-}
-
-// Most scalars are float32: print those as the float they are ("0.1", not "0.10000000149011612").
-void writeValue(std::ostream& out, double v)
-{
-    const float f = float(v);
-    if (double(f) == v) {
-        char buf[64];
-        const auto r = std::to_chars(buf, buf + sizeof buf, f);
-        out.write(buf, r.ptr - buf);
+    if (std::isnan(v)) {
+        out += "nan"; // also for a NaN with its sign bit set
+    } else if (std::isinf(v)) {
+        out += v > 0 ? "inf" : "-inf";
+    } else if (const float f = float(v); double(f) == v) {
+        appendShortest(out, f);
     } else {
-        writeDouble(out, v); // NaN compares unequal: printed as "nan" here
+        appendShortest(out, v);
     }
 }
+
+namespace {
 
 /// The last component of a directory path ("runs/exp1/" gives "exp1"; "." gives the working directory's).
 std::string directoryName(const std::string& path)
@@ -58,9 +52,24 @@ std::string directoryName(const std::string& path)
 
 } // namespace
 
+void appendScalarCsvRow(std::string& out, std::string_view run, std::string_view tag, int64_t step, double wallTime,
+                        double value)
+{
+    appendCsvField(out, run);
+    out += ',';
+    appendCsvField(out, tag);
+    out += ',';
+    appendShortest(out, step);
+    out += ',';
+    appendShortest(out, wallTime);
+    out += ',';
+    appendScalarValue(out, value);
+    out += '\n';
+}
+
 Expected<void> dumpScalarsCsv(const std::vector<std::string>& paths, std::ostream& out, std::ostream& err)
 {
-    out << "run,tag,step,wall_time,value\n";
+    out << kScalarCsvHeader;
     size_t problems = 0;
     for (const std::string& path : paths) {
         LogdirWatcher watcher(path);
@@ -80,16 +89,10 @@ Expected<void> dumpScalarsCsv(const std::vector<std::string>& paths, std::ostrea
             } else if (run == ".") {
                 run = directoryName(path); // the run at the top of the directory is named after it
             }
-            for (const ScalarPoint& p : series.points) {
-                writeField(out, run);
-                out << ',';
-                writeField(out, series.tag);
-                out << ',' << p.step << ',';
-                writeDouble(out, p.wallTime);
-                out << ',';
-                writeValue(out, p.value);
-                out << '\n';
-            }
+            std::string rows;
+            for (const ScalarPoint& p : series.points)
+                appendScalarCsvRow(rows, run, series.tag, p.step, p.wallTime, p.value);
+            out << rows;
         }
     }
     if (!out)

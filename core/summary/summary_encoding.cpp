@@ -1,17 +1,20 @@
-// Summary encoding.
+// Summary encoding: the one place that builds serialized `Summary` messages,
+// for the event writer and for the summary kernels alike.
 //
-// Histograms follow TF1's histogram summary: a fixed, exponentially spaced set
-// of bucket limits that is the same for every histogram (so histograms of
-// different steps line up), each value counted in the bucket whose limit is
-// the first one >= the value (bucket i covers (limit[i-1], limit[i]], as
-// docs/formats.md §4 describes the proto), and on encoding each run of consecutive
-// empty buckets collapsed into a single empty bucket ending at the run's last
-// limit. That keeps a proto small (a typical histogram touches a few dozen of
-// the ~1500 buckets) while leaving every non-empty bucket exact.
+// Histograms follow TensorFlow's own histogram (tensorflow/core/lib/histogram):
+// a fixed, exponentially spaced set of bucket limits that is the same for
+// every histogram (so histograms of different steps line up); a value is
+// counted in the first bucket whose limit is strictly greater than it, so
+// bucket i covers [limit[i-1], limit[i]) -- 0.0 lands in the bucket ending at
+// 1e-12, and a value equal to a limit in the bucket after it. On encoding,
+// each run of consecutive empty buckets collapses into a single empty bucket
+// ending at the run's last limit. That keeps a proto small (a typical
+// histogram touches a few dozen of the ~1500 buckets) while leaving every
+// non-empty bucket exact.
 #include "core/summary/summary_encoding.h"
 
-#include "core/io/proto/summary.pb.h"
-#include "core/summary/wire_format.h"
+#include "core/proto/summary.pb.h"
+#include "core/proto/wire_format.h"
 
 #include <algorithm>
 #include <cfloat>
@@ -24,16 +27,27 @@ using detail::WireField;
 using detail::WireReader;
 using detail::WireType;
 
+// Summary { value { tag: <tag> simple_value: <value> } }, written by hand: the
+// hot path of EventWriter::addScalar, which writes it straight into its record.
+namespace {
+/// Size of Summary.Value {tag (field 1), simple_value (field 2, fixed32: 1 + 4 bytes)}.
+size_t scalarValueSize(std::string_view tag) { return detail::bytesFieldSize(1, tag.size()) + 5; }
+} // namespace
+
+size_t scalarSummarySize(std::string_view tag) { return detail::bytesFieldSize(1, scalarValueSize(tag)); }
+
+char* writeScalarSummary(char* p, std::string_view tag, float value)
+{
+    p = detail::writeTag(p, 1, WireType::Bytes);
+    p = detail::writeVarint(p, scalarValueSize(tag));
+    p = detail::writeBytesField(p, 1, tag);
+    return detail::writeFloatField(p, 2, value);
+}
+
 std::string encodeScalarSummary(std::string_view tag, float value)
 {
-    // Summary { value { tag: <tag> simple_value: <value> } }, written by hand: this is the hot path of addScalar.
-    const size_t valueSize = detail::bytesFieldSize(1, tag.size()) + 5;
-    std::string out(detail::bytesFieldSize(1, valueSize), '\0');
-    char* p = out.data();
-    p = detail::writeTag(p, 1, WireType::Bytes);
-    p = detail::writeVarint(p, valueSize);
-    p = detail::writeBytesField(p, 1, tag);
-    detail::writeFloatField(p, 2, value);
+    std::string out(scalarSummarySize(tag), '\0');
+    writeScalarSummary(out.data(), tag, value);
     return out;
 }
 
@@ -55,6 +69,13 @@ const std::vector<double>& defaultHistogramBucketLimits()
     return limits;
 }
 
+size_t histogramBucketIndex(double v)
+{
+    const std::vector<double>& limits = defaultHistogramBucketLimits();
+    const size_t b = size_t(std::upper_bound(limits.begin(), limits.end(), v) - limits.begin());
+    return std::min(b, limits.size() - 1); // DBL_MAX itself stays in the last bucket
+}
+
 namespace {
 
 template <class T>
@@ -67,8 +88,7 @@ Expected<std::string> encodeHistogram(std::string_view tag, std::span<const T> v
         const double v = double(x);
         if (!std::isfinite(v))
             return unexpected("Nan in summary histogram for: " + std::string(tag));
-        size_t b = size_t(std::lower_bound(limits.begin(), limits.end(), v) - limits.begin());
-        counts[std::min(b, counts.size() - 1)] += 1;
+        counts[histogramBucketIndex(v)] += 1;
         min = std::min(min, v);
         max = std::max(max, v);
         sum += v;

@@ -17,7 +17,7 @@
 //    `gradients/Square_grad/Const` carries `^grad` while `Mul` does not.
 //  * colocate_with(op): `_class = ["loc:@<root>"]` on the ops created inside.
 #include "core/graph/graph.h"
-#include "core/graph/ops.h"
+#include "core/ops/ops.h"
 
 #include <optional>
 #include <string>

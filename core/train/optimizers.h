@@ -22,8 +22,8 @@
 // Not reproduced: the `train_op` collection (collections hold tensors here, and
 // the train op is often a NoOp), sparse updates, distribution strategies.
 #include "core/graph/graph.h"
-#include "core/graph/ops.h"
-#include "core/scope/get_variable.h"
+#include "core/ops/get_variable.h"
+#include "core/ops/ops.h"
 
 #include <map>
 #include <optional>

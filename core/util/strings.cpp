@@ -1,5 +1,6 @@
 #include "core/util/strings.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 
@@ -57,6 +58,35 @@ std::string formatDouble(double v)
     if (s.find_first_of(".en") == std::string::npos)
         s += ".0";
     return s;
+}
+
+namespace {
+template <class T>
+void appendFloating(std::string& out, T v)
+{
+    char buf[64];
+    // Whole numbers as plain digits; std::to_chars's shortest form would pick 1.7e+09.
+    if (v == std::trunc(v) && std::fabs(v) < T(1e15)) {
+        if (v == 0 && std::signbit(v))
+            out += '-';
+        const auto r = std::to_chars(buf, buf + sizeof buf, static_cast<long long>(v));
+        out.append(buf, r.ptr);
+        return;
+    }
+    const auto r = std::to_chars(buf, buf + sizeof buf, v);
+    out.append(buf, r.ptr);
+}
+} // namespace
+
+void appendShortest(std::string& out, double v) { appendFloating(out, v); }
+
+void appendShortest(std::string& out, float v) { appendFloating(out, v); }
+
+void appendShortest(std::string& out, int64_t v)
+{
+    char buf[24];
+    const auto r = std::to_chars(buf, buf + sizeof buf, v);
+    out.append(buf, r.ptr);
 }
 
 } // namespace scopeviz

@@ -41,4 +41,13 @@ inline bool endsWith(std::string_view s, std::string_view suffix)
 /// Formats a double the way Python's repr does for simple values (0.1, 1.0, 1e-05).
 std::string formatDouble(double v);
 
+/// Appends the shortest text that reads back to exactly v; whole numbers below
+/// 1e15 as plain digits (a wall time 1700000000, not 1.7e+09; -0 as "-0").
+/// Non-finite values as std::to_chars spells them (nan, inf, -inf).
+void appendShortest(std::string& out, double v);
+/// Float overload: the shortest text that reads back to the float (0.1, not 0.10000000149011612).
+void appendShortest(std::string& out, float v);
+/// Appends an integer in decimal.
+void appendShortest(std::string& out, int64_t v);
+
 } // namespace scopeviz

@@ -1,8 +1,9 @@
 #include "ui/common/graph_document.h"
 
 #include "core/demo/seed_demo.h"
-#include "core/graph/ops.h"
+#include "core/hierarchy/shared_variables.h"
 #include "core/io/graphdef_io.h"
+#include "core/ops/ops.h"
 
 #include <QDir>
 #include <QDirIterator>

@@ -1,7 +1,8 @@
 #include "ui/inspector/inspector.h"
 
-#include "core/graph/summary_ops.h"
 #include "core/hierarchy/variable_index.h"
+#include "core/hierarchy/shared_variables.h"
+#include "core/summary/summary_ops.h"
 #include "ui/common/theme.h"
 
 #include <QTextBrowser>

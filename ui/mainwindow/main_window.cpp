@@ -1,7 +1,7 @@
 #include "ui/mainwindow/main_window.h"
 
-#include "core/graph/summary_ops.h"
 #include "core/summary/logdir_watcher.h"
+#include "core/summary/summary_ops.h"
 #include "ui/common/graph_selection_model.h"
 #include "ui/common/theme.h"
 #include "ui/graph/graph_search.h"

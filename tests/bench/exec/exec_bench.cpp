@@ -5,8 +5,8 @@
 //   scopeviz_bench_exec [--quick]
 #include "core/demo/seed_demo.h"
 #include "core/exec/session.h"
-#include "core/graph/ops.h"
-#include "core/scope/get_variable.h"
+#include "core/ops/get_variable.h"
+#include "core/ops/ops.h"
 #include "tests/bench/bench.h"
 
 #include <Eigen/Core>

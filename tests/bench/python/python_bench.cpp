@@ -20,7 +20,7 @@
 // The Python figures come from running op_cost.py with the build tree's
 // module (SCOPEVIZ_PYTHON_DIR) on the interpreter it was built for.
 #include "core/graph/graph.h"
-#include "core/graph/ops.h"
+#include "core/ops/ops.h"
 #include "core/scope/variable_scope.h"
 #include "tests/bench/bench.h"
 

@@ -14,8 +14,8 @@
 //   BENCH scope_bytes_per_op         RSS growth / ops (and _vs_goal, <= 1 is good)
 //   BENCH scope_graph_bytes_per_op   Graph::approximateBytes() / ops
 #include "core/graph/graph.h"
-#include "core/graph/ops.h"
-#include "core/scope/get_variable.h"
+#include "core/ops/get_variable.h"
+#include "core/ops/ops.h"
 #include "core/scope/variable_scope.h"
 #include "tests/bench/bench.h"
 

@@ -9,8 +9,8 @@
 // thread; on a shared, busy machine the CPU-second figure is the one that
 // says what one core does (the wall figure includes time the scheduler gave
 // to other processes).
-#include "core/io/proto/event.pb.h"
-#include "core/summary/crc32c.h"
+#include "core/proto/crc32c.h"
+#include "core/proto/event.pb.h"
 #include "core/summary/event_reader.h"
 #include "core/summary/event_writer.h"
 #include "core/summary/logdir_watcher.h"

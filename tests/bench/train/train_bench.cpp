@@ -23,8 +23,8 @@
 // "_gate_none_vs_yardstick" to show that the gates cost nothing.
 #include "core/demo/seed_training.h"
 #include "core/exec/session.h"
-#include "core/graph/ops.h"
-#include "core/scope/get_variable.h"
+#include "core/ops/get_variable.h"
+#include "core/ops/ops.h"
 #include "core/scope/variable_scope.h"
 #include "core/train/optimizers.h"
 #include "tests/bench/bench.h"

@@ -8,10 +8,11 @@
 #include "core/demo/seed_demo.h"
 #include "core/exec/kernel.h"
 #include "core/exec/session.h"
-#include "core/graph/ops.h"
-#include "core/graph/summary_ops.h"
-#include "core/scope/get_variable.h"
+#include "core/ops/get_variable.h"
+#include "core/ops/ops.h"
 #include "core/scope/variable_scope.h"
+#include "core/summary/summary_encoding.h"
+#include "core/summary/summary_ops.h"
 #include "core/train/optimizers.h"
 #include "core/util/error.h"
 #include "tests/core/exec/exec_test_util.h"
@@ -146,6 +147,7 @@ private slots:
     void randomSeeds();
     void variables();
     void summaries();
+    void histogramKernelMatchesEncoder();
     void mergeSummaryDuplicateTag();
     void everyForwardOpHasAKernel();
 
@@ -861,6 +863,39 @@ void ExecTest::summaries()
     } catch (const InvalidArgumentError& e) {
         QCOMPARE(firstLine(e), std::string("Nan in summary histogram for: w"));
     }
+}
+
+// The HistogramSummary kernel and the event writer's encoder are one encoder:
+// for values on bucket limits, 0.0 and negatives (where the two used to
+// disagree) a graph's histogram is byte for byte what encodeHistogramSummary
+// writes, and both follow TensorFlow's rule (first limit greater than the value).
+void ExecTest::histogramKernelMatchesEncoder()
+{
+    const auto& l = defaultHistogramBucketLimits();
+    const size_t mid = l.size() / 2;
+    const std::vector<double> values = {0.0, 0.0, -1e-12, 1e-12, l[mid + 40], -1.0, -2.5, l[mid - 7], 3.0};
+    Graph g;
+    Output h = summary::histogram(g, "edges", ops::constant(g, Tensor::fromVector<double>(values, {9})));
+    const Tensor t = Session(g).run({h})[0];
+    auto expected = encodeHistogramSummary("edges", values);
+    QVERIFY(expected.ok());
+    QVERIFY(t.strings()[0] == *expected);
+
+    std::vector<DecodedValue> v;
+    QVERIFY(decodeSummary(t.strings()[0], v));
+    QCOMPARE(v.size(), size_t(1));
+    // 0.0 (twice) counts in the bucket ending at 1e-12, not in the one ending at 0.
+    const auto at = [&](double limit) {
+        for (size_t i = 0; i < v[0].limits.size(); ++i)
+            if (v[0].limits[i] == limit)
+                return v[0].buckets[i];
+        return -1.0;
+    };
+    QCOMPARE(at(1e-12), 2.0);
+    QCOMPARE(at(0.0), 1.0);                // -1e-12, on a limit, counts in [-1e-12, 0)
+    QCOMPARE(at(l[mid + 2]), 1.0);         // 1e-12 in [1e-12, 1.1e-12)
+    QCOMPARE(at(l[mid + 41]), 1.0);        // an edge value counts in the bucket after its limit
+    QCOMPARE(at(l[mid - 6]), 1.0);
 }
 
 void ExecTest::mergeSummaryDuplicateTag()

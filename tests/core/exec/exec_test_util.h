@@ -4,7 +4,7 @@
 // tiny protobuf reader for the summary bytes.
 #include "core/exec/session.h"
 #include "core/graph/graph.h"
-#include "core/graph/ops.h"
+#include "core/ops/ops.h"
 
 #include <QtTest>
 

@@ -2,10 +2,10 @@
 // TensorFlow graphs and event files in tests/data.
 #include "tests/support/test_data.h"
 #include "core/demo/seed_demo.h"
-#include "core/graph/ops.h"
 #include "core/io/graphdef_io.h"
-#include "core/io/proto/graph.pb.h"
-#include "core/io/proto/meta_graph.pb.h"
+#include "core/ops/ops.h"
+#include "core/proto/graph.pb.h"
+#include "core/proto/meta_graph.pb.h"
 #include "core/summary/record_io.h"
 
 #include <google/protobuf/text_format.h>

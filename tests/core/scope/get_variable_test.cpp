@@ -3,8 +3,8 @@
 // store's create/reuse decisions with TensorFlow 1.15's exact texts, default
 // initializers, the ops a ref variable creates, collisions and collections.
 #include "core/graph/graph.h"
-#include "core/graph/ops.h"
-#include "core/scope/get_variable.h"
+#include "core/ops/get_variable.h"
+#include "core/ops/ops.h"
 #include "core/scope/variable_scope.h"
 #include "tests/core/scope/scope_test_util.h"
 

@@ -3,7 +3,7 @@
 // produces for the equivalent Python program; the § of the rule is in the
 // test name.
 #include "core/graph/graph.h"
-#include "core/graph/ops.h"
+#include "core/ops/ops.h"
 #include "core/scope/variable_scope.h"
 #include "tests/core/scope/scope_test_util.h"
 

@@ -2,8 +2,8 @@
 // misuse raises the typed exception with TensorFlow's text, crashes nothing,
 // and leaves the graph usable — later ops get exactly the names TF would give.
 #include "core/graph/graph.h"
-#include "core/graph/ops.h"
-#include "core/scope/get_variable.h"
+#include "core/ops/get_variable.h"
+#include "core/ops/ops.h"
 #include "core/scope/variable_scope.h"
 #include "tests/core/scope/scope_test_util.h"
 

@@ -25,8 +25,8 @@
 //     tf.summary.histogram("weights", w_my_net); merged = tf.summary.merge_all()
 #include "core/demo/seed_demo.h"
 #include "core/graph/graph.h"
-#include "core/graph/summary_ops.h"
 #include "core/scope/variable_scope.h"
+#include "core/summary/summary_ops.h"
 #include "tests/core/scope/scope_test_util.h"
 
 #include <QtTest>

@@ -2,9 +2,9 @@
 // name-scope path and the `_N` uniquifier, clean_tag, family, merge and
 // merge_all naming.
 #include "core/graph/graph.h"
-#include "core/graph/ops.h"
-#include "core/graph/summary_ops.h"
+#include "core/ops/ops.h"
 #include "core/scope/variable_scope.h"
+#include "core/summary/summary_ops.h"
 #include "tests/core/scope/scope_test_util.h"
 
 #include <QtTest>

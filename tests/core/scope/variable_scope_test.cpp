@@ -3,8 +3,8 @@
 // table of §8.4, inheritance, default_name uniquification by open counts,
 // auxiliary_name_scope=False, improper nesting, and per-thread state.
 #include "core/graph/graph.h"
-#include "core/graph/ops.h"
-#include "core/scope/get_variable.h"
+#include "core/ops/get_variable.h"
+#include "core/ops/ops.h"
 #include "core/scope/variable_scope.h"
 #include "tests/core/scope/scope_test_util.h"
 

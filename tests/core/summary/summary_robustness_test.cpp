@@ -3,7 +3,7 @@
 // records before the damage plus a clean error naming file and offset, or
 // "need more data" for an unfinished tail.
 #include "tests/support/test_data.h"
-#include "core/summary/crc32c.h"
+#include "core/proto/crc32c.h"
 #include "core/summary/event_reader.h"
 #include "core/summary/record_io.h"
 #include "core/util/strings.h"

@@ -1,10 +1,10 @@
 // Formats, the reader on real files, the writer, encoding and CSV.
 #include "tests/support/test_data.h"
-#include "core/io/proto/event.pb.h"
-#include "core/io/proto/graph.pb.h"
-#include "core/io/proto/meta_graph.pb.h"
-#include "core/io/proto/summary.pb.h"
-#include "core/summary/crc32c.h"
+#include "core/proto/crc32c.h"
+#include "core/proto/event.pb.h"
+#include "core/proto/graph.pb.h"
+#include "core/proto/meta_graph.pb.h"
+#include "core/proto/summary.pb.h"
 #include "core/summary/event_reader.h"
 #include "core/summary/event_writer.h"
 #include "core/summary/record_io.h"
@@ -21,6 +21,7 @@
 
 #include <cfloat>
 #include <cmath>
+#include <limits>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -501,6 +502,14 @@ private slots:
             t.set_dtype(tfproto::DT_HALF);
             t.set_tensor_content(std::string("\x00\xc0", 2)); // -2.0 in fp16
         });
+        add("half_subnormal", [](tfproto::TensorProto& t) {
+            t.set_dtype(tfproto::DT_HALF);
+            t.add_half_val(0x8001); // -2^-24, the smallest fp16 subnormal
+        });
+        add("bfloat16_content", [](tfproto::TensorProto& t) {
+            t.set_dtype(tfproto::DT_BFLOAT16);
+            t.set_tensor_content(std::string("\xc0\x3f", 2)); // 1.5 in bfloat16
+        });
         add("int64_val", [](tfproto::TensorProto& t) {
             t.set_dtype(tfproto::DT_INT64);
             t.add_int64_val(-7);
@@ -536,12 +545,14 @@ private slots:
         std::map<std::string, double> values;
         for (const auto& s : b.scalars)
             values[s.tag] = s.value;
-        QCOMPARE(values.size(), size_t(8));
+        QCOMPARE(values.size(), size_t(10));
         QCOMPARE(values.at("content_f32"), 1.5);
         QCOMPARE(values.at("float_val"), -2.25);
         QCOMPARE(values.at("double_val"), 0.1);
         QCOMPARE(values.at("half_val"), 1.5);
         QCOMPARE(values.at("half_content"), -2.0);
+        QCOMPARE(values.at("half_subnormal"), -std::ldexp(1.0, -24));
+        QCOMPARE(values.at("bfloat16_content"), 1.5);
         QCOMPARE(values.at("int64_val"), -7.0);
         QCOMPARE(values.at("int32_val"), -42.0);
         QCOMPARE(values.at("no_plugin"), 4.0);
@@ -597,11 +608,11 @@ private slots:
                 QVERIFY(h.bucket_limit(i) > h.bucket_limit(i - 1));
                 QVERIFY(!(h.bucket(i) == 0 && h.bucket(i - 1) == 0)); // empty runs merged
             }
-            // Every value of the bucket lies in (previous limit, limit].
+            // Every value of the bucket lies in [previous limit, limit) (TensorFlow's rule).
             const double lo = i == 0 ? -DBL_MAX : h.bucket_limit(i - 1);
             const double hi = h.bucket_limit(i);
             const int inside = int(std::count_if(values.begin(), values.end(),
-                                                 [&](double v) { return v > lo && v <= hi; }));
+                                                 [&](double v) { return v >= lo && v < hi; }));
             QCOMPARE(double(inside), h.bucket(i));
         }
         QCOMPARE(total, 8.0);
@@ -611,6 +622,100 @@ private slots:
         auto e = encodeHistogramSummary("w", bad);
         QVERIFY(!e.ok());
         QCOMPARE(e.error(), std::string("Nan in summary histogram for: w"));
+    }
+
+    // TensorFlow's Histogram::Add counts a value in the first bucket whose
+    // limit is greater than it (std::upper_bound over the limits), and
+    // EncodeToProto collapses each run of empty buckets into one ending at the
+    // run's last limit. Pinned here for the values where "first limit >= v"
+    // (the rule this encoder used to follow) gives another bucket: 0.0, values
+    // exactly on a limit, and negative values.
+    void histogramBucketRule()
+    {
+        const auto& l = defaultHistogramBucketLimits();
+        const size_t mid = l.size() / 2; // l[mid] == 0.0
+        QCOMPARE(histogramBucketIndex(0.0), mid + 1);        // in [0, 1e-12)
+        QCOMPARE(histogramBucketIndex(-1e-12), mid);         // on a limit: [-1e-12, 0)
+        QCOMPARE(histogramBucketIndex(1e-12), mid + 2);      // on a limit: [1e-12, 1.1e-12)
+        QCOMPARE(histogramBucketIndex(-DBL_MAX), size_t(1)); // the lowest limit itself
+        for (size_t k = 0; k + 1 < l.size(); ++k)
+            QCOMPARE(histogramBucketIndex(l[k]), k + 1);
+        for (double v : {-1.0, -0.5, -3.25e7, -2e-12}) {
+            const size_t b = histogramBucketIndex(v);
+            QVERIFY(b > 0 && l[b - 1] <= v && v < l[b]);
+            QVERIFY(b <= mid); // negative values stay below the zero limit
+        }
+
+        // The encoded protos of single values, as TensorFlow writes them.
+        struct Case {
+            double value;
+            std::vector<double> limits, counts;
+        };
+        const size_t neg1 = histogramBucketIndex(-1.0);
+        const std::vector<Case> cases = {
+            {0.0, {0.0, 1e-12, DBL_MAX}, {0, 1, 0}},
+            {-1e-12, {-1e-12, 0.0, DBL_MAX}, {0, 1, 0}},
+            {l[mid + 5], {l[mid + 5], l[mid + 6], DBL_MAX}, {0, 1, 0}},
+            {-1.0, {l[neg1 - 1], l[neg1], DBL_MAX}, {0, 1, 0}},
+        };
+        for (const Case& c : cases) {
+            auto s = encodeHistogramSummary("h", std::vector<double>{c.value});
+            QVERIFY(s.ok());
+            tfproto::Summary summary;
+            QVERIFY(summary.ParseFromString(*s));
+            const auto& h = summary.value(0).histo();
+            QCOMPARE(std::vector<double>(h.bucket_limit().begin(), h.bucket_limit().end()), c.limits);
+            QCOMPARE(std::vector<double>(h.bucket().begin(), h.bucket().end()), c.counts);
+        }
+    }
+
+    // Histograms written by Python writers with TensorFlow's buckets: every
+    // limit is one of ours, bit for bit, and where a histogram holds a single
+    // value (so the value is its min) our encoding of that value puts it in
+    // the same bucket the file does.
+    void histogramMatchesRealFiles()
+    {
+        const auto& table = defaultHistogramBucketLimits();
+        int histograms = 0, singles = 0;
+        for (const char* name : {"tensorboardx-histograms", "python-writer-gan-custom-scalars-histos"}) {
+            RecordReader rr(testFile(name));
+            QVERIFY(rr.begin().ok());
+            RecordRef rec;
+            while (rr.next(rec) == RecordStatus::Record) {
+                tfproto::Event e;
+                QVERIFY(e.ParseFromArray(rec.payload.data(), int(rec.payload.size())));
+                for (const auto& v : e.summary().value()) {
+                    if (!v.has_histo())
+                        continue;
+                    ++histograms;
+                    const auto& hp = v.histo();
+                    for (double limit : hp.bucket_limit())
+                        QVERIFY2(std::binary_search(table.begin(), table.end(), limit),
+                                 qPrintable(QString("%1: limit %2 of %3").arg(name).arg(limit, 0, 'g', 17)
+                                                .arg(QString::fromStdString(v.tag()))));
+                    if (hp.num() != 1)
+                        continue;
+                    ++singles;
+                    auto ours = encodeHistogramSummary(v.tag(), std::vector<double>{hp.min()});
+                    QVERIFY(ours.ok());
+                    tfproto::Summary s;
+                    QVERIFY(s.ParseFromString(*ours));
+                    const auto& oh = s.value(0).histo();
+                    auto filled = [](const tfproto::HistogramProto& h) {
+                        std::vector<std::pair<double, double>> out;
+                        for (int i = 0; i < h.bucket_size(); ++i)
+                            if (h.bucket(i) > 0)
+                                out.emplace_back(h.bucket_limit(i), h.bucket(i));
+                        return out;
+                    };
+                    QCOMPARE(filled(oh), filled(hp));
+                    QCOMPARE(oh.min(), hp.min());
+                    QCOMPARE(oh.sum(), hp.sum());
+                }
+            }
+        }
+        QCOMPARE(histograms, 10 + 36);
+        QCOMPARE(singles, 12);
     }
 
     void mergeAndDuplicates()
@@ -840,6 +945,34 @@ private slots:
         QCOMPARE(std::string(f[1]), b.scalars[0].tag);
         QCOMPARE(std::stod(std::string(f[3])), b.scalars[0].wallTime);
         QCOMPARE(double(std::stof(std::string(f[4]))), b.scalars[0].value);
+    }
+
+    // The command line's CSV and the GUI's export write the same rows: whole
+    // numbers as plain digits (the command line used to print a wall time of
+    // 1700000000 as 1.7e+09 and a value of 100000 as 1e+05), a NaN as "nan"
+    // whatever its sign bit ("-nan" before), infinities as inf and -inf.
+    void csvNumbersAsTheGuiWritesThem()
+    {
+        QTemporaryDir tmp;
+        std::string bytes = framed(versionEvent());
+        bytes += framed(scalarEvent("w", 3, 100000.0f, 1700000000.0));
+        bytes += framed(scalarEvent("w", 4, -std::numeric_limits<float>::quiet_NaN(), 1700000001.25));
+        bytes += framed(scalarEvent("w", 5, -std::numeric_limits<float>::infinity(), 1700000002.0));
+        QDir().mkpath(tmp.filePath("run"));
+        writeAll(tmp.filePath("run/events.out.tfevents.1.h").toStdString(), bytes);
+        std::ostringstream out, err;
+        auto r = dumpScalarsCsv({tmp.path().toStdString()}, out, err);
+        QVERIFY2(r.ok(), r.error().c_str());
+        QCOMPARE(out.str(), std::string("run,tag,step,wall_time,value\n"
+                                        "run,w,3,1700000000,100000\n"
+                                        "run,w,4,1700000001.25,nan\n"
+                                        "run,w,5,1700000002,-inf\n"));
+        std::string row;
+        appendScalarCsvRow(row, "r", "t", -1, -0.0, 0.1);
+        QCOMPARE(row, std::string("r,t,-1,-0,0.1\n"));
+        row.clear();
+        appendScalarCsvRow(row, "r", "t", 0, 1.5, 1e-300); // not a float: the double's shortest text
+        QCOMPARE(row, std::string("r,t,0,1.5,1e-300\n"));
     }
 
     void csvQuotingNanAndErrors()

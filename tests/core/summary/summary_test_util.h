@@ -1,6 +1,6 @@
 #pragma once
 // Helpers shared by the summary tests: test data paths, file I/O, hand-built events.
-#include "core/io/proto/event.pb.h"
+#include "core/proto/event.pb.h"
 #include "core/summary/record_io.h"
 
 #include <QDir>

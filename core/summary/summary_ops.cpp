@@ -1,6 +1,6 @@
-#include "core/graph/summary_ops.h"
+#include "core/summary/summary_ops.h"
 
-#include "core/scope/variable_scope.h"
+#include "core/graph/name_scope.h"
 #include "core/util/strings.h"
 
 #include <regex>

@@ -3,8 +3,8 @@
 // a protobuf parse, says exactly where and how the bytes stop making sense.
 // A length-delimited field cut off by the end of the data is still returned
 // (marked `truncated`, holding the bytes that are there) so the importer can
-// keep every complete node before the cut. Internal to core/io.
-#include "core/summary/wire_format.h"
+// keep every complete node before the cut. Used by the GraphDef importer (core/io).
+#include "core/proto/wire_format.h"
 
 #include <cstdint>
 #include <string>

@@ -2,7 +2,7 @@
 // tf.summary.scalar / histogram / merge / merge_all (docs/scoping.md §12).
 // Tags carry the name-scope path and the `_N` uniquifier; running a summary op
 // yields a serialized `Summary` (the kernels live in core/exec).
-#include "core/graph/ops.h"
+#include "core/ops/ops.h"
 
 #include <optional>
 #include <string>

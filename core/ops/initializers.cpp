@@ -1,6 +1,6 @@
-#include "core/scope/initializers.h"
+#include "core/ops/initializers.h"
 
-#include "core/graph/ops.h"
+#include "core/ops/ops.h"
 #include "core/util/error.h"
 #include "core/util/strings.h"
 

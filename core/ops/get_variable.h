@@ -6,7 +6,7 @@
 // decides create-vs-reuse from the scope's reuse flag (§9.5), and every call
 // is recorded in the graph's reuse trace with its outcome.
 #include "core/graph/graph.h"
-#include "core/scope/initializers.h"
+#include "core/ops/initializers.h"
 
 #include <optional>
 #include <source_location>

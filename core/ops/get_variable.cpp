@@ -1,6 +1,6 @@
-#include "core/scope/get_variable.h"
+#include "core/ops/get_variable.h"
 
-#include "core/graph/ops.h"
+#include "core/ops/ops.h"
 #include "core/scope/variable_scope.h"
 #include "core/util/error.h"
 #include "core/util/strings.h"

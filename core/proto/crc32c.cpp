@@ -11,7 +11,7 @@
 //
 // Both work on the inverted state (pre- and post-XOR with 0xFFFFFFFF), which
 // is what makes crc32cExtend(crc32c(a), b) == crc32c(a + b).
-#include "core/summary/crc32c.h"
+#include "core/proto/crc32c.h"
 
 #include <array>
 #include <cstring>

@@ -1,7 +1,7 @@
-#include "core/graph/ops.h"
+#include "core/ops/ops.h"
 
-#include "core/scope/get_variable.h"
-#include "core/scope/variable_scope.h"
+#include "core/graph/name_scope.h"
+#include "core/ops/get_variable.h"
 #include "core/util/error.h"
 #include "core/util/strings.h"
 
