@@ -5,7 +5,7 @@ Tutorial code runs unchanged except for its import::
     import scopeviz.compat.v1 as tf
 
 Names, ``_1`` suffixes, reuse decisions and error texts are TensorFlow 1.15's
-(they come from the C++ engine, which follows ../shared/docs/tf-scoping.md).
+(they come from the C++ engine, which follows tf-scoping.md).
 """
 import enum as _enum
 import os as _os
