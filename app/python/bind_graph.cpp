@@ -179,7 +179,7 @@ ops::Input toInput(const GraphPtr& g, py::handle v)
     }
     if (py::isinstance<PyVariable>(v)) {
         const PyVariable& var = v.cast<const PyVariable&>();
-        return Output{var.graph->variables()[size_t(var.index)].readOp, 0};
+        return Output{var.graph->variable(var.index).readOp, 0};
     }
     if (py::isinstance<py::bool_>(v))
         return Tensor::scalar<bool>(v.cast<bool>());
@@ -210,7 +210,7 @@ std::string describeValue(py::handle v)
         return cat("Tensor(\"", t.graph->tensorName(t.output), "\")");
     }
     const PyVariable& var = v.cast<const PyVariable&>();
-    return cat("Tensor(\"", var.graph->op(var.graph->variables()[size_t(var.index)].op).name(), ":0\")");
+    return cat("Tensor(\"", var.graph->op(var.graph->variable(var.index).op).name(), ":0\")");
 }
 
 /// TF's _get_graph_from_inputs: the graph of the first Tensor or Variable among `values`
@@ -307,11 +307,11 @@ void bindGraph(py::module_& m)
             g.addToCollection(key, t.output);
         })
         .def("add_variable_to_collection", [](Graph& g, const std::string& key, const PyVariable& v) {
-            g.addToCollection(key, Output{g.variables()[size_t(v.index)].op, 0});
+            g.addToCollection(key, Output{g.variable(v.index).op, 0});
         })
         .def_property("seed", [](const Graph& g) { return g.seed(); },
                       [](Graph& g, std::optional<int64_t> s) { g.setSeed(s); })
-        .def("num_variables", [](const Graph& g) { return g.variables().size(); })
+        .def("num_variables", [](const Graph& g) { return g.numVariables(); })
         .def("trace", [](const Graph& g) {
             py::list l;
             static const char* kinds[] = {"enter_name_scope", "exit_name_scope", "enter_variable_scope",
@@ -390,7 +390,7 @@ void bindGraph(py::module_& m)
         .def_property_readonly("graph", [](const PyVariable& v) { return v.graph; })
         .def_property_readonly("_index", [](const PyVariable& v) { return v.index; })
         .def_property_readonly("_info", [](const PyVariable& v) {
-            const VariableInfo& i = v.graph->variables()[size_t(v.index)];
+            const VariableInfo& i = v.graph->variable(v.index);
             py::dict d;
             d["full_name"] = i.fullName;
             d["op"] = PyOperation{v.graph, i.op};

@@ -61,7 +61,7 @@ void bindRuntime(py::module_& m)
         })
         .def("cancel", [](PySession& s) { s.session->cancel(); })
         .def("variable_value", [](PySession& s, const PyVariable& v) {
-            return fromTensor(s.session->variableValue(v.graph->variables()[size_t(v.index)].op));
+            return fromTensor(s.session->variableValue(v.graph->variable(v.index).op));
         });
 
     m.def("gradients", [](const GraphPtr& g, const std::vector<PyTensor>& ys, py::list xs, py::object gradYs,
@@ -72,7 +72,7 @@ void bindRuntime(py::module_& m)
         for (py::handle h : xs) {
             if (py::isinstance<PyVariable>(h)) {
                 const PyVariable& v = h.cast<const PyVariable&>();
-                x.push_back(Output{v.graph->variables()[size_t(v.index)].op, 0});
+                x.push_back(Output{v.graph->variable(v.index).op, 0});
             } else {
                 x.push_back(h.cast<const PyTensor&>().output);
             }

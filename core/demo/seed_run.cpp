@@ -17,7 +17,7 @@ SeedRun::SeedRun(SeedRunOptions options) : m_options(std::move(options))
     (void)m_writer->flush();
 }
 
-SeedRun::~SeedRun() { close(); }
+SeedRun::~SeedRun() { (void)close(); }
 
 SeedRunProgress SeedRun::step()
 {
@@ -45,10 +45,11 @@ void SeedRun::run(const std::atomic<bool>* stop, const std::function<void(const 
     }
 }
 
-void SeedRun::close()
+Expected<void> SeedRun::close()
 {
-    if (m_writer)
-        (void)m_writer->close();
+    if (!m_writer)
+        return {};
+    return m_writer->close();
 }
 
 int runSeedTrainingCli(const SeedRunOptions& options, std::ostream& log, std::ostream& err)
@@ -72,11 +73,17 @@ int runSeedTrainingCli(const SeedRunOptions& options, std::ostream& log, std::os
                 log << '\n';
             }
         });
-        run.close();
+        if (auto closed = run.close(); !closed.ok()) {
+            err << "scopeviz: training failed: the event file was not written: " << closed.error() << '\n';
+            return 1;
+        }
         log << "wrote " << run.eventFile() << '\n';
         return 0;
-    } catch (const Error& e) {
+    } catch (const std::exception& e) {
         err << "scopeviz: training failed: " << e.what() << '\n';
+        return 1;
+    } catch (...) {
+        err << "scopeviz: training failed: unknown error\n";
         return 1;
     }
 }

@@ -43,8 +43,9 @@ public:
     SeedRunProgress step();
     /// Runs until options.steps or until `stop` becomes true; calls `progress` after each step.
     void run(const std::atomic<bool>* stop = nullptr, const std::function<void(const SeedRunProgress&)>& progress = {});
-    /// Flushes and closes the event file.
-    void close();
+    /// Flushes and closes the event file; returns the writer's first error (a log
+    /// directory it cannot create, a full disk), so the run is not reported as written.
+    Expected<void> close();
     SeedTrainer& trainer() { return *m_trainer; }
     /// The trainer shared, so a viewer can keep its graph alive.
     std::shared_ptr<SeedTrainer> sharedTrainer() const { return m_trainer; }

@@ -28,6 +28,8 @@ namespace detail {
 const AttrList g_emptyAttrs;
 const std::vector<OutputInfo> g_emptyOutputs;
 const std::vector<int32_t> g_emptyControlInputs;
+// Index 0 of the interned variable-scope and device names: read without the lock.
+const std::string g_emptyString;
 
 namespace {
 constexpr uint64_t kOnes = 0x0101010101010101ULL;
@@ -200,7 +202,7 @@ bool isValidScopeName(std::string_view name, bool atRoot)
 
 bool isValidNodeName(std::string_view name) { return isValidScopeName(name, true); }
 
-const std::string& Operation::device() const { return m_graph->deviceName(m_device); }
+const std::string& Operation::device() const { return m_device == 0 ? detail::g_emptyString : m_graph->deviceName(m_device); }
 
 std::string_view Operation::nameScope() const
 {
@@ -208,7 +210,34 @@ std::string_view Operation::nameScope() const
     return pos == std::string_view::npos ? std::string_view() : m_name.substr(0, pos);
 }
 
-const std::string& Operation::variableScope() const { return m_graph->variableScopeName(m_varScope); }
+const std::string& Operation::variableScope() const
+{
+    return m_varScope == 0 ? detail::g_emptyString : m_graph->variableScopeName(m_varScope);
+}
+
+const std::string& Graph::variableScopeName(int32_t i) const
+{
+    std::lock_guard lock(m_mutex); // the deque's index may grow meanwhile; its strings do not move
+    return m_varScopeNames[size_t(i)];
+}
+
+const std::string& Graph::deviceName(uint16_t i) const
+{
+    std::lock_guard lock(m_mutex);
+    return m_devices[i];
+}
+
+std::optional<int64_t> Graph::seed() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_seed;
+}
+
+void Graph::setSeed(std::optional<int64_t> s)
+{
+    std::lock_guard lock(m_mutex);
+    m_seed = s;
+}
 
 Graph::Graph() : m_serial(++g_graphSerial)
 {
@@ -475,7 +504,22 @@ OpId Graph::finishOp(const DefCacheEntry& entry, std::string_view finalName, boo
     }
     o.m_varScope = ts.varScope ? ts.internedScopeIndex : 0;
     m_byName.insert(o.m_id, h);
+    publishOpLocked(o);
     return o.m_id;
+}
+
+void Graph::publishOpLocked(const Operation& o)
+{
+    const size_t i = size_t(o.m_id);
+    const unsigned chunk = unsigned(std::bit_width(i / kOpChunk0 + 1)) - 1;
+    const size_t offset = i - kOpChunk0 * ((size_t(1) << chunk) - 1);
+    if (!m_opChunkStorage[chunk]) {
+        m_opChunkStorage[chunk] = std::make_unique<const Operation*[]>(kOpChunk0 << chunk);
+        m_opChunks[chunk].store(m_opChunkStorage[chunk].get(), std::memory_order_release);
+    }
+    m_opChunkStorage[chunk][offset] = &o;
+    // Release: a reader that sees the new count also sees the op and its slot.
+    m_numOps.store(int(i + 1), std::memory_order_release);
 }
 
 const AttrList* Graph::internAttrs(AttrList&& attrs)
@@ -605,6 +649,7 @@ OpId Graph::importOp(std::string_view name, std::string_view type, std::string_v
     // Recorded with count 1 unless already present (§3.3).
     if (!m_namesInUse.find(o.m_name, h))
         m_namesInUse.insert(o.m_name, h, 1);
+    publishOpLocked(o);
     return o.m_id;
 }
 
@@ -671,6 +716,33 @@ int Graph::variableOfOp(OpId op) const
     return it == m_variableByOp.end() ? -1 : it->second;
 }
 
+std::vector<VariableInfo> Graph::variables() const
+{
+    std::lock_guard lock(m_mutex);
+    return {m_variables.begin(), m_variables.end()};
+}
+
+int Graph::numVariables() const
+{
+    std::lock_guard lock(m_mutex);
+    return int(m_variables.size());
+}
+
+// The deque keeps every VariableInfo in place, so the reference outlives the lock.
+// Only traceIndex changes after creation (set by the creating getVariable): while
+// another thread builds, read that field from variables() instead.
+const VariableInfo& Graph::variable(int i) const
+{
+    std::lock_guard lock(m_mutex);
+    return m_variables[size_t(i)];
+}
+
+void Graph::setVariableTraceIndex(int i, int traceIndex)
+{
+    std::lock_guard lock(m_mutex);
+    m_variables[size_t(i)].traceIndex = traceIndex;
+}
+
 int Graph::addVariable(VariableInfo v)
 {
     std::lock_guard lock(m_mutex);
@@ -682,12 +754,11 @@ int Graph::addVariable(VariableInfo v)
     return idx;
 }
 
-const std::vector<Output>& Graph::collection(const std::string& key) const
+std::vector<Output> Graph::collection(const std::string& key) const
 {
-    static const std::vector<Output> empty;
     std::lock_guard lock(m_mutex);
     auto it = m_collections.find(key);
-    return it == m_collections.end() ? empty : it->second;
+    return it == m_collections.end() ? std::vector<Output>() : it->second;
 }
 
 void Graph::addToCollection(const std::string& key, Output item)
@@ -735,6 +806,18 @@ std::string_view Graph::storeTraceString(std::string_view s)
     return cached;
 }
 
+std::vector<TraceEvent> Graph::trace() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_trace;
+}
+
+size_t Graph::traceSize() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_trace.size();
+}
+
 int Graph::addTrace(TraceEvent e)
 {
     std::lock_guard lock(m_mutex);
@@ -770,6 +853,9 @@ size_t Graph::approximateBytes() const
     bytes += (m_attrIntern.size() + m_outputIntern.size()) * 48;
     bytes += m_byName.bytes() + m_namesInUse.bytes() + m_internedStrings.bytes();
     bytes += m_trace.capacity() * sizeof(TraceEvent);
+    for (size_t k = 0; k < m_opChunkStorage.size(); ++k)
+        if (m_opChunkStorage[k])
+            bytes += block((kOpChunk0 << k) * sizeof(const Operation*));
     return bytes;
 }
 

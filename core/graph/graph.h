@@ -6,6 +6,15 @@
 //
 // The Graph owns its operations; callers hold OpId / Output values. Ops are
 // never removed, so ids stay valid for the Graph's lifetime.
+//
+// Threads: one graph may be built from several threads (§13) while others read
+// it. numOps() and op() take no lock: every op below numOps() is complete, stays
+// at its address for the graph's lifetime, and its name, type, inputs, attrs,
+// outputs, device and variable scope never change afterwards (addControlInput
+// and the import functions excepted: they edit existing ops, so import a graph
+// before sharing it). Name lookups lock. Tables that keep growing (variables,
+// collections, the trace) are returned as snapshots, or, for one variable, as
+// a reference that stays valid as long as the graph.
 #include "core/graph/attr.h"
 #include "core/graph/op_registry.h"
 #include "core/tensor/dtype.h"
@@ -13,6 +22,7 @@
 
 #include <array>
 #include <atomic>
+#include <bit>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -314,8 +324,16 @@ public:
     Graph& operator=(const Graph&) = delete;
 
     // ---- ops -------------------------------------------------------------
-    int numOps() const { return int(m_ops.size()); }
-    const Operation& op(OpId id) const { return m_ops[size_t(id)]; }
+    /// Number of complete ops; lock-free, so a reader may poll it while another thread builds.
+    int numOps() const { return m_numOps.load(std::memory_order_acquire); }
+    /// The op with this id (0 <= id < numOps()); lock-free, and the reference stays valid.
+    const Operation& op(OpId id) const
+    {
+        const size_t i = size_t(id);
+        const unsigned chunk = unsigned(std::bit_width(i / kOpChunk0 + 1)) - 1;
+        const size_t offset = i - kOpChunk0 * ((size_t(1) << chunk) - 1);
+        return *m_opChunks[chunk].load(std::memory_order_acquire)[offset];
+    }
     /// The op with exactly this name (case-sensitive), or nullptr.
     const Operation* findOp(std::string_view name) const;
     /// The static type of an output.
@@ -346,23 +364,31 @@ public:
     bool nameInUse(std::string_view name) const;
 
     // ---- variables, collections, trace ------------------------------------
-    const std::vector<VariableInfo>& variables() const { return m_variables; }
+    /// A snapshot of every variable, in creation order.
+    std::vector<VariableInfo> variables() const;
+    /// Number of variables.
+    int numVariables() const;
+    /// One variable (0 <= i < numVariables()); the reference stays valid as long as the graph.
+    const VariableInfo& variable(int i) const;
     /// Index of a get_variable variable by store key, or -1.
     int findVariable(std::string_view fullName) const;
     /// Index of the variable whose VariableV2 op is `op`, or -1.
     int variableOfOp(OpId op) const;
-    /// Items of a collection ("variables", "trainable_variables", "summaries", ...).
-    const std::vector<Output>& collection(const std::string& key) const;
+    /// A snapshot of a collection's items ("variables", "trainable_variables", "summaries", ...).
+    std::vector<Output> collection(const std::string& key) const;
     void addToCollection(const std::string& key, Output item);
     /// Every collection key in use.
     std::vector<std::string> collectionKeys() const;
-    const std::vector<TraceEvent>& trace() const { return m_trace; }
+    /// A snapshot of the reuse trace (its text views stay valid as long as the graph).
+    std::vector<TraceEvent> trace() const;
+    /// Number of trace events.
+    size_t traceSize() const;
 
     /// Graph-level random seed (tf.set_random_seed); nullopt when unset.
-    std::optional<int64_t> seed() const { return m_seed; }
-    void setSeed(std::optional<int64_t> s) { m_seed = s; }
+    std::optional<int64_t> seed() const;
+    void setSeed(std::optional<int64_t> s);
     /// Next op-level seed for a random op created without one (TF's _last_id rule).
-    int64_t nextOpSeed() { return int64_t(m_ops.size()); }
+    int64_t nextOpSeed() { return int64_t(numOps()); }
 
     // ---- import (GraphDef) -------------------------------------------------
     /// Adds an op read from a GraphDef as is: no uniquifying, no shape function.
@@ -385,11 +411,14 @@ public:
     void setNameStack(std::string s) { threadState().nameStack = std::move(s); }
     /// Registers a variable; returns its index.
     int addVariable(VariableInfo v);
-    VariableInfo& mutableVariable(int i) { return m_variables[size_t(i)]; }
+    /// Records the trace event that created variable i.
+    void setVariableTraceIndex(int i, int traceIndex);
     /// Interns a variable-scope name for op bookkeeping.
     int32_t internVariableScope(std::string_view name);
-    const std::string& variableScopeName(int32_t i) const { return m_varScopeNames[size_t(i)]; }
-    const std::string& deviceName(uint16_t i) const { return m_devices[i]; }
+    /// An interned variable-scope name; the reference stays valid as long as the graph.
+    const std::string& variableScopeName(int32_t i) const;
+    /// An interned device name; the reference stays valid as long as the graph.
+    const std::string& deviceName(uint16_t i) const;
     /// A fresh id for scope guards.
     uint64_t nextGuardId() { return ++m_guardCounter; }
     /// The root variable scope object of this graph (shared by all threads).
@@ -406,6 +435,8 @@ private:
         Symbol symbol;
     };
     std::string_view storeName(std::string_view name);
+    /// Makes the newest op visible to op() and numOps() (under the lock, once it is complete).
+    void publishOpLocked(const Operation& o);
     /// unique_name under the lock. The result is a view into the name arena when
     /// `markAsUsed` (the recorded key itself), else into a per-thread buffer.
     std::string_view uniqueNameLocked(std::string_view name, bool markAsUsed, uint64_t* hashOut = nullptr);
@@ -427,6 +458,13 @@ private:
 
     mutable std::recursive_mutex m_mutex;
     std::deque<Operation> m_ops;
+    // op()'s lock-free index: chunk k holds the addresses of kOpChunk0 << k ops, so
+    // chunks never move and 32 of them cover any graph; a chunk is allocated before
+    // m_numOps says that one of its ops exists.
+    static constexpr size_t kOpChunk0 = 1024;
+    std::array<std::atomic<const Operation**>, 32> m_opChunks{};
+    std::array<std::unique_ptr<const Operation*[]>, 32> m_opChunkStorage;
+    std::atomic<int> m_numOps{0};
     std::deque<std::string> m_nameChunks;      // arena for op names, names_in_use keys and trace text
     size_t m_chunkUsed = 0;
     detail::OpNameIndex m_byName;              // exact names (the node map)
@@ -441,14 +479,14 @@ private:
     std::array<DefCacheEntry, 32> m_defCache{};
     const AttrList* m_lastAttrs = nullptr;
     const std::vector<OutputInfo>* m_lastOutputs = nullptr;
-    std::vector<VariableInfo> m_variables;
+    std::deque<VariableInfo> m_variables;
     std::unordered_map<std::string, int, detail::StringHash, std::equal_to<>> m_variableIndex;
     std::unordered_map<OpId, int> m_variableByOp;
     std::map<std::string, std::vector<Output>> m_collections;
     std::vector<TraceEvent> m_trace;
-    std::vector<std::string> m_varScopeNames;
+    std::deque<std::string> m_varScopeNames;
     std::unordered_map<std::string, int32_t, detail::StringHash, std::equal_to<>> m_varScopeIndex;
-    std::vector<std::string> m_devices;
+    std::deque<std::string> m_devices;
     std::optional<int64_t> m_seed;
     std::shared_ptr<VariableScopeData> m_rootVarScope;
     mutable std::mutex m_threadMutex;

@@ -1,5 +1,5 @@
 #pragma once
-// The graph's scope state as the scope guards see it (tf-scoping.md §4, §5,
+// The graph's scope state as the scope guards see it (docs/scoping.md §4, §5,
 // §7): the NameScope guard over the per-thread name stack, and the
 // variable-scope object kept in the graph's per-thread state. TensorFlow's
 // tf.Graph owns its name-scope stack and its variable-scope store, and so

@@ -282,7 +282,7 @@ bool needsNormalizing(std::string_view n)
 void TreeBuilder::buildStructure(const Graph& g, ScopeTree& t)
 {
     const int n = g.numOps();
-    t.m_hasTrace = !g.trace().empty();
+    t.m_hasTrace = g.traceSize() != 0;
 
     // Pass 1: normalized names and interned types.
     size_t total = 0;

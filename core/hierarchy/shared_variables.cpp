@@ -184,7 +184,7 @@ void TreeBuilder::analyzeVariables(const Graph& g, ScopeTree& t)
     };
 
     // Trace: Reused events per graph variable.
-    std::vector<std::vector<int32_t>> reusedEvents(g.variables().size());
+    std::vector<std::vector<int32_t>> reusedEvents(size_t(g.numVariables()));
     const auto& trace = g.trace();
     for (size_t i = 0; i < trace.size(); ++i) {
         const TraceEvent& e = trace[i];
@@ -248,7 +248,7 @@ void TreeBuilder::analyzeVariables(const Graph& g, ScopeTree& t)
         }
 
         const int gv = g.variableOfOp(v);
-        const VariableInfo* info = gv >= 0 ? &g.variables()[size_t(gv)] : nullptr;
+        const VariableInfo* info = gv >= 0 ? &g.variable(gv) : nullptr;
         if (info && info->fromGetVariable && info->traceIndex >= 0 && size_t(info->traceIndex) < trace.size()) {
             rec.graphVariable = gv;
             rec.evidence = VariableEvidence::Trace;

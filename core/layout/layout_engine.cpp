@@ -45,16 +45,23 @@ std::shared_ptr<const LayoutResult> cancelledResult(uint64_t generation)
     return r;
 }
 
+std::shared_ptr<const LayoutResult> failedResult(uint64_t generation, std::string_view why)
+{
+    auto r = std::make_shared<LayoutResult>();
+    r->generation = generation;
+    r->warnings.push_back(cat("layout failed: ", why));
+    return r;
+}
+
 std::shared_ptr<const LayoutResult> runGuarded(detail::HierarchicalLayouter& layouter, const LayoutRequest& request,
                                                const std::atomic<bool>* cancel)
 {
     try {
         return std::make_shared<const LayoutResult>(layouter.run(request, cancel));
     } catch (const std::exception& e) {
-        auto r = std::make_shared<LayoutResult>();
-        r->generation = request.generation;
-        r->warnings.push_back(cat("layout failed: ", e.what()));
-        return r;
+        return failedResult(request.generation, e.what());
+    } catch (...) { // not a std::exception: still a result, never a dead worker
+        return failedResult(request.generation, "unknown error");
     }
 }
 

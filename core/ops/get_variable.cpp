@@ -170,7 +170,7 @@ Variable getVariable(Graph& g, std::string_view name, const GetVariableOptions& 
     const Shape shape = o.shape ? *o.shape : Shape();
     int existing = g.findVariable(full);
     if (existing >= 0) {
-        const VariableInfo& v = g.variables()[size_t(existing)];
+        const VariableInfo& v = g.variable(existing);
         if (reuse == Reuse::False)
             failed(ValueError(cat("Variable ", full,
                                   " already exists, disallowed. Did you mean to set reuse=True or "
@@ -235,7 +235,7 @@ Variable getVariable(Graph& g, std::string_view name, const GetVariableOptions& 
     ev.outcome = TraceEvent::Outcome::Created;
     ev.variable = idx;
     int t = g.addTrace(ev);
-    g.mutableVariable(idx).traceIndex = t;
+    g.setVariableTraceIndex(idx, t);
     return Variable{&g, idx};
 }
 

@@ -22,7 +22,7 @@ struct Variable {
     int index = -1;
 
     bool valid() const { return graph && index >= 0; }
-    const VariableInfo& info() const { return graph->variables()[size_t(index)]; }
+    const VariableInfo& info() const { return graph->variable(index); }
     /// The value read by consumers: the `<var>/read` snapshot.
     Output value() const { return Output{info().readOp, 0}; }
     /// The reference output of the VariableV2 op.

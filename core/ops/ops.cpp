@@ -431,8 +431,8 @@ OpId globalVariablesInitializer(Graph& g)
     std::vector<OpId> assigns;
     for (const Output& v : g.collection("variables")) {
         int idx = g.variableOfOp(v.op);
-        if (idx >= 0 && g.variables()[size_t(idx)].assignOp >= 0)
-            assigns.push_back(g.variables()[size_t(idx)].assignOp);
+        if (idx >= 0 && g.variable(idx).assignOp >= 0)
+            assigns.push_back(g.variable(idx).assignOp);
     }
     return group(g, std::move(assigns), "init");
 }

@@ -496,7 +496,20 @@ void MainWindow::openPath(const QString& path)
     m_cancel->show();
     statusBar()->showMessage(tr("Opening %1 ...").arg(path));
     auto flag = m_cancelFlag;
-    m_loader.setFuture(QtConcurrent::run([path, flag] { return loadPath(path, flag.get()); }));
+    m_loader.setFuture(QtConcurrent::run([path, flag] {
+        // An exception would be rethrown by result() on the GUI thread: turn it into the error shown.
+        try {
+            return loadPath(path, flag.get());
+        } catch (const std::exception& e) {
+            LoadResult r;
+            r.error = QStringLiteral("%1: %2").arg(path, QString::fromUtf8(e.what()));
+            return r;
+        } catch (...) {
+            LoadResult r;
+            r.error = QStringLiteral("%1: unknown error while opening").arg(path);
+            return r;
+        }
+    }));
 }
 
 void MainWindow::onLoaded()

@@ -10,10 +10,21 @@ namespace scopeviz::ui {
 
 TrainingController::TrainingController(QObject* parent) : QObject(parent) {}
 
+template <class F>
+void TrainingController::setFlags(F&& change)
+{
+    // Under the mutex: the worker checks the flags and blocks under it, so a change
+    // (and its notify) cannot fall between its check and its wait and be lost.
+    {
+        std::lock_guard lock(m_mutex);
+        change();
+    }
+    m_wake.notify_all();
+}
+
 TrainingController::~TrainingController()
 {
-    m_stop = true;
-    m_wake.notify_all();
+    setFlags([this] { m_stop = true; });
     if (m_thread.joinable())
         m_thread.join();
 }
@@ -27,8 +38,11 @@ bool TrainingController::prepare(int64_t steps, int stepDelayMs)
     m_delayMs = stepDelayMs;
     try {
         m_run = std::make_unique<demo::SeedRun>(o);
-    } catch (const Error& e) {
+    } catch (const std::exception& e) {
         emit finished(QString::fromUtf8(e.what()));
+        return false;
+    } catch (...) {
+        emit finished(tr("unknown error while preparing the training"));
         return false;
     }
     return true;
@@ -48,10 +62,9 @@ void TrainingController::start()
 {
     if (!m_run || m_finished)
         return;
-    m_paused = false;
+    setFlags([this] { m_paused = false; });
     if (!m_running.exchange(true))
         m_thread = std::thread([this] { loop(); });
-    m_wake.notify_all();
     emit stateChanged();
 }
 
@@ -59,15 +72,16 @@ void TrainingController::pause()
 {
     if (!m_running)
         return;
-    m_paused = true;
+    setFlags([this] { m_paused = true; });
     emit stateChanged();
 }
 
 void TrainingController::stop()
 {
-    m_stop = true;
-    m_paused = false;
-    m_wake.notify_all();
+    setFlags([this] {
+        m_stop = true;
+        m_paused = false;
+    });
     emit stateChanged();
 }
 
@@ -78,11 +92,15 @@ void TrainingController::loop()
         while (!m_stop && m_run->trainer().globalStep() < m_run->options().steps) {
             {
                 std::unique_lock lock(m_mutex);
-                m_wake.wait(lock, [this] { return !m_paused || m_stop; });
+                while (m_paused && !m_stop) {
+                    if (m_beforePauseWait)
+                        m_beforePauseWait();
+                    m_wake.wait(lock);
+                }
             }
             if (m_stop)
                 break;
-            demo::SeedRunProgress p = m_run->step();
+            demo::SeedRunProgress p = m_stepFn ? m_stepFn(*m_run) : m_run->step();
             m_lastStep = p.step;
             QMetaObject::invokeMethod(this, [this, p] { emit stepped(p.step, p.loss, p.accuracy); },
                                       Qt::QueuedConnection);
@@ -91,10 +109,13 @@ void TrainingController::loop()
                 m_wake.wait_for(lock, std::chrono::milliseconds(m_delayMs), [this] { return m_stop.load(); });
             }
         }
-    } catch (const Error& e) {
+    } catch (const std::exception& e) { // scopeviz::Error and everything else: the window shows it
         error = QString::fromUtf8(e.what());
+    } catch (...) {
+        error = tr("unknown error (not a std::exception) in the training step");
     }
-    m_run->close();
+    if (auto closed = m_run->close(); !closed.ok() && error.isEmpty())
+        error = tr("cannot write the event file: %1").arg(QString::fromStdString(closed.error()));
     m_finished = true;
     m_running = false;
     QMetaObject::invokeMethod(this, [this, error] {

@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <condition_variable>
+#include <functional>
 #include <thread>
 
 namespace scopeviz::ui {
@@ -38,6 +39,11 @@ public:
     bool isFinished() const { return m_finished.load(); }
     int64_t lastStep() const { return m_lastStep.load(); }
 
+    /// Replaces what one step does (default: SeedRun::step); tests inject failures with it. Call before start().
+    void setStepFunction(std::function<demo::SeedRunProgress(demo::SeedRun&)> step) { m_stepFn = std::move(step); }
+    /// Test hook: runs on the worker with the lock held, just before it blocks while paused. Call before start().
+    void setBeforePauseWait(std::function<void()> hook) { m_beforePauseWait = std::move(hook); }
+
 signals:
     /// A step finished (queued to the GUI thread).
     void stepped(qint64 step, double loss, double accuracy);
@@ -47,6 +53,9 @@ signals:
 
 private:
     void loop();
+    /// Changes flags the worker waits on under the mutex, then wakes it.
+    template <class F>
+    void setFlags(F&& change);
 
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<demo::SeedRun> m_run;
@@ -56,6 +65,8 @@ private:
     std::atomic<bool> m_running{false}, m_paused{false}, m_stop{false}, m_finished{false};
     std::atomic<int64_t> m_lastStep{0};
     int m_delayMs = 20;
+    std::function<demo::SeedRunProgress(demo::SeedRun&)> m_stepFn;
+    std::function<void()> m_beforePauseWait;
 };
 
 } // namespace scopeviz::ui

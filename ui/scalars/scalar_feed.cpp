@@ -52,7 +52,30 @@ FeedWorker::FeedWorker(std::unique_ptr<ScalarSource> source, QString logdir, int
 
 FeedWorker::~FeedWorker() = default;
 
+namespace {
+
+/// Runs one of the worker's entry points (slots called by its event loop): an
+/// exception becomes failed(), shown by the dashboard, and never reaches the loop.
+template <class F>
+void guarded(FeedWorker& worker, F&& f)
+{
+    try {
+        f();
+    } catch (const std::exception& e) {
+        emit worker.failed(QString::fromUtf8(e.what()));
+    } catch (...) {
+        emit worker.failed(QStringLiteral("unknown error while following the log directory"));
+    }
+}
+
+} // namespace
+
 void FeedWorker::begin()
+{
+    guarded(*this, [this] { beginNow(); });
+}
+
+void FeedWorker::beginNow()
 {
     m_fs = new QFileSystemWatcher(this);
     m_fallback = new QTimer(this);
@@ -62,22 +85,26 @@ void FeedWorker::begin()
     m_emitTimer->setSingleShot(true);
     connect(m_fallback, &QTimer::timeout, this, &FeedWorker::poll);
     connect(m_soon, &QTimer::timeout, this, &FeedWorker::poll);
-    connect(m_emitTimer, &QTimer::timeout, this, &FeedWorker::emitPending);
+    connect(m_emitTimer, &QTimer::timeout, this, [this] { guarded(*this, [this] { emitPending(); }); });
     connect(m_fs, &QFileSystemWatcher::fileChanged, this, [this](const QString& path) {
-        forgetIfUnwatched(path, m_fs->files());
-        if (!m_watched.contains(path) && QFileInfo(path).isFile() && m_fs->addPath(path))
-            m_watched.insert(path); // replaced by a new file (new inode): follow the new one
-        pollSoon();
+        guarded(*this, [&] {
+            forgetIfUnwatched(path, m_fs->files());
+            if (!m_watched.contains(path) && QFileInfo(path).isFile() && m_fs->addPath(path))
+                m_watched.insert(path); // replaced by a new file (new inode): follow the new one
+            pollSoon();
+        });
     });
     connect(m_fs, &QFileSystemWatcher::directoryChanged, this, [this](const QString& dir) {
-        if (dir == m_ancestor) {
-            // Something changed on the way to the missing logdir: maybe it is back.
-            watchMissingLogdir();
-        } else {
-            forgetIfUnwatched(dir, m_fs->directories());
-            watchDirectory(dir, true); // new event files in a run, or new (possibly nested) run directories
-        }
-        pollSoon();
+        guarded(*this, [&] {
+            if (dir == m_ancestor) {
+                // Something changed on the way to the missing logdir: maybe it is back.
+                watchMissingLogdir();
+            } else {
+                forgetIfUnwatched(dir, m_fs->directories());
+                watchDirectory(dir, true); // new event files in a run, or new (possibly nested) run directories
+            }
+            pollSoon();
+        });
     });
     m_sinceEmit.start();
     if (!m_logdir.isEmpty()) {
@@ -107,18 +134,14 @@ void FeedWorker::pollSoon()
 
 void FeedWorker::poll()
 {
+    guarded(*this, [this] { pollNow(); });
+}
+
+void FeedWorker::pollNow()
+{
     if (m_stopped)
         return;
-    WatchBatch batch;
-    try {
-        batch = m_source->poll();
-    } catch (const std::exception& e) {
-        emit failed(QString::fromUtf8(e.what()));
-        return;
-    } catch (...) {
-        emit failed(QStringLiteral("unknown error while polling the log directory"));
-        return;
-    }
+    WatchBatch batch = m_source->poll();
     if (batch.empty())
         return;
     updateWatches(batch);

@@ -85,7 +85,10 @@ signals:
     void failed(const QString& message);
 
 private:
+    void beginNow();
+    /// Polls the source; poll() runs it guarded.
     void poll();
+    void pollNow();
     void emitPending();
     void updateWatches(const WatchBatch& batch);
     void watchDirectory(const QString& dir, bool withSubdirs);

@@ -3,6 +3,7 @@
 // comes from a docs/scoping.md rule the section is given (§3 uniquification, §6
 // op naming, §9.7 variable ops).
 #include "core/demo/seed_demo.h"
+#include "core/demo/seed_run.h"
 #include "core/demo/seed_training.h"
 #include "core/exec/session.h"
 #include "core/ops/get_variable.h"
@@ -18,6 +19,7 @@
 #include <cmath>
 #include <functional>
 #include <random>
+#include <sstream>
 
 using namespace scopeviz;
 
@@ -941,6 +943,30 @@ private slots:
         QCOMPARE(trainer.globalStep(), int64_t(0)); // nothing was applied
         trainer.step();
         QCOMPARE(trainer.globalStep(), int64_t(1));
+    }
+
+    // ---- a logged run whose event file cannot be written says so ----
+
+    void seedTrainingCliReportsTheWritersError()
+    {
+        // The log directory's path is taken by a file: the event writer cannot
+        // create its file, so `scopeviz --train` must fail and say why instead
+        // of printing "wrote" and exiting with 0.
+        QTemporaryDir dir;
+        const QString blocked = dir.filePath("logs");
+        QFile file(blocked);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.close();
+        demo::SeedRunOptions o;
+        o.logdir = blocked.toStdString();
+        o.steps = 3;
+        o.training.trainExamples = 256;
+        o.training.evalExamples = 32;
+        std::ostringstream log, err;
+        const int code = demo::runSeedTrainingCli(o, log, err);
+        QVERIFY2(code != 0, log.str().c_str());
+        QVERIFY2(QString::fromStdString(err.str()).contains("cannot create log directory"), err.str().c_str());
+        QVERIFY2(log.str().find("wrote") == std::string::npos, log.str().c_str());
     }
 };
 

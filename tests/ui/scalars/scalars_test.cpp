@@ -36,6 +36,7 @@
 #include <map>
 #include <mutex>
 #include <sstream>
+#include <stdexcept>
 
 using namespace scopeviz;
 using namespace scopeviz::ui;
@@ -160,6 +161,7 @@ private slots:
     void mergeKeepsPurgeSemantics();
     void feedDeliversBatchesToDashboard();
     void feedFollowsLiveEventFile();
+    void feedReportsAnyExceptionAndKeepsPolling();
     // ---- real event files, through the GUI's path (feed -> dashboard -> export)
     void realEventFileThroughFeed_data();
     void realEventFileThroughFeed();
@@ -983,6 +985,36 @@ void ScalarsTest::mergeKeepsPurgeSemantics()
     store.append("a", "loss", seriesBatch("a", "loss", 0, 90).points.data(), 90);
     store.apply(pending);
     QCOMPARE(store.pointCount(), std::size_t(55));
+}
+
+void ScalarsTest::feedReportsAnyExceptionAndKeepsPolling()
+{
+    // A source that throws a std::exception, then something that is not one, then
+    // delivers: both failures are reported and the worker thread keeps going.
+    struct ThrowingSource : ScalarSource {
+        std::atomic<int> calls{0};
+        WatchBatch poll() override
+        {
+            const int n = calls++;
+            if (n == 0)
+                throw std::runtime_error("the disk went away");
+            if (n == 1)
+                throw 42;
+            WatchBatch b;
+            if (n == 2)
+                b.scalars.push_back(seriesBatch("live", "loss", 0, 10));
+            return b;
+        }
+    };
+    ScalarFeed feed(std::make_unique<ThrowingSource>());
+    feed.setFallbackInterval(20);
+    QSignalSpy failures(&feed, &ScalarFeed::sourceFailed);
+    QSignalSpy batches(&feed, &ScalarFeed::batchReady);
+    feed.start();
+    QTRY_COMPARE_WITH_TIMEOUT(batches.count(), 1, 5000);
+    QCOMPARE(failures.count(), 2);
+    QVERIFY(failures.at(0).at(0).toString().contains("the disk went away"));
+    QVERIFY(failures.at(1).at(0).toString().contains("unknown error"));
 }
 
 void ScalarsTest::feedDeliversBatchesToDashboard()

@@ -25,6 +25,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 
@@ -246,10 +247,17 @@ void ScriptsTest::tracebackShownAndLastGoodGraphKept()
 
     // 3. A run that raises right after writing: its graph arrives after the end and is ignored.
     QVERIFY(writeFile(m_script, kRaisingAtOnceScript));
+    QSignalSpy graphs(&window, &MainWindow::graphFound);
     s->startAction()->trigger();
     QCOMPARE(waitFinished(finished, 3), int(ScriptRunner::Outcome::Failed));
     QVERIFY(consoleText(window).contains("ValueError: boom right after writing"));
-    QTest::qWait(2500); // longer than the feed's fallback poll: a late graph would be here by now
+    // The run has ended; wait until its graph has reached the window (the feed reads
+    // the event file on its own schedule), then check that it was not shown.
+    auto lateGraphArrived = [&graphs] {
+        return std::any_of(graphs.cbegin(), graphs.cend(),
+                           [](const QList<QVariant>& args) { return args.at(1).toByteArray().contains("late_net"); });
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(lateGraphArrived(), kRunTimeoutMs);
     QCOMPARE(window.document(), good);
     QVERIFY(!hasScope(window, "late_net"));
     QVERIFY(s->startAction()->isEnabled());

@@ -14,6 +14,7 @@ import sys as _sys
 import threading as _threading
 import traceback as _traceback
 import types as _types
+import weakref as _weakref
 
 import numpy as _np
 
@@ -281,8 +282,8 @@ class GraphKeys(object):
 class Graph(object):
     """tf.Graph."""
 
-    def __init__(self):
-        self._g = _core.Graph()
+    def __init__(self, _core_graph=None):
+        self._g = _core_graph if _core_graph is not None else _core.Graph()
         self._variables = {}
         self._scopes = {}
         self._python_collections = {}
@@ -374,7 +375,9 @@ class Graph(object):
         return self._g.trace()
 
 
-_graphs_by_core = {}
+# Engine graph (by id of its wrapper, which the Python Graph holds) -> Python Graph.
+# Weak: after reset_default_graph() an unreferenced graph is freed with its ops.
+_graphs_by_core = _weakref.WeakValueDictionary()
 
 
 class _GraphNameScope(object):
@@ -460,7 +463,12 @@ def _core_op(graph, op_id):
 
 
 def _py_graph(core_graph):
-    return _graphs_by_core[id(core_graph)]
+    g = _graphs_by_core.get(id(core_graph))
+    if g is None or g._g is not core_graph:
+        # The Python Graph was freed while an engine tensor or op kept its engine graph
+        # alive: wrap that graph again (the Python-side variable and collection records are gone).
+        g = Graph(core_graph)
+    return g
 
 
 # --------------------------------------------------------------------------- tensors and ops
