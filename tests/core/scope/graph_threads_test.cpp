@@ -4,8 +4,8 @@
 // and the variables, collections and trace can be read while they grow. Built with
 // -fsanitize=thread this test is also the data-race check of Graph's accessors.
 #include "core/graph/graph.h"
-#include "core/graph/ops.h"
-#include "core/scope/get_variable.h"
+#include "core/ops/ops.h"
+#include "core/ops/get_variable.h"
 #include "core/scope/variable_scope.h"
 #include "tests/core/scope/scope_test_util.h"
 
