@@ -9,7 +9,8 @@
 // when the Session builds a plan it looks for two patterns and gives the
 // matching steps fused kernels (core/exec/kernels/fused_kernels.cpp):
 //
-//  1. Bias + Relu. Relu(P) where P = Add(X, b) or BiasAdd(X, b), X statically
+//  1. Bias + Relu. Relu(P) where P = AddV2(X, b) (`x + b`; also the older Add)
+//     or BiasAdd(X, b), X statically
 //     [?, n], b statically [n], float or double, and P is read by that Relu
 //     alone: not fetched, not fed, no other data or control reader. The Relu
 //     step computes max(X + b, 0) in one pass (in X's buffer when the Session
@@ -84,13 +85,14 @@ FusionPlan planFusions(const Graph& g, const std::vector<OpId>& order, const std
 
     for (OpId id : order) {
         const Operation& o = g.op(id);
-        // 1. Relu(Add(X, b)) / Relu(BiasAdd(X, b)).
+        // 1. Relu(AddV2(X, b)) / Relu(BiasAdd(X, b)).
         if (o.type() == "Relu" && o.inputs().size() == 1) {
             const Output p = o.inputs()[0];
             if (isFed(p) || isFetched(p) || !inOrder.count(p.op) || !onlyReader(p, id) || controlReaders.count(p.op))
                 continue;
             const Operation& add = g.op(p.op);
-            if ((add.type() != "Add" && add.type() != "BiasAdd") || add.inputs().size() != 2 || add.numOutputs() != 1)
+            const std::string& at = add.type();
+            if ((at != "AddV2" && at != "Add" && at != "BiasAdd") || add.inputs().size() != 2 || add.numOutputs() != 1)
                 continue;
             const OutputInfo& xi = g.info(add.inputs()[0]);
             const OutputInfo& bi = g.info(add.inputs()[1]);
