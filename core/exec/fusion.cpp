@@ -26,7 +26,9 @@
 //     what it computes (a matrix, reduced over axis 0 alone, which
 //     BroadcastGradientArgs only tells at run time) and returns a copy of them,
 //     else it runs its own kernel. The sums are accumulated row after row in
-//     the order the Sum kernel uses, so results are identical here too.
+//     the order the Sum kernel uses, so a Sum's result is identical;
+//     BiasAddGrad adds four rows at a time, so there the two agree up to
+//     float rounding.
 //
 // Users see nothing of it: op names, error texts and every fetched value are
 // unchanged, and fetching or feeding the intermediate (P) turns pattern 1 off.
