@@ -1,5 +1,5 @@
 // A clone of the repository is all a user has: no tracked file may read, cite or require a folder beside
-// the checkout (the old "../shared" reference material), the test data must live inside the tree, and the
+// the checkout (the old sibling folder of reference material), the test data must live inside the tree, and the
 // documentation the code cites must be there to read.
 #include "tests/support/test_data.h"
 

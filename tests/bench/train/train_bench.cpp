@@ -6,7 +6,8 @@
 // Figures (BENCH lines, "_vs_yardstick" = graph / hand-written, goal <= 1.3):
 //  - seed model (batch 128, 64 -> 512 -> 10, GradientDescent): µs per step;
 //  - MLP 784 -> 512 -> 10 at batch 256: µs per step;
-//  - SeedTrainer::step() of the demo (two towers, accuracy fetched): µs per step.
+//  - SeedTrainer::step() of the demo (two towers, accuracy fetched): µs per step;
+//  - the graph step without kernel fusion ("_unfused_", SessionOptions::fuseOps).
 // Each is measured with one intra-op thread (the yardstick is single-threaded
 // Eigen) as the calling thread's CPU time, median over steps interleaved with
 // the yardstick's (the build machine is shared); and, for information, with
@@ -101,7 +102,7 @@ struct GraphStep {
     OpId train = -1;
     std::unique_ptr<exec::Session> session;
 
-    GraphStep(const Problem& p, int threads, train::GateGradients gate = train::GateGradients::Op)
+    GraphStep(const Problem& p, int threads, train::GateGradients gate = train::GateGradients::Op, bool fuse = true)
     {
         g.setSeed(1);
         x = ops::placeholder(g, DType::Float, Shape{-1, p.inputs}, "x");
@@ -128,6 +129,7 @@ struct GraphStep {
         OpId init = ops::globalVariablesInitializer(g);
         exec::SessionOptions so;
         so.intraOpThreads = threads;
+        so.fuseOps = fuse;
         session = std::make_unique<exec::Session>(g, so);
         session->run(std::vector<Output>{}, {}, {init});
     }
@@ -502,16 +504,20 @@ void yardsticks(const std::string& shortName, GraphStep& one, const Problem& p, 
 void run(const std::string& name, int batch, int inputs, int hidden, int classes, int warmup, int reps)
 {
     Problem p = makeProblem(batch, inputs, hidden, classes);
-    GraphStep one(p, 1), ungated(p, 1, train::GateGradients::None);
+    GraphStep one(p, 1), ungated(p, 1, train::GateGradients::None), unfused(p, 1, train::GateGradients::Op, false);
     EigenStep yard(p);
-    std::vector<double> t = timeInterleaved(
-        {[&] { return one.step(p); }, [&] { return yard.step(p); }, [&] { return ungated.step(p); }}, warmup, reps);
+    std::vector<double> t = timeInterleaved({[&] { return one.step(p); }, [&] { return yard.step(p); },
+                                             [&] { return ungated.step(p); }, [&] { return unfused.step(p); }},
+                                            warmup, reps);
     bench::report(name + "_step_us", t[0], "us");
     bench::report(name + "_yardstick_us", t[1], "us");
     bench::report(name + "_vs_yardstick", t[0] / t[1], "x");
     // GATE_NONE: no tuple gates at all.
     bench::report(name + "_gate_none_step_us", t[2], "us");
     bench::report(name + "_gate_none_vs_yardstick", t[2] / t[1], "x");
+    // SessionOptions::fuseOps = false: every op's own kernel (bias add and Relu in two passes).
+    bench::report(name + "_unfused_step_us", t[3], "us");
+    bench::report(name + "_unfused_vs_fused", t[3] / t[0], "x");
     yardsticks(name.substr(0, name.find('_', name.find('_') + 1)), one, p, t[0], warmup, reps);
     // The Session's default pool, timed alone: its idle workers spin for a while after each
     // parallel kernel, which would slow whatever runs next in an interleaved loop.
