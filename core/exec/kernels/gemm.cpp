@@ -19,9 +19,12 @@
 //  - Large products are a tie: 256x512x784 runs at about 95 GFLOP/s in both
 //    (Zen 4 executes AVX-512 FMAs as two 256-bit halves, so OpenBLAS's
 //    AVX-512 kernel has no wider datapath than Eigen's AVX2 one).
-// A CPU whose OpenBLAS kernels lack the small-matrix path (AVX2-only) may
-// favour Eigen for small products; rerun the sweep there before moving the
-// thresholds. docs/toolchain.md §9 has the figures.
+// With OpenBLAS's AVX2 kernels (forced with OPENBLAS_CORETYPE=Haswell on the
+// same machine, as an AVX2-only CPU would get them) the rule still holds:
+// 4³ takes 2.6x as long in OpenBLAS (hence the threshold), 8³ to 256³ are a
+// tie (0.94-1.09x), thin outputs still favour OpenBLAS (0.55-0.82x) and
+// shallow products with a transposed B still favour Eigen (1.03-1.11x).
+// docs/toolchain.md §9 has the figures.
 #include "core/exec/kernels/gemm.h"
 
 #include <Eigen/Core>
