@@ -446,13 +446,13 @@ void ExecTest::gemmBlasAndEigenAgree()
 /// A dense layer relu(x W + b) (Add or BiasAdd), run with and without fusion.
 struct DenseLayer {
     Graph g;
-    Output x, w, b, pre, y;
+    Output x, w, b, mm, pre, y;
     DenseLayer(DType dt, bool biasAddOp, int64_t in, int64_t out)
     {
         x = ops::placeholder(g, dt, Shape{-1, in}, "x");
         w = ops::placeholder(g, dt, Shape{in, out}, "w");
         b = ops::placeholder(g, dt, Shape{out}, "b");
-        Output mm = ops::matmul(g, x, w);
+        mm = ops::matmul(g, x, w);
         pre = biasAddOp ? ops::biasAdd(g, mm, b) : ops::plus(g, mm, b);
         y = ops::relu(g, pre);
     }
@@ -511,6 +511,15 @@ void ExecTest::fusionLeavesFetchedIntermediatesAlone()
     QCOMPARE(values(a[1]), values(r[1]));
     for (int64_t i = 0; i < a[0].numElements(); ++i)
         QCOMPARE(a[1].toDouble(i), std::max(a[0].toDouble(i), 0.0));
+    // The GEMM output fetched next to the fused result: still fused, and the fetched
+    // product is not the buffer the fused step wrote its result into.
+    for (int rep = 0; rep < 2; ++rep) {
+        std::vector<Tensor> f = fused.run({L.mm, L.y}, feeds);
+        std::vector<Tensor> u = plain.run({L.mm, L.y}, feeds);
+        QCOMPARE(values(f[0]), values(u[0]));
+        QCOMPARE(values(f[1]), values(u[1]));
+        QVERIFY(!f[0].sharesBufferWith(f[1]));
+    }
     // A fed pre-activation: Relu reads the feed, not x W + b.
     Tensor pv = randomTensor(DType::Float, {3, 6}, -1, 1, 53);
     std::vector<std::pair<Output, Tensor>> withPre = feeds;
