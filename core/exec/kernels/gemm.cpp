@@ -8,8 +8,8 @@
 // kernels; Eigen compiled for x86-64-v3, toolchain.md §7):
 //  - Small products favour OpenBLAS, not Eigen: 8³ takes 0.04 µs against
 //    0.10 µs, 16³ 0.10 against 0.20 µs (OpenBLAS's small-matrix kernels for
-//    AVX-512 skip packing). Only below 8³ = 512 multiply-adds, where both cost
-//    tens of nanoseconds, does the product stay in Eigen (kBlasMinWork).
+//    AVX-512 skip packing). Below 8³ = 512 multiply-adds the call overhead
+//    wins (4³: 1.5x Eigen's time), so those stay in Eigen (kBlasMinWork).
 //  - Thin outputs (n = 10, the heads and their weight gradients) are where
 //    OpenBLAS gains most: h^T·dlogits 512x10x128 takes 0.26x Eigen's time.
 //  - Products with a transposed B and a shallow inner dimension favour Eigen:
