@@ -7,7 +7,7 @@ PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
   qt6-base-dev libqt6opengl6-dev qt6-svg-dev libgl-dev
   libqcustomplot-dev libqcustomplot2.1-qt6
-  libeigen3-dev libgraphviz-dev
+  libeigen3-dev libopenblas-dev libgraphviz-dev
   libprotobuf-dev protobuf-compiler
   pybind11-dev python3-dev python3-numpy
   xvfb xauth fonts-dejavu-core

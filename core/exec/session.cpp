@@ -16,11 +16,15 @@
 //     dependency optimizer) applies in every tf.Session run, where such ops
 //     become NoOps; its case in point is GATE_OP's gradient w.r.t. a fed input:
 //     `tuple/control_dependency` reads it, nothing reads that Identity.
-//  3. Values. Every output of every planned op gets a slot in a flat value
+//  3. Fusion. Some patterns of ops (a bias add followed by Relu, ReluGrad
+//     followed by the bias gradient's column sum) run as one fused kernel in
+//     one pass (core/exec/fusion.cpp); an op the fusion makes redundant leaves
+//     the order. Values a run fetches or feeds are never fused away.
+//  4. Values. Every output of every planned op gets a slot in a flat value
 //     table, and so does every feed; a planned op whose output is fed writes
 //     that output to its own slot, which nobody reads. Kernel inputs become
 //     indices into this table, so running an op is a few array reads.
-//  4. Buffer lifetimes. Values are grouped by buffer: an aliasing kernel
+//  5. Buffer lifetimes. Values are grouped by buffer: an aliasing kernel
 //     (Identity, Reshape, a reduction that reduces nothing) puts its output
 //     into its input's group. A group is private when its root was freshly
 //     allocated by a kernel that declared freshOutputs, nothing fetches it,
@@ -48,6 +52,7 @@
 #define EIGEN_USE_THREADS
 #include "core/exec/session.h"
 
+#include "core/exec/fusion.h"
 #include "core/exec/kernel.h"
 #include "core/exec/kernels/kernel_util.h"
 #include "core/graph/op_registry.h"
@@ -572,7 +577,26 @@ std::unique_ptr<Plan> Session::Impl::buildPlan(const std::vector<Output>& fetche
         std::erase_if(order, [&](OpId id) { return !live[size_t(id)]; });
     }
 
-    // 3. Steps and the value table.
+    // 3. Fusion (core/exec/fusion.cpp): some steps get a fused kernel and other
+    // inputs, and the ops they make redundant leave the order.
+    detail::FusionPlan fusion;
+    std::vector<const detail::FusedStep*> fusedOf(size_t(n), nullptr);
+    if (options.fuseOps) {
+        std::unordered_map<int64_t, uint8_t> fetchedSet;
+        for (const Output& f : fetches)
+            fetchedSet[packOutput(f)] = 1;
+        fusion = detail::planFusions(graph, order, isFed, [&](Output o) { return fetchedSet.count(packOutput(o)) > 0; });
+        for (const detail::FusedStep& f : fusion.steps)
+            fusedOf[size_t(f.op)] = &f;
+        if (!fusion.dropped.empty()) {
+            std::vector<uint8_t> drop(size_t(n), 0);
+            for (OpId d : fusion.dropped)
+                drop[size_t(d)] = 1;
+            std::erase_if(order, [&](OpId id) { return drop[size_t(id)] != 0; });
+        }
+    }
+
+    // 4. Steps and the value table.
     auto plan = std::make_unique<Plan>();
     std::vector<int32_t> stepOf(size_t(n), -1);
     plan->steps.resize(order.size());
@@ -580,14 +604,15 @@ std::unique_ptr<Plan> Session::Impl::buildPlan(const std::vector<Output>& fetche
     for (size_t s = 0; s < order.size(); ++s) {
         const Operation& o = graph.op(order[s]);
         Step& st = plan->steps[s];
+        const detail::FusedStep* fused = fusedOf[size_t(o.id())];
         st.op = &o;
-        st.kernel = KernelRegistry::global().lookup(o.type());
+        st.kernel = fused ? fused->kernel : KernelRegistry::global().lookup(o.type());
         if (!st.kernel || !st.kernel->fn)
             throw InvalidArgumentError(std::string(o.name()),
                                        cat("No OpKernel was registered to support Op '", o.type(), "' used by node ",
                                            o.name()) + nodeSuffix(o.name()));
         st.outBegin = int32_t(plan->outputs.size());
-        st.outCount = o.numOutputs();
+        st.outCount = o.numOutputs() + (fused ? fused->hiddenOutputs : 0);
         for (int i = 0; i < st.outCount; ++i)
             plan->outputs.push_back(nextValue++);
         if (o.type() == "VariableV2")
@@ -605,14 +630,19 @@ std::unique_ptr<Plan> Session::Impl::buildPlan(const std::vector<Output>& fetche
         const Step& st = plan->steps[size_t(stepOf[size_t(o.op)])];
         return plan->outputs[size_t(st.outBegin + o.index)];
     };
+    // A step's inputs: its op's, or the fused step's.
+    auto stepInputs = [&](const Step& st) -> const std::vector<Output>& {
+        const detail::FusedStep* f = fusedOf[size_t(st.op->id())];
+        return f ? f->inputs : st.op->inputs();
+    };
     for (Step& st : plan->steps) {
         st.inBegin = int32_t(plan->inputs.size());
-        st.inCount = int32_t(st.op->inputs().size());
-        for (const Output& in : st.op->inputs())
+        st.inCount = int32_t(stepInputs(st).size());
+        for (const Output& in : stepInputs(st))
             plan->inputs.push_back(InputRef{valueOf(in)});
     }
 
-    // 4. Buffer groups, privacy, last uses.
+    // 5. Buffer groups, privacy, last uses.
     std::vector<int32_t> producer(size_t(numValues), -1); // step producing a value (-1 for feeds)
     for (size_t s = 0; s < plan->steps.size(); ++s)
         for (int i = 0; i < plan->steps[s].outCount; ++i)
@@ -626,10 +656,10 @@ std::unique_ptr<Plan> Session::Impl::buildPlan(const std::vector<Output>& fetche
         const KernelTraits& tr = st.kernel->traits;
         for (int i = 0; i < st.outCount; ++i) {
             int32_t v = plan->outputs[size_t(st.outBegin + i)];
-            const bool refOut = isRef(st.op->outputs()[size_t(i)].dtype);
+            const bool refOut = i < st.op->numOutputs() && isRef(st.op->outputs()[size_t(i)].dtype);
             if (tr.aliasesInput0 && i == 0 && st.inCount > 0) {
                 int32_t in = plan->inputs[size_t(st.inBegin)].value;
-                const bool refIn = isRef(graph.info(st.op->inputs()[0]).dtype) && producer[size_t(in)] >= 0;
+                const bool refIn = isRef(graph.info(stepInputs(st)[0]).dtype) && producer[size_t(in)] >= 0;
                 group[size_t(v)] = group[size_t(in)];
                 fresh[size_t(v)] = !refIn && fresh[size_t(in)];
             } else {
@@ -767,7 +797,7 @@ std::vector<Tensor> Session::Impl::run(const RunOptions& ro, const std::vector<O
             } catch (const std::exception& e) {
                 throw InvalidArgumentError(std::string(st.op->name()), e.what() + nodeSuffix(st.op->name()));
             }
-            for (int i = 0; i < st.outCount; ++i) {
+            for (int i = 0; i < st.op->numOutputs(); ++i) { // hidden outputs of fused steps may stay unset
                 const ValueEntry& v = plan.values[size_t(plan.outputs[size_t(st.outBegin + i)])];
                 if (!v.tensor.valid() && !v.ref && plan.outputRequired[size_t(st.outBegin + i)])
                     throw InvalidArgumentError(std::string(st.op->name()),

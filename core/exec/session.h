@@ -37,6 +37,10 @@ class RunContext;
 struct SessionOptions {
     /// Threads for large kernels (big matmuls): 0 = one per core, 1 = everything on the calling thread.
     int intraOpThreads = 0;
+    /// Fuse elementwise work into neighbouring kernels where the graph allows it (a
+    /// bias add and Relu in one pass, ReluGrad with the bias gradient): invisible in
+    /// names and fetched values. false runs every op's own kernel (the reference).
+    bool fuseOps = true;
 };
 
 /// Per-run options.

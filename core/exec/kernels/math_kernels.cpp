@@ -10,9 +10,11 @@
 // no axes) hands its input on as TF does, without a copy; the Session knows
 // from the kernel's traits that output 0 may be input 0's buffer.
 //
-// MatMul uses Eigen's GEMM on row-major maps. Large products are split into
-// column blocks of the output (or row blocks when the output is tall) on the
-// Session's pool; each block is an independent GEMM.
+// MatMul splits large products into column blocks of the output (or row blocks
+// when the output is tall) on the Session's pool; each block is an independent
+// single-threaded GEMM, through OpenBLAS above a measured size and Eigen below
+// (gemm.h).
+#include "core/exec/kernels/gemm.h"
 #include "core/exec/kernels/kernel_util.h"
 
 #include <algorithm>
@@ -97,44 +99,25 @@ void addNKernel(KernelContext& c)
 template <class T>
 void gemm(KernelContext& c, const Tensor& a, const Tensor& b, bool ta, bool tb, Tensor& out)
 {
-    using Map = Eigen::Map<const RowMatrix<T>>;
-    using OutMap = Eigen::Map<RowMatrix<T>>;
-    const Map A(a.data<T>(), a.dim(0), a.dim(1));
-    const Map B(b.data<T>(), b.dim(0), b.dim(1));
-    OutMap C(out.data<T>(), out.dim(0), out.dim(1));
-    const int64_t m = C.rows(), n = C.cols(), k = ta ? A.rows() : A.cols();
+    const int64_t m = out.dim(0), n = out.dim(1), k = ta ? a.dim(0) : a.dim(1);
     if (m == 0 || n == 0)
         return;
-    if (k == 0) {
-        C.setZero();
-        return;
-    }
+    const T* pa = a.data<T>();
+    const T* pb = b.data<T>();
+    T* pc = out.data<T>();
+    const int64_t lda = a.dim(1), ldb = b.dim(1);
     // Split the output into independent blocks: by columns for wide outputs (each
-    // thread packs only its part of B), by rows for tall ones.
+    // thread packs only its part of B), by rows for tall ones. Each block is one
+    // single-threaded GEMM (OpenBLAS or Eigen, gemm.h) on offset pointers.
     const bool byCols = n >= m;
     const int64_t units = byCols ? n : m;
     const double costPerUnit = 2.0 * double(k) * double(byCols ? m : n);
     parallelFor(c, units, costPerUnit, [&](int64_t lo, int64_t hi) {
         const int64_t len = hi - lo;
-        if (byCols) {
-            if (!ta && !tb)
-                C.middleCols(lo, len).noalias() = A * B.middleCols(lo, len);
-            else if (ta && !tb)
-                C.middleCols(lo, len).noalias() = A.transpose() * B.middleCols(lo, len);
-            else if (!ta && tb)
-                C.middleCols(lo, len).noalias() = A * B.middleRows(lo, len).transpose();
-            else
-                C.middleCols(lo, len).noalias() = A.transpose() * B.middleRows(lo, len).transpose();
-        } else {
-            if (!ta && !tb)
-                C.middleRows(lo, len).noalias() = A.middleRows(lo, len) * B;
-            else if (ta && !tb)
-                C.middleRows(lo, len).noalias() = A.middleCols(lo, len).transpose() * B;
-            else if (!ta && tb)
-                C.middleRows(lo, len).noalias() = A.middleRows(lo, len) * B.transpose();
-            else
-                C.middleRows(lo, len).noalias() = A.middleCols(lo, len).transpose() * B.transpose();
-        }
+        if (byCols) // columns lo..hi of op(B): columns of B, or rows of B when transposed
+            gemmBlock<T>(ta, tb, m, len, k, pa, lda, tb ? pb + lo * ldb : pb + lo, ldb, pc + lo, n);
+        else // rows lo..hi of op(A): rows of A, or columns of A when transposed
+            gemmBlock<T>(ta, tb, len, n, k, ta ? pa + lo : pa + lo * lda, lda, pb, ldb, pc + lo * n, n);
     });
 }
 

@@ -2,8 +2,15 @@
 // against the same computation hand-written with plain Eigen (the yardstick,
 // single-threaded, buffers allocated once), and the Session's per-op overhead.
 //
-//   scopeviz_bench_exec [--quick]
+//   scopeviz_bench_exec [--quick] [--gemm-only]
+//
+// The GEMM sweep (gemm_* lines) times one single-threaded product through
+// OpenBLAS and through Eigen (core/exec/kernels/gemm.h), each CPU-timed and
+// interleaved: the products of the seed demo and of the 784-512-10 MLP, forward
+// and backward (with their transposes), and square sizes from 8 to 256. It is
+// what the OpenBLAS rule (gemm.cpp) was read from.
 #include "core/demo/seed_demo.h"
+#include "core/exec/kernels/gemm.h"
 #include "core/exec/session.h"
 #include "core/ops/get_variable.h"
 #include "core/ops/ops.h"
@@ -160,13 +167,87 @@ void compareMlp(const std::string& prefix, Graph& g, Output x, Output labelsIn, 
                   "x");
 }
 
+/// One product of the sweep: C[m,n] = op(A) op(B).
+struct GemmCase {
+    const char* name;
+    int64_t m, n, k;
+    bool ta, tb;
+};
+
+void gemmSweep(bool quick)
+{
+    using exec::detail::GemmPath;
+    std::printf("# gemm backend: %s; OpenBLAS from m*n*k >= %lld, except transposed B with k < %lld\n",
+                exec::detail::gemmBackendName(), static_cast<long long>(exec::detail::blasMinWork()),
+                static_cast<long long>(exec::detail::blasMinDepthTransposedB()));
+    const std::vector<GemmCase> cases = {
+        {"sq4", 4, 4, 4, false, false},
+        {"sq8", 8, 8, 8, false, false},
+        {"sq16", 16, 16, 16, false, false},
+        {"sq24", 24, 24, 24, false, false},
+        {"sq32", 32, 32, 32, false, false},
+        {"sq48", 48, 48, 48, false, false},
+        {"sq64", 64, 64, 64, false, false},
+        {"sq96", 96, 96, 96, false, false},
+        {"sq128", 128, 128, 128, false, false},
+        {"sq256", 256, 256, 256, false, false},
+        // seed demo, batch 128: forward, then dW2 = h^T dlogits, dh = dlogits W2^T, dW1 = x^T dh
+        {"seed_fwd1_128x512x64", 128, 512, 64, false, false},
+        {"seed_fwd2_128x10x512", 128, 10, 512, false, false},
+        {"seed_dw2_512x10x128_ta", 512, 10, 128, true, false},
+        {"seed_dh_128x512x10_tb", 128, 512, 10, false, true},
+        {"seed_dw1_64x512x128_ta", 64, 512, 128, true, false},
+        // MLP 784-512-10, batch 256
+        {"mlp_fwd1_256x512x784", 256, 512, 784, false, false},
+        {"mlp_fwd2_256x10x512", 256, 10, 512, false, false},
+        {"mlp_dw2_512x10x256_ta", 512, 10, 256, true, false},
+        {"mlp_dh_256x512x10_tb", 256, 512, 10, false, true},
+        {"mlp_dw1_784x512x256_ta", 784, 512, 256, true, false},
+        // shallow products (small inner dimension k)
+        {"depth10_128x512x10", 128, 512, 10, false, false},
+        {"depth16_128x512x16_tb", 128, 512, 16, false, true},
+        {"depth24_128x512x24_tb", 128, 512, 24, false, true},
+        {"depth32_128x512x32_tb", 128, 512, 32, false, true},
+        {"depth48_128x512x48_tb", 128, 512, 48, false, true},
+        {"depth10_64x64x10_tb", 64, 64, 10, false, true},
+        {"depth10_16x16x10_tb", 16, 16, 10, false, true},
+        // thin products
+        {"thin_32x10x64", 32, 10, 64, false, false},
+        {"thin_64x10x64", 64, 10, 64, false, false},
+        {"thin_128x10x128", 128, 10, 128, false, false},
+    };
+    for (const GemmCase& gc : cases) {
+        Tensor a = randomTensor(gc.ta ? std::vector<int64_t>{gc.k, gc.m} : std::vector<int64_t>{gc.m, gc.k}, -1, 1, 7);
+        Tensor b = randomTensor(gc.tb ? std::vector<int64_t>{gc.n, gc.k} : std::vector<int64_t>{gc.k, gc.n}, -1, 1, 8);
+        std::vector<float> c(size_t(gc.m * gc.n));
+        auto run = [&](GemmPath path) {
+            exec::detail::gemmBlock<float>(gc.ta, gc.tb, gc.m, gc.n, gc.k, a.data<float>(), a.dim(1),
+                                           b.data<float>(), b.dim(1), c.data(), gc.n, path);
+        };
+        const double work = double(gc.m * gc.n * gc.k);
+        const int reps = std::max(1, int(std::min(2000.0, 2e7 / std::max(1.0, work))));
+        const std::vector<Timing> t =
+            timeUs({[&] { run(GemmPath::Eigen); }, [&] { run(GemmPath::Blas); }}, quick ? 5 : 15, quick ? 1 + reps / 4 : reps);
+        const std::string n = std::string("gemm_") + gc.name;
+        bench::report(n + "_eigen_us", t[0].cpuUs, "us");
+        bench::report(n + "_blas_us", t[1].cpuUs, "us");
+        bench::report(n + "_blas_vs_eigen", t[1].cpuUs / t[0].cpuUs, "x");
+        bench::report(n + "_blas_gflops", 2 * work / t[1].cpuUs * 1e-3, "GFLOP/s");
+    }
+}
+
 } // namespace
 
 int main(int argc, char** argv)
 {
-    bool quick = false;
-    for (int i = 1; i < argc; ++i)
+    bool quick = false, gemmOnly = false;
+    for (int i = 1; i < argc; ++i) {
         quick |= std::strcmp(argv[i], "--quick") == 0;
+        gemmOnly |= std::strcmp(argv[i], "--gemm-only") == 0;
+    }
+    gemmSweep(quick);
+    if (gemmOnly)
+        return 0;
 
     // 1. The seed model (64 -> 512 -> 10), batch 128, through the demo graph.
     {

@@ -7,6 +7,7 @@
 // the seed demo running forward.
 #include "core/demo/seed_demo.h"
 #include "core/exec/kernel.h"
+#include "core/exec/kernels/gemm.h"
 #include "core/exec/session.h"
 #include "core/ops/get_variable.h"
 #include "core/ops/ops.h"
@@ -132,6 +133,9 @@ private slots:
     void likeOpsAndIdentity();
     void matMul();
     void matMulLargeParallel();
+    void gemmBlasAndEigenAgree();
+    void fusedBiasReluMatchesPerOpKernels();
+    void fusionLeavesFetchedIntermediatesAlone();
     void biasAdd();
     void addN();
     void softmax();
@@ -388,6 +392,151 @@ void ExecTest::matMulLargeParallel()
             Tensor out = runOp("MatMul", {a, b}, attrs({{"transpose_b", AttrValue::boolean(tb)}}));
             SV_COMPARE(out, (std::vector<int64_t>{m, n}), ref, 1e-4);
         }
+    }
+}
+
+void ExecTest::gemmBlasAndEigenAgree()
+{
+    // Both GEMM implementations (OpenBLAS and Eigen, core/exec/kernels/gemm.h) against a
+    // naive product, every transpose, on blocks of larger matrices (row strides), at sizes
+    // on both sides of the rule that picks one.
+    using exec::detail::GemmPath;
+    uint32_t seed = 900;
+    auto check = [&](auto tag, DType dt, double tol) {
+        using T = decltype(tag);
+        for (auto [m, n, k] : {std::tuple<int64_t, int64_t, int64_t>{3, 5, 2}, {8, 8, 8}, {17, 10, 33}, {64, 40, 10},
+                               {70, 65, 64}, {128, 10, 130}})
+            for (int ta = 0; ta < 2; ++ta)
+                for (int tb = 0; tb < 2; ++tb) {
+                    // Stored matrices one column wider than used, so lda/ldb/ldc exceed the widths.
+                    const int64_t ar = ta ? k : m, ac = ta ? m : k, br = tb ? n : k, bc = tb ? k : n;
+                    Tensor a = randomTensor(dt, {ar, ac + 1}, -1, 1, seed++);
+                    Tensor b = randomTensor(dt, {br, bc + 1}, -1, 1, seed++);
+                    std::vector<double> ref(size_t(m * n), 0.0);
+                    for (int64_t i = 0; i < m; ++i)
+                        for (int64_t j = 0; j < n; ++j)
+                            for (int64_t p = 0; p < k; ++p)
+                                ref[size_t(i * n + j)] += at(a, ta ? p * (ac + 1) + i : i * (ac + 1) + p) *
+                                                          at(b, tb ? j * (bc + 1) + p : p * (bc + 1) + j);
+                    for (GemmPath path : {GemmPath::Eigen, GemmPath::Blas, GemmPath::Auto}) {
+                        std::vector<T> c(size_t(m * (n + 1)), T(-7));
+                        exec::detail::gemmBlock<T>(ta, tb, m, n, k, a.data<T>(), ac + 1, b.data<T>(), bc + 1, c.data(),
+                                                   n + 1, path);
+                        for (int64_t i = 0; i < m; ++i) {
+                            QCOMPARE(c[size_t(i * (n + 1) + n)], T(-7)); // the spare column is untouched
+                            for (int64_t j = 0; j < n; ++j) {
+                                const double got = double(c[size_t(i * (n + 1) + j)]);
+                                if (std::abs(got - ref[size_t(i * n + j)]) > tol * std::max(1.0, double(k)))
+                                    QFAIL(qPrintable(QString("%1x%2x%3 ta=%4 tb=%5 path %6: [%7,%8] = %9, expected %10")
+                                                         .arg(m).arg(n).arg(k).arg(ta).arg(tb).arg(int(path))
+                                                         .arg(i).arg(j).arg(got).arg(ref[size_t(i * n + j)])));
+                            }
+                        }
+                    }
+                }
+    };
+    check(float{}, DType::Float, 2e-6);
+    check(double{}, DType::Double, 1e-14);
+    // k = 0 writes zeros on every path.
+    std::vector<float> c(6, 5.f);
+    for (GemmPath path : {GemmPath::Eigen, GemmPath::Blas})
+        exec::detail::gemmBlock<float>(false, false, 2, 3, 0, nullptr, 0, nullptr, 3, c.data(), 3, path);
+    QCOMPARE(c, std::vector<float>(6, 0.f));
+    qInfo("GEMM backend: %s", exec::detail::gemmBackendName());
+}
+
+/// A dense layer relu(x W + b) (Add or BiasAdd), run with and without fusion.
+struct DenseLayer {
+    Graph g;
+    Output x, w, b, mm, pre, y;
+    DenseLayer(DType dt, bool biasAddOp, int64_t in, int64_t out)
+    {
+        x = ops::placeholder(g, dt, Shape{-1, in}, "x");
+        w = ops::placeholder(g, dt, Shape{in, out}, "w");
+        b = ops::placeholder(g, dt, Shape{out}, "b");
+        mm = ops::matmul(g, x, w);
+        pre = biasAddOp ? ops::biasAdd(g, mm, b) : ops::plus(g, mm, b);
+        y = ops::relu(g, pre);
+    }
+};
+
+void ExecTest::fusedBiasReluMatchesPerOpKernels()
+{
+    // The fused bias + Relu step (core/exec/fusion.cpp) against the per-op kernels and a
+    // naive reference, both dtypes, Add and BiasAdd, with NaN and -0 in the input.
+    for (DType dt : {DType::Float, DType::Double})
+        for (bool biasAddOp : {false, true}) {
+            DenseLayer L(dt, biasAddOp, 7, 33);
+            Tensor xv = randomTensor(dt, {5, 7}, -1, 1, 40);
+            Tensor wv = randomTensor(dt, {7, 33}, -1, 1, 41);
+            Tensor bv = randomTensor(dt, {33}, -1, 1, 42);
+            if (dt == DType::Float)
+                bv.data<float>()[3] = NAN;
+            else
+                bv.data<double>()[3] = NAN;
+            const std::vector<std::pair<Output, Tensor>> feeds = {{L.x, xv}, {L.w, wv}, {L.b, bv}};
+            Session fused(L.g), plain(L.g, exec::SessionOptions{.fuseOps = false});
+            for (int rep = 0; rep < 3; ++rep) { // recycled buffers on later runs
+                Tensor a = fused.run({L.y}, feeds)[0];
+                Tensor r = plain.run({L.y}, feeds)[0];
+                QCOMPARE(a.dims(), (std::vector<int64_t>{5, 33}));
+                for (int64_t i = 0; i < a.numElements(); ++i) {
+                    const double va = a.toDouble(i), vr = r.toDouble(i);
+                    QVERIFY(std::isnan(va) == std::isnan(vr));
+                    if (!std::isnan(vr))
+                        QCOMPARE(va, vr); // the same operations in the same order: identical
+                    double ref = at(bv, i % 33);
+                    for (int64_t p = 0; p < 7; ++p)
+                        ref += at(xv, (i / 33) * 7 + p) * at(wv, p * 33 + i % 33);
+                    if (i % 33 == 3)
+                        QVERIFY(std::isnan(va));
+                    else
+                        QVERIFY(std::abs(va - std::max(ref, 0.0)) <= tolFor(dt) * 10);
+                }
+            }
+        }
+}
+
+void ExecTest::fusionLeavesFetchedIntermediatesAlone()
+{
+    // Fetching the pre-activation (or feeding it) turns the fusion off for that run: the
+    // user gets exactly what the per-op kernels give.
+    DenseLayer L(DType::Float, false, 4, 6);
+    Tensor xv = randomTensor(DType::Float, {3, 4}, -1, 1, 50);
+    Tensor wv = randomTensor(DType::Float, {4, 6}, -1, 1, 51);
+    Tensor bv = randomTensor(DType::Float, {6}, -1, 1, 52);
+    const std::vector<std::pair<Output, Tensor>> feeds = {{L.x, xv}, {L.w, wv}, {L.b, bv}};
+    Session fused(L.g), plain(L.g, exec::SessionOptions{.fuseOps = false});
+    std::vector<Tensor> a = fused.run({L.pre, L.y}, feeds);
+    std::vector<Tensor> r = plain.run({L.pre, L.y}, feeds);
+    QCOMPARE(values(a[0]), values(r[0]));
+    QCOMPARE(values(a[1]), values(r[1]));
+    for (int64_t i = 0; i < a[0].numElements(); ++i)
+        QCOMPARE(a[1].toDouble(i), std::max(a[0].toDouble(i), 0.0));
+    // The GEMM output fetched next to the fused result: still fused, and the fetched
+    // product is not the buffer the fused step wrote its result into.
+    for (int rep = 0; rep < 2; ++rep) {
+        std::vector<Tensor> f = fused.run({L.mm, L.y}, feeds);
+        std::vector<Tensor> u = plain.run({L.mm, L.y}, feeds);
+        QCOMPARE(values(f[0]), values(u[0]));
+        QCOMPARE(values(f[1]), values(u[1]));
+        QVERIFY(!f[0].sharesBufferWith(f[1]));
+    }
+    // A fed pre-activation: Relu reads the feed, not x W + b.
+    Tensor pv = randomTensor(DType::Float, {3, 6}, -1, 1, 53);
+    std::vector<std::pair<Output, Tensor>> withPre = feeds;
+    withPre.push_back({L.pre, pv});
+    Tensor y = fused.run({L.y}, withPre)[0];
+    for (int64_t i = 0; i < y.numElements(); ++i)
+        QCOMPARE(y.toDouble(i), std::max(pv.toDouble(i), 0.0));
+    // Errors still name the ops the user built.
+    try {
+        fused.run({L.y}, {{L.x, xv}, {L.w, randomTensor(DType::Float, {5, 6}, -1, 1, 54)}, {L.b, bv}});
+        QFAIL("expected an error");
+    } catch (const std::exception& e) {
+        QVERIFY2(std::string(e.what()).find("feed value of shape") != std::string::npos ||
+                     std::string(e.what()).find("MatMul") != std::string::npos,
+                 e.what());
     }
 }
 

@@ -5,6 +5,7 @@
 #include "core/demo/seed_demo.h"
 #include "core/demo/seed_run.h"
 #include "core/demo/seed_training.h"
+#include "core/exec/fusion.h"
 #include "core/exec/session.h"
 #include "core/ops/get_variable.h"
 #include "core/ops/ops.h"
@@ -255,6 +256,89 @@ private slots:
         Output y = ops::biasAdd(g, x, b);
         checkGradient(g, y, {{x, randomTensor({4, 3}, rng)}, {b, randomTensor({3}, rng)}});
         QVERIFY(op(g, "gradients/BiasAdd_grad/BiasAddGrad"));
+    }
+
+    // ---- fused dense layers (core/exec/fusion.cpp) ----
+
+    void denseLayerGradientMatchesFiniteDifferences()
+    {
+        // relu(x W + b) with `+` (AddV2) and with BiasAdd: the Session runs the bias + Relu
+        // and ReluGrad + bias-gradient fusions here (checked below), and the gradients they
+        // give must match finite differences of the forward pass.
+        for (bool biasAddOp : {false, true}) {
+            Graph g;
+            std::mt19937_64 rng(21);
+            Output x = placeholder(g, {4, 3}, "x"), w = placeholder(g, {3, 5}, "w"), b = placeholder(g, {5}, "b");
+            Output mm = ops::matmul(g, x, w);
+            Output y = ops::relu(g, biasAddOp ? ops::biasAdd(g, mm, b) : ops::plus(g, mm, b));
+            Tensor bv = randomTensor({5}, rng);
+            for (int64_t i = 0; i < 5; ++i) // keep pre-activations clear of the kink at 0
+                bv.data<double>()[i] += bv.data<double>()[i] >= 0 ? 2.0 : -2.0;
+            checkGradient(g, y, {{x, randomTensor({4, 3}, rng, -0.5, 0.5)}, {w, randomTensor({3, 5}, rng, -0.5, 0.5)},
+                                 {b, bv}});
+            // The patterns are found in this graph (its ops in creation order are topological).
+            std::vector<OpId> order;
+            for (OpId id = 0; id < g.numOps(); ++id)
+                order.push_back(id);
+            const exec::detail::FusionPlan plan =
+                exec::detail::planFusions(g, order, [](Output) { return false; }, [](Output) { return false; });
+            QStringList fused;
+            for (const exec::detail::FusedStep& f : plan.steps)
+                fused << QString::fromStdString(std::string(g.op(f.op).name()));
+            QVERIFY2(fused.contains("Relu"), qPrintable(fused.join(", ")));
+            QVERIFY2(fused.contains("gradients/Relu_grad/ReluGrad"), qPrintable(fused.join(", ")));
+            QVERIFY2(fused.contains(biasAddOp ? "gradients/BiasAdd_grad/BiasAddGrad" : "gradients/add_grad/Sum_1"),
+                     qPrintable(fused.join(", ")));
+            QCOMPARE(plan.dropped.size(), size_t(1));
+        }
+    }
+
+    void fusedTrainingMatchesPerOpKernels()
+    {
+        // The seed model's training step with fused kernels and with every op's own kernel
+        // (the reference): same losses and weights after 20 steps, batch sizes 16 and 1
+        // (where BroadcastGradientArgs reduces the bias side differently).
+        for (bool biasAddOp : {false, true}) {
+            Graph g;
+            g.setSeed(3);
+            Output x = ops::placeholder(g, DType::Float, Shape{-1, 8}, "x");
+            Output labels = ops::placeholder(g, DType::Int64, Shape{-1}, "labels");
+            Variable w1 = getVariable(g, "w1", {8, 32}, DType::Float, initializers::truncatedNormal(0, 0.3));
+            Variable b1 = getVariable(g, "b1", {32}, DType::Float, initializers::constant(0.05));
+            Variable w2 = getVariable(g, "w2", {32, 4}, DType::Float, initializers::truncatedNormal(0, 0.3));
+            Output mm = ops::matmul(g, x, w1.value());
+            Output h = ops::relu(g, biasAddOp ? ops::biasAdd(g, mm, b1.value()) : ops::plus(g, mm, b1.value()));
+            Output loss =
+                ops::reduceMean(g, ops::sparseSoftmaxCrossEntropyWithLogits(g, labels, ops::matmul(g, h, w2.value())));
+            OpId trainOp = train::GradientDescentOptimizer(0.3).minimize(g, loss);
+            OpId init = ops::globalVariablesInitializer(g);
+            exec::Session fused(g), plain(g, exec::SessionOptions{.fuseOps = false});
+            runTargets(fused, {init});
+            runTargets(plain, {init});
+            std::mt19937_64 rng(8);
+            for (int step = 0; step < 20; ++step) {
+                const int64_t batch = step % 5 == 4 ? 1 : 16;
+                Tensor xv = randomTensor({batch, 8}, rng, -1, 1, DType::Float);
+                Tensor lv(DType::Int64, {batch});
+                for (int64_t i = 0; i < batch; ++i)
+                    lv.data<int64_t>()[i] = int64_t(rng() % 4);
+                const std::vector<std::pair<Output, Tensor>> feeds = {{x, xv}, {labels, lv}};
+                const double a = fused.run({loss}, feeds, {trainOp})[0].toDouble(0);
+                const double r = plain.run({loss}, feeds, {trainOp})[0].toDouble(0);
+                if (!biasAddOp)
+                    QCOMPARE(a, r); // the Sum's own summation order: identical
+                else // BiasAddGrad adds four rows at a time: the same sums up to float rounding
+                    QVERIFY2(std::abs(a - r) <= 1e-5 * std::abs(r), qPrintable(QString("step %1: %2 vs %3").arg(step).arg(a).arg(r)));
+            }
+            for (const Variable& v : {w1, b1, w2}) {
+                Tensor a = fused.variableValue(v.info().op), r = plain.variableValue(v.info().op);
+                for (int64_t i = 0; i < a.numElements(); ++i)
+                    if (!biasAddOp)
+                        QCOMPARE(a.toDouble(i), r.toDouble(i));
+                    else
+                        QVERIFY(std::abs(a.toDouble(i) - r.toDouble(i)) <= 1e-5 * std::max(1.0, std::abs(r.toDouble(i))));
+            }
+        }
     }
 
     void reductionGradient_data()
