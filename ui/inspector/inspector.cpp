@@ -247,18 +247,23 @@ QString Inspector::scopeHtml(hierarchy::ScopeId s) const
             h += tr("… and %1 more").arg(sc.children.size() - 40) + "<br>";
         h += "</p>";
     }
+    // Long lists are cut (a scope of InceptionV3 reuses 376 variables): laying out rich text is what a
+    // selection costs on the GUI thread, and the scope tree and search reach the rest.
+    constexpr int kListed = 40;
     QString created, reused;
+    int nCreated = 0, nReused = 0;
     for (const auto& rec : t.variables()) {
-        if (rec.ownerScope == s)
+        if (rec.ownerScope == s && nCreated++ < kListed)
             created += opLink(g, rec.op) + (rec.shared ? QStringLiteral(" ⇄ %1").arg(rec.sharedScopes) : QString()) + "<br>";
         for (const auto& u : rec.users)
-            if (u.scope == s && !u.owner)
+            if (u.scope == s && !u.owner && nReused++ < kListed)
                 reused += opLink(g, rec.op) + (u.reused ? QStringLiteral(" (reuse=%1)").arg(reuseName(u.reuseMode)) : QString()) + "<br>";
     }
-    if (!created.isEmpty())
-        h += QStringLiteral("<p><b>%1</b><br>%2</p>").arg(tr("Variables created here"), created);
-    if (!reused.isEmpty())
-        h += QStringLiteral("<p><b>%1</b><br>%2</p>").arg(tr("Variables reused here"), reused);
+    auto more = [this](int n) { return n > kListed ? tr("… and %1 more").arg(n - kListed) + "<br>" : QString(); };
+    if (nCreated > 0)
+        h += QStringLiteral("<p><b>%1</b> (%2)<br>%3%4</p>").arg(tr("Variables created here")).arg(nCreated).arg(created, more(nCreated));
+    if (nReused > 0)
+        h += QStringLiteral("<p><b>%1</b> (%2)<br>%3%4</p>").arg(tr("Variables reused here")).arg(nReused).arg(reused, more(nReused));
     const auto sums = summariesUnder(QString::fromUtf8(t.path(s).data(), qsizetype(t.path(s).size())));
     if (!sums.empty()) {
         h += QStringLiteral("<p><b>%1</b><br>").arg(tr("Summaries logged under this scope"));

@@ -19,6 +19,7 @@
 #include <QFileInfo>
 #include <QImage>
 #include <QFile>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -326,6 +327,14 @@ void GraphTest::boxesFitTheirNames()
     QVERIFY(waitIdle(w, 30000));
     err = check(*w.graphView(), 30);
     QVERIFY2(err.isEmpty(), qPrintable(err));
+
+    // The inspector of a scope that reuses 376 variables counts them and lists the first 40.
+    const auto model = w.document()->tree->findScope("module/InceptionV3/InceptionV3");
+    QVERIFY(model > 0);
+    w.graphView()->selectItem(Item{Item::Kind::Scope, model});
+    const QString html = w.inspector()->html();
+    QVERIFY2(QRegularExpression("Variables reused here(<[^>]*>)* \\(376\\)").match(html).hasMatch(), qPrintable(html.left(3000)));
+    QVERIFY(html.contains(QString::fromUtf8("… and 336 more")));
 }
 
 void GraphTest::reusingScopesAreMarkedInTreeAndGraph()
