@@ -8,6 +8,9 @@
 #                               label) and only their targets are built
 #   scripts/sanitize.sh thread  ThreadSanitizer (build-tsan), the suites labelled `threaded`
 #
+# SCOPEVIZ_SANITIZE_TESTS=<regex> narrows a mode to the matching tests (and
+# builds only their targets).
+#
 # Labels are set by scopeviz_add_test (tests/scopeviz_test.cmake). Suppressions
 # live in tests/sanitize/, each entry with its reason; docs/toolchain.md §9.
 # Exits non-zero on any failure or sanitizer report.
@@ -22,11 +25,9 @@ supp="$root/tests/sanitize"
 if [ "$mode" = thread ]; then
   build="${SCOPEVIZ_TSAN_DIR:-$root/build-tsan}"
   flags="-fsanitize=thread -fno-omit-frame-pointer -g"
-  label='-L threaded'
 else
   build="${SCOPEVIZ_ASAN_DIR:-$root/build-asan}"
   flags="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g"
-  label=''
 fi
 
 start=$(date +%s)
@@ -37,41 +38,49 @@ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DSCOPEVIZ_BUILD_TESTS=ON -DSCOPEVIZ_BUILD_BENCH=OFF >/dev/null
 
 cd "$build"
-# The tests of a mode, by name (each test's executable target has its name).
-select_tests() { ctest -N "$@" | sed -n 's/^ *Test *#[0-9]*: //p'; }
+# The tests of a mode, by name (each test's executable target has its name);
+# SCOPEVIZ_SANITIZE_TESTS (a regular expression) narrows them further.
+select_tests() { ctest -N "$@" | sed -n 's/^ *Test *#[0-9]*: //p' | grep -E "${SCOPEVIZ_SANITIZE_TESTS:-.}" || true; }
 if [ "$mode" = core ]; then
   mapfile -t tests < <(select_tests -L untrusted -LE '^(ui|app|python|repo)$')
-  cmake --build . -j "$jobs" --target "${tests[@]}"
-  regex="^($(IFS='|'; echo "${tests[*]}"))\$"
 elif [ "$mode" = thread ]; then
-  cmake --build . -j "$jobs"
-  regex='.'
+  mapfile -t tests < <(select_tests -L threaded)
 else
-  cmake --build . -j "$jobs"
-  regex='.'
+  mapfile -t tests < <(select_tests)
 fi
+[ ${#tests[@]} -gt 0 ] || { echo "sanitize.sh: no tests selected" >&2; exit 2; }
+if [ "$mode" = all ] && [ -z "${SCOPEVIZ_SANITIZE_TESTS:-}" ]; then
+  cmake --build . -j "$jobs"
+else
+  targets=()
+  for t in "${tests[@]}"; do [ "$t" != python_compat ] && targets+=("$t"); done
+  cmake --build . -j "$jobs" --target "${targets[@]}"
+fi
+regex="^($(IFS='|'; echo "${tests[*]}"))\$"
 built=$(date +%s)
 
 export QT_QPA_PLATFORM=offscreen
 common="halt_on_error=1:print_stacktrace=1"
 export UBSAN_OPTIONS="$common:suppressions=$supp/ubsan.supp"
-export ASAN_OPTIONS="$common:abort_on_error=0:detect_leaks=1:detect_stack_use_after_return=0:strict_string_checks=1"
+export ASAN_OPTIONS="$common:detect_leaks=1"
 export LSAN_OPTIONS="suppressions=$supp/lsan.supp:print_suppressions=0"
 export TSAN_OPTIONS="$common:second_deadlock_stack=1:suppressions=$supp/tsan.supp"
 
 status=0
-if [ "$mode" = thread ]; then
-  ctest --output-on-failure -j "$jobs" $label -E '^python_compat$' || status=$?
-else
-  # CPython is not built with ASan: tests that load the ASan-built module into
-  # /usr/bin/python3 preload the runtimes and do not check leaks (CPython keeps
-  # its heap at exit on purpose).
-  ctest --output-on-failure -j "$jobs" -R "$regex" -E '^(python_compat|scripts_test)$' || status=$?
-  if [ "$mode" = all ]; then
+# CPython is not built with sanitizers: the tests that load the sanitized
+# Python module into /usr/bin/python3 (python_compat, scripts_test) run with
+# the runtimes preloaded and without leak checking (CPython keeps its heap at
+# exit on purpose).
+py='^(python_compat|scripts_test)$'
+ctest --output-on-failure -j "$jobs" -R "$regex" -E "$py" || status=$?
+if printf '%s\n' "${tests[@]}" | grep -qE "$py"; then
+  if [ "$mode" = thread ]; then
+    pre="$(g++ -print-file-name=libtsan.so)"
+  else
     pre="$(g++ -print-file-name=libasan.so):$(g++ -print-file-name=libubsan.so)"
-    ASAN_OPTIONS="$common:detect_leaks=0" LD_PRELOAD="$pre" \
-      ctest --output-on-failure -R '^(python_compat|scripts_test)$' || status=$?
   fi
+  ASAN_OPTIONS="$common:detect_leaks=0" LD_PRELOAD="$pre" \
+    ctest --output-on-failure -R "$py" || status=$?
 fi
 end=$(date +%s)
 echo "sanitize.sh $mode: build $((built - start)) s, tests $((end - built)) s, exit $status" >&2
