@@ -24,14 +24,16 @@ supp="$root/tests/sanitize"
 
 if [ "$mode" = thread ]; then
   build="${SCOPEVIZ_TSAN_DIR:-$root/build-tsan}"
-  flags="-fsanitize=thread -fno-omit-frame-pointer -g"
+  flags="-O1 -g1 -fsanitize=thread -fno-omit-frame-pointer"
 else
   build="${SCOPEVIZ_ASAN_DIR:-$root/build-asan}"
-  flags="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g"
+  flags="-O1 -g1 -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 fi
 
 start=$(date +%s)
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+# -O1 -g1 (line tables): symbolized stacks; -O2 -g took over 3 minutes for
+# some Eigen-heavy files on the 2-core machine (docs/toolchain.md §9).
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=None \
   -DPython3_EXECUTABLE=/usr/bin/python3 \
   -DCMAKE_C_FLAGS="$flags" -DCMAKE_CXX_FLAGS="$flags" \
   -DCMAKE_EXE_LINKER_FLAGS="$flags" -DCMAKE_SHARED_LINKER_FLAGS="$flags" -DCMAKE_MODULE_LINKER_FLAGS="$flags" \
