@@ -508,6 +508,34 @@ Expected<ImportResult> importText(std::string_view bytes, Graph& g, const Import
     const char* what = meta ? "text MetaGraphDef" : "text GraphDef";
     if (!ok && gd->node_size() == 0)
         return unexpected(cat(sourceName(r), ": not a valid ", what, ": ", errors.first));
+    // protobuf's text parser takes any bytes in a `string` field, but its binary
+    // parser (our own importer's, TensorFlow's) refuses invalid UTF-8 there, so
+    // such a node would be exported into a file nobody can read. Skip it, as the
+    // binary import does. Found by tests/fuzz (tests/data/fuzz/graphdef_text).
+    int rejected = 0;
+    {
+        auto* nodes = gd->mutable_node();
+        std::string wire;
+        tfproto::NodeDef check;
+        int kept = 0;
+        for (int i = 0; i < nodes->size(); ++i) {
+            wire.clear();
+            nodes->Get(i).SerializeToString(&wire);
+            if (check.ParseFromString(wire)) {
+                if (kept != i)
+                    nodes->SwapElements(kept, i);
+                ++kept;
+            } else {
+                ++rejected;
+                addWarning(r, o, cat("node #", i + 1, " holds a name, op, input, device or attr string that is not "
+                                     "valid UTF-8; skipped"));
+            }
+        }
+        nodes->DeleteSubrange(kept, nodes->size() - kept);
+    }
+    if (rejected > 0 && gd->node_size() == 0)
+        return unexpected(cat(sourceName(r), ": not a valid ", what, ": ", rejected,
+                              " node(s) hold strings that are not valid UTF-8"));
     if (gd->node_size() > kMaxGraphNodes)
         return unexpected(cat(sourceName(r), ": ", gd->node_size(), " nodes; more than the ", kMaxGraphNodes,
                               " nodes scopeviz imports"));

@@ -919,6 +919,36 @@ node { name: "lists" op: "X" attr { key: "l" value { list { i: 1 i: 2 } } } attr
         QCOMPARE(ok.numOps(), 2);
     }
 
+    // Found by tests/fuzz: a text GraphDef may hold bytes that are not UTF-8 in
+    // `string` fields, which protobuf's binary parser (ours, TensorFlow's)
+    // refuses, so the graph exported from it could not be read back. Such
+    // nodes are skipped with a warning, as the binary import does.
+    void invalidUtf8InText()
+    {
+        const std::string text = "node { name: \"a\" op: \"NoOp\" }\n"
+                                 "node { name: \"b\\325\\325\" op: \"Identity\" input: \"a\" }\n"
+                                 "node { name: \"c\" op: \"N\\204Op\" }\n"
+                                 "node { name: \"d\" op: \"NoOp\" input: \"^a\" }\n";
+        Graph g;
+        auto r = importGraphBytes(text, g);
+        QVERIFY2(r.ok(), r.error().c_str());
+        QCOMPARE(g.numOps(), 2);
+        QVERIFY(r->warningCount >= 2);
+        QVERIFY2(r->warnings[0].find("node #2 holds a name, op, input, device or attr string that is not valid UTF-8") !=
+                     std::string::npos,
+                 r->warnings[0].c_str());
+        Graph again;
+        auto back = importGraphDefBytes(serializeGraphDef(g), again);
+        QVERIFY2(back.ok(), back.error().c_str());
+        QCOMPARE(again.numOps(), 2);
+        Graph none;
+        r = importGraphBytes("node { name: \"\\377\" op: \"NoOp\" }\n", none);
+        QVERIFY(!r.ok());
+        QVERIFY2(r.error().find("1 node(s) hold strings that are not valid UTF-8") != std::string::npos,
+                 r.error().c_str());
+        QCOMPARE(none.numOps(), 0);
+    }
+
     // A binary NodeDef nested deeper than protobuf's recursion limit (a func
     // attr holding a func attr, 300 times) is refused cleanly, with a message
     // that says why; a good node beside it is kept.
