@@ -19,17 +19,7 @@ shift || true
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=(record_reader event_decoder graphdef_binary graphdef_text metagraph scope_names)
 
-"$root/scripts/install-deps.sh"
-# The fuzz build's own packages (not needed by the normal build).
-need=()
-for p in clang-14 libclang-rt-14-dev; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
-done
-if [ ${#need[@]} -gt 0 ]; then
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
+"$root/scripts/install-deps.sh" --fuzz   # the normal packages plus clang-14, libclang-rt-14-dev
 
 build="${SCOPEVIZ_FUZZ_DIR:-$root/build-fuzz}"
 jobs="$(nproc 2>/dev/null || echo 2)"
