@@ -407,7 +407,8 @@ Expected<ImportResult> importBinary(std::string_view bytes, Graph& g, const Impo
             ++index;
             if (f.bytes.size() > kMaxMessageBytes || !node.ParseFromArray(f.bytes.data(), int(f.bytes.size()))) {
                 ++badNodes;
-                imp.warn(cat("node #", index, " at byte ", f.offset, " is not a valid NodeDef (corrupt, or nested deeper than protobuf's limit of 100 levels); skipped"));
+                imp.warn(cat("node #", index, " at byte ", f.offset, " is not a valid NodeDef (corrupt, or nested ",
+                             "deeper than protobuf's limit of 100 levels); skipped"));
                 continue;
             }
             ++r.nodeCount;
@@ -440,7 +441,9 @@ Expected<ImportResult> importBinary(std::string_view bytes, Graph& g, const Impo
     if (!fault.empty())
         r.partial = true;
     if (r.nodeCount == 0 && (r.partial || badNodes > 0)) {
-        std::string why = !fault.empty() ? fault : cat(badNodes, " node(s) could not be parsed (corrupt, or nested deeper than protobuf's limit of 100 levels)");
+        std::string why = !fault.empty() ? fault
+                                         : cat(badNodes, " node(s) could not be parsed (corrupt, or nested deeper ",
+                                               "than protobuf's limit of 100 levels)");
         return unexpected(cat(sourceName(r), ": not a valid GraphDef: ", why, " (", bytes.size(), " bytes)"));
     }
     if (!fault.empty())
