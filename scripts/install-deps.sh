@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages scopeviz builds, tests and runs with.
-# Returns at once when everything is already present.
+# Returns at once when everything is already present. --fuzz adds the fuzz
+# build's compiler (see below).
 set -euo pipefail
 
 PACKAGES=(
@@ -12,6 +13,12 @@ PACKAGES=(
   pybind11-dev python3-dev python3-numpy
   xvfb xauth fonts-dejavu-core
 )
+
+# `install-deps.sh --fuzz` (scripts/fuzz.sh): also the libFuzzer toolchain,
+# Debian's clang 14 and its runtime libraries. Not needed by the normal build.
+if [ "${1:-}" = "--fuzz" ]; then
+  PACKAGES+=(clang-14 libclang-rt-14-dev)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -27,6 +27,7 @@
 #include "core/io/attr_convert.h"
 #include "core/io/graphdef_io.h"
 #include "core/io/output_types.h"
+#include "core/io/text_nesting.h"
 #include "core/proto/crc32c.h"
 #include "core/proto/graph.pb.h"
 #include "core/proto/meta_graph.pb.h"
@@ -366,6 +367,18 @@ std::string sourceName(const ImportResult& r) { return r.source.empty() ? std::s
 Expected<ImportResult> importBinary(std::string_view bytes, Graph& g, const ImportOptions& o, ImportResult r)
 {
     google::protobuf::LogSilencer silence; // protobuf logs invalid UTF-8; we report it ourselves
+    {
+        // Count the nodes first (a cheap walk over lengths): a hostile file of
+        // millions of empty nodes is refused before any op is made.
+        int64_t nodes = 0;
+        WireScanner count(bytes);
+        ScanField f;
+        while (count.next(f))
+            nodes += f.number == 1;
+        if (nodes > kMaxGraphNodes)
+            return unexpected(cat(sourceName(r), ": ", nodes, " nodes; more than the ", kMaxGraphNodes,
+                                  " nodes scopeviz imports (", bytes.size(), " bytes)"));
+    }
     Importer imp(g, o, r);
     // One NodeDef message is reused for every node: a parse clears it but keeps
     // its allocated strings and repeated fields. (An arena reset every few
@@ -394,7 +407,8 @@ Expected<ImportResult> importBinary(std::string_view bytes, Graph& g, const Impo
             ++index;
             if (f.bytes.size() > kMaxMessageBytes || !node.ParseFromArray(f.bytes.data(), int(f.bytes.size()))) {
                 ++badNodes;
-                imp.warn(cat("node #", index, " at byte ", f.offset, " is not a valid NodeDef; skipped"));
+                imp.warn(cat("node #", index, " at byte ", f.offset, " is not a valid NodeDef (corrupt, or nested ",
+                             "deeper than protobuf's limit of 100 levels); skipped"));
                 continue;
             }
             ++r.nodeCount;
@@ -427,7 +441,9 @@ Expected<ImportResult> importBinary(std::string_view bytes, Graph& g, const Impo
     if (!fault.empty())
         r.partial = true;
     if (r.nodeCount == 0 && (r.partial || badNodes > 0)) {
-        std::string why = !fault.empty() ? fault : cat(badNodes, " node(s) could not be parsed");
+        std::string why = !fault.empty() ? fault
+                                         : cat(badNodes, " node(s) could not be parsed (corrupt, or nested deeper ",
+                                               "than protobuf's limit of 100 levels)");
         return unexpected(cat(sourceName(r), ": not a valid GraphDef: ", why, " (", bytes.size(), " bytes)"));
     }
     if (!fault.empty())
@@ -463,6 +479,16 @@ Expected<ImportResult> importText(std::string_view bytes, Graph& g, const Import
 {
     if (bytes.size() > kMaxMessageBytes)
         return unexpected(cat(sourceName(r), ": too large for a text GraphDef (", bytes.size(), " bytes)"));
+    // protobuf's text parser recurses per nesting level without a limit when
+    // it skips unknown fields: refuse deep files before it sees them.
+    const detail::TextNesting nesting = detail::scanTextNesting(bytes, kMaxTextNesting);
+    if (nesting.exceeded)
+        return unexpected(cat(sourceName(r), ": nested deeper than ", kMaxTextNesting, " levels at line ", nesting.line,
+                              ", column ", nesting.column, " (byte ", nesting.offset,
+                              "); refused, real graphs nest a few levels"));
+    if (!meta && nesting.topLevelBlocks > uint64_t(kMaxGraphNodes))
+        return unexpected(cat(sourceName(r), ": ", nesting.topLevelBlocks, " top-level blocks; more than the ",
+                              kMaxGraphNodes, " nodes scopeviz imports"));
     google::protobuf::LogSilencer silence;
     google::protobuf::Arena arena;
     tfproto::MetaGraphDef* metaMsg = nullptr;
@@ -475,6 +501,7 @@ Expected<ImportResult> importText(std::string_view bytes, Graph& g, const Import
     google::protobuf::TextFormat::Parser parser;
     parser.AllowUnknownField(true);
     parser.AllowUnknownExtension(true);
+    parser.SetRecursionLimit(kMaxTextNesting); // also holds when the pre-scan and protobuf disagree
     TextErrors errors;
     parser.RecordErrorsTo(&errors);
     google::protobuf::io::ArrayInputStream in(bytes.data(), int(bytes.size()));
@@ -484,6 +511,37 @@ Expected<ImportResult> importText(std::string_view bytes, Graph& g, const Import
     const char* what = meta ? "text MetaGraphDef" : "text GraphDef";
     if (!ok && gd->node_size() == 0)
         return unexpected(cat(sourceName(r), ": not a valid ", what, ": ", errors.first));
+    // protobuf's text parser takes any bytes in a `string` field, but its binary
+    // parser (our own importer's, TensorFlow's) refuses invalid UTF-8 there, so
+    // such a node would be exported into a file nobody can read. Skip it, as the
+    // binary import does. Found by tests/fuzz (tests/data/fuzz/graphdef_text).
+    int rejected = 0;
+    {
+        auto* nodes = gd->mutable_node();
+        std::string wire;
+        tfproto::NodeDef check;
+        int kept = 0;
+        for (int i = 0; i < nodes->size(); ++i) {
+            wire.clear();
+            nodes->Get(i).SerializeToString(&wire);
+            if (check.ParseFromString(wire)) {
+                if (kept != i)
+                    nodes->SwapElements(kept, i);
+                ++kept;
+            } else {
+                ++rejected;
+                addWarning(r, o, cat("node #", i + 1, " holds a name, op, input, device or attr string that is not "
+                                     "valid UTF-8; skipped"));
+            }
+        }
+        nodes->DeleteSubrange(kept, nodes->size() - kept);
+    }
+    if (rejected > 0 && gd->node_size() == 0)
+        return unexpected(cat(sourceName(r), ": not a valid ", what, ": ", rejected,
+                              " node(s) hold strings that are not valid UTF-8"));
+    if (gd->node_size() > kMaxGraphNodes)
+        return unexpected(cat(sourceName(r), ": ", gd->node_size(), " nodes; more than the ", kMaxGraphNodes,
+                              " nodes scopeviz imports"));
     if (meta && gd->node_size() == 0 && !gd->has_library())
         return unexpected(cat(sourceName(r), ": the MetaGraphDef holds no graph_def"));
     ImportResult out = importMessage(*gd, g, o, std::move(r));

@@ -45,6 +45,16 @@
 
 namespace scopeviz {
 
+/// Deepest nesting of `{}`, `<>` and `[]` blocks a text GraphDef or MetaGraphDef
+/// may have. Real graphs nest about 10 levels (a function attr inside a list
+/// inside an attr); protobuf's text parser recurses once per level and would
+/// overflow the stack on hostile files (docs/formats.md §6, "Limits").
+inline constexpr int kMaxTextNesting = 1000;
+/// Most top-level NodeDefs one import accepts. The largest real graphs hold a
+/// few hundred thousand; beyond this the file is refused before any op is made,
+/// so memory stays bounded (docs/formats.md §6, "Limits").
+inline constexpr int64_t kMaxGraphNodes = 4'000'000;
+
 /// The container a graph was found in.
 enum class GraphFormat {
     Unknown,

@@ -7,6 +7,7 @@
 #include "core/proto/graph.pb.h"
 #include "core/proto/meta_graph.pb.h"
 #include "core/summary/record_io.h"
+#include "core/util/strings.h"
 
 #include <google/protobuf/text_format.h>
 
@@ -865,6 +866,149 @@ node { name: "lists" op: "X" attr { key: "l" value { list { i: 1 i: 2 } } } attr
         auto r = importGraphDefBytes("hello world, definitely not protobuf", g);
         QVERIFY(!r.ok());
         QVERIFY2(r.error().find("not a valid GraphDef") != std::string::npos, r.error().c_str());
+        QCOMPARE(g.numOps(), 0);
+    }
+
+    // Text nested deeper than kMaxTextNesting is refused before protobuf's
+    // text parser sees it: 20,000 levels of an unknown field inside an attr
+    // (which overflowed the stack in protobuf 3.21's unknown-field skipping),
+    // and 100,000 levels of `< >`. The error names the file, line, column, byte.
+    void deeplyNestedText()
+    {
+        QTemporaryDir dir;
+        const std::string head = "node { name: \"a\" op: \"NoOp\" attr { key: \"a\" value {\n";
+        auto nested = [&](int levels, const char* open, const char* close) {
+            std::string t = head;
+            for (int i = 0; i < levels; ++i)
+                t += open;
+            for (int i = 0; i < levels; ++i)
+                t += close;
+            return t + "} }\n}\n";
+        };
+        const std::string deep = dir.filePath("deep.pbtxt").toStdString();
+        writeFile(deep, nested(20000, "unknown_field { ", "}"));
+        Graph g;
+        auto r = importGraphFile(deep, g);
+        QVERIFY(!r.ok());
+        QVERIFY2(r.error().find(deep + ": nested deeper than 1000 levels at line 2, column ") != std::string::npos,
+                 r.error().c_str());
+        // 3 levels are open on line 1, so the 998th unknown_field (index 997) would open level 1001
+        const size_t byte = head.size() + 997 * std::strlen("unknown_field { ") + std::strlen("unknown_field ");
+        QVERIFY2(r.error().find(cat("(byte ", byte, ")")) != std::string::npos, r.error().c_str());
+        QCOMPARE(g.numOps(), 0);
+
+        const std::string deeper = dir.filePath("deeper.pbtxt").toStdString();
+        writeFile(deeper, nested(100000, "x <", ">"));
+        r = importGraphFile(deeper, g);
+        QVERIFY(!r.ok());
+        QVERIFY2(r.error().find("nested deeper than 1000 levels") != std::string::npos, r.error().c_str());
+        // A text MetaGraphDef and a list nest the same way.
+        std::string meta = "graph_def { node { name: \"a\" op: \"NoOp\" } }\nmeta_info_def { x: ";
+        meta += std::string(5000, '[') + std::string(5000, ']') + " }\n";
+        r = importGraphBytes(meta, g);
+        QVERIFY(!r.ok());
+        QVERIFY2(r.error().find("<bytes>: nested deeper than 1000 levels at line 2") != std::string::npos,
+                 r.error().c_str());
+
+        // Within the limit an unknown field is skipped, and brackets inside strings and comments do not count.
+        std::string fine = nested(500, "unknown_field { ", "}");
+        fine += "# {{{{{{{{{{ <<<<<<<<\nnode { name: \"b{{{{<<<<[[[[\\\"{{{{\" op: 'NoOp' }\n";
+        Graph ok;
+        r = importGraphBytes(fine, ok);
+        QVERIFY2(r.ok(), r.error().c_str());
+        QCOMPARE(ok.numOps(), 2);
+    }
+
+    // Found by tests/fuzz: a text GraphDef may hold bytes that are not UTF-8 in
+    // `string` fields, which protobuf's binary parser (ours, TensorFlow's)
+    // refuses, so the graph exported from it could not be read back. Such
+    // nodes are skipped with a warning, as the binary import does.
+    void invalidUtf8InText()
+    {
+        const std::string text = "node { name: \"a\" op: \"NoOp\" }\n"
+                                 "node { name: \"b\\325\\325\" op: \"Identity\" input: \"a\" }\n"
+                                 "node { name: \"c\" op: \"N\\204Op\" }\n"
+                                 "node { name: \"d\" op: \"NoOp\" input: \"^a\" }\n";
+        Graph g;
+        auto r = importGraphBytes(text, g);
+        QVERIFY2(r.ok(), r.error().c_str());
+        QCOMPARE(g.numOps(), 2);
+        QVERIFY(r->warningCount >= 2);
+        QVERIFY2(r->warnings[0].find("node #2 holds a name, op, input, device or attr string that is not valid UTF-8") !=
+                     std::string::npos,
+                 r->warnings[0].c_str());
+        Graph again;
+        auto back = importGraphDefBytes(serializeGraphDef(g), again);
+        QVERIFY2(back.ok(), back.error().c_str());
+        QCOMPARE(again.numOps(), 2);
+        Graph none;
+        r = importGraphBytes("node { name: \"\\377\" op: \"NoOp\" }\n", none);
+        QVERIFY(!r.ok());
+        QVERIFY2(r.error().find("1 node(s) hold strings that are not valid UTF-8") != std::string::npos,
+                 r.error().c_str());
+        QCOMPARE(none.numOps(), 0);
+    }
+
+    // A binary NodeDef nested deeper than protobuf's recursion limit (a func
+    // attr holding a func attr, 300 times) is refused cleanly, with a message
+    // that says why; a good node beside it is kept.
+    void deeplyNestedBinary()
+    {
+        tfproto::AttrValue v;
+        v.set_s("leaf");
+        for (int i = 0; i < 300; ++i) {
+            tfproto::AttrValue outer;
+            outer.mutable_func()->set_name("f");
+            (*outer.mutable_func()->mutable_attr())["a"] = v;
+            v = std::move(outer);
+        }
+        tfproto::GraphDef gd;
+        tfproto::NodeDef* n = gd.add_node();
+        n->set_name("deep");
+        n->set_op("NoOp");
+        (*n->mutable_attr())["a"] = v;
+        Graph g;
+        auto r = importGraphDefBytes(gd.SerializeAsString(), g);
+        QVERIFY(!r.ok());
+        QVERIFY2(r.error().find("nested deeper than protobuf's limit") != std::string::npos, r.error().c_str());
+        QCOMPARE(g.numOps(), 0);
+        tfproto::NodeDef* good = gd.add_node();
+        good->set_name("good");
+        good->set_op("NoOp");
+        r = importGraphBytes(gd.SerializeAsString(), g);
+        QVERIFY2(r.ok(), r.error().c_str());
+        QCOMPARE(g.numOps(), 1);
+        QVERIFY(r->warningCount == 1 && r->warnings[0].find("nested deeper") != std::string::npos);
+    }
+
+    // Ten million nodes are refused before any op is made (kMaxGraphNodes),
+    // binary (20 MB of empty NodeDefs) and text (`node{}` ten million times).
+    void tenMillionNodes()
+    {
+        constexpr int64_t kNodes = 10'000'000;
+        QVERIFY(kNodes > kMaxGraphNodes);
+        std::string bin;
+        bin.reserve(size_t(kNodes) * 2);
+        for (int64_t i = 0; i < kNodes; ++i)
+            bin += std::string_view("\x0a\x00", 2);
+        Graph g;
+        auto r = importGraphDefBytes(bin, g);
+        QVERIFY(!r.ok());
+        QVERIFY2(r.error().find(cat("10000000 nodes; more than the ", kMaxGraphNodes, " nodes")) != std::string::npos,
+                 r.error().c_str());
+        QCOMPARE(g.numOps(), 0);
+        bin = std::string();
+        std::string text;
+        text.reserve(size_t(kNodes) * 6);
+        for (int64_t i = 0; i < kNodes; ++i)
+            text += "node{}";
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("huge.pbtxt").toStdString();
+        writeFile(path, text);
+        r = importGraphFile(path, g);
+        QVERIFY(!r.ok());
+        QVERIFY2(r.error().find(path + ": 10000000 top-level blocks; more than the") != std::string::npos,
+                 r.error().c_str());
         QCOMPARE(g.numOps(), 0);
     }
 

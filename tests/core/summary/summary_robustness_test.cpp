@@ -259,6 +259,76 @@ private slots:
         QVERIFY2(maxRssKb() - rssBefore < 64 * 1024, "reading absurd lengths must not allocate");
     }
 
+    // A record claiming 2^62 bytes with a valid length checksum is refused by
+    // name and offset, allocating nothing (docs/formats.md §1).
+    void lengthTwoToThe62()
+    {
+        QTemporaryDir tmp(ramTempPattern());
+        const std::string path = tmp.filePath("events.out.tfevents.2e62").toStdString();
+        const std::string valid = framed(scalarEvent("a", 1, 1.0f));
+        const long rssBefore = maxRssKb();
+        writeAll(path, valid + header(uint64_t(1) << 62) + std::string(64, 'z'));
+        const EventBatch b = EventReader(path).poll();
+        QCOMPARE(b.scalars.size(), size_t(1));
+        QCOMPARE(b.status.code, ReadStatus::Code::Dead);
+        QCOMPARE(b.status.offset, uint64_t(valid.size()));
+        QVERIFY2(startsWith(b.status.message, cat(path, ": corrupted record at ", valid.size(), " (length ",
+                                                  uint64_t(1) << 62, " exceeds the largest possible protobuf message")),
+                 b.status.message.c_str());
+        QVERIFY2(maxRssKb() - rssBefore < 16 * 1024, "an absurd length must not allocate");
+    }
+
+    // A 2 GB event file (sparse: 32 records of 64 MiB whose payloads are mostly
+    // an unknown field of zeros) is streamed record by record: memory stays
+    // near one record plus the read chunk, far below the file size.
+    void twoGigabyteFileStreams()
+    {
+        QTemporaryDir tmp;
+        const std::string path = tmp.filePath("events.out.tfevents.2gb").toStdString();
+        constexpr size_t kPayload = size_t(64) << 20;
+        constexpr int kRecords = 32;
+        // Event { wall_time (1, fixed64) step (2, varint) field 15 (bytes) = zeros }
+        std::string prefix;
+        prefix += '\x09';
+        const double wall = 1000.0;
+        prefix.append(reinterpret_cast<const char*>(&wall), 8);
+        prefix += '\x10';
+        prefix += '\x07';
+        prefix += '\x7a';
+        uint64_t rest = kPayload - prefix.size() - 4; // 4 = the varint length below
+        for (int i = 0; i < 4; ++i, rest >>= 7)
+            prefix += char((rest & 0x7f) | (i < 3 ? 0x80 : 0));
+        QVERIFY(rest == 0);
+        std::string payload(kPayload, '\0');
+        std::memcpy(payload.data(), prefix.data(), prefix.size());
+        const uint32_t dataCrc = maskedCrc32c(payload.data(), payload.size());
+        payload = std::string();
+        const int fd = ::open(path.c_str(), O_CREAT | O_TRUNC | O_WRONLY, 0644);
+        QVERIFY(fd >= 0);
+        const uint64_t recordSize = kRecordHeaderSize + kPayload + kRecordFooterSize;
+        for (int r = 0; r < kRecords; ++r) {
+            const off_t at = off_t(recordSize * uint64_t(r));
+            const std::string head = header(kPayload) + prefix;
+            QCOMPARE(::pwrite(fd, head.data(), head.size(), at), ssize_t(head.size()));
+            QCOMPARE(::pwrite(fd, &dataCrc, 4, at + off_t(kRecordHeaderSize + kPayload)), ssize_t(4));
+        }
+        QCOMPARE(::ftruncate(fd, off_t(recordSize * kRecords)), 0);
+        ::close(fd);
+        const uint64_t fileSize = recordSize * kRecords;
+        QVERIFY(fileSize > (uint64_t(2) << 30) - 1);
+
+        const long rssBefore = maxRssKb();
+        EventReader reader(path);
+        Recorder rec;
+        const ReadStatus st = reader.poll(rec);
+        QCOMPARE(st.code, ReadStatus::Code::Ok);
+        QCOMPARE(rec.items.size(), size_t(kRecords));
+        QCOMPARE(reader.offset(), fileSize);
+        const long grownMb = (maxRssKb() - rssBefore) / 1024;
+        qInfo("2 GB file: max RSS grew by %ld MiB", grownMb);
+        QVERIFY2(grownMb < 3 * 64 + 16, "memory must stay near one record, not the file size");
+    }
+
     void randomBytes()
     {
         QTemporaryDir tmp(ramTempPattern());

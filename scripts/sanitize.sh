@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Builds scopeviz with sanitizers in its own build folder and runs tests there.
+#
+#   scripts/sanitize.sh [all]   AddressSanitizer + UndefinedBehaviorSanitizer (build-asan),
+#                               the whole CTest suite
+#   scripts/sanitize.sh core    the same build, but only the Qt-free core suites that parse
+#                               untrusted input (CTest label `untrusted`, no ui/app/python/repo
+#                               label) and only their targets are built
+#   scripts/sanitize.sh thread  ThreadSanitizer (build-tsan), the suites labelled `threaded`
+#
+# SCOPEVIZ_SANITIZE_TESTS=<regex> narrows a mode to the matching tests (and
+# builds only their targets).
+#
+# Labels are set by scopeviz_add_test (tests/scopeviz_test.cmake). Suppressions
+# live in tests/sanitize/, each entry with its reason; docs/toolchain.md §10.
+# Exits non-zero on any failure or sanitizer report.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+mode="${1:-all}"
+case "$mode" in all|core|thread) ;; *) echo "usage: $0 [all|core|thread]" >&2; exit 2 ;; esac
+"$root/scripts/install-deps.sh"
+jobs="$(nproc 2>/dev/null || echo 2)"
+supp="$root/tests/sanitize"
+
+if [ "$mode" = thread ]; then
+  build="${SCOPEVIZ_TSAN_DIR:-$root/build-tsan}"
+  flags="-O1 -g1 -fsanitize=thread -fno-omit-frame-pointer"
+else
+  build="${SCOPEVIZ_ASAN_DIR:-$root/build-asan}"
+  flags="-O1 -g1 -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
+fi
+
+start=$(date +%s)
+# -O1 -g1 (line tables): symbolized stacks; -O2 -g took over 3 minutes for
+# some Eigen-heavy files on the 2-core machine (docs/toolchain.md §10).
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=None \
+  -DPython3_EXECUTABLE=/usr/bin/python3 \
+  -DCMAKE_C_FLAGS="$flags" -DCMAKE_CXX_FLAGS="$flags" \
+  -DCMAKE_EXE_LINKER_FLAGS="$flags" -DCMAKE_SHARED_LINKER_FLAGS="$flags" -DCMAKE_MODULE_LINKER_FLAGS="$flags" \
+  -DSCOPEVIZ_BUILD_TESTS=ON -DSCOPEVIZ_BUILD_BENCH=OFF >/dev/null
+
+cd "$build"
+# The tests of a mode, by name (each test's executable target has its name);
+# SCOPEVIZ_SANITIZE_TESTS (a regular expression) narrows them further.
+select_tests() { ctest -N "$@" | sed -n 's/^ *Test *#[0-9]*: //p' | grep -E "${SCOPEVIZ_SANITIZE_TESTS:-.}" || true; }
+if [ "$mode" = core ]; then
+  mapfile -t tests < <(select_tests -L untrusted -LE '^(ui|app|python|repo)$')
+elif [ "$mode" = thread ]; then
+  mapfile -t tests < <(select_tests -L threaded)
+else
+  mapfile -t tests < <(select_tests)
+fi
+[ ${#tests[@]} -gt 0 ] || { echo "sanitize.sh: no tests selected" >&2; exit 2; }
+if [ "$mode" = all ] && [ -z "${SCOPEVIZ_SANITIZE_TESTS:-}" ]; then
+  cmake --build . -j "$jobs"
+else
+  targets=()
+  for t in "${tests[@]}"; do [ "$t" != python_compat ] && targets+=("$t"); done
+  cmake --build . -j "$jobs" --target "${targets[@]}"
+fi
+regex="^($(IFS='|'; echo "${tests[*]}"))\$"
+built=$(date +%s)
+
+export QT_QPA_PLATFORM=offscreen
+common="halt_on_error=1:print_stacktrace=1"
+export UBSAN_OPTIONS="$common:suppressions=$supp/ubsan.supp"
+# Graphviz and Qt are built without frame pointers: with the fast unwinder a
+# leak stack stops at their malloc wrapper and names no caller, so leak
+# suppressions could not tell their leaks from ours. The slow unwinder costs
+# about 5x in allocation-heavy tests (hierarchy_test: 3 s -> 17 s).
+export ASAN_OPTIONS="$common:detect_leaks=1:fast_unwind_on_malloc=0"
+export LSAN_OPTIONS="suppressions=$supp/lsan.supp:print_suppressions=0"
+export TSAN_OPTIONS="$common:second_deadlock_stack=1:suppressions=$supp/tsan.supp"
+
+status=0
+# CPython is not built with sanitizers: the tests that load the sanitized
+# Python module into /usr/bin/python3 (python_compat, scripts_test) run with
+# the runtimes preloaded and without leak checking (CPython keeps its heap at
+# exit on purpose).
+py='^(python_compat|scripts_test)$'
+ctest --output-on-failure -j "$jobs" -R "$regex" -E "$py" || status=$?
+if printf '%s\n' "${tests[@]}" | grep -qE "$py"; then
+  if [ "$mode" = thread ]; then
+    pre="$(g++ -print-file-name=libtsan.so)"
+  else
+    pre="$(g++ -print-file-name=libasan.so):$(g++ -print-file-name=libubsan.so)"
+  fi
+  ASAN_OPTIONS="$common:detect_leaks=0" LD_PRELOAD="$pre" \
+    ctest --output-on-failure -R "$py" || status=$?
+fi
+end=$(date +%s)
+echo "sanitize.sh $mode: build $((built - start)) s, tests $((end - built)) s, exit $status" >&2
+exit $status
