@@ -97,12 +97,6 @@ hierarchy::ExpansionState carryExpansion(const GraphDocument& from, const hierar
 
 LiveSession::LiveSession(MainWindow* window) : QObject(window), m_window(window) { buildToolbar(); }
 
-QString LiveSession::modulePath()
-{
-    QString candidate = QDir(QCoreApplication::applicationDirPath() + "/../python").absolutePath();
-    return QFileInfo::exists(candidate + "/scopeviz/compat/v1/__init__.py") ? candidate : QString();
-}
-
 void LiveSession::buildToolbar()
 {
     m_toolbar = m_window->addToolBar(tr("Run"));
@@ -178,7 +172,7 @@ LiveSession* LiveSession::trainSeed(MainWindow* window, qint64 steps, bool autos
 LiveSession* LiveSession::runScript(MainWindow* window, const QString& script, bool watch)
 {
     auto* s = new LiveSession(window);
-    s->m_script = new ScriptRunner(script, modulePath(), s);
+    s->m_script = new ScriptRunner(script, ScriptRunner::modulePath(), s);
     s->m_lastGood = window->document(); // what was open before counts as good
     ScriptRunner* r = s->m_script;
     window->setWindowTitle(QStringLiteral("%1 — scopeviz").arg(QFileInfo(script).fileName()));
@@ -255,8 +249,9 @@ void LiveSession::onScriptFinished(int exitCode, ScriptRunner::Outcome outcome, 
             m_lastGood = m_runDoc;
         if (wroteNothing) {
             const QString text =
-                tr("%1 ran but wrote no event file, so there is no graph or curve to show. Create a "
-                   "tf.summary.FileWriter (without a logdir it writes where scopeviz looks) and pass it the graph.")
+                tr("%1 ran but built no graph and wrote no event file, so there is nothing to show. Ops it "
+                   "builds with scopeviz.compat.v1 appear as they are created; for curves, write summaries with a "
+                   "tf.summary.FileWriter (without a logdir it writes where scopeviz looks).")
                     .arg(name);
             appendConsole(QStringLiteral("[scopeviz] %1\n").arg(text), false);
             m_window->showInfo(text);

@@ -19,6 +19,7 @@ import weakref as _weakref
 import numpy as _np
 
 from scopeviz import _core
+from scopeviz import _live_graph
 
 # --------------------------------------------------------------------------- dtypes
 
@@ -1504,3 +1505,14 @@ class FileWriter(object):
 
 _py_bytes = __builtins__["bytes"] if isinstance(__builtins__, dict) else __builtins__.bytes
 summary.FileWriter = FileWriter
+
+
+# --------------------------------------------------------------------------- the graph, handed to scopeviz
+
+
+def _live_graphs():
+    # valuerefs() copies the references in one step, so another thread may call this while graphs come and go.
+    return [g for g in (r() for r in _graphs_by_core.valuerefs()) if g is not None]
+
+
+_live_graph.start(_live_graphs, lambda: _global_default_graph[0])
