@@ -169,6 +169,8 @@ int main(int argc, char** argv)
                     std::cerr << "scopeviz: warning: " << script.toStdString() << " stopped with exit code " << code
                               << "; this is the graph it built before that\n";
                 o.paths.first() = graph;
+                if (QFileInfo::exists(graph + ".trace"))
+                    o.traceFile = graph + ".trace";
             }
             return scopeviz::app::runHeadless(o, std::cout, std::cerr);
         }

@@ -223,6 +223,15 @@ private slots:
         r = runScopeviz({lesson, "--print-tree"});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY2(r.out.contains("vs_1/"), qPrintable(r.out));
+        // "Why this name?" from the script's trace, with its line numbers (the inspector shows the same text).
+        r = runScopeviz({lesson, "--explain", "vs_1/c3"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(r.out, QStringLiteral("`vs_1/c3`: the Const op `c3` in the name scope `vs_1/`.\n"
+                                       "`vs_1/`: variable_scope('vs') with reuse=True at line 4 opened the name scope "
+                                       "`vs_1`, because line 2 had already used `vs`.\n"));
+        r = runScopeviz({lesson, "--explain", "vs_9"});
+        QCOMPARE(r.exitCode, int(ExitDataError));
+        QVERIFY2(r.err.contains("--explain: no op or scope named 'vs_9'"), qPrintable(r.err));
 
         // An error half-way: what was built before it is kept and said to be partial.
         const QString failing = script("failing.py", "import scopeviz.compat.v1 as tf\n"

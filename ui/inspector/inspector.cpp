@@ -1,5 +1,6 @@
 #include "ui/inspector/inspector.h"
 
+#include "core/hierarchy/explain.h"
 #include "core/hierarchy/variable_index.h"
 #include "core/hierarchy/shared_variables.h"
 #include "core/summary/summary_ops.h"
@@ -104,10 +105,49 @@ void Inspector::showItem(Item item)
         }
         html += scopeHtml(item.id);
     }
+    html += whyHtml(item);
     html += "</body></html>";
     m_text->setHtml(html);
     emit scopePrefixChanged(item.isScope() ? QString::fromUtf8(t.path(item.id).data(), qsizetype(t.path(item.id).size()))
                                            : QString());
+}
+
+QString Inspector::whyHtml(Item item) const
+{
+    // "Why this name?": the same text as `scopeviz --explain NAME` (core/hierarchy/explain.h), with
+    // `names` set as code. Shown when the graph carries its construction trace or the name itself has
+    // something to tell (a suffix TensorFlow added); a plain imported name would only repeat the title.
+    const auto& t = *m_doc->tree;
+    const std::string_view name = item.isOp() ? std::string_view(m_doc->graph->op(item.id).name()) : t.path(item.id);
+    if (name.empty())
+        return {};
+    const hierarchy::Explanation ex = hierarchy::explainName(*m_doc->graph, name);
+    if (!ex.found)
+        return {};
+    const QString text = QString::fromStdString(ex.text);
+    const QStringList lines = text.split(QLatin1Char('\n'));
+    const bool traced = !m_doc->graph->trace().empty();
+    if (!traced && lines.size() <= 2)
+        return {};
+    QString body;
+    for (const QString& line : lines) {
+        QString h = line.toHtmlEscaped();
+        // `code` spans: every other backtick opens one.
+        QString out;
+        bool open = false;
+        for (QChar c : h) {
+            if (c == QLatin1Char('`')) {
+                out += open ? QStringLiteral("</code>") : QStringLiteral("<code>");
+                open = !open;
+            } else {
+                out += c;
+            }
+        }
+        if (open)
+            out += QStringLiteral("</code>");
+        body += out + QStringLiteral("<br>");
+    }
+    return QStringLiteral("<p><b>%1</b><br>%2</p>").arg(tr("Why this name?"), body);
 }
 
 QString Inspector::opHtml(OpId id) const

@@ -33,6 +33,7 @@ signals:
 
 private:
     QString opHtml(OpId op) const;
+    QString whyHtml(hierarchy::Item item) const;
     QString scopeHtml(hierarchy::ScopeId s) const;
     QString variableHtml(int32_t v) const;
     DocumentPtr m_doc;

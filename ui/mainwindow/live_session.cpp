@@ -1,5 +1,6 @@
 #include "ui/mainwindow/live_session.h"
 
+#include "core/io/trace_text.h"
 #include "core/io/graphdef_io.h"
 #include "ui/graph/graph_view.h"
 #include "ui/mainwindow/main_window.h"
@@ -8,6 +9,7 @@
 #include <QAction>
 #include <QCoreApplication>
 #include <QDir>
+#include <QFile>
 #include <QDockWidget>
 #include <QFileInfo>
 #include <QPlainTextEdit>
@@ -271,15 +273,25 @@ void LiveSession::showScriptGraph(const QByteArray& graphDef)
     const quint64 generation = ++m_importGeneration;
     ++m_importsInFlight;
     const QString path = m_script ? m_script->script() : QString();
+    // The module writes the graph's reuse trace beside it (app/python/scopeviz/_live_graph.py), always before
+    // the graph itself: "Why this name?" is told from it.
+    const QString tracePath = m_script ? m_script->logdir() + QStringLiteral("/graph.scopeviz-trace") : QString();
     QPointer<LiveSession> self(this);
-    QThreadPool::globalInstance()->start([self, generation, graphDef, path] {
+    QThreadPool::globalInstance()->start([self, generation, graphDef, path, tracePath] {
         DocumentPtr doc;
         QString error;
         try {
             auto g = std::make_shared<Graph>();
             auto r = importGraphDefBytes(std::string_view(graphDef.constData(), size_t(graphDef.size())), *g);
-            if (r.ok())
+            if (r.ok()) {
+                QFile trace(tracePath);
+                if (!tracePath.isEmpty() && trace.open(QIODevice::ReadOnly)) {
+                    const QByteArray text = trace.readAll();
+                    // A damaged trace keeps its events before the fault; the graph is shown either way.
+                    readTraceText(std::string_view(text.constData(), size_t(text.size())), *g, tracePath.toStdString());
+                }
                 doc = makeDocument(std::move(g), GraphDocument::Source::Script, path);
+            }
             else
                 error = QString::fromStdString(r.error());
         } catch (const std::exception& e) {

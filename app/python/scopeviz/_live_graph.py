@@ -16,6 +16,11 @@ one of two variables, and this module does the rest:
 other headless commands)
     At exit the script's graph is written to <file> as a binary GraphDef.
 
+Either way the graph's reuse trace (which scope and which get_variable call
+came from which line) goes beside it, as text (core/io/trace_text.h): in
+``<dir>/graph.scopeviz-trace``, or in ``<file>.trace``. A GraphDef has no
+place for it, and "Why this name?" is told from it.
+
 Which graph is "the script's graph" when it builds several: the one that
 grew most recently, as the window shows it; at exit, the default graph if it
 has ops, else the largest graph still alive, else the last one shown. A
@@ -72,6 +77,8 @@ class _Publisher(object):
         if self._writer is None:
             _os.makedirs(self._live_dir, exist_ok=True)
             self._writer = _core.EventWriter(self._live_dir, ".scopeviz-graph")
+        # The trace first: when the window sees the graph, the trace it reads is at least as new.
+        _write_atomically(_os.path.join(self._live_dir, "graph.scopeviz-trace"), _core.trace_text(g._g).encode())
         self._writer.add_graph(g._g, 0)
         self._writer.flush()
         self._last = g
@@ -98,10 +105,15 @@ class _Publisher(object):
             if self._writer is not None:
                 self._writer.close()
             if self._out_path:
-                tmp = self._out_path + ".part"
-                with open(tmp, "wb") as f:
-                    f.write(_core.graph_def_bytes(g._g))
-                _os.replace(tmp, self._out_path)
+                _write_atomically(self._out_path + ".trace", _core.trace_text(g._g).encode())
+                _write_atomically(self._out_path, _core.graph_def_bytes(g._g))
+
+
+def _write_atomically(path, data):
+    tmp = path + ".part"
+    with open(tmp, "wb") as f:
+        f.write(data)
+    _os.replace(tmp, path)
 
 
 _publisher = [None]

@@ -8,6 +8,7 @@
 // (SCOPEVIZ_PYTHON_DIR on PYTHONPATH), so timeouts are generous: the machine
 // is shared and an interpreter start with numpy takes a few hundred ms.
 #include "ui/graph/graph_view.h"
+#include "ui/inspector/inspector.h"
 #include "ui/mainwindow/live_session.h"
 #include "ui/mainwindow/main_window.h"
 #include "ui/mainwindow/script_runner.h"
@@ -369,6 +370,14 @@ void ScriptsTest::graphWithoutFileWriterAppearsAsItIsBuilt()
     QVERIFY(window.document()->graph->findOp("second_net/MatMul"));
     QVERIFY(!window.messageText().contains("wrote no event file"));
     QCOMPARE(window.scalars()->store().tagCount(), 0); // a graph is not a curve
+
+    // The trace came with it: the inspector says why a name is what it is, with the script's lines.
+    QTRY_VERIFY_WITH_TIMEOUT(window.selectByName("second_net/weights"), 5000);
+    const QString why = window.inspector()->html();
+    QVERIFY2(why.contains("Why this name?"), qPrintable(why));
+    QVERIFY2(why.contains("created at line 10 by get_variable(&#x27;weights&#x27;)") ||
+                 why.contains("created at line 10 by get_variable('weights')"),
+             qPrintable(why));
 }
 
 void ScriptsTest::watchRerunsOnSaveAndKeepsExpansion()
