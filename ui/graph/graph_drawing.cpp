@@ -142,10 +142,10 @@ public:
                 w = bold + textWidth(Face::Small, QString::number(vn.opCount)) + 30;
             break;
         case NodeKind::Series: {
-            int members = 0;
+            QString count = QStringLiteral("×0");
             if (vn.id >= 0 && size_t(vn.id) < tree.series().size())
-                members = int(tree.series()[size_t(vn.id)].members.size());
-            w = bold + textWidth(Face::Small, QStringLiteral("×%1").arg(members)) + 34;
+                count = QString::fromStdString(hierarchy::seriesCountText(tree.series()[size_t(vn.id)]));
+            w = bold + textWidth(Face::Small, count) + 34;
             break;
         }
         case NodeKind::Op: {
@@ -291,7 +291,7 @@ void GraphDrawing::buildNodes()
             n.style = NodeStyle::Series;
             n.fill = m_theme.color(ThemeColor::NameScope);
             if (vn.id >= 0 && size_t(vn.id) < tree.series().size())
-                n.detail = QStringLiteral("×%1").arg(tree.series()[size_t(vn.id)].members.size());
+                n.detail = QString::fromStdString(hierarchy::seriesCountText(tree.series()[size_t(vn.id)]));
             break;
         case NodeKind::AuxArea:
             n.style = NodeStyle::AuxArea;
