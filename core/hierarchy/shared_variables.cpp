@@ -185,6 +185,13 @@ void TreeBuilder::analyzeVariables(const Graph& g, ScopeTree& t)
 {
     const int n = g.numOps();
     t.m_variables.clear();
+    t.m_readerOffsets.assign(1, 0);
+    t.m_readers.clear();
+    bool anyVariable = false;
+    for (OpId v = 0; v < n && !anyVariable; ++v)
+        anyVariable = isVariableOpType(t.opType(v));
+    if (!anyVariable)
+        return; // frozen and generated graphs: nothing to analyse
 
     // Consumers of each op's outputs (data edges only), as CSR.
     std::vector<int32_t> offsets(size_t(n) + 1, 0);
@@ -308,8 +315,6 @@ void TreeBuilder::analyzeVariables(const Graph& g, ScopeTree& t)
         return std::string(s);
     };
 
-    t.m_readerOffsets.assign(1, 0);
-    t.m_readers.clear();
     std::vector<int32_t> visited(size_t(n), -1);
     std::vector<OpId> found;
     std::vector<std::pair<ScopeId, int32_t>> instances; // (instance, reads) in order of appearance
