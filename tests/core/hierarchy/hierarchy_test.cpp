@@ -582,6 +582,23 @@ void HierarchyTest::sharingCountsOfTheTestGraphs()
         QVERIFY(shared.empty());
     }
 
+    // A Keras DQN (model and target network): its RMSprop update is written in plain ops at the root
+    // (`sub_3 = conv2d_1/kernel/read - truediv`, then Assign), computed from the gradients, so it is
+    // the optimizer, not a second user of the kernels.
+    Graph dqn;
+    QVERIFY(importReal("events/tf1-keras-breakout-dqn-31k-scalars/"
+                       "events.out.tfevents.1496968668.young-System-Product-Name",
+                       dqn));
+    const auto dqnTree = buildScopeTree(dqn);
+    const auto dqnShared = sharedNames(*dqnTree);
+    report("Keras DQN (event file)", dqnShared);
+    QVERIFY(dqnShared.empty());
+    const VariableRecord* kernel = variableNamed(*dqnTree, "conv2d_1/kernel");
+    QVERIFY(kernel);
+    const auto kernelReaders = dqnTree->variableReaders(dqnTree->variableOfOp(kernel->op));
+    QCOMPARE(int(kernelReaders.size()), 1);
+    QCOMPARE(dqnTree->opName(kernelReaders[0]), std::string_view("conv2d_1/convolution"));
+
     const auto mnist = buildMnistWithSummaries();
     const auto mnistShared = sharedNames(*buildScopeTree(*mnist));
     report("mnist_with_summaries (reimported)", mnistShared);
