@@ -247,10 +247,8 @@ QString ScopeTreeModel::sharingText(ScopeId s) const
 int ScopeTreeModel::sharedUsers(Item item) const
 {
     const auto& t = *m_doc->tree;
-    int32_t v = item.isOp() ? t.variableOfOp(item.id) : t.scope(item.id).variable;
-    if (v >= 0 && t.variables()[size_t(v)].shared)
-        return t.variables()[size_t(v)].sharedScopes;
-    return 0;
+    const int32_t v = item.isOp() ? t.variableOfOp(item.id) : t.scope(item.id).variable;
+    return m_doc->index && m_doc->index->isShared(v) ? m_doc->index->sharedScopes(v) : 0;
 }
 
 QVariant ScopeTreeModel::seriesData(int32_t series, int column, int role) const
