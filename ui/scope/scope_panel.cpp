@@ -175,10 +175,9 @@ void ScopePanel::setSelectedItem(hierarchy::Item item)
     // row already shows the item, it stays; otherwise a member of a series the graph shows closed is
     // shown by the series row.
     const QModelIndex cur = m_proxy->mapToSource(m_view->selectionModel()->currentIndex());
-    if (cur.isValid() && item.id >= 0 && m_model->itemOf(cur) == item)
-        return;
-    QModelIndex src = m_model->indexOf(item);
-    if (src.isValid() && item.id >= 0 && m_selection && m_selection->document()) {
+    const bool keep = cur.isValid() && item.id >= 0 && m_model->itemOf(cur) == item;
+    QModelIndex src = keep ? cur : m_model->indexOf(item);
+    if (!keep && src.isValid() && item.id >= 0 && m_selection && m_selection->document()) {
         const auto& tree = *m_selection->document()->tree;
         const int32_t series = tree.seriesOf(item);
         if (series >= 0 && !isSeriesExpanded(series) && m_model->indexOfSeries(series).isValid())

@@ -634,8 +634,10 @@ void GraphTest::seriesRowSelectsTheSeriesAndMemberRowsTheirScope()
     QVERIFY(w.graphView()->nodeCenter(key));
     // Selected in the graph while the box is closed: the tree shows the series row.
     m->select(Item{Item::Kind::Scope, -1});
+    QVERIFY(!tv->selectionModel()->isSelected(seriesRow));
     m->select(ser.members.front());
     QCOMPARE(tv->currentIndex(), seriesRow);
+    QVERIFY(tv->selectionModel()->isSelected(seriesRow));
     // Opening the row opens the box; a member selected then is shown by its own row.
     tv->expand(seriesRow);
     QVERIFY(m->expansion().expanded.count(key));
