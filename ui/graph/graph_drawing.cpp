@@ -142,10 +142,10 @@ public:
                 w = bold + textWidth(Face::Small, QString::number(vn.opCount)) + 30;
             break;
         case NodeKind::Series: {
-            int members = 0;
+            QString count = QStringLiteral("×0");
             if (vn.id >= 0 && size_t(vn.id) < tree.series().size())
-                members = int(tree.series()[size_t(vn.id)].members.size());
-            w = bold + textWidth(Face::Small, QStringLiteral("×%1").arg(members)) + 34;
+                count = QString::fromStdString(hierarchy::seriesCountText(tree.series()[size_t(vn.id)]));
+            w = bold + textWidth(Face::Small, count) + 34;
             break;
         }
         case NodeKind::Op: {
@@ -222,6 +222,15 @@ void GraphDrawing::buildNodes()
     m_nodes.reserve(m_result->boxes.size());
     QFontMetricsF fm(m_font), fmBold(m_boldFont);
     std::vector<int32_t> drawOfBox(m_result->boxes.size(), -1);
+    // A variable's colour and "used by N scopes" badge: the document's VariableIndex decides.
+    auto markVariable = [&](DrawNode& n, int32_t v) {
+        const bool shared = m_doc->index->isShared(v);
+        n.fill = m_theme.color(shared ? ThemeColor::SharedVariable : ThemeColor::Variable);
+        if (shared) {
+            n.fill = n.fill.lighter(dark ? 100 : 150);
+            n.sharedUsers = m_doc->index->sharedScopes(v);
+        }
+    };
     for (size_t bi = 0; bi < m_result->boxes.size(); ++bi) {
         const layout::NodeBox& b = m_result->boxes[bi];
         int32_t vi = m_vg->find(b.id);
@@ -248,12 +257,7 @@ void GraphDrawing::buildNodes()
             n.fill = m_theme.color(n.style == NodeStyle::VariableScope ? ThemeColor::VariableScope : ThemeColor::NameScope);
             n.detail = BoxMeasure::opsText(vn.opCount);
             if (sc.variable >= 0) {
-                const auto& rec = tree.variables()[size_t(sc.variable)];
-                n.fill = m_theme.color(rec.shared ? ThemeColor::SharedVariable : ThemeColor::Variable);
-                if (rec.shared) {
-                    n.fill = n.fill.lighter(dark ? 100 : 150);
-                    n.sharedUsers = rec.sharedScopes;
-                }
+                markVariable(n, sc.variable);
             } else if (!n.frame) {
                 // A collapsed scope that creates shared variables carries the badge too; one that only
                 // reuses them (my_net_1 after my_net) a hollow one.
@@ -267,13 +271,8 @@ void GraphDrawing::buildNodes()
             const std::string& type = tree.opType(vn.id);
             int32_t v = tree.variableOfOp(vn.id);
             if (v >= 0) {
-                const auto& rec = tree.variables()[size_t(v)];
                 n.style = NodeStyle::Variable;
-                n.fill = m_theme.color(rec.shared ? ThemeColor::SharedVariable : ThemeColor::Variable);
-                if (rec.shared) {
-                    n.fill = n.fill.lighter(dark ? 100 : 150);
-                    n.sharedUsers = rec.sharedScopes;
-                }
+                markVariable(n, v);
             } else if (isConstType(type)) {
                 n.style = NodeStyle::Const;
                 n.fill = dark ? QColor(70, 70, 76) : QColor(240, 240, 242);
@@ -291,7 +290,7 @@ void GraphDrawing::buildNodes()
             n.style = NodeStyle::Series;
             n.fill = m_theme.color(ThemeColor::NameScope);
             if (vn.id >= 0 && size_t(vn.id) < tree.series().size())
-                n.detail = QStringLiteral("×%1").arg(tree.series()[size_t(vn.id)].members.size());
+                n.detail = QString::fromStdString(hierarchy::seriesCountText(tree.series()[size_t(vn.id)]));
             break;
         case NodeKind::AuxArea:
             n.style = NodeStyle::AuxArea;
