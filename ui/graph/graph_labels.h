@@ -68,7 +68,7 @@ constexpr double kScopeLabelPx = 10;
 /// Screen font size of op names in the label layer, px.
 constexpr double kOpLabelPx = 9;
 /// Longest label in the label layer, px; longer names are elided.
-constexpr double kMaxLabelPx = 150;
+constexpr double kMaxLabelPx = 170;
 /// How much wider than its box an op's name may be.
 constexpr double kOpOverflow = 1.6;
 /// Shortest elided op name worth showing, px.
