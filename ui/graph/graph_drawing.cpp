@@ -750,24 +750,28 @@ void GraphDrawing::buildLabelCandidates()
     }
 }
 
-const GraphDrawing::LabelPlacement& GraphDrawing::labelPlacement(double zoom) const
+QString GraphDrawing::labelText(const LabelSlot& slot) const
+{
+    const LabelCandidate& c = m_labelCandidates[size_t(slot.candidate)];
+    QString name = labelName(m_nodes[size_t(c.node)]);
+    if (slot.textWidth < c.textWidth) // the room was shorter than the name
+        name = QFontMetricsF(c.anchor == LabelAnchor::Op ? m_labelFont : m_labelBoldFont)
+                   .elidedText(name, Qt::ElideMiddle, slot.textWidth);
+    return name;
+}
+
+GraphDrawing::LabelPlacement& GraphDrawing::labelPlacement(double zoom) const
 {
     constexpr size_t kCached = 8; // a few zoom levels: the bench's zoom jitter, a wheel step back and forth
-    for (const LabelPlacement& c : m_labelCache)
+    for (LabelPlacement& c : m_labelCache)
         if (c.zoom == zoom)
             return c;
     LabelPlacement pl;
     pl.zoom = zoom;
     pl.kept = placeLabels(m_labelCandidates, zoom, labelBounds());
-    pl.texts.reserve(pl.kept.size());
-    const QFontMetricsF fmOp(m_labelFont), fmBold(m_labelBoldFont);
-    for (const LabelSlot& slot : pl.kept) {
-        const LabelCandidate& c = m_labelCandidates[size_t(slot.candidate)];
-        QString name = labelName(m_nodes[size_t(c.node)]);
-        if (slot.textWidth < c.textWidth) // the room was shorter than the name
-            name = (c.anchor == LabelAnchor::Op ? fmOp : fmBold).elidedText(name, Qt::ElideMiddle, slot.textWidth);
-        pl.texts.push_back(std::move(name));
-    }
+    // Texts are made (and elided) when a label is first in view: near 1:1 on a big graph thousands are
+    // placed, a few dozen seen.
+    pl.texts.resize(pl.kept.size());
     if (m_labelCache.size() < kCached) {
         m_labelCache.reserve(kCached);
         m_labelCache.push_back(std::move(pl));
@@ -784,7 +788,7 @@ std::vector<PlacedLabel> GraphDrawing::labelsIn(const QTransform& xf, const QRec
     std::vector<PlacedLabel> out;
     if (namesInBoxes(lod) || m_labelCandidates.empty())
         return out;
-    const LabelPlacement& pl = labelPlacement(lod);
+    LabelPlacement& pl = labelPlacement(lod);
     const QRectF bounds = xf.mapRect(labelBounds());
     for (size_t k = 0; k < pl.kept.size(); ++k) {
         const LabelSlot& slot = pl.kept[k];
@@ -792,8 +796,11 @@ std::vector<PlacedLabel> GraphDrawing::labelsIn(const QTransform& xf, const QRec
         const DrawNode& n = m_nodes[size_t(c.node)];
         const QRectF box = xf.mapRect(progress < 1 ? lerpRect(n.from, n.rect, progress) : n.rect);
         const QRectF r = labelRect(c.anchor, slot.position, box, slot.textWidth, lod, bounds);
-        if (r.intersects(deviceRect))
-            out.push_back({c.node, r, pl.texts[k], c.anchor != LabelAnchor::Op});
+        if (!r.intersects(deviceRect))
+            continue;
+        if (pl.texts[k].isNull())
+            pl.texts[k] = labelText(slot);
+        out.push_back({c.node, r, pl.texts[k], c.anchor != LabelAnchor::Op});
     }
     return out;
 }

@@ -157,9 +157,10 @@ private:
     struct LabelPlacement {
         double zoom = 0;
         std::vector<LabelSlot> kept;
-        std::vector<QString> texts; // per slot, elided to the slot's width
+        std::vector<QString> texts; // per slot, elided to the slot's width; made when first in view
     };
-    const LabelPlacement& labelPlacement(double zoom) const;
+    LabelPlacement& labelPlacement(double zoom) const;
+    QString labelText(const LabelSlot& slot) const;
 
     DocumentPtr m_doc;
     std::shared_ptr<const hierarchy::VisibleGraph> m_vg;
