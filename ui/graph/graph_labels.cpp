@@ -74,7 +74,11 @@ std::vector<LabelSlot> placeLabels(const std::vector<LabelCandidate>& candidates
         return out;
     const QRectF screenBounds(bounds.x() * zoom, bounds.y() * zoom, bounds.width() * zoom, bounds.height() * zoom);
     std::vector<QRectF> placed;
-    std::unordered_map<int64_t, std::vector<int32_t>> grid; // cell -> indices into `placed`
+    // The grid: each cell's first entry, and per entry (placed label, next entry in the cell, -1 ends).
+    // One hash lookup per cell and no allocation per cell.
+    std::unordered_map<int64_t, int32_t> head;
+    head.reserve(candidates.size());
+    std::vector<std::pair<int32_t, int32_t>> entries;
     auto cells = [](const QRectF& r, auto&& visit) {
         const auto x0 = int64_t(std::floor(r.left() / kGridPx)), x1 = int64_t(std::floor(r.right() / kGridPx));
         const auto y0 = int64_t(std::floor(r.top() / kGridPx)), y1 = int64_t(std::floor(r.bottom() / kGridPx));
@@ -98,11 +102,11 @@ std::vector<LabelSlot> placeLabels(const std::vector<LabelCandidate>& candidates
             r = labelRect(c.anchor, position, b, room, zoom, screenBounds);
             const QRectF keepOut = r.adjusted(-kLabelGap, -kLabelGap, kLabelGap, kLabelGap);
             const bool free = cells(keepOut, [&](int64_t key) {
-                const auto it = grid.find(key);
-                if (it == grid.end())
-                    return true;
-                return std::none_of(it->second.begin(), it->second.end(),
-                                    [&](int32_t p) { return placed[size_t(p)].intersects(keepOut); });
+                const auto it = head.find(key);
+                for (int32_t e = it == head.end() ? -1 : it->second; e >= 0; e = entries[size_t(e)].second)
+                    if (placed[size_t(entries[size_t(e)].first)].intersects(keepOut))
+                        return false;
+                return true;
             });
             if (free)
                 break;
@@ -112,7 +116,9 @@ std::vector<LabelSlot> placeLabels(const std::vector<LabelCandidate>& candidates
         const auto index = int32_t(placed.size());
         placed.push_back(r);
         cells(r, [&](int64_t key) {
-            grid[key].push_back(index);
+            auto [it, added] = head.try_emplace(key, -1);
+            entries.emplace_back(index, it->second);
+            it->second = int32_t(entries.size() - 1);
             return true;
         });
         out.push_back({int32_t(i), float(room), uint8_t(position)});
