@@ -410,6 +410,13 @@ std::optional<QPointF> GraphView::nodeCenter(NodeKey key) const
     return m_drawing->nodes()[size_t(i)].rect.center();
 }
 
+std::vector<PlacedLabel> GraphView::placedLabels() const
+{
+    if (!m_drawing)
+        return {};
+    return m_drawing->placedLabels(viewportTransform(), QRectF(viewport()->rect()));
+}
+
 std::optional<Item> GraphView::itemOfNode(int drawIndex) const
 {
     if (!m_drawing || drawIndex < 0)

@@ -104,6 +104,9 @@ public:
     bool isBusy() const;
     /// The current drawing (null before the first layout).
     const GraphDrawing* drawing() const { return m_drawing.get(); }
+    /// The label layer's labels in the viewport now, in viewport pixels (empty at zooms where names
+    /// are written inside their boxes); what the canvas paints (graph_labels.h).
+    std::vector<PlacedLabel> placedLabels() const;
     /// Scene position of a node's centre (for tests), or nullopt when not drawn.
     std::optional<QPointF> nodeCenter(hierarchy::NodeKey key) const;
     /// Writes the current drawing to an .svg or .png file; returns "" or an error text.
