@@ -20,8 +20,10 @@
 //  3. pushes apart what now overlaps. The grown and pinned boxes are the
 //     first movers. A box that overlaps a mover (with half the usual node and
 //     rank gaps kept free) is pushed just far enough away from it: sideways
-//     when, in the reference, it sat more beside the mover than above or
-//     below it (centre offsets over the two boxes' sizes), else up or down.
+//     when, in the reference, it sat beside the mover (apart in x but not in
+//     y; when apart in both, whichever centre offset is larger relative to
+//     the two boxes' sizes), else up or down. Pushing along the other axis
+//     would take more than the growth.
 //     Deciding from the reference and not from the overlap keeps the choice
 //     the same however much the box grew; a box pushed by
 //     something that was itself pushed keeps that push's direction, so a
@@ -121,13 +123,27 @@ std::shared_ptr<const ClusterLayout> growInPlace(const ClusterLayout& reference,
                 continue;
             const double amount[4] = {r - o.x, o.x + o.w - l, b - o.y, o.y + o.h - t};
             Direction d = dir[x];
+            if (d != None) {
+                // A pushed box only pushes what lay beyond it in that direction; a box that was behind it is
+                // on its own way (the two keep their order, so nothing is pushed twice as far).
+                const Rect& a = reference.children[x];
+                const Rect& q = reference.children[k];
+                const double ahead[4] = {q.x + q.w / 2 - (a.x + a.w / 2), a.x + a.w / 2 - (q.x + q.w / 2),
+                                         q.y + q.h / 2 - (a.y + a.h / 2), a.y + a.h / 2 - (q.y + q.h / 2)};
+                if (ahead[d] < 0)
+                    continue;
+            }
             if (d == None) {
                 // Side and axis from the reference places, not from the overlap: they then do not depend on how
                 // much the box grew, so a sibling is pushed the same way before and after a nested expansion.
                 const Rect& a = fixed[x] ? m : reference.children[x];
                 const Rect& q = reference.children[k];
                 const double dx = (q.x + q.w / 2) - (a.x + a.w / 2), dy = (q.y + q.h / 2) - (a.y + a.h / 2);
-                const bool sideways = std::abs(dx) / (a.w + q.w) >= std::abs(dy) / (a.h + q.h);
+                // Only along an axis on which the two were apart: the other would need more than the growth.
+                const bool apartX = q.x >= a.x + a.w || q.x + q.w <= a.x;
+                const bool apartY = q.y >= a.y + a.h || q.y + q.h <= a.y;
+                const bool sideways =
+                    apartX && (!apartY || std::abs(dx) / (a.w + q.w) >= std::abs(dy) / (a.h + q.h));
                 d = sideways ? (dx >= 0 ? Right : Left) : (dy >= 0 ? Down : Up);
             }
             switch (d) {

@@ -311,17 +311,19 @@ void LayoutTest::expandingAScopeRelaysOnlyItsPath()
     const int sub = t.nodes[size_t(blockA)].children[3];
     e[size_t(sub)] = 1;
     const auto second = engine.layoutNow(synth::buildRequest(t, e));
-    QCOMPARE(second->clustersLaidOut, 3);  // the sub-scope, block A, root
-    QCOMPARE(second->clustersFromCache, 1); // block B untouched
+    // Only the sub-scope is laid out: block A and the root start from their layouts with it (and
+    // block B) collapsed, which are cached, and grow it in place.
+    QCOMPARE(second->clustersLaidOut, 1);
+    QCOMPARE(second->clustersFromCache, 3);
     QVERIFY(findBox(*second, t.nodes[size_t(sub)].id)->isCluster);
 
     // Expanding something inside block B now: block A and its sub-scope come from the cache.
     const int subB = t.nodes[size_t(blockB)].children[1];
     e[size_t(subB)] = 1;
     const auto third = engine.layoutNow(synth::buildRequest(t, e));
-    QCOMPARE(third->clustersLaidOut, 3);
-    QCOMPARE(third->clustersFromCache, 2);
-    QCOMPARE(engine.cachedClusters(), size_t(3 + 3 + 3));
+    QCOMPARE(third->clustersLaidOut, 1);
+    QCOMPARE(third->clustersFromCache, 4);
+    QCOMPARE(engine.cachedClusters(), size_t(3 + 1 + 1));
 }
 
 void LayoutTest::collapsingAgainRestoresTheExactDrawing()
@@ -374,10 +376,12 @@ void LayoutTest::expandingMovesSiblingsLessThanTheirSize()
         }
     }
     // Siblings in the way must move by the scope's growth (often many times their own size), so
-    // the bound is on movement beyond that growth: measured 0.004 of a sibling's size.
+    // the bound is on movement beyond that growth: with grow in place (grow_in_place.cpp) none.
+    // Only what is in the way is pushed, so a pushed column can pass a box beside it that stayed:
+    // measured 0.964 of sibling pairs in the same order (every pair while dot re-laid everything out).
     qInfo("worst excess displacement / own size %.3f, order kept %.3f", worstExcess, worstOrder);
-    QVERIFY2(worstExcess < 0.25, "no sibling moves further than the expanded scope grew plus a quarter of its size");
-    QCOMPARE(worstOrder, 1.0);
+    QVERIFY2(worstExcess < 0.01, "no sibling moves further than the expanded scope grew");
+    QVERIFY2(worstOrder >= 0.9, "siblings keep their order, but for a few next to a pushed column");
 }
 
 void LayoutTest::badEdgesAreDroppedWithAWarning()

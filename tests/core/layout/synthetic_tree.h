@@ -122,6 +122,10 @@ inline LayoutRequest buildRequest(const Tree& t, const Expansion& expandedIn, ui
             in.width = t.nodes[size_t(c)].w;
             in.height = t.nodes[size_t(c)].h;
             in.cluster = clusterOf[size_t(c)];
+            if (in.cluster >= 0) { // as toLayoutRequest does: an expanded scope grows around its collapsed box
+                in.collapsedWidth = in.width;
+                in.collapsedHeight = in.height;
+            }
             cl.children.push_back(in);
         }
     }
