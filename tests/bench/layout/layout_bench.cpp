@@ -319,15 +319,16 @@ int main(int argc, char** argv)
     // Expand each of (up to) 20 blocks from the top-level view, one sub-block inside it, then
     // collapse back to the top level.
     const auto& topBlocks = t.nodes[0].children;
-    // Stability figures for both anchors a GUI might keep still: the expanded box's top-centre
-    // (what anchorShift() does) and its top-left corner.
+    // Stability figures for the anchors a GUI might keep still: the expanded box's top-centre
+    // (anchorShift()), its top-left corner, and its centre (centreShift(), what the view does now
+    // that scopes grow in place).
     struct Worst {
-        double ratio[2] = {0, 0}, excess[2] = {0, 0}, order = 1;
-        long siblings[2] = {0, 0}, stayed[2] = {0, 0};
+        double ratio[3] = {0, 0, 0}, excess[3] = {0, 0, 0}, order = 1;
+        long siblings[3] = {0, 0, 0}, stayed[3] = {0, 0, 0};
         void add(const LayoutResult& before, const LayoutResult& after, uint64_t id)
         {
-            for (int a = 0; a < 2; ++a) {
-                const synth::Stability st = synth::measureStability(before, after, id, a == 0);
+            for (int a = 0; a < 3; ++a) {
+                const synth::Stability st = synth::measureStability(before, after, id, a != 1, a == 2);
                 ratio[a] = std::max(ratio[a], st.maxRatio);
                 excess[a] = std::max(excess[a], st.maxExcessRatio);
                 order = std::min(order, st.orderKept);
@@ -337,8 +338,9 @@ int main(int argc, char** argv)
         }
         void report(const std::string& what) const
         {
-            for (int a = 0; a < 2; ++a) {
-                const std::string name = cat("layout_stability_", what, a == 0 ? "_topcenter" : "_topleft");
+            for (int a = 0; a < 3; ++a) {
+                const char* anchor = a == 0 ? "_topcenter" : a == 1 ? "_topleft" : "_centre";
+                const std::string name = cat("layout_stability_", what, anchor);
                 bench::report(name + "_max_displacement_per_size", ratio[a], "ratio");
                 bench::report(name + "_max_excess_displacement_per_size", excess[a], "ratio");
                 bench::report(name + "_siblings_moved_less_than_own_size",
