@@ -47,8 +47,11 @@
 // the fewest boxes; what it cannot avoid is moving the boxes in the grown
 // box's own column or row, by about half the growth.
 //
-// Cost: O(n^2) per wave of pushes for n children, bounded by 64 pushes per
-// child (a cluster has at most a few hundred children); far below a dot run.
+// Cost: O(n) per push for n children, at most 64 pushes per child; dot
+// clusters have at most a few hundred children, so this stays far below a dot
+// run. Clusters above MaxGrowInPlaceChildren (only the fast fallback's) are
+// laid out from their final sizes instead, and their pins are ignored with a
+// warning.
 // The result depends only on the reference, the sizes and the pins, never on
 // what was shown before, so collapsing a scope again returns every box
 // exactly, and the cache stays correct.
@@ -162,7 +165,7 @@ std::shared_ptr<const ClusterLayout> growInPlace(const ClusterLayout& reference,
         }
     }
     if (budget == 0)
-        out->warnings.push_back("pushing boxes apart did not settle; some may overlap");
+        out->warnings.push_back(input.warningPrefix + "pushing boxes apart did not settle; some may overlap");
 
     // Step 4: the frame holds the content and never shrinks below the reference frame.
     double left = 0, top = 0, right = reference.width, bottom = reference.height;

@@ -4,6 +4,7 @@
 #include "core/layout/hierarchical_layout.h"
 
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace scopeviz::layout::detail {
@@ -18,7 +19,12 @@ struct GrowInput {
     std::vector<std::pair<int, int>> ends;
     double padding = 10;
     double paddingTop = 24;
+    /// Names the cluster in warnings ("cluster 12: ").
+    std::string warningPrefix;
 };
+
+/// Clusters with more children than this are laid out from their final sizes (pushing is quadratic).
+constexpr size_t MaxGrowInPlaceChildren = 2000;
 
 /// The cluster's layout when its children take their final sizes and pins starting from `reference`
 /// (the layout with every expanded child at its collapsed size and no pins). Boxes in the way are

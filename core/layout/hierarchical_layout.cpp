@@ -430,6 +430,15 @@ LayoutResult HierarchicalLayouter::run(const LayoutRequest& request, const std::
         bool grows = !pins.empty();
         for (size_t i = 0; i < n && !grows; ++i)
             grows = refSizes[i].w != sizes[i].w || refSizes[i].h != sizes[i].h;
+        if (grows && n > MaxGrowInPlaceChildren) {
+            if (!pins.empty())
+                appendWarning(result, cat("cluster ", in.id, ": ", n, " children are too many to keep pins (limit ",
+                                          MaxGrowInPlaceChildren, "); pins ignored"),
+                              droppedWarnings);
+            grows = false;
+            pins.clear();
+            refSizes = sizes;
+        }
 
         Hasher structure;
         structure.add(in.id);
@@ -475,6 +484,7 @@ LayoutResult HierarchicalLayouter::run(const LayoutRequest& request, const std::
             grow.pins = std::move(pins);
             grow.padding = sanitizePadding(in.padding);
             grow.paddingTop = sanitizePadding(in.paddingTop);
+            grow.warningPrefix = cat("cluster ", in.id, ": ");
             std::unordered_map<uint64_t, int> index;
             index.reserve(n * 2);
             for (size_t i = 0; i < n; ++i)
