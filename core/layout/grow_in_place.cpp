@@ -33,8 +33,11 @@
 //  4. grows the frame to hold the content (it never shrinks below the
 //     reference frame, so the title and the other boxes keep their room), and
 //     records where the content coordinates start inside it (origin);
-//  5. keeps dot's curve for every edge whose two ends did not move, and
-//     re-routes the others as simple S-curves between the boxes' sides.
+//  5. keeps dot's curve for every edge whose two ends did not move; bends
+//     it along with its ends when they only moved (shifted from the tail's
+//     move at the start to the head's move at the end, so a column pushed as
+//     one keeps its curves exactly); and re-routes edges at a box that grew
+//     or shrank as simple S-curves between the boxes' sides.
 //
 // Why not the alternatives. (a) Re-running dot with the old positions as
 // pos/pin hints: dot's "pos" is honoured by neato/fdp only, and neato with
@@ -187,12 +190,25 @@ std::shared_ptr<const ClusterLayout> growInPlace(const ClusterLayout& reference,
     for (size_t j = 0; j < reference.routes.size(); ++j) {
         const int k = reference.edgeIndex[j];
         const auto [from, to] = k >= 0 && size_t(k) < input.ends.size() ? input.ends[size_t(k)] : std::pair{-1, -1};
-        FlatRoute route;
+        FlatRoute route = reference.routes[j];
         if (from >= 0 && to >= 0 && (!sameRect(rects[size_t(from)], reference.children[size_t(from)]) ||
                                      !sameRect(rects[size_t(to)], reference.children[size_t(to)]))) {
-            route = routeBetween(rects[size_t(from)], rects[size_t(to)], from == to);
-        } else {
-            route = reference.routes[j];
+            const Rect &t0 = reference.children[size_t(from)], &h0 = reference.children[size_t(to)];
+            const Rect &t1 = rects[size_t(from)], &h1 = rects[size_t(to)];
+            if (t0.w == t1.w && t0.h == t1.h && h0.w == h1.w && h0.h == h1.h && route.bezier.size() > 1) {
+                // Both ends only moved: dot's curve, bent from the tail's move to the head's (a column pushed
+                // as one keeps its curves exactly).
+                const Point dt{t1.x - t0.x, t1.y - t0.y}, dh{h1.x - h0.x, h1.y - h0.y};
+                const double last = double(route.bezier.size() - 1);
+                for (size_t q = 0; q < route.bezier.size(); ++q) {
+                    const double f = double(q) / last;
+                    route.bezier[q].x += dt.x + (dh.x - dt.x) * f;
+                    route.bezier[q].y += dt.y + (dh.y - dt.y) * f;
+                }
+                route.arrowTip = {route.arrowTip.x + dh.x, route.arrowTip.y + dh.y};
+            } else {
+                route = routeBetween(t1, h1, from == to); // an end changed size: a fresh S-curve between the sides
+            }
         }
         for (Point& p : route.bezier)
             p = {p.x - left, p.y - top};
