@@ -199,11 +199,11 @@ layout::LayoutRequest measuredLayoutRequest(const hierarchy::VisibleGraph& vg, u
         if (fi >= 0 && nodes[size_t(fi)].parent >= 0)
             c.minWidth = BoxMeasure::titleWidth(nodes[size_t(fi)]);
         for (layout::LayoutNodeInput& in : c.children) {
-            if (in.isCluster())
-                continue;
             const int32_t i = vg.find(in.id);
-            if (i >= 0)
-                in.width = BoxMeasure::boxWidth(nodes[size_t(i)], vg.tree());
+            if (i < 0)
+                continue;
+            // An expanded child grows around its collapsed box: measure that box as it was drawn.
+            (in.isCluster() ? in.collapsedWidth : in.width) = BoxMeasure::boxWidth(nodes[size_t(i)], vg.tree());
         }
     }
     return req;
