@@ -20,13 +20,6 @@
 
 namespace scopeviz::ui {
 
-namespace {
-
-/// Height of an open scope's title band, scene units (SizePolicy::framePaddingTop).
-constexpr double kTitleBand = 26;
-
-} // namespace
-
 QString fileContentHash(const QString& path)
 {
     const QFileInfo info(path);
