@@ -74,9 +74,67 @@
 // order): the graph's highlight, the inspector's list and `--print-tree`
 // all show these, and both kinds of evidence charge them to their users.
 //
-// Known limit: the two applications of a function whose ops land in the same
-// scope (a discriminator built at the root, `Conv2D_3` and `Conv2D_5`) are
-// one scope instance, so that reuse is not visible as sharing.
+// Applications within one instance. A function applied twice without a new
+// scope of its own puts both applications into the same scope instance: the
+// GAN in tests/data/graphs builds its discriminator at the root for real
+// images (`Conv2D_3 = conv2d(x_placeholder, d_w1/read)`) and for generated
+// ones (`Conv2D_5 = conv2d(Sigmoid, d_w1/read)`), and calls its generator 63
+// times at the root (`MatMul`, `MatMul_5` ... `MatMul_66` read `g_w1`; its
+// batch norms get scopes `bn1`, `bn1_1`, ... and are shared by instance).
+// Within each instance we therefore count the variable's *applications*:
+//
+//  * An application candidate is a reader that applies the value to data:
+//    another of its inputs depends on input data (see "depends on input
+//    data" above). `Shape(w)` or `Reshape(w, const)` are not candidates.
+//  * Candidates are grouped by op type and by the input the value enters
+//    (Conv2D filter, the right-hand side of an Add, ...): two applications
+//    of one function make the same op from the same variable. Different op
+//    types in one layer (`MatMul(x, w)` and an `L2Loss(w)` penalty) are
+//    never two applications.
+//  * Candidates that apply the value to the same value are one application
+//    built twice; only the first in op order is kept. "The same value" is
+//    value numbering: two ops compute the same value when they have the
+//    same type, the same attributes (constants by dtype, shape and their
+//    first elements, AttrValue::toString) and inputs of the same values;
+//    data sources, variables, queue and iterator reads, and loop merges
+//    (which also cut while-loop cycles) each produce a value of their own.
+//    Numbers are computed on demand, by a depth-first walk upstream from
+//    the candidates' other inputs, memoized over the whole graph.
+//  * In each group, an application starts at a member that no other member
+//    feeds, directly or through other live model ops. Such starting members
+//    are pairwise independent: neither is upstream of the other. The steps
+//    of an unrolled RNN (`MatMul_1` consumes the state `MatMul` computed) are
+//    one chain and so one application; so is a tied-weight decoder reading
+//    the encoder's output.
+//  * The instance has as many applications as its largest group has
+//    starting members, at least one. The variable is shared when its uses,
+//    the scope instances with each instance counted once per application,
+//    number two or more; the marks say "2 scopes", "2 applications" (one
+//    instance) or "64 applications in 2 scopes" (sharingText). The reuse
+//    trace's users are counted the same way.
+//
+// The discriminator's d_w1 ... d_b4 are so shared (2 applications: the real
+// branch starts at `x_placeholder`, the generated one at `z_placeholder`).
+// The generator's g_w1 ... g_b4 are not: its 63 calls all compute the same
+// value from `z_placeholder` (`MatMul_5` and `MatMul_6` are both
+// `z_placeholder x g_w1`, and so on down the layers), so each group keeps
+// one member. (Its batch norms stay shared by the instance rule: each call
+// has its own `bn1_N` scope, and scope instances are not value-numbered.)
+//
+// Rejected: counting every pair of same-type readers that are not upstream
+// of each other. That makes the 63 identical generator calls 63
+// applications of g_w1, although they are one computation repeated; and
+// without the "applied to data" condition, `Shape(w)` and `Shape_1(w)`
+// would count. Not recognised: two applications in sequence, f(f(x)), which
+// look like an unrolled loop; applications whose op types differ; and two
+// constants that differ only beyond the elements AttrValue::toString shows
+// (taken as equal, so at worst a sharing is missed, never invented).
+//
+// Cost: the grouping is O(reads log reads) per variable; a group of two or
+// more candidates costs one multi-source walk downstream over live model
+// ops plus the value numbers upstream of its members (memoized). Such
+// groups are rare (InceptionV3: variables phase about 1.7 ms of a 20 ms
+// tree build), so the analysis stays close to O(ops + edges).
 #include "core/hierarchy/shared_variables.h"
 
 #include "core/hierarchy/scope_tree.h"
@@ -85,6 +143,7 @@
 
 #include <algorithm>
 #include <span>
+#include <unordered_map>
 
 namespace scopeviz::hierarchy {
 
@@ -150,6 +209,17 @@ bool isDataSource(const Operation& op)
     return op.inputs().empty() && type != "Const" && type != "HostConst" && !isVariableOpType(type);
 }
 
+/// True for ops whose every run yields a new value, so that no other op computes the same one: data
+/// sources, variables, loop merges (which also break the cycles of while loops), queue and iterator
+/// reads and other stateful sources.
+bool producesFreshValues(const Operation& op)
+{
+    const std::string& type = op.type();
+    return isDataSource(op) || isVariableOpType(type) || type == "Merge" || type == "RefMerge" ||
+           type == "NextIteration" || type == "RefNextIteration" || startsWith(type, "Queue") ||
+           startsWith(type, "Iterator") || startsWith(type, "Reader") || startsWith(type, "Stateful");
+}
+
 /// The role of an op in the analysis.
 enum class Role : uint8_t {
     Model,       ///< model computation
@@ -177,6 +247,15 @@ std::string_view bookkeepingKind(std::string_view type)
     if (isGradientKernel(type))
         return "gradient computation";
     return {};
+}
+
+std::string sharingText(const VariableRecord& v)
+{
+    if (v.applications <= v.sharedScopes)
+        return cat(v.sharedScopes, v.sharedScopes == 1 ? " scope" : " scopes");
+    if (v.sharedScopes <= 1)
+        return cat(v.applications, " applications");
+    return cat(v.applications, " applications in ", v.sharedScopes, " scopes");
 }
 
 namespace detail {
@@ -316,8 +395,117 @@ void TreeBuilder::analyzeVariables(const Graph& g, ScopeTree& t)
     };
 
     std::vector<int32_t> visited(size_t(n), -1);
+    std::vector<std::pair<OpId, int32_t>> hits; // (reader, the input its value enters)
     std::vector<OpId> found;
+    std::vector<ScopeId> foundInstance;
     std::vector<std::pair<ScopeId, int32_t>> instances; // (instance, reads) in order of appearance
+
+    // Applications within one instance (see the header comment).
+    struct Candidate {
+        ScopeId instance;
+        OpId op;
+        int32_t slot;
+    };
+    std::vector<Candidate> candidates;
+    std::vector<Candidate> group;
+    std::vector<std::pair<ScopeId, std::vector<OpId>>> applied; // instances applying it twice or more
+    std::vector<int32_t> reached(size_t(n), -1);
+    int32_t walk = 0;
+    auto appliedToData = [&](OpId c, int32_t slot) {
+        const auto& ins = g.op(c).inputs();
+        for (size_t i = 0; i < ins.size(); ++i)
+            if (int32_t(i) != slot && ins[i].op >= 0 && ins[i].op < n && fromData[size_t(ins[i].op)])
+                return true;
+        return false;
+    };
+    // Value numbers (see the header comment), computed on demand for the inputs of candidates only.
+    std::vector<int32_t> valueNumber(size_t(n), -1);
+    std::vector<uint8_t> onPath(size_t(n), 0);
+    std::unordered_map<std::string, int32_t> valueIds;
+    int32_t nextValue = 0;
+    struct Frame {
+        OpId op;
+        size_t next;
+        bool cycle;
+    };
+    std::vector<Frame> frames;
+    std::string key;
+    auto valueOf = [&](OpId root) {
+        if (valueNumber[size_t(root)] >= 0)
+            return valueNumber[size_t(root)];
+        frames.assign(1, Frame{root, 0, false});
+        onPath[size_t(root)] = 1;
+        while (!frames.empty()) {
+            Frame& f = frames.back();
+            const Operation& op = g.op(f.op);
+            const bool unique = producesFreshValues(op);
+            const auto& ins = op.inputs();
+            bool descended = false;
+            while (!unique && f.next < ins.size()) {
+                const OpId in = ins[f.next++].op;
+                if (in < 0 || in >= n || valueNumber[size_t(in)] >= 0)
+                    continue;
+                if (onPath[size_t(in)]) {
+                    f.cycle = true; // a loop without Merge (malformed graphs): give up on equality here
+                    continue;
+                }
+                onPath[size_t(in)] = 1;
+                frames.push_back(Frame{in, 0, false});
+                descended = true;
+                break;
+            }
+            if (descended)
+                continue;
+            int32_t& vn = valueNumber[size_t(f.op)];
+            if (unique || f.cycle) {
+                vn = nextValue++;
+            } else {
+                key = op.type();
+                for (const Attr& a : op.attrs()) {
+                    key += '\x1f';
+                    key += a.name.view();
+                    key += '=';
+                    key += a.value.toString();
+                }
+                for (const Output& in : ins) {
+                    key += '\x1e';
+                    key += std::to_string(in.op >= 0 && in.op < n ? valueNumber[size_t(in.op)] : -1);
+                    key += ':';
+                    key += std::to_string(in.index);
+                }
+                vn = valueIds.try_emplace(key, nextValue).first->second;
+                if (vn == nextValue)
+                    ++nextValue;
+            }
+            onPath[size_t(f.op)] = 0;
+            frames.pop_back();
+        }
+        return valueNumber[size_t(root)];
+    };
+    // The values a candidate applies the variable to: its other inputs' value numbers.
+    auto appliedValues = [&](const Candidate& m) {
+        std::vector<std::pair<int32_t, int32_t>> v;
+        const auto& ins = g.op(m.op).inputs();
+        for (size_t i = 0; i < ins.size(); ++i)
+            if (int32_t(i) != m.slot)
+                v.emplace_back(ins[i].op >= 0 && ins[i].op < n ? valueOf(ins[i].op) : -1, ins[i].index);
+        return v;
+    };
+    std::vector<std::pair<std::vector<std::pair<int32_t, int32_t>>, size_t>> keyed;
+    auto applicationsOf = [&](ScopeId inst) -> const std::vector<OpId>* {
+        for (const auto& [s, ops] : applied)
+            if (s == inst)
+                return &ops;
+        return nullptr;
+    };
+    auto setApplications = [&](VariableUser& u, ScopeId inst) {
+        if (const std::vector<OpId>* ops = applicationsOf(inst)) {
+            u.applications = int32_t(ops->size());
+            u.applicationOps = *ops;
+        } else if (u.reads > 0) {
+            u.applications = 1;
+        }
+    };
     for (int v = 0; v < n; ++v) {
         if (!isVariableOpType(t.opType(v)))
             continue;
@@ -328,7 +516,7 @@ void TreeBuilder::analyzeVariables(const Graph& g, ScopeTree& t)
         const bool anchored = t.isAnchor(v);
 
         // Forward readers (see the header comment), in op order.
-        found.clear();
+        hits.clear();
         stack.assign(1, v);
         visited[size_t(v)] = v;
         while (!stack.empty()) {
@@ -340,21 +528,98 @@ void TreeBuilder::analyzeVariables(const Graph& g, ScopeTree& t)
                 visited[size_t(c)] = v;
                 if (role[size_t(c)] != Role::Model || !live[size_t(c)])
                     continue;
-                if (passesValueOn(t.opType(c)))
+                if (passesValueOn(t.opType(c))) {
                     stack.push_back(c);
-                else
-                    found.push_back(c);
+                } else {
+                    const auto& ins = g.op(c).inputs();
+                    int32_t slot = 0;
+                    while (size_t(slot) < ins.size() && ins[size_t(slot)].op != x)
+                        ++slot;
+                    hits.emplace_back(c, slot);
+                }
             }
         }
-        std::sort(found.begin(), found.end());
+        std::sort(hits.begin(), hits.end());
+        found.clear();
+        for (const auto& h : hits)
+            found.push_back(h.first);
         t.m_readers.insert(t.m_readers.end(), found.begin(), found.end());
         t.m_readerOffsets.push_back(int32_t(t.m_readers.size()));
         rec.reads = int32_t(found.size());
+        foundInstance.clear();
+        for (OpId c : found)
+            foundInstance.push_back(instanceOf(owner, t.opEnclosingScope(c)));
+
+        // Applications within each instance: candidates grouped by instance, type and slot.
+        candidates.clear();
+        for (size_t i = 0; i < hits.size(); ++i)
+            if (appliedToData(hits[i].first, hits[i].second))
+                candidates.push_back(Candidate{foundInstance[i], hits[i].first, hits[i].second});
+        applied.clear();
+        if (candidates.size() >= 2) {
+            std::sort(candidates.begin(), candidates.end(), [&](const Candidate& a, const Candidate& b) {
+                if (a.instance != b.instance)
+                    return a.instance < b.instance;
+                if (t.opType(a.op) != t.opType(b.op))
+                    return t.opType(a.op) < t.opType(b.op);
+                return a.slot != b.slot ? a.slot < b.slot : a.op < b.op;
+            });
+            for (size_t b = 0, e = 0; b < candidates.size(); b = e) {
+                e = b + 1;
+                while (e < candidates.size() && candidates[e].instance == candidates[b].instance &&
+                       candidates[e].slot == candidates[b].slot &&
+                       t.opType(candidates[e].op) == t.opType(candidates[b].op))
+                    ++e;
+                if (e - b < 2)
+                    continue;
+                // One member per distinct value applied to (the first in op order is kept).
+                keyed.clear();
+                for (size_t i = b; i < e; ++i)
+                    keyed.emplace_back(appliedValues(candidates[i]), i);
+                std::sort(keyed.begin(), keyed.end());
+                group.clear();
+                for (size_t i = 0; i < keyed.size(); ++i)
+                    if (i == 0 || keyed[i].first != keyed[i - 1].first)
+                        group.push_back(candidates[keyed[i].second]);
+                if (group.size() < 2)
+                    continue;
+                // Everything downstream of a member, over live model ops: members reached are fed by another.
+                ++walk;
+                for (const Candidate& m : group)
+                    for (OpId c : consumersOf(m.op))
+                        if (reached[size_t(c)] != walk && role[size_t(c)] == Role::Model && live[size_t(c)]) {
+                            reached[size_t(c)] = walk;
+                            stack.push_back(c);
+                        }
+                while (!stack.empty()) {
+                    const OpId x = stack.back();
+                    stack.pop_back();
+                    for (OpId c : consumersOf(x))
+                        if (reached[size_t(c)] != walk && role[size_t(c)] == Role::Model && live[size_t(c)]) {
+                            reached[size_t(c)] = walk;
+                            stack.push_back(c);
+                        }
+                }
+                std::vector<OpId> starts;
+                for (const Candidate& m : group)
+                    if (reached[size_t(m.op)] != walk)
+                        starts.push_back(m.op);
+                if (starts.size() < 2)
+                    continue;
+                std::sort(starts.begin(), starts.end());
+                const ScopeId inst = candidates[b].instance;
+                if (!applied.empty() && applied.back().first == inst) {
+                    if (starts.size() > applied.back().second.size())
+                        applied.back().second = std::move(starts);
+                } else {
+                    applied.emplace_back(inst, std::move(starts));
+                }
+            }
+        }
 
         // Readers charged to scope instances.
         instances.clear();
-        for (OpId c : found) {
-            const ScopeId inst = instanceOf(owner, t.opEnclosingScope(c));
+        for (ScopeId inst : foundInstance) {
             auto it = std::find_if(instances.begin(), instances.end(),
                                    [&](const auto& p) { return p.first == inst; });
             if (it == instances.end())
@@ -400,6 +665,11 @@ void TreeBuilder::analyzeVariables(const Graph& g, ScopeTree& t)
                 for (VariableUser& u : rec.users)
                     if (u.scope >= 0 && u.scope == inst)
                         u.reads += reads;
+            for (VariableUser& u : rec.users) {
+                if (u.scope >= 0)
+                    setApplications(u, u.scope);
+                rec.applications += std::max<int32_t>(1, u.applications);
+            }
             rec.sharedScopes = int32_t(rec.users.size());
         } else {
             rec.graphVariable = gv;
@@ -418,19 +688,19 @@ void TreeBuilder::analyzeVariables(const Graph& g, ScopeTree& t)
             int32_t distinct = 0;
             for (const auto& [inst, reads] : instances) {
                 ++distinct;
-                if (inst == owner) {
-                    rec.users[0].reads += reads;
-                    continue;
+                VariableUser* u = &rec.users[0];
+                if (inst != owner) {
+                    u = &rec.users.emplace_back();
+                    u->scope = inst;
+                    u->path = std::string(t.path(inst));
                 }
-                VariableUser u;
-                u.scope = inst;
-                u.path = std::string(t.path(inst));
-                u.reads = reads;
-                rec.users.push_back(u);
+                u->reads += reads;
+                setApplications(*u, inst);
+                rec.applications += u->applications;
             }
             rec.sharedScopes = distinct;
         }
-        rec.shared = rec.sharedScopes >= 2;
+        rec.shared = rec.applications >= 2;
 
         const int32_t idx = int32_t(t.m_variables.size());
         t.m_opVariable[size_t(v)] = idx;

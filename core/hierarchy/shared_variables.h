@@ -32,6 +32,12 @@ struct VariableUser {
     bool reused = false;
     /// Trace: reuse mode in effect at the (first) reusing call.
     Reuse reuseMode = Reuse::None;
+    /// Independent applications among this instance's reads: 0 without reads, 1 normally, 2 or more when
+    /// the instance applies the variable several times to different data (the discriminator's `Conv2D_3`
+    /// and `Conv2D_5` at the root; shared_variables.cpp).
+    int32_t applications = 0;
+    /// The reader op that starts each application, in op order, when there are two or more.
+    std::vector<OpId> applicationOps;
 };
 
 /// A variable op with its owner and users.
@@ -53,9 +59,18 @@ struct VariableRecord {
     VariableEvidence evidence = VariableEvidence::Inferred;
     /// Distinct using scope instances, owner included when it uses the variable.
     int32_t sharedScopes = 0;
-    /// True when at least two distinct scope instances use the variable (see shared_variables.cpp).
+    /// Distinct uses: each using scope instance counts once, or once per application when it applies the
+    /// variable several times (VariableUser::applications); never less than sharedScopes.
+    int32_t applications = 0;
+    /// True when the variable has at least two uses: two scope instances, or two applications within one
+    /// (see shared_variables.cpp).
     bool shared = false;
 };
+
+/// The figure of a shared variable's mark, the same in `--print-tree`, the inspector and the scope tree:
+/// "2 scopes" when every scope instance applies it once, else "2 applications" (one scope) or
+/// "64 applications in 2 scopes".
+std::string sharingText(const VariableRecord& v);
 
 /// True for op types that hold variable state (VariableV2, Variable, VarHandleOp, AutoReloadVariable).
 bool isVariableOpType(std::string_view type);

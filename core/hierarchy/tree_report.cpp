@@ -20,16 +20,32 @@ std::string opsText(int64_t n)
     return cat(n, n == 1 ? " op" : " ops");
 }
 
+/// A user's scope, followed by its applications when it applies the variable several times:
+/// `(root) (2 applications: Conv2D_3, Conv2D_5)`.
+std::string userText(const ScopeTree& tree, const VariableUser& u)
+{
+    std::string s = scopeText(u.path);
+    if (u.applications < 2)
+        return s;
+    std::vector<std::string> ops;
+    for (size_t i = 0; i < u.applicationOps.size() && i < 3; ++i)
+        ops.emplace_back(tree.opName(u.applicationOps[i]));
+    const size_t more = u.applicationOps.size() > 3 ? u.applicationOps.size() - 3 : 0;
+    return s + cat(" (", u.applications, " applications: ", join(ops, ", "),
+                   more ? cat(" +", more, " more") : std::string(), ")");
+}
+
 std::string variableMarks(const VariableIndex& index, int32_t variable)
 {
     const VariableRecord& v = index.record(variable);
+    const ScopeTree& tree = index.tree();
     std::string s;
     if (v.evidence == VariableEvidence::Trace) {
-        s = "[created in " + scopeText(v.ownerPath);
+        s = "[created in " + (v.users.empty() ? scopeText(v.ownerPath) : userText(tree, v.users.front()));
         std::vector<std::string> reusers;
         for (const VariableUser& u : v.users)
             if (u.reused)
-                reusers.push_back(scopeText(u.path) + (u.reuseMode == Reuse::AutoReuse ? " (AUTO_REUSE)" : ""));
+                reusers.push_back(userText(tree, u) + (u.reuseMode == Reuse::AutoReuse ? " (AUTO_REUSE)" : ""));
         if (!reusers.empty())
             s += ", reused in " + join(reusers, ", ");
         s += "]";
@@ -40,7 +56,7 @@ std::string variableMarks(const VariableIndex& index, int32_t variable)
             if (u.reads <= 0)
                 continue;
             if (readers.size() < 6)
-                readers.push_back(scopeText(u.path));
+                readers.push_back(userText(tree, u));
             else
                 ++more;
         }
@@ -50,7 +66,7 @@ std::string variableMarks(const VariableIndex& index, int32_t variable)
             s = "[read in " + join(readers, ", ") + (more ? cat(" +", more, " more") : std::string()) + "]";
     }
     if (index.isShared(variable))
-        s += cat("  [shared: ", index.sharedScopes(variable), " scopes]");
+        s += "  [shared: " + sharingText(v) + "]";
     return s;
 }
 

@@ -29,8 +29,10 @@ struct PrintTreeOptions {
 ///     bn1_[1-11]/  [series x11]  220 ops
 ///
 /// Scopes end in '/', with their op count (anchor included); variables show their type, how they were
-/// made and used (trace: created / reused; imported: the scopes that read them) and `[shared: N scopes]`
-/// (the document's VariableIndex decides what is shared, as in the GUI).
+/// made and used (trace: created / reused; imported: the scopes that read them; a scope that applies the
+/// variable several times lists them, `(root) (2 applications: Conv2D_3, Conv2D_5)`) and
+/// `[shared: N scopes]` or `[shared: N applications]` (sharingText; the document's VariableIndex decides
+/// what is shared, as in the GUI).
 void printTree(const VariableIndex& index, std::ostream& out, const PrintTreeOptions& options = {});
 
 /// The expansion named on a command line: "all" (every scope and series), or scope paths (each also

@@ -78,7 +78,7 @@ std::shared_ptr<const VariableIndex> VariableIndex::build(const Graph& g, std::s
         ++idx->m_numShared;
         for (ScopeId s = rec.ownerScope; s > RootScope; s = tree.scope(s).parent) {
             ++out[size_t(s)].owns;
-            out[size_t(s)].users = std::max(out[size_t(s)].users, rec.sharedScopes);
+            out[size_t(s)].users = std::max(out[size_t(s)].users, rec.applications);
         }
         for (const auto& u : rec.users) {
             if (u.owner || u.scope < 0 || (u.reads == 0 && !u.reused))
@@ -91,7 +91,7 @@ std::shared_ptr<const VariableIndex> VariableIndex::build(const Graph& g, std::s
                     break; // another user below the same scope already counted it, and its ancestors
                 counted[size_t(s)] = v;
                 ++out[size_t(s)].reuses;
-                out[size_t(s)].users = std::max(out[size_t(s)].users, rec.sharedScopes);
+                out[size_t(s)].users = std::max(out[size_t(s)].users, rec.applications);
             }
         }
     }
@@ -117,6 +117,11 @@ bool VariableIndex::isShared(int32_t variable) const
 int32_t VariableIndex::sharedScopes(int32_t variable) const
 {
     return variable >= 0 && variable < numVariables() ? record(variable).sharedScopes : 0;
+}
+
+int32_t VariableIndex::uses(int32_t variable) const
+{
+    return variable >= 0 && variable < numVariables() ? record(variable).applications : 0;
 }
 
 int32_t VariableIndex::numVariables() const { return int32_t(m_tree->variables().size()); }

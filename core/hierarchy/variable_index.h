@@ -20,7 +20,7 @@ struct ScopeSharing {
     int32_t owns = 0;
     /// Shared variables created elsewhere that the scope's subtree reads or reuses.
     int32_t reuses = 0;
-    /// Largest "used by N scopes" among those variables (the badge number).
+    /// Largest number of uses (VariableIndex::uses) among those variables (the badge number).
     int32_t users = 0;
 };
 
@@ -38,10 +38,14 @@ public:
     const VariableRecord& record(int32_t variable) const;
     /// The variable an item stands for (a variable op, or the scope a variable op anchors), or -1.
     int32_t variableOf(Item item) const;
-    /// True when at least two distinct scope instances use the variable (shared_variables.cpp).
+    /// True when the variable has two or more uses: scope instances, or applications within one
+    /// (shared_variables.cpp).
     bool isShared(int32_t variable) const;
-    /// Number of distinct scopes using the variable (the "shared: N scopes" figure).
+    /// Number of distinct scope instances using the variable.
     int32_t sharedScopes(int32_t variable) const;
+    /// Number of uses: scope instances, an instance applying the variable several times counted once per
+    /// application (VariableRecord::applications; the "⇄ N" badge figure).
+    int32_t uses(int32_t variable) const;
     /// Number of shared variables.
     int32_t numShared() const { return m_numShared; }
     /// Forward-computation ops that read the variable (directly, through its `/read` Identity or a

@@ -245,7 +245,7 @@ void GraphDrawing::buildNodes()
         n.fill = m_theme.color(shared ? ThemeColor::SharedVariable : ThemeColor::Variable);
         if (shared) {
             n.fill = n.fill.lighter(dark ? 100 : 150);
-            n.sharedUsers = m_doc->index->sharedScopes(v);
+            n.sharedUsers = m_doc->index->uses(v);
         }
     };
     for (size_t bi = 0; bi < m_result->boxes.size(); ++bi) {

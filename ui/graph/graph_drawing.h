@@ -61,7 +61,7 @@ struct DrawNode {
     NodeStyle style = NodeStyle::Op;
     bool frame = false;          ///< drawn as an open frame
     int depth = 0;
-    int sharedUsers = 0;         ///< >1: draw a "used by N scopes" badge
+    int sharedUsers = 0;         ///< >1: draw a "used N times" badge (VariableIndex::uses)
     bool reusesShared = false;   ///< the badge is hollow: the scope reuses shared variables created elsewhere
     QString label;               ///< elided name
     QString detail;              ///< op type, "· 7 ops" or "×N"

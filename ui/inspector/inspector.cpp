@@ -217,14 +217,14 @@ QString Inspector::variableHtml(int32_t v) const
     const QString color = themeColor(ThemeColor::SharedVariable, palette()).name();
     h += QStringLiteral("<p><b>%1</b> ").arg(tr("Variable"));
     if (m_doc->index->isShared(v))
-        h += QStringLiteral("<span style='color:%1'><b>⇄ shared, used by %2 scopes</b></span>")
-                 .arg(color)
-                 .arg(m_doc->index->sharedScopes(v));
+        h += QStringLiteral("<span style='color:%1'><b>⇄ shared, used by %2</b></span>")
+                 .arg(color, esc(hierarchy::sharingText(rec)));
     else
         h += tr("not shared");
     h += QStringLiteral("<br><span style='color:gray'>%1</span></p>")
              .arg(rec.evidence == hierarchy::VariableEvidence::Trace ? tr("from the get_variable reuse trace")
                                                                      : tr("inferred from the graph's reads (imported graph)"));
+    const Graph& g = *m_doc->graph;
     h += QStringLiteral("<p><b>%1</b><br>").arg(tr("Used in"));
     for (const auto& u : rec.users) {
         QString where = u.scope >= 0 ? scopeLink(t, u.scope) : esc(u.path.empty() ? "(root)" : u.path);
@@ -235,13 +235,23 @@ QString Inspector::variableHtml(int32_t v) const
             role = tr("reused (reuse=%1)").arg(reuseName(u.reuseMode));
         else
             role = tr("consumer");
-        h += QStringLiteral("%1 &nbsp;<span style='color:gray'>%2 · %3</span><br>")
-                 .arg(where, role, u.reads == 1 ? tr("1 read") : tr("%1 reads").arg(u.reads));
+        QString applications;
+        if (u.applications >= 2) {
+            // The reader that starts each application (Conv2D_3, Conv2D_5), as links.
+            QStringList ops;
+            for (size_t i = 0; i < u.applicationOps.size() && i < 20; ++i)
+                ops << opLink(g, u.applicationOps[i]);
+            if (u.applicationOps.size() > 20)
+                ops << tr("… and %1 more").arg(u.applicationOps.size() - 20);
+            applications = QStringLiteral("<br>&nbsp;&nbsp;<span style='color:gray'>%1:</span> %2")
+                               .arg(tr("%1 applications").arg(u.applications), ops.join(QStringLiteral(", ")));
+        }
+        h += QStringLiteral("%1 &nbsp;<span style='color:gray'>%2 · %3</span>%4<br>")
+                 .arg(where, role, u.reads == 1 ? tr("1 read") : tr("%1 reads").arg(u.reads), applications);
     }
     h += "</p>";
     // The ops of the forward computation that read the value, through `/read`
     // identities and ReadVariableOp (the ops the graph highlights): from the document's index.
-    const Graph& g = *m_doc->graph;
     const auto readerOps = m_doc->index->readers(v);
     const int n = int(readerOps.size());
     QString readers;
@@ -301,7 +311,7 @@ QString Inspector::scopeHtml(hierarchy::ScopeId s) const
     int nCreated = 0, nReused = 0;
     for (const auto& rec : t.variables()) {
         if (rec.ownerScope == s && nCreated++ < kListed)
-            created += opLink(g, rec.op) + (rec.shared ? QStringLiteral(" ⇄ %1").arg(rec.sharedScopes) : QString()) + "<br>";
+            created += opLink(g, rec.op) + (rec.shared ? QStringLiteral(" ⇄ %1").arg(rec.applications) : QString()) + "<br>";
         for (const auto& u : rec.users)
             if (u.scope == s && !u.owner && nReused++ < kListed)
                 reused += opLink(g, rec.op) + (u.reused ? QStringLiteral(" (reuse=%1)").arg(reuseName(u.reuseMode)) : QString()) + "<br>";

@@ -248,7 +248,7 @@ int ScopeTreeModel::sharedUsers(Item item) const
 {
     const auto& t = *m_doc->tree;
     const int32_t v = item.isOp() ? t.variableOfOp(item.id) : t.scope(item.id).variable;
-    return m_doc->index && m_doc->index->isShared(v) ? m_doc->index->sharedScopes(v) : 0;
+    return m_doc->index && m_doc->index->isShared(v) ? m_doc->index->uses(v) : 0;
 }
 
 QVariant ScopeTreeModel::seriesData(int32_t series, int column, int role) const
@@ -328,8 +328,11 @@ QVariant ScopeTreeModel::data(const QModelIndex& index, int role) const
         return index.column() == OpsColumn ? QVariant(int(Qt::AlignRight | Qt::AlignVCenter)) : QVariant();
     case Qt::ToolTipRole: {
         QString path = it.isScope() ? qs(t.path(it.id)) : qs(t.opName(it.id));
-        if (const int n = sharedUsers(it))
-            return QStringLiteral("%1\nshared variable, used by %2 scopes").arg(path).arg(n);
+        if (sharedUsers(it) > 0) {
+            const int32_t v = it.isOp() ? t.variableOfOp(it.id) : t.scope(it.id).variable;
+            return QStringLiteral("%1\nshared variable, used by %2")
+                .arg(path, qs(hierarchy::sharingText(m_doc->index->record(v))));
+        }
         if (it.isScope()) {
             QString tip = QStringLiteral("%1\n%2 scope, %3 ops")
                               .arg(path, t.scope(it.id).kind == hierarchy::ScopeKind::Variable ? tr("variable") : tr("name"))

@@ -51,9 +51,14 @@ bool importReal(const std::string& rel, Graph& g)
 }
 
 /// The variables of the GAN (tf0.12-gan-variable-reuse) that are shared: the generator's batch-norm offsets
-/// and moving means, read by its 63 calls (`bn1`, `bn1_1`, ...); see ganVariablesSharedWithLaterCalls.
-const std::set<std::string> kGanShared = {"bn1/beta", "bn1/moving_mean", "bn2/beta",
-                                          "bn2/moving_mean", "bn3/beta", "bn3/moving_mean"};
+/// and moving means, read by its 63 calls (`bn1`, `bn1_1`, ...: 63 scope instances), and the discriminator's
+/// weights and biases, applied at the root to real and to generated images (2 applications); see
+/// ganVariablesSharedWithLaterCalls. The generator's own g_w1 ... g_b4 are not: its calls all compute
+/// the same value from `z_placeholder`.
+const std::set<std::string> kGanShared = {
+    "bn1/beta", "bn1/moving_mean", "bn2/beta", "bn2/moving_mean", "bn3/beta", "bn3/moving_mean",
+    "d_b1",     "d_b2",            "d_b3",     "d_b4",            "d_w1",     "d_w2",
+    "d_w3",     "d_w4"};
 
 const VariableRecord* variableNamed(const ScopeTree& t, std::string_view name)
 {
@@ -61,6 +66,19 @@ const VariableRecord* variableNamed(const ScopeTree& t, std::string_view name)
         if (t.opName(v.op) == name)
             return &v;
     return nullptr;
+}
+
+/// Checks that each named variable is read `reads` times by the forward computation, all one application,
+/// so not shared.
+void verifyAppliedOnce(const ScopeTree& t, std::initializer_list<const char*> names, int reads)
+{
+    for (const char* name : names) {
+        const VariableRecord* v = variableNamed(t, name);
+        QVERIFY2(v, name);
+        QVERIFY2(!v->shared, name);
+        QCOMPARE(v->reads, reads);
+        QCOMPARE(v->applications, 1);
+    }
 }
 
 const VariableUser* userAt(const VariableRecord& v, std::string_view path)
@@ -129,6 +147,7 @@ private slots:
     void summariesOfAVariableAreNotAForwardRead();
     void optimizerUnderAFreelyNamedScopeIsNotSharing();
     void sharingCountsOfTheTestGraphs();
+    void applicationsWithinOneScopeCount();
     // Variable index
     void variableIndexListsReadersThroughReadOps();
     void variableIndexSharingMatchesTheAnalysis();
@@ -608,6 +627,60 @@ void HierarchyTest::sharingCountsOfTheTestGraphs()
     const auto bilstmShared = sharedNames(*buildScopeTree(*bilstm));
     report("BiLSTM-CRF-like (reimported)", bilstmShared);
     QVERIFY(bilstmShared.empty());
+}
+
+void HierarchyTest::applicationsWithinOneScopeCount()
+{
+    // Functions applied twice without scopes of their own (shared_variables.cpp, "Applications within one
+    // instance"): everything below lives at the root.
+    Graph g;
+    const OpId x = addOp(g, "x", "Placeholder");
+    const OpId z = addOp(g, "z", "Placeholder");
+    // A discriminator applied to real data and to a generated batch: two applications.
+    const RefVariable dw = addRefVariable(g, "d_w");
+    const OpId fake = addOp(g, "Sigmoid", "Sigmoid", {out(z)});
+    addOp(g, "MatMul", "MatMul", {out(x), out(dw.read)});
+    addOp(g, "MatMul_1", "MatMul", {out(fake), out(dw.read)});
+    // An unrolled recurrence: step 2 consumes what step 1 computed, one application.
+    const RefVariable rw = addRefVariable(g, "rnn_w");
+    const OpId step1 = addOp(g, "MatMul_2", "MatMul", {out(x), out(rw.read)});
+    const OpId h1 = addOp(g, "Tanh", "Tanh", {out(step1)});
+    addOp(g, "MatMul_3", "MatMul", {out(h1), out(rw.read)});
+    // A generator called twice on the same placeholder: both calls compute the same value, one application.
+    const RefVariable gw = addRefVariable(g, "g_w");
+    const OpId neg1 = addOp(g, "Neg", "Neg", {out(z)});
+    const OpId neg2 = addOp(g, "Neg_1", "Neg", {out(z)});
+    addOp(g, "MatMul_4", "MatMul", {out(neg1), out(gw.read)});
+    addOp(g, "MatMul_5", "MatMul", {out(neg2), out(gw.read)});
+    // Read twice but never applied to data (reshaped by constants), and read by two different op types.
+    const RefVariable sw = addRefVariable(g, "s_w");
+    addOp(g, "Reshape", "Reshape", {out(sw.read), out(addOp(g, "Reshape/shape", "Const"))});
+    addOp(g, "Reshape_1", "Reshape", {out(sw.read), out(addOp(g, "Reshape_1/shape", "Const"))});
+    const RefVariable lw = addRefVariable(g, "l_w");
+    addOp(g, "MatMul_6", "MatMul", {out(x), out(lw.read)});
+    addOp(g, "Mul", "Mul", {out(z), out(lw.read)});
+    const auto t = buildScopeTree(g);
+
+    const VariableRecord* d = variableNamed(*t, "d_w");
+    QVERIFY(d);
+    QVERIFY(d->shared);
+    QCOMPARE(d->sharedScopes, 1);
+    QCOMPARE(d->applications, 2);
+    QCOMPARE(d->users[0].applications, 2);
+    std::vector<std::string> starts;
+    for (OpId op : d->users[0].applicationOps)
+        starts.emplace_back(t->opName(op));
+    QCOMPARE(starts, (std::vector<std::string>{"MatMul", "MatMul_1"}));
+    QCOMPARE(sharingText(*d), std::string("2 applications"));
+    verifyAppliedOnce(*t, {"rnn_w", "g_w", "s_w", "l_w"}, 2);
+    if (QTest::currentTestFailed())
+        return;
+    std::ostringstream os;
+    printTree(*VariableIndex::build(g, t), os);
+    QVERIFY2(os.str().find("[read in (root) (2 applications: MatMul, MatMul_1)]  [shared: 2 applications]") !=
+                 std::string::npos,
+             os.str().c_str());
+    QCOMPARE(t->numSharedVariables(), 1);
 }
 
 // ---- series and auxiliary ---------------------------------------------------------
@@ -1114,8 +1187,8 @@ void HierarchyTest::ganVariablesSharedWithLaterCalls()
     QVERIFY(!var->shared);
     QCOMPARE(var->reads, 0);
     // The discriminator (d_w1 ... d_b4) is applied to real images (`Conv2D_3`) and to generated ones
-    // (`Conv2D_5`), but both applications were built at the root scope: one scope instance, so not shared
-    // (the known limit in shared_variables.cpp). Its gradient scopes and histograms do not read it.
+    // (`Conv2D_5`), both built at the root scope: one scope instance with two applications, so shared.
+    // Its gradient scopes and histograms do not read it.
     const VariableRecord* dw1 = variableNamed(*t, "d_w1");
     QVERIFY(dw1);
     std::vector<std::string> readers;
@@ -1125,12 +1198,25 @@ void HierarchyTest::ganVariablesSharedWithLaterCalls()
     for (const char* name : {"d_w1", "d_b1", "d_w2", "d_b2", "d_w3", "d_b3", "d_w4", "d_b4"}) {
         const VariableRecord* v = variableNamed(*t, name);
         QVERIFY2(v, name);
-        QVERIFY2(!v->shared, name);
+        QVERIFY2(v->shared, name);
         QCOMPARE(v->reads, 2);
+        QCOMPARE(v->sharedScopes, 1);
+        QCOMPARE(v->applications, 2);
+        QCOMPARE(int(v->users.size()), 1);
+        QCOMPARE(v->users[0].applications, 2);
+        QCOMPARE(int(v->users[0].applicationOps.size()), 2);
     }
+    // The generator's weights are read by its 63 calls at the root too (`MatMul`, `MatMul_5`, ...), but
+    // every call computes the same value from `z_placeholder`: one application, not shared.
+    verifyAppliedOnce(*t, {"g_w1", "g_b1", "g_w2", "g_b2", "g_w3", "g_b3", "g_w4", "g_b4"}, 63);
+    if (QTest::currentTestFailed())
+        return;
     std::ostringstream os;
     printTree(*VariableIndex::build(g, t), os);
     QVERIFY(os.str().find("[shared: 63 scopes]") != std::string::npos);
+    QVERIFY2(os.str().find("d_w1  Variable  21 ops  [variable scope]  [read in (root) (2 applications: Conv2D_3, "
+                           "Conv2D_5)]  [shared: 2 applications]") != std::string::npos,
+             os.str().c_str());
 }
 
 void HierarchyTest::inceptionV3Has376SharedVariables()
