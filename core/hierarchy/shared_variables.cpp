@@ -27,7 +27,10 @@
 //    `init*`, `report_uninitialized*`, any `Initializer`, `Assign` or
 //    `IsInitialized` component, and op types Apply* / ResourceApply* /
 //    SparseApply* / Assign* / Scatter* / VarIsInitializedOp /
-//    IsVariableInitialized / checkpoint ops / *Summary.
+//    IsVariableInitialized / checkpoint ops / *Summary. Nor is an ONNX
+//    parameter copy (isParameterCopy): PyTorch's exporter merges
+//    equal-valued parameters and writes the duplicates as `Identity_N` of
+//    the survivor, which says nothing about the model's structure.
 //
 //    Each reader is charged to a *scope instance*. Let O be the variable's
 //    owner scope (the scope enclosing the variable op, e.g. `bn1` for
@@ -89,6 +92,12 @@ bool isOptimizerScope(std::string_view first)
 }
 
 } // namespace
+
+bool isParameterCopy(const Operation& op)
+{
+    const AttrValue* a = op.attrs().find("onnx_parameter_copy");
+    return a && a->kind() == AttrValue::Kind::Bool && a->b();
+}
 
 std::string_view trainingMachineryReason(std::string_view name, std::string_view type)
 {
@@ -159,7 +168,7 @@ void TreeBuilder::analyzeVariables(const Graph& g, ScopeTree& t)
     auto excluded = [&](OpId op) {
         uint8_t& m = machinery[size_t(op)];
         if (m == 0)
-            m = trainingMachineryReason(t.opName(op), t.opType(op)).empty() ? 1 : 2;
+            m = trainingMachineryReason(t.opName(op), t.opType(op)).empty() && !isParameterCopy(g.op(op)) ? 1 : 2;
         return m == 2;
     };
 

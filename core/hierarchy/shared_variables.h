@@ -59,6 +59,11 @@ struct VariableRecord {
 /// True for op types that hold variable state (VariableV2, Variable, VarHandleOp, AutoReloadVariable).
 bool isVariableOpType(std::string_view type);
 
+/// True for an imported ONNX `Identity_N` that PyTorch's exporter made to deduplicate two
+/// equal-valued parameters (attr `onnx_parameter_copy`, set by core/onnx): a copy, not a
+/// use, so sharing never counts or follows it (docs/formats.md §11).
+bool isParameterCopy(const Operation& op);
+
 /// Why a consumer of a variable does not count as a use ("" when it does): training, saving,
 /// initialization, summaries. `name` is the consumer's full op name.
 std::string_view trainingMachineryReason(std::string_view name, std::string_view type);

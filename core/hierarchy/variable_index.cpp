@@ -80,7 +80,7 @@ std::shared_ptr<const VariableIndex> VariableIndex::build(const Graph& g, std::s
     auto excluded = [&](OpId op) {
         uint8_t& m = machinery[size_t(op)];
         if (m == 0)
-            m = trainingMachineryReason(g.op(op).name(), g.op(op).type()).empty() ? 1 : 2;
+            m = trainingMachineryReason(g.op(op).name(), g.op(op).type()).empty() && !isParameterCopy(g.op(op)) ? 1 : 2;
         return m == 2;
     };
     auto dataConsumers = [&](OpId op, auto&& f) {

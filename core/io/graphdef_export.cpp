@@ -133,6 +133,19 @@ void listOps(const Graph& g, std::ostream& out)
     std::string line;
     for (OpId i = 0; i < g.numOps(); ++i) {
         const Operation& op = g.op(i);
+        // ONNX ops (core/onnx) are listed as the file names them: node name and input value names.
+        if (const AttrValue* onnxName = op.attrs().find("onnx_name");
+            onnxName && onnxName->kind() == AttrValue::Kind::String) {
+            line.assign(onnxName->str());
+            line += '\t';
+            line += op.type();
+            line += '\t';
+            if (const AttrValue* ins = op.attrs().find("onnx_inputs"); ins && ins->kind() == AttrValue::Kind::StringList)
+                line += join(ins->strings(), ",");
+            line += '\n';
+            out << line;
+            continue;
+        }
         line.assign(op.name());
         line += '\t';
         line += op.type();
