@@ -87,7 +87,7 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments)
                                 "and watch training curves live.");
     const QCommandLineOption help = p.addHelpOption();
     const QCommandLineOption versionOption = p.addVersionOption();
-    p.addPositionalArgument("path", "Graph (.pb, .pbtxt, .meta), event file, log directory, or Python script.",
+    p.addPositionalArgument("path", "Graph (.pb, .pbtxt, .meta), ONNX model (.onnx), event file, log directory, or Python script.",
                             "[path...]");
     p.addOptions({
         {"demo", "Open a built-in demo (seed).", "name"},

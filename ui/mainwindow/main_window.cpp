@@ -203,7 +203,7 @@ void MainWindow::buildActions()
     QMenu* file = menuBar()->addMenu(tr("&File"));
     QAction* open = file->addAction(tr("&Open Graph or Event File..."), this, [this] {
         QString f = QFileDialog::getOpenFileName(this, tr("Open"), {},
-                                                 tr("Graphs and event files (*.pb *.pbtxt *.meta *tfevents*);;All files (*)"));
+                                                 tr("Graphs, ONNX models and event files (*.pb *.pbtxt *.meta *.onnx *tfevents*);;All files (*)"));
         if (!f.isEmpty())
             openPath(f);
     });
@@ -561,7 +561,10 @@ void MainWindow::onLoaded()
             showInfo(tr("%1 holds no graph yet: following it, curves appear as event files are written.%2")
                          .arg(QDir::toNativeSeparators(m_loadingPath), keep));
         }
-        statusBar()->showMessage(tr("Opened %1").arg(m_loadingPath), 5000);
+        if (r.document && !r.document->modelSummary.isEmpty())
+            statusBar()->showMessage(tr("Opened %1 (%2)").arg(m_loadingPath, r.document->modelSummary), 10000);
+        else
+            statusBar()->showMessage(tr("Opened %1").arg(m_loadingPath), 5000);
     }
     emit loadFinished();
 }
