@@ -411,7 +411,9 @@ bool salvageModel(std::string_view bytes, ::onnx::ModelProto& model, std::string
             return false;
         });
         if (at != std::string_view::npos) {
-            fault = cat(inner, " of the graph");
+            const ::onnx::GraphProto& g = model.graph();
+            fault = cat(inner, " of the graph (after ", g.node_size(), " complete nodes, ", g.initializer_size(),
+                        " initializers, ", g.input_size(), " inputs)");
             faultAt = base + at;
         } else if (f.truncated) {
             fault = "the data ends inside the graph";
@@ -812,14 +814,20 @@ void OnnxBuilder::build(const ::onnx::ModelProto& model)
     }
 
     // Inputs, once every op exists.
+    // In a damaged file the graph's inputs and initializers often come after the cut: one
+    // warning for all the values it never declared, not one per reader.
+    int undeclared = 0;
     for (PendingInputs& p : m_pending) {
         std::vector<Output> ins;
         ins.reserve(p.names.size());
         for (std::string_view name : p.names) {
             const Output o = resolve(p.context, name);
             if (!o.valid()) {
-                warn(cat(m_source, ": node '", p.nodeName, "': input '", name,
-                         "' is produced by no node, graph input or initializer"));
+                if (m_r.partial)
+                    ++undeclared;
+                else
+                    warn(cat(m_source, ": node '", p.nodeName, "': input '", name,
+                             "' is produced by no node, graph input or initializer"));
                 continue;
             }
             ins.push_back(o);
@@ -827,6 +835,8 @@ void OnnxBuilder::build(const ::onnx::ModelProto& model)
         }
         m_g.setImportedInputs(p.op, std::move(ins), {});
     }
+    if (undeclared > 0)
+        warn(cat(m_source, ": ", undeclared, " node inputs name values the file ended before declaring"));
 }
 
 std::string opsetText(const std::pair<std::string, int64_t>& o)
@@ -936,7 +946,7 @@ Expected<OnnxImportResult> importOnnxBytes(std::string_view bytes, const std::st
             ++r.warningCount;
         }
     }
-    if (options.inferShapes) {
+    if (options.inferShapes && !r.partial) { // a cut file may have lost its opset_import (written last)
         std::unordered_set<std::string_view> typed;
         const auto& gr = model.graph();
         for (const auto& v : gr.value_info())

@@ -13,6 +13,8 @@
 
 #include <QtTest>
 
+#include <onnx/onnx_pb.h>
+
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -152,6 +154,48 @@ private slots:
         }
         QVERIFY(lineOf(m.tree, "head.weight").find("shared") == std::string::npos);
         QCOMPARE(m.index->numShared(), 4);
+    }
+
+    void secondCallsAreNamedOnTheModuleCalledAgain()
+    {
+        // PyTorch puts a second call's suffix on a child (`fc1_1`) and sometimes on the module
+        // (`encoder_1`); a module used twice inside one call (`relu`, `relu_1`) is not a second call.
+        ::onnx::ModelProto m;
+        m.set_ir_version(7);
+        m.add_opset_import()->set_version(14);
+        auto* g = m.mutable_graph();
+        auto node = [&](const char* name, const char* type, std::vector<std::string> in) {
+            auto* n = g->add_node();
+            n->set_name(name);
+            n->set_op_type(type);
+            for (auto& i : in)
+                n->add_input(i);
+            n->add_output(std::string(name) + "_output_0");
+        };
+        for (const char* in : {"a", "b", "encoder.fc1.weight", "block.conv.weight"})
+            g->add_input()->set_name(in);
+        node("/encoder/fc1/Gemm", "Gemm", {"a", "encoder.fc1.weight"});
+        node("/encoder/act/Relu", "Relu", {"/encoder/fc1/Gemm_output_0"});
+        node("/encoder/fc1_1/Gemm", "Gemm", {"b", "encoder.fc1.weight"});
+        node("/encoder_1/Relu", "Relu", {"/encoder/fc1_1/Gemm_output_0"});
+        node("/block/relu/Relu", "Relu", {"/encoder/act/Relu_output_0"});
+        node("/block/conv/Conv", "Conv", {"/block/relu/Relu_output_0", "block.conv.weight"});
+        node("/block/relu_1/Relu", "Relu", {"/block/conv/Conv_output_0"});
+        Graph graph;
+        auto r = importGraphBytes(m.SerializeAsString(), graph);
+        QVERIFY2(r.ok(), r.error().c_str());
+        QCOMPARE(int(r->format), int(GraphFormat::OnnxModel));
+        QVERIFY(graph.findOp("encoder_1/fc1/Gemm"));
+        QVERIFY(graph.findOp("encoder_1/Relu"));
+        QVERIFY(graph.findOp("block/relu_1/Relu"));
+        QVERIFY(graph.findOp("encoder/fc1/encoder.fc1.weight"));
+        QVERIFY(graph.findOp("block/conv/block.conv.weight"));
+        auto tree = hierarchy::buildScopeTree(graph);
+        auto index = hierarchy::VariableIndex::build(graph, tree);
+        QCOMPARE(index->numShared(), 1);
+        const int32_t v = index->variableOf(hierarchy::Item{hierarchy::Item::Kind::Op,
+                                                            graph.findOp("encoder/fc1/encoder.fc1.weight")->id()});
+        QCOMPARE(index->sharedScopes(v), 2);
     }
 
     void localFunctionsAreScopesAtEveryCall()
