@@ -61,7 +61,7 @@ bool isVariableOpType(std::string_view type);
 
 /// True for an imported ONNX `Identity_N` that PyTorch's exporter made to deduplicate two
 /// equal-valued parameters (attr `onnx_parameter_copy`, set by core/onnx): a copy, not a
-/// use, so sharing never counts or follows it (docs/formats.md §11).
+/// use, so sharing never counts or follows it (docs/formats.md §9).
 bool isParameterCopy(const Operation& op);
 
 /// Why a consumer of a variable does not count as a use ("" when it does): training, saving,

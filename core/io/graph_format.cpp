@@ -14,7 +14,7 @@
 //   fields 1..7 and a field 2 that passes the GraphDef test; a SavedModel a
 //   varint field 1 and MetaGraphDefs in field 2. An ONNX ModelProto also
 //   starts with a varint field 1 (ir_version) but has a graph (7) or
-//   opset_import (8), which no SavedModel has (docs/formats.md §11). Data cut off at the end is
+//   opset_import (8), which no SavedModel has (docs/formats.md §9). Data cut off at the end is
 //   tolerated (a truncated file is still recognised, so the importer can
 //   salvage what precedes the cut); malformed bytes are not.
 // - Text format starts, after blanks and `#` comments, with a field name of

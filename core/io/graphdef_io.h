@@ -65,7 +65,7 @@ enum class GraphFormat {
     TextMetaGraphDef,   ///< protobuf text format of a MetaGraphDef
     SavedModel,         ///< a SavedModel's saved_model.pb (the first meta graph's graph is used)
     EventFile,          ///< a TensorBoard event file (TFRecords of Events)
-    OnnxModel,          ///< a serialized ONNX ModelProto (`.onnx`, core/onnx, docs/formats.md §11)
+    OnnxModel,          ///< a serialized ONNX ModelProto (`.onnx`, core/onnx, docs/formats.md §9)
 };
 
 /// "binary GraphDef", "text GraphDef", "event file", ...

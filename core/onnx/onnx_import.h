@@ -1,5 +1,5 @@
 #pragma once
-// Reading ONNX models (`.onnx`, docs/formats.md §11) into a Graph whose op
+// Reading ONNX models (`.onnx`, docs/formats.md §9) into a Graph whose op
 // names carry the exporting framework's module hierarchy, so that the scope
 // tree, series folding and the shared-variable analysis of core/hierarchy
 // apply unchanged. The naming rules are explained at the top of
