@@ -722,6 +722,8 @@ Expected<ImportResult> importOnnx(std::string_view bytes, Graph& g, const Import
         p.emplace_back("graph", m.graphName);
     if (!m.docString.empty())
         p.emplace_back("doc_string", m.docString);
+    if (!m.graphDocString.empty())
+        p.emplace_back("graph doc_string", m.graphDocString);
     for (const auto& kv : m.metadata)
         p.push_back(kv);
     p.emplace_back("parameters", cat(m.parameterCount, m.externalTensors ? cat(" (", m.externalTensors, " with external data, not read)") : ""));

@@ -252,6 +252,50 @@ AttrValue convertAttribute(const ::onnx::AttributeProto& a)
     return AttrValue::string("<attribute of unknown type>");
 }
 
+/// Length of the well-formed UTF-8 sequence at s[i], or 0 (overlong forms, surrogates and
+/// code points above U+10FFFF are malformed, as protobuf's own check has it).
+size_t utf8SequenceAt(std::string_view s, size_t i)
+{
+    const auto c = [&](size_t k) { return uint8_t(s[k]); };
+    const uint8_t b = c(i);
+    if (b < 0x80)
+        return 1;
+    const size_t n = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC2 ? 2 : 0;
+    if (n == 0 || b > 0xF4 || i + n > s.size())
+        return 0;
+    for (size_t k = 1; k < n; ++k)
+        if ((c(i + k) & 0xC0) != 0x80)
+            return 0;
+    if ((b == 0xE0 && c(i + 1) < 0xA0) || (b == 0xED && c(i + 1) >= 0xA0) || (b == 0xF0 && c(i + 1) < 0x90) ||
+        (b == 0xF4 && c(i + 1) >= 0x90))
+        return 0;
+    return n;
+}
+
+/// `s` with every byte that is not part of well-formed UTF-8 replaced by '?'. ONNX
+/// (proto2) strings are not checked when parsed, but a graph name, op type or attr name must
+/// be UTF-8 everywhere scopeviz shows or exports it (GraphDef's parser refuses anything else).
+/// Found by tests/fuzz (tests/data/fuzz/onnx_model).
+std::string validUtf8(std::string_view s, int& repaired)
+{
+    std::string out;
+    out.reserve(s.size());
+    bool bad = false;
+    for (size_t i = 0; i < s.size();) {
+        const size_t n = utf8SequenceAt(s, i);
+        if (n == 0) {
+            out += '?';
+            bad = true;
+            ++i;
+        } else {
+            out.append(s.substr(i, n));
+            i += n;
+        }
+    }
+    repaired += bad ? 1 : 0;
+    return out;
+}
+
 /// "x_12" -> ("x", 12); anything else -> ("", -1).
 std::pair<std::string_view, int> callSuffix(std::string_view c)
 {
@@ -353,6 +397,43 @@ std::string unqualifiedModuleName(const std::vector<std::string_view>& atoms, si
         s += atoms[i];
     }
     return s;
+}
+
+/// The first node (searched through bodies and functions) whose attributes would make libonnx
+/// 1.12's shape inference divide by zero: a stride, dilation, kernel size or block size of zero
+/// or less (convPoolShapeInference and the depth/space ops divide by them; found by
+/// tests/fuzz, tests/data/fuzz/onnx_model/conv-stride-0). Empty when there is none.
+std::string unsafeForShapeInference(const ::onnx::GraphProto& g, int depth = 0);
+
+std::string unsafeNode(const ::onnx::NodeProto& n, int depth)
+{
+    for (const auto& a : n.attribute()) {
+        const std::string& k = a.name();
+        if (k == "strides" || k == "dilations" || k == "kernel_shape") {
+            for (int64_t v : a.ints())
+                if (v <= 0)
+                    return cat("node '", n.name(), "' (", n.op_type(), ") has ", k, " ", v);
+        } else if (k == "blocksize" && a.type() == ::onnx::AttributeProto::INT && a.i() <= 0) {
+            return cat("node '", n.name(), "' (", n.op_type(), ") has blocksize ", a.i());
+        }
+        if (depth < 32) {
+            if (a.has_g())
+                if (std::string u = unsafeForShapeInference(a.g(), depth + 1); !u.empty())
+                    return u;
+            for (const auto& sg : a.graphs())
+                if (std::string u = unsafeForShapeInference(sg, depth + 1); !u.empty())
+                    return u;
+        }
+    }
+    return {};
+}
+
+std::string unsafeForShapeInference(const ::onnx::GraphProto& g, int depth)
+{
+    for (const auto& n : g.node())
+        if (std::string u = unsafeNode(n, depth); !u.empty())
+            return u;
+    return {};
 }
 
 // ---- salvaging a damaged file ------------------------------------------------
@@ -474,7 +555,8 @@ private:
     }
     OpId addOp(std::string name, std::string_view type, AttrList attrs, std::vector<OutputInfo> outputs)
     {
-        const OpId id = m_g.importOp(uniqueName(std::move(name)), type, {}, std::move(attrs), std::move(outputs));
+        const OpId id = m_g.importOp(uniqueName(validUtf8(name, m_repaired)), validUtf8(type, m_repaired), {},
+                                     std::move(attrs), std::move(outputs));
         ++m_r.opsAdded;
         return id;
     }
@@ -492,6 +574,7 @@ private:
     const OnnxImportOptions& m_o;
     const std::string& m_source;
     std::deque<Context> m_contexts;
+    int m_repaired = 0; // names, types and attr names whose invalid UTF-8 was replaced
     std::vector<PendingInputs> m_pending;
     std::unordered_map<std::string, const ::onnx::FunctionProto*> m_functions; // "domain:name"
     // Top graph: normalised scope path of each node, parameter records.
@@ -668,8 +751,12 @@ OpId OnnxBuilder::addNode(const ::onnx::NodeProto& n, const std::string& graphNa
     AttrList attrs;
     if (parameterCopy)
         attrs.set(kOnnxParameterCopyAttr, AttrValue::boolean(true));
-    for (const auto& a : n.attribute())
-        attrs.set(a.name(), convertAttribute(a));
+    for (const auto& a : n.attribute()) {
+        AttrValue v = convertAttribute(a);
+        if (v.kind() == AttrValue::Kind::Placeholder)
+            v = AttrValue::placeholder(validUtf8(v.str(), m_repaired));
+        attrs.set(validUtf8(a.name(), m_repaired), std::move(v));
+    }
     if (!n.domain().empty())
         attrs.set("domain", AttrValue::string(n.domain()));
     if (!n.doc_string().empty())
@@ -837,6 +924,9 @@ void OnnxBuilder::build(const ::onnx::ModelProto& model)
     }
     if (undeclared > 0)
         warn(cat(m_source, ": ", undeclared, " node inputs name values the file ended before declaring"));
+    if (m_repaired > 0)
+        warn(cat(m_source, ": ", m_repaired, " names, op types or attribute names are not valid UTF-8; "
+                 "their bad bytes are shown as '?'"));
 }
 
 std::string opsetText(const std::pair<std::string, int64_t>& o)
@@ -919,6 +1009,7 @@ Expected<OnnxImportResult> importOnnxBytes(std::string_view bytes, const std::st
     r.docString = model.doc_string();
     r.modelVersion = model.model_version();
     r.graphName = model.graph().name();
+    r.graphDocString = model.graph().doc_string();
     for (const auto& o : model.opset_import())
         r.opsets.emplace_back(o.domain(), o.version());
     for (const auto& m : model.metadata_props())
@@ -963,7 +1054,16 @@ Expected<OnnxImportResult> importOnnxBytes(std::string_view bytes, const std::st
             if (missing)
                 break;
         }
-        if (missing) {
+        const std::string unsafe = missing ? unsafeForShapeInference(model.graph()) : std::string();
+        std::string unsafeFn;
+        for (int i = 0; missing && unsafe.empty() && unsafeFn.empty() && i < model.functions_size(); ++i)
+            for (const auto& n : model.functions(i).node())
+                if (unsafeFn.empty())
+                    unsafeFn = unsafeNode(n, 0);
+        if (!unsafe.empty() || !unsafeFn.empty()) {
+            r.warnings.push_back(cat("onnx shape inference skipped: ", unsafe.empty() ? unsafeFn : unsafe));
+            ++r.warningCount;
+        } else if (missing) {
             try {
                 ::onnx::shape_inference::InferShapes(model);
                 r.shapeInference = true;

@@ -46,7 +46,7 @@ struct OnnxImportOptions {
 /// What an ONNX import found.
 struct OnnxImportResult {
     int64_t irVersion = 0;
-    std::string producerName, producerVersion, domain, docString, graphName;
+    std::string producerName, producerVersion, domain, docString, graphName, graphDocString;
     int64_t modelVersion = 0;
     std::vector<std::pair<std::string, int64_t>> opsets;              ///< (domain, version); "" is ai.onnx
     std::vector<std::pair<std::string, std::string>> metadata;        ///< metadata_props

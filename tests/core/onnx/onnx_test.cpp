@@ -253,6 +253,7 @@ private slots:
         QVERIFY(has("author", "scopeviz tests"));
         QVERIFY(has("doc_string", "a synthetic model for scopeviz's importer"));
         QVERIFY(has("producer", "make-onnx-testdata.py 1"));
+        QVERIFY(has("graph doc_string", "If, Loop and attributes"));
     }
 
     void modelFailingTheCheckerStillOpens()
