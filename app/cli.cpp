@@ -74,7 +74,7 @@ std::string checkNames(const Graph& g, const hierarchy::ScopeTree& tree, const O
     }
     if (!o.select.isEmpty()) {
         const std::string n = o.select.toStdString();
-        if (tree.findScope(n) <= hierarchy::RootScope && !g.findOp(n))
+        if (tree.findScope(n) <= hierarchy::RootScope && !findOpOrImportedName(g, n))
             return "--select: no op, variable or scope named '" + n + "' in the graph";
     }
     return {};

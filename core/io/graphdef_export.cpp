@@ -128,6 +128,18 @@ Expected<void> writeGraphFile(const Graph& g, const std::string& path, ExportOpt
     return {};
 }
 
+const Operation* findOpOrImportedName(const Graph& g, std::string_view name)
+{
+    if (const Operation* op = g.findOp(name))
+        return op;
+    for (OpId i = 0; i < g.numOps(); ++i) {
+        const AttrValue* a = g.op(i).attrs().find("onnx_name");
+        if (a && a->kind() == AttrValue::Kind::String && a->str() == name)
+            return &g.op(i);
+    }
+    return nullptr;
+}
+
 void listOps(const Graph& g, std::ostream& out)
 {
     std::string line;

@@ -153,4 +153,9 @@ Expected<void> writeGraphFile(const Graph& g, const std::string& path, ExportOpt
 /// ONNX model are listed with the file's node name and input value names.
 void listOps(const Graph& g, std::ostream& out);
 
+/// The op with exactly this name; failing that, the op made from the ONNX node, parameter
+/// or input the model file calls `name` (`embed.weight` for `embed/embed.weight`); or nullptr.
+/// The fallback scans the graph once: for --select and the like, not for inner loops.
+const Operation* findOpOrImportedName(const Graph& g, std::string_view name);
+
 } // namespace scopeviz

@@ -231,6 +231,11 @@ private slots:
                          dir + "siamese.onnx"});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY(r.out.contains(QLatin1String("layout:")));
+        // ... or by the name the model file gives it.
+        r = runScopeviz({"--layout-stats", "--select", "embed.weight", dir + "tied_lm.onnx"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        r = runScopeviz({"--layout-stats", "--select", "no.such.weight", dir + "tied_lm.onnx"});
+        QCOMPARE(r.exitCode, 1);
     }
 
     void screenshotWithAnUnknownScopeFails()

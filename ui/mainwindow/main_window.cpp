@@ -1,5 +1,6 @@
 #include "ui/mainwindow/main_window.h"
 
+#include "core/io/graphdef_io.h"
 #include "core/summary/logdir_watcher.h"
 #include "core/summary/summary_ops.h"
 #include "ui/common/graph_selection_model.h"
@@ -372,7 +373,7 @@ bool MainWindow::selectByName(const QString& name)
         m_selection->reveal(hierarchy::Item{hierarchy::Item::Kind::Scope, s});
         return true;
     }
-    if (const Operation* op = m_document->graph->findOp(n)) {
+    if (const Operation* op = findOpOrImportedName(*m_document->graph, n)) { // also an ONNX model's own names
         m_selection->reveal(hierarchy::Item{hierarchy::Item::Kind::Op, op->id()});
         return true;
     }
