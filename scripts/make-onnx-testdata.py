@@ -4,7 +4,7 @@
 Needs Debian 12's python3-torch (1.13), python3-torchvision (0.14) and
 python3-onnx (1.12). Only this script uses torch; the build and the tests do
 not. Every model is exported on the CPU from freshly initialised modules with
-a fixed seed, so the graphs (not necessarily the bytes) are reproducible.
+a fixed seed; on Debian 12 the files come out byte for byte the same.
 
     scripts/make-onnx-testdata.py [OUTDIR]      (default: tests/data/onnx)
 """
