@@ -3,9 +3,11 @@
 #include "core/demo/seed_demo.h"
 #include "core/demo/seed_run.h"
 #include "core/graph/graph.h"
+#include "core/hierarchy/explain.h"
 #include "core/hierarchy/scope_tree.h"
 #include "core/hierarchy/tree_report.h"
 #include "core/io/graphdef_io.h"
+#include "core/io/trace_text.h"
 #include "core/summary/scalar_csv.h"
 #include "core/util/error.h"
 
@@ -13,6 +15,7 @@
 #include <QFileInfo>
 #include <QRegularExpression>
 
+#include <fstream>
 #include <iostream>
 #include <memory>
 
@@ -35,6 +38,15 @@ std::unique_ptr<Graph> loadGraph(const Options& o, std::ostream& err)
     }
     for (const std::string& w : r->warnings)
         err << "scopeviz: warning: " << w << '\n';
+    if (!o.traceFile.isEmpty()) { // a script's graph: the story of its names travels beside it
+        std::ifstream in(o.traceFile.toStdString(), std::ios::binary);
+        const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        if (in.is_open()) {
+            const TraceTextResult t = readTraceText(text, *g, o.traceFile.toStdString());
+            if (!t.error.empty())
+                err << "scopeviz: warning: " << t.error << " (" << t.events << " events before it kept)\n";
+        }
+    }
     return g;
 }
 
@@ -98,6 +110,8 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments)
         {"steps", "Training steps, 1 or more (default 300).", "n", "300"},
         {"dump-scalars", "Print every scalar of the given event files or log directories as CSV."},
         {"layout-stats", "Lay out the graph and print the layout time and box count."},
+        {"explain", "Print why an op, scope or variable has its name (from the script's trace where there is one).",
+         "name"},
         {"expand", "Scopes to expand: 'all' or a comma-separated list.", "scopes"},
         {"export", "Export the graph view to an SVG or PNG file and exit.", "file"},
         {"screenshot", "Save a screenshot of the window after start-up and exit.", "file"},
@@ -139,6 +153,7 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments)
     o.logdir = p.value("logdir");
     o.dumpScalars = p.isSet("dump-scalars");
     o.layoutStats = p.isSet("layout-stats");
+    o.explain = p.value("explain");
     o.expand = p.value("expand");
     o.select = p.value("select");
     o.exportPath = p.value("export");
@@ -168,6 +183,8 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments)
         return fail(ExitUsage, "--demo: " + quoted(o.demo) + " is not a demo (the one demo is 'seed')");
     if (p.isSet("expand") && o.expand.trimmed().isEmpty())
         return fail(ExitUsage, "--expand: needs 'all' or a comma-separated list of scopes");
+    if (p.isSet("explain") && o.explain.trimmed().isEmpty())
+        return fail(ExitUsage, "--explain: needs the full name of an op, variable or scope");
     if (p.isSet("select") && o.select.trimmed().isEmpty())
         return fail(ExitUsage, "--select: needs the full name of an op, variable or scope");
     for (const char* name : {"export", "screenshot", "logdir"})
@@ -181,10 +198,10 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments)
 
     // Options that do not combine.
     const int modes = int(o.listOps) + int(o.printTree) + int(o.train) + int(o.dumpScalars) + int(o.layoutStats) +
-                      int(!o.exportPath.isEmpty()) + int(!o.screenshot.isEmpty());
+                      int(!o.explain.isEmpty()) + int(!o.exportPath.isEmpty()) + int(!o.screenshot.isEmpty());
     if (modes > 1)
         return fail(ExitUsage, "choose one of --list-ops, --print-tree, --train, --dump-scalars, --layout-stats, "
-                               "--export and --screenshot");
+                               "--explain, --export and --screenshot");
     if (p.isSet("logdir") && !o.train)
         return fail(ExitUsage, "--logdir: only used with --train");
     if (o.train && o.logdir.isEmpty())
@@ -213,7 +230,7 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments)
 
 bool isHeadless(const Options& o)
 {
-    return o.listOps || o.printTree || o.train || o.dumpScalars || o.layoutStats;
+    return o.listOps || o.printTree || o.train || o.dumpScalars || o.layoutStats || !o.explain.isEmpty();
 }
 
 int runHeadless(const Options& o, std::ostream& out, std::ostream& err)
@@ -250,6 +267,15 @@ int runHeadless(const Options& o, std::ostream& out, std::ostream& err)
         }
         if (o.listOps) {
             listOps(*g, out);
+            return 0;
+        }
+        if (!o.explain.isEmpty()) {
+            const hierarchy::Explanation ex = hierarchy::explainName(*g, o.explain.trimmed().toStdString());
+            if (!ex.found) {
+                err << "scopeviz: --explain: " << ex.text << '\n';
+                return ExitDataError;
+            }
+            out << ex.text << '\n';
             return 0;
         }
         if (o.printTree) {

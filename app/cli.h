@@ -34,6 +34,8 @@ struct Options {
     int steps = 300;          ///< --steps N (1 or more)
     bool dumpScalars = false; ///< --dump-scalars
     bool layoutStats = false; ///< --layout-stats
+    QString explain;          ///< --explain NAME (headless: why an op, scope or variable has its name)
+    QString traceFile;        ///< not an option: the reuse trace beside a script's graph (core/io/trace_text.h)
     QString expand;           ///< --expand all|SCOPE,... (checked against the graph once it is loaded)
     QString select;           ///< --select NAME (likewise)
     QString exportPath;       ///< --export FILE.svg|png

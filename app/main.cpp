@@ -14,10 +14,13 @@
 #include <QApplication>
 #include <QCoreApplication>
 #include <QIcon>
+#include <QFileInfo>
+#include <QTemporaryDir>
 #include <QTimer>
 
 #include <algorithm>
 #include <iostream>
+#include <string>
 
 using scopeviz::app::Options;
 
@@ -142,8 +145,35 @@ int main(int argc, char** argv)
         if (parsed.exitCode >= 0)
             return parsed.exitCode;
         o = parsed.options;
-        if (scopeviz::app::isHeadless(o))
+        if (scopeviz::app::isHeadless(o)) {
+            // A script's graph for --list-ops, --print-tree, ...: the script runs to its end and the
+            // module writes what it built; the command then reads that as it reads any GraphDef.
+            QTemporaryDir scratch;
+            if (!o.paths.isEmpty() && o.paths.first().endsWith(".py") && !o.train && !o.dumpScalars) {
+                const QString script = o.paths.first();
+                const QString graph = scratch.filePath("graph.pb");
+                QString error;
+                const int code = scopeviz::ui::ScriptRunner::runForGraph(
+                    script, scopeviz::ui::ScriptRunner::modulePath(), graph, &error);
+                if (code != 0 && !QFileInfo::exists(graph)) {
+                    std::cerr << "scopeviz: " << script.toStdString() << ": "
+                              << (error.isEmpty() ? "stopped with exit code " + std::to_string(code) : error.toStdString())
+                              << "\n";
+                    return 1;
+                }
+                if (!QFileInfo::exists(graph)) {
+                    std::cerr << "scopeviz: " << script.toStdString() << " built no graph (no op was created)\n";
+                    return scopeviz::app::ExitDataError;
+                }
+                if (code != 0) // what it built before the error is kept, and said to be partial
+                    std::cerr << "scopeviz: warning: " << script.toStdString() << " stopped with exit code " << code
+                              << "; this is the graph it built before that\n";
+                o.paths.first() = graph;
+                if (QFileInfo::exists(graph + ".trace"))
+                    o.traceFile = graph + ".trace";
+            }
             return scopeviz::app::runHeadless(o, std::cout, std::cerr);
+        }
     }
     return runGui(argc, argv, o);
 }

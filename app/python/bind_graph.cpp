@@ -413,7 +413,8 @@ void bindGraph(py::module_& m)
 
     // ---- scopes ------------------------------------------------------------
     py::class_<NameScope>(m, "NameScope")
-        .def(py::init([](Graph& g, py::object name, py::object defaultName, bool hasValues, bool raw) {
+        .def(py::init([](Graph& g, py::object name, py::object defaultName, bool hasValues, bool raw,
+                         const std::string& source) {
                  if (raw)
                      return std::make_unique<NameScope>(g, optStr(name));
                  std::optional<std::string> n, d;
@@ -423,10 +424,10 @@ void bindGraph(py::module_& m)
                      d = defaultName.cast<std::string>();
                  return std::make_unique<NameScope>(
                      g, n ? std::optional<std::string_view>(*n) : std::nullopt,
-                     d ? std::optional<std::string_view>(*d) : std::nullopt, hasValues);
+                     d ? std::optional<std::string_view>(*d) : std::nullopt, hasValues, source);
              }),
              py::arg("graph"), py::arg("name"), py::arg("default_name") = py::none(), py::arg("has_values") = false,
-             py::arg("raw") = false, py::keep_alive<1, 2>())
+             py::arg("raw") = false, py::arg("source") = "", py::keep_alive<1, 2>())
         .def_property_readonly("scope", &NameScope::scope)
         .def("close", &NameScope::close);
 
@@ -506,7 +507,7 @@ void bindGraph(py::module_& m)
     m.def("get_variable",
           [](const GraphPtr& g, const std::string& name, py::object shape, py::object dtype, std::shared_ptr<Initializer> init,
              py::object initialValue, py::object trainable, py::object collections, bool local,
-             const std::string& definedAt) {
+             const std::string& definedAt, const std::string& source) {
               GetVariableOptions o;
               if (!shape.is_none())
                   o.shape = shapeFromPy(shape);
@@ -524,6 +525,7 @@ void bindGraph(py::module_& m)
                   o.collections = collections.cast<std::vector<std::string>>();
               o.local = local;
               o.definedAt = definedAt;
+              o.source = source;
               Variable v = getVariable(*g, name, o, std::source_location());
               return PyVariable{g, v.index};
           });

@@ -3,6 +3,7 @@
 
 #include "core/exec/session.h"
 #include "core/io/graphdef_io.h"
+#include "core/io/trace_text.h"
 #include "core/summary/event_writer.h"
 #include "core/train/gradients.h"
 #include "core/train/optimizers.h"
@@ -178,6 +179,7 @@ void bindRuntime(py::module_& m)
         .def_property_readonly("logdir", &EventWriter::logdir);
 
     m.def("graph_def_bytes", [](const Graph& g) { return py::bytes(serializeGraphDef(g)); });
+    m.def("trace_text", [](const Graph& g) { return traceToText(g); });
 }
 
 } // namespace scopeviz::python

@@ -820,8 +820,13 @@ size_t Graph::traceSize() const
 
 int Graph::addTrace(TraceEvent e)
 {
-    std::lock_guard lock(m_mutex);
     e.opCount = numOps();
+    return restoreTrace(e);
+}
+
+int Graph::restoreTrace(TraceEvent e)
+{
+    std::lock_guard lock(m_mutex);
     e.requested = storeTraceString(e.requested);
     e.fullName = storeTraceString(e.fullName);
     e.nameScope = storeTraceString(e.nameScope);

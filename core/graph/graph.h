@@ -405,6 +405,8 @@ public:
     ThreadScopeState& threadState() const;
     /// Appends a trace event and returns its index (its text is copied into the graph).
     int addTrace(TraceEvent e);
+    /// Records an event read back from a file (core/io/trace_text.h): as addTrace, but `e.opCount` is kept.
+    int restoreTrace(TraceEvent e);
     /// A copy of s that lives as long as the graph; equal strings share one copy.
     std::string_view internString(std::string_view s);
     /// Sets the name stack directly (NameScope guards).

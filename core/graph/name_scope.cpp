@@ -21,17 +21,17 @@ std::unique_ptr<NameScope> openOpScope(Graph& g, std::string_view name)
 }
 
 NameScope::NameScope(Graph& g, std::optional<std::string_view> name, std::optional<std::string_view> defaultName,
-                     bool hasValues)
+                     bool hasValues, std::string_view source)
     : m_graph(g)
 {
     // §5: an empty string is not None; "" beats default_name and resets to root.
     std::optional<std::string_view> effective = name ? name : defaultName;
     if (!effective && hasValues)
         throw ValueError("At least one of name (None) and default_name (None) must be provided.");
-    enter(effective.value_or(std::string_view()), true);
+    enter(effective.value_or(std::string_view()), true, source);
 }
 
-void NameScope::enter(std::string_view name, bool trace)
+void NameScope::enter(std::string_view name, bool trace, std::string_view source)
 {
     ThreadScopeState& ts = m_graph.threadState();
     if (!name.empty() && !isValidScopeName(name, ts.nameStack.empty()))
@@ -61,6 +61,7 @@ void NameScope::enter(std::string_view name, bool trace)
         // The scope string now in effect: m_scope, except for "/" which leaves the root.
         e.nameScope = ts.nameStack.empty() ? std::string_view() : std::string_view(m_scope);
         e.variableScope = ts.varScope ? std::string_view(ts.varScope->name) : std::string_view();
+        e.source = source;
         m_graph.addTrace(e);
     }
 }

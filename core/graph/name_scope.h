@@ -45,8 +45,9 @@ public:
     NameScope(Graph& g, std::string_view name);
     /// tf.name_scope(name, default_name, values): the effective name is `name` unless it is
     /// nullopt, then `defaultName`. `hasValues` mirrors a non-None `values` argument.
+    /// `source` ("file:line", callers after ';') is recorded in the trace.
     NameScope(Graph& g, std::optional<std::string_view> name, std::optional<std::string_view> defaultName,
-              bool hasValues = false);
+              bool hasValues = false, std::string_view source = {});
     ~NameScope();
     NameScope(const NameScope&) = delete;
     NameScope& operator=(const NameScope&) = delete;
@@ -61,7 +62,7 @@ private:
     friend std::unique_ptr<NameScope> openOpScope(Graph& g, std::string_view name);
     struct Untraced {};
     NameScope(Graph& g, std::string_view name, Untraced);
-    void enter(std::string_view name, bool trace);
+    void enter(std::string_view name, bool trace, std::string_view source = {});
 
     Graph& m_graph;
     std::string m_scope;

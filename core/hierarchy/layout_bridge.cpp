@@ -69,6 +69,11 @@ layout::LayoutRequest toLayoutRequest(const VisibleGraph& graph, const SizePolic
             in.id = child.key;
             if (child.cluster >= 0) {
                 in.cluster = child.cluster;
+                if (child.kind != NodeKind::AuxArea) { // an expanded scope or series grows around its collapsed box
+                    const layout::Point sz = policy.boxSize(child);
+                    in.collapsedWidth = sz.x;
+                    in.collapsedHeight = sz.y;
+                }
             } else {
                 const layout::Point sz = policy.boxSize(child);
                 in.width = sz.x;

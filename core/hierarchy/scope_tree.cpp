@@ -210,6 +210,14 @@ ScopeId ScopeTree::opEnclosingScope(OpId op) const
 }
 
 int32_t ScopeTree::variableOfOp(OpId op) const { return m_opVariable[size_t(op)]; }
+
+std::span<const OpId> ScopeTree::variableReaders(int32_t variable) const
+{
+    if (variable < 0 || size_t(variable) + 1 >= m_readerOffsets.size())
+        return {};
+    const int32_t b = m_readerOffsets[size_t(variable)], e = m_readerOffsets[size_t(variable) + 1];
+    return {m_readers.data() + b, size_t(e - b)};
+}
 int32_t ScopeTree::seriesOfOp(OpId op) const { return m_opSeries[size_t(op)]; }
 
 std::string_view ScopeTree::itemName(Item item) const

@@ -169,6 +169,9 @@ public:
     std::span<const AggregatedEdge> edgesIn(ScopeId id) const;
     /// Variable ops with their owner and users (shared_variables.h).
     const std::vector<VariableRecord>& variables() const { return m_variables; }
+    /// The forward-computation ops that read a variable (index into variables()), in op order: the reads
+    /// the sharing verdict counts (shared_variables.cpp). Empty for an index out of range.
+    std::span<const OpId> variableReaders(int32_t variable) const;
     /// Series of similar siblings (series.h).
     const std::vector<Series>& series() const { return m_series; }
     /// Number of variables marked shared.
@@ -206,6 +209,8 @@ private:
     std::vector<AggregatedEdge> m_edges;
     std::vector<int32_t> m_inOffsets, m_inIndex, m_outOffsets, m_outIndex; // CSR per scope
     std::vector<VariableRecord> m_variables;
+    std::vector<int32_t> m_readerOffsets;   // CSR over m_variables: forward readers
+    std::vector<OpId> m_readers;
     std::vector<Series> m_series;
     std::vector<std::string> m_auxReasons;
     std::vector<std::string> m_warnings;

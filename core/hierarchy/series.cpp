@@ -56,6 +56,16 @@ std::string numberRanges(const std::vector<int64_t>& sorted)
     return s + "]";
 }
 
+std::string seriesCountText(const Series& series)
+{
+    return cat("\u00d7", series.members.size());
+}
+
+std::string seriesTitle(const Series& series)
+{
+    return cat(series.label, " ", seriesCountText(series));
+}
+
 namespace {
 
 uint64_t mix(uint64_t x)

@@ -40,4 +40,11 @@ struct Series {
 /// Compact "[1-3,5,7-9]"-style text of sorted numbers.
 std::string numberRanges(const std::vector<int64_t>& sorted);
 
+/// The member count as the graph and the scope tree show it, UTF-8: "×376".
+std::string seriesCountText(const Series& series);
+
+/// A series in one line, as the scope tree lists it, UTF-8: its label and count,
+/// "checkpoint_initializer, checkpoint_initializer_[1-375] ×376".
+std::string seriesTitle(const Series& series);
+
 } // namespace scopeviz::hierarchy

@@ -15,39 +15,72 @@
 //    from the owner's own scope (AUTO_REUSE in a loop) is not sharing.
 //
 // 2. Imported graphs, and tf.Variable variables of engine graphs: inferred
-//    from reads. Starting at the variable op we follow its value forward:
-//    through the variable's own read ops (Identity / RefIdentity /
-//    ReadVariableOp whose names lie inside the variable's scope, e.g.
-//    `bn1/beta/read`) and through Enter / RefEnter (which only carry the
-//    value into a while-loop frame). Every other op reached is a *reader*,
-//    unless it is training or bookkeeping machinery, which is neither counted
-//    nor followed: ops under `gradients*/`, optimizer scopes (`Adam`,
-//    `GradientDescent`, `Momentum`, `RMSProp`, `Adagrad`, `Adadelta`, `Ftrl`,
-//    `train`, `training`, `optimizer`, with `_N` suffixes), `save*/`,
-//    `init*`, `report_uninitialized*`, any `Initializer`, `Assign` or
-//    `IsInitialized` component, and op types Apply* / ResourceApply* /
-//    SparseApply* / Assign* / Scatter* / VarIsInitializedOp /
-//    IsVariableInitialized / checkpoint ops / *Summary. Nor is an ONNX
-//    parameter copy (isParameterCopy): PyTorch's exporter merges
-//    equal-valued parameters and writes the duplicates as `Identity_N` of
-//    the survivor, which says nothing about the model's structure.
-//
-//    Each reader is charged to a *scope instance*. Let O be the variable's
-//    owner scope (the scope enclosing the variable op, e.g. `bn1` for
-//    `bn1/beta`) and C the scope enclosing the reader. If C is O or lies
-//    inside O, the instance is O: the owner's own use. Otherwise the
-//    instance is the child of lowest common ancestor of O and C on C's side,
-//    i.e. C's path cut one component after the point where it diverges from
-//    O's path: `bn1_1/batchnorm/mul` reading `bn1/beta` is charged to
-//    `bn1_1`; `module_apply_default/InceptionV3/InceptionV3/Conv/Conv2D`
-//    reading `module/InceptionV3/Conv/weights` is charged to
-//    `module_apply_default`, and `module/InceptionV3/InceptionV3/Conv/...`
-//    to `module/InceptionV3/InceptionV3`. When C is an ancestor of O, the
+//    from the variable's *forward reads* (below). Each reader is charged to a
+//    *scope instance*. Let O be the variable's owner scope (the scope
+//    enclosing the variable op, e.g. `bn1` for `bn1/beta`) and C the scope
+//    enclosing the reader. If C is O or lies inside O, the instance is O: the
+//    owner's own use. Otherwise the instance is the child of the lowest
+//    common ancestor of O and C on C's side, i.e. C's path cut one component
+//    after the point where it diverges from O's path: `bn1_1/batchnorm/mul`
+//    reading `bn1/beta` is charged to `bn1_1`;
+//    `module_apply_default/InceptionV3/InceptionV3/Conv/Conv2D` reading
+//    `module/InceptionV3/Conv/weights` is charged to `module_apply_default`,
+//    and `module/InceptionV3/InceptionV3/Conv/...` to
+//    `module/InceptionV3/InceptionV3`. When C is an ancestor of O, the
 //    instance is C itself. The variable is shared when its readers span at
 //    least two distinct instances (the owner's own use counts as one).
 //
-// Reads are counted in both cases (VariableRecord::reads); a trace variable's
-// users get the reads charged to their scope.
+// Forward reads. Only a read that belongs to the model's forward computation
+// counts; a variable read by its own summaries and by one layer
+// (`layer1/weights/summaries/Mean` and `layer1/Wx_plus_b/MatMul` in
+// TensorBoard's mnist_with_summaries) is not shared, nor is one read by an
+// optimizer whose scope the user named freely (`train_step/`). Every op is
+// judged by what it does, never by a user-chosen scope name:
+//
+//  * Bookkeeping by type (bookkeepingKind): summaries, checkpoint ops,
+//    Assign* / Scatter* (initializers, moving-average and optimizer-state
+//    updates, restores), initialization checks, and optimizer updates
+//    (Apply* / ResourceApply* / SparseApply*).
+//  * Gradient computation: the gradient kernels (`*Grad`, `*GradV2`,
+//    `Conv2DBackpropFilter`, `BroadcastGradientArgs`, ...), the ops in the
+//    name scope tf.gradients opens for itself (`gradients`, `gradients_N`,
+//    Keras' `gradient_tape`, at any depth, so `train_step/gradients/...`
+//    too), and everything computed from those: the backward pass starts at
+//    them, and its data flows only further into the backward pass and the
+//    optimizer. (`Conv2DBackpropInput` alone is no evidence: it is also the
+//    forward op of a transposed convolution.)
+//  * An ONNX parameter copy (isParameterCopy): PyTorch's exporter merges
+//    equal-valued parameters and writes each duplicate as an `Identity_N`
+//    of the survivor, which says nothing about the model's structure; it is
+//    treated as bookkeeping.
+//  * Every other op is model computation. It is *live*, i.e. part of the
+//    forward computation, when its value reaches a result: it has no data
+//    consumer (an output, such as InceptionV3's logits or the seed's
+//    evaluation tower); or a gradient op consumes it (the loss that
+//    tf.gradients differentiates, and the activations the backward pass
+//    uses); or a summary logs it and it depends on input data (a loss or an
+//    accuracy logged with tf.summary.scalar); or a live op consumes it.
+//    "Depends on input data" means reachable from a data source (an op
+//    without data inputs that is not a constant or a variable: Placeholder,
+//    iterators, queues, readers; also Placeholder* and random ops), so
+//    `summaries/stddev` of a weight, a function of the weight alone, is not a
+//    result, and neither is an optimizer's `beta1_power * beta1`, which only
+//    feeds an Assign.
+//
+// Starting at the variable op we follow its value through the ops that only
+// pass it on (Identity, RefIdentity, ReadVariableOp, and Enter / RefEnter
+// into a while-loop frame); every other live model op reached is a
+// *reader*. Bookkeeping, gradient ops and model ops that are not live are
+// neither counted nor followed. Slot variables (`w/Adam`) and
+// `beta1_power`, read only by Apply ops and Assigns, have no readers.
+//
+// The readers are kept per variable (ScopeTree::variableReaders, in op
+// order): the graph's highlight, the inspector's list and `--print-tree`
+// all show these, and both kinds of evidence charge them to their users.
+//
+// Known limit: the two applications of a function whose ops land in the same
+// scope (a discriminator built at the root, `Conv2D_3` and `Conv2D_5`) are
+// one scope instance, so that reuse is not visible as sharing.
 #include "core/hierarchy/shared_variables.h"
 
 #include "core/hierarchy/scope_tree.h"
@@ -55,7 +88,7 @@
 #include "core/util/strings.h"
 
 #include <algorithm>
-#include <unordered_map>
+#include <span>
 
 namespace scopeviz::hierarchy {
 
@@ -66,30 +99,68 @@ bool isVariableOpType(std::string_view type)
 
 namespace {
 
-/// Strips a TensorFlow uniquifier suffix: "Adam_1" -> "Adam".
-std::string_view withoutNumberSuffix(std::string_view s)
+/// True for a gradient kernel's type: `*Grad` with an optional `V<n>` (ReluGrad, FusedBatchNormGradV3,
+/// MaxPoolGradGrad), the filter half of a convolution's backward pass, and the broadcast helper of the
+/// gradients of binary ops. Conv2DBackpropInput is left out: transposed convolutions use it forward.
+bool isGradientKernel(std::string_view type)
 {
-    const size_t u = s.rfind('_');
-    if (u == std::string_view::npos || u + 1 == s.size())
-        return s;
-    for (size_t i = u + 1; i < s.size(); ++i)
-        if (s[i] < '0' || s[i] > '9')
-            return s;
-    return s.substr(0, u);
+    std::string_view t = type;
+    const size_t v = t.rfind('V');
+    if (v != std::string_view::npos && v + 1 < t.size() &&
+        std::all_of(t.begin() + std::ptrdiff_t(v) + 1, t.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        t = t.substr(0, v);
+    return endsWith(t, "Grad") || endsWith(t, "BackpropFilter") || type == "BroadcastGradientArgs" ||
+           type == "SymbolicGradient";
 }
 
-bool isOptimizerScope(std::string_view first)
+/// True when a name component is a scope tf.gradients (or Keras' GradientTape) opens for itself:
+/// `gradients`, `gradients_3`, `gradient_tape`.
+bool isGradientScopeComponent(std::string_view c)
 {
-    static const char* const names[] = {"Adam",     "GradientDescent", "Momentum",  "RMSProp",  "Adagrad",
-                                        "AdagradDA", "Adadelta",       "Ftrl",      "ProximalAdagrad",
-                                        "ProximalGradientDescent",     "train",     "training", "optimizer",
-                                        "Optimizer", "SGD",            "Nadam",     "Adamax"};
-    const std::string_view base = withoutNumberSuffix(first);
-    for (const char* n : names)
-        if (base == n)
+    auto numbered = [&](std::string_view base) {
+        if (!startsWith(c, base))
+            return false;
+        const std::string_view rest = c.substr(base.size());
+        return rest.empty() || (rest.size() >= 2 && rest[0] == '_' &&
+                                std::all_of(rest.begin() + 1, rest.end(), [](char ch) { return ch >= '0' && ch <= '9'; }));
+    };
+    return numbered("gradients") || numbered("gradient_tape");
+}
+
+/// True when one of the scopes enclosing the op (not its own last component) is a gradient scope.
+bool inGradientScope(std::string_view name)
+{
+    size_t p = 0;
+    for (size_t q = name.find('/'); q != std::string_view::npos; p = q + 1, q = name.find('/', p))
+        if (isGradientScopeComponent(name.substr(p, q - p)))
             return true;
     return false;
 }
+
+/// Ops that only pass a variable's value on: its `/read` snapshot, ReadVariableOp, loop-frame entry.
+bool passesValueOn(std::string_view type)
+{
+    return type == "Identity" || type == "RefIdentity" || type == "ReadVariableOp" || type == "Enter" ||
+           type == "RefEnter";
+}
+
+/// True for ops that bring input data into the graph (a data source, see the header comment).
+bool isDataSource(const Operation& op)
+{
+    const std::string& type = op.type();
+    if (startsWith(type, "Placeholder") || startsWith(type, "Random") || type == "TruncatedNormal" ||
+        type == "Multinomial" || type == "ParameterizedTruncatedNormal")
+        return true;
+    return op.inputs().empty() && type != "Const" && type != "HostConst" && !isVariableOpType(type);
+}
+
+/// The role of an op in the analysis.
+enum class Role : uint8_t {
+    Model,       ///< model computation
+    Summary,     ///< a summary op
+    Bookkeeping, ///< checkpoint, assignment, initialization check or optimizer update
+    Gradient,    ///< the backward pass
+};
 
 } // namespace
 
@@ -99,7 +170,7 @@ bool isParameterCopy(const Operation& op)
     return a && a->kind() == AttrValue::Kind::Bool && a->b();
 }
 
-std::string_view trainingMachineryReason(std::string_view name, std::string_view type)
+std::string_view bookkeepingKind(std::string_view type)
 {
     if (startsWith(type, "Apply") || startsWith(type, "ResourceApply") || startsWith(type, "SparseApply") ||
         startsWith(type, "ResourceSparseApply"))
@@ -113,29 +184,8 @@ std::string_view trainingMachineryReason(std::string_view name, std::string_view
         return "checkpointing";
     if (endsWith(type, "Summary") || startsWith(type, "Write") || type == "MergeSummary")
         return "summary";
-    const size_t slash = name.find('/');
-    const std::string_view first = name.substr(0, slash);
-    if (startsWith(first, "gradients"))
+    if (isGradientKernel(type))
         return "gradient computation";
-    if (isOptimizerScope(first))
-        return "optimizer";
-    const std::string_view firstBase = withoutNumberSuffix(first);
-    if (firstBase == "save")
-        return "checkpointing";
-    if (firstBase == "init" || startsWith(first, "report_uninitialized"))
-        return "initialization";
-    size_t p = 0;
-    while (p <= name.size()) {
-        size_t q = name.find('/', p);
-        if (q == std::string_view::npos)
-            q = name.size();
-        const std::string_view c = name.substr(p, q - p);
-        if (c == "Initializer" || c == "IsInitialized")
-            return "initialization";
-        if (withoutNumberSuffix(c) == "Assign")
-            return "assignment";
-        p = q + 1;
-    }
     return {};
 }
 
@@ -145,6 +195,13 @@ void TreeBuilder::analyzeVariables(const Graph& g, ScopeTree& t)
 {
     const int n = g.numOps();
     t.m_variables.clear();
+    t.m_readerOffsets.assign(1, 0);
+    t.m_readers.clear();
+    bool anyVariable = false;
+    for (OpId v = 0; v < n && !anyVariable; ++v)
+        anyVariable = isVariableOpType(t.opType(v));
+    if (!anyVariable)
+        return; // frozen and generated graphs: nothing to analyse
 
     // Consumers of each op's outputs (data edges only), as CSR.
     std::vector<int32_t> offsets(size_t(n) + 1, 0);
@@ -162,15 +219,76 @@ void TreeBuilder::analyzeVariables(const Graph& g, ScopeTree& t)
                 if (in.op >= 0 && in.op < n)
                     consumers[size_t(fill[size_t(in.op)]++)] = v;
     }
-
-    // Machinery classification per op, computed on demand: 0 unknown, 1 counts, 2 excluded.
-    std::vector<uint8_t> machinery(size_t(n), 0);
-    auto excluded = [&](OpId op) {
-        uint8_t& m = machinery[size_t(op)];
-        if (m == 0)
-            m = trainingMachineryReason(t.opName(op), t.opType(op)).empty() && !isParameterCopy(g.op(op)) ? 1 : 2;
-        return m == 2;
+    auto consumersOf = [&](OpId op) {
+        return std::span<const int32_t>(consumers.data() + offsets[size_t(op)],
+                                        size_t(offsets[size_t(op) + 1] - offsets[size_t(op)]));
     };
+
+    // Roles by type and gradient scope, then the backward pass grown along the data flow.
+    std::vector<Role> role(size_t(n), Role::Model);
+    std::vector<OpId> stack;
+    for (OpId v = 0; v < n; ++v) {
+        const std::string_view kind = bookkeepingKind(t.opType(v));
+        if (kind == "gradient computation" || (kind.empty() && inGradientScope(t.opName(v))))
+            role[size_t(v)] = Role::Gradient;
+        else if (kind == "summary")
+            role[size_t(v)] = Role::Summary;
+        else if (!kind.empty() || isParameterCopy(g.op(v)))
+            role[size_t(v)] = Role::Bookkeeping;
+        if (role[size_t(v)] == Role::Gradient)
+            stack.push_back(v);
+    }
+    while (!stack.empty()) {
+        const OpId x = stack.back();
+        stack.pop_back();
+        for (OpId c : consumersOf(x))
+            if (role[size_t(c)] == Role::Model) {
+                role[size_t(c)] = Role::Gradient;
+                stack.push_back(c);
+            }
+    }
+
+    // Ops that depend on input data: everything reachable from a data source.
+    std::vector<uint8_t> fromData(size_t(n), 0);
+    for (OpId v = 0; v < n; ++v)
+        if (isDataSource(g.op(v))) {
+            fromData[size_t(v)] = 1;
+            stack.push_back(v);
+        }
+    while (!stack.empty()) {
+        const OpId x = stack.back();
+        stack.pop_back();
+        for (OpId c : consumersOf(x))
+            if (!fromData[size_t(c)]) {
+                fromData[size_t(c)] = 1;
+                stack.push_back(c);
+            }
+    }
+
+    // Live model ops: those whose value reaches a result, grown backwards from the results.
+    std::vector<uint8_t> live(size_t(n), 0);
+    for (OpId v = 0; v < n; ++v) {
+        if (role[size_t(v)] != Role::Model)
+            continue;
+        const auto cs = consumersOf(v);
+        const bool result = cs.empty() || std::any_of(cs.begin(), cs.end(), [&](OpId c) {
+                                return role[size_t(c)] == Role::Gradient ||
+                                       (role[size_t(c)] == Role::Summary && fromData[size_t(v)]);
+                            });
+        if (result) {
+            live[size_t(v)] = 1;
+            stack.push_back(v);
+        }
+    }
+    while (!stack.empty()) {
+        const OpId x = stack.back();
+        stack.pop_back();
+        for (const Output& in : g.op(x).inputs())
+            if (in.op >= 0 && in.op < n && role[size_t(in.op)] == Role::Model && !live[size_t(in.op)]) {
+                live[size_t(in.op)] = 1;
+                stack.push_back(in.op);
+            }
+    }
 
     const auto& scopes = t.m_scopes;
     auto instanceOf = [&](ScopeId owner, ScopeId c) -> ScopeId {
@@ -208,7 +326,7 @@ void TreeBuilder::analyzeVariables(const Graph& g, ScopeTree& t)
     };
 
     std::vector<int32_t> visited(size_t(n), -1);
-    std::vector<OpId> stack;
+    std::vector<OpId> found;
     std::vector<std::pair<ScopeId, int32_t>> instances; // (instance, reads) in order of appearance
     for (int v = 0; v < n; ++v) {
         if (!isVariableOpType(t.opType(v)))
@@ -219,33 +337,33 @@ void TreeBuilder::analyzeVariables(const Graph& g, ScopeTree& t)
         const ScopeId ownScope = t.opParent(v); // the variable's own scope when it is an anchor
         const bool anchored = t.isAnchor(v);
 
-        // Readers, charged to scope instances.
-        instances.clear();
-        stack.clear();
-        const int32_t stamp = v;
-        visited[size_t(v)] = stamp;
-        auto pushConsumers = [&](OpId op) {
-            for (int32_t k = offsets[size_t(op)]; k < offsets[size_t(op) + 1]; ++k) {
-                const OpId c = consumers[size_t(k)];
-                if (visited[size_t(c)] != stamp) {
-                    visited[size_t(c)] = stamp;
-                    stack.push_back(c);
-                }
-            }
-        };
-        pushConsumers(v);
+        // Forward readers (see the header comment), in op order.
+        found.clear();
+        stack.assign(1, v);
+        visited[size_t(v)] = v;
         while (!stack.empty()) {
-            const OpId c = stack.back();
+            const OpId x = stack.back();
             stack.pop_back();
-            if (excluded(c))
-                continue;
-            const std::string& type = t.opType(c);
-            const bool ownRead = (type == "Identity" || type == "RefIdentity" || type == "ReadVariableOp") &&
-                                 anchored && t.isAncestorOrSelf(ownScope, t.opParent(c));
-            if (ownRead || type == "Enter" || type == "RefEnter") {
-                pushConsumers(c);
-                continue;
+            for (OpId c : consumersOf(x)) {
+                if (visited[size_t(c)] == v)
+                    continue;
+                visited[size_t(c)] = v;
+                if (role[size_t(c)] != Role::Model || !live[size_t(c)])
+                    continue;
+                if (passesValueOn(t.opType(c)))
+                    stack.push_back(c);
+                else
+                    found.push_back(c);
             }
+        }
+        std::sort(found.begin(), found.end());
+        t.m_readers.insert(t.m_readers.end(), found.begin(), found.end());
+        t.m_readerOffsets.push_back(int32_t(t.m_readers.size()));
+        rec.reads = int32_t(found.size());
+
+        // Readers charged to scope instances.
+        instances.clear();
+        for (OpId c : found) {
             const ScopeId inst = instanceOf(owner, t.opEnclosingScope(c));
             auto it = std::find_if(instances.begin(), instances.end(),
                                    [&](const auto& p) { return p.first == inst; });
@@ -253,9 +371,7 @@ void TreeBuilder::analyzeVariables(const Graph& g, ScopeTree& t)
                 instances.emplace_back(inst, 1);
             else
                 ++it->second;
-            ++rec.reads;
         }
-
         const int gv = g.variableOfOp(v);
         const VariableInfo* info = gv >= 0 ? &g.variable(gv) : nullptr;
         if (info && info->fromGetVariable && info->traceIndex >= 0 && size_t(info->traceIndex) < trace.size()) {

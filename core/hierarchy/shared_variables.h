@@ -22,7 +22,7 @@ struct VariableUser {
     std::string path;
     /// The scope node with that path, or -1 when no op lives there.
     ScopeId scope = -1;
-    /// Forward-computation ops of this scope instance that read the variable.
+    /// Forward-computation ops of this scope instance that read the variable (ScopeTree::variableReaders).
     int32_t reads = 0;
     /// Trace: get_variable calls from this scope (created or reused).
     int32_t calls = 0;
@@ -46,7 +46,8 @@ struct VariableRecord {
     ScopeId ownerScope = -1;
     /// Users: the owner first (also when it does not read the variable), then the others in order of appearance.
     std::vector<VariableUser> users;
-    /// Forward-computation reads in total (training, saving and initialization excluded).
+    /// Forward-computation reads in total: the number of ScopeTree::variableReaders (summaries, saving,
+    /// initialization, gradients and optimizers excluded).
     int32_t reads = 0;
     /// Where the information comes from.
     VariableEvidence evidence = VariableEvidence::Inferred;
@@ -64,8 +65,12 @@ bool isVariableOpType(std::string_view type);
 /// use, so sharing never counts or follows it (docs/formats.md §9).
 bool isParameterCopy(const Operation& op);
 
-/// Why a consumer of a variable does not count as a use ("" when it does): training, saving,
-/// initialization, summaries. `name` is the consumer's full op name.
-std::string_view trainingMachineryReason(std::string_view name, std::string_view type);
+/// What an op does when it is bookkeeping rather than model computation, judged by its type alone:
+/// "summary", "checkpointing", "assignment", "initialization check", "optimizer update" (Apply*,
+/// ResourceApply*, SparseApply*) or "gradient computation" (gradient kernels such as ReluGrad,
+/// BiasAddGrad, Conv2DBackpropFilter, BroadcastGradientArgs); "" for any other op. The analysis also
+/// counts as gradient computation everything computed from such ops and the ops tf.gradients builds
+/// in its own `gradients` name scope (shared_variables.cpp).
+std::string_view bookkeepingKind(std::string_view type);
 
 } // namespace scopeviz::hierarchy

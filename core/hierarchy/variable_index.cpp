@@ -1,17 +1,12 @@
 // VariableIndex.
 //
-// Readers. A variable's value reaches the model through the variable op
-// itself (ref variables: `MatMul(my_net/weights/read)` where `read` is an
-// Identity, or a direct input) or through ReadVariableOp (resource
-// variables: `.../Conv2D/ReadVariableOp`). Starting at the variable op we walk
-// its data consumers: an op that is training or bookkeeping machinery
-// (trainingMachineryReason: gradients, optimizers, save, init, Assign,
-// summaries) is neither counted nor followed; an Identity, RefIdentity or
-// ReadVariableOp only passes the value on and is followed; every other op is
-// a reader. The result is sorted by op id, so the inspector lists readers in
-// creation order. This is the one place that rule lives; the graph view
-// highlights exactly these ops (shown by their deepest visible node) and the
-// inspector lists them.
+// Readers are the shared-variable analysis' forward readers
+// (ScopeTree::variableReaders, shared_variables.cpp): the ops of the forward
+// computation that read the variable, through its `/read` Identity or a
+// ReadVariableOp, in creation order; summaries, savers, initializers,
+// gradients and optimizers excluded. The rule has that one home; the graph
+// view highlights exactly these ops (shown by their deepest visible node),
+// the inspector lists them, and the sharing verdict counts them.
 //
 // Sharing is the shared-variable analysis' verdict (shared_variables.cpp),
 // unchanged; the index adds per-scope figures for the tree's badge: for every
@@ -71,57 +66,8 @@ std::shared_ptr<const VariableIndex> VariableIndex::build(const Graph& g, std::s
             });
     }
 
-    // Readers per variable.
-    const auto& vars = tree.variables();
-    idx->m_readerOffsets.assign(vars.size() + 1, 0);
-    std::vector<int32_t> visited(size_t(n), -1);
-    std::vector<OpId> stack, found;
-    std::vector<uint8_t> machinery(size_t(n), 0); // 0 unknown, 1 counts, 2 excluded
-    auto excluded = [&](OpId op) {
-        uint8_t& m = machinery[size_t(op)];
-        if (m == 0)
-            m = trainingMachineryReason(g.op(op).name(), g.op(op).type()).empty() && !isParameterCopy(g.op(op)) ? 1 : 2;
-        return m == 2;
-    };
-    auto dataConsumers = [&](OpId op, auto&& f) {
-        // Data consumers only: the CSR holds control consumers too, so check the inputs.
-        for (int32_t k = off[size_t(op)]; k < off[size_t(op) + 1]; ++k) {
-            const OpId c = idx->m_consumers[size_t(k)];
-            const auto& ins = g.op(c).inputs();
-            if (std::any_of(ins.begin(), ins.end(), [op](const Output& o) { return o.op == op; }))
-                f(c);
-        }
-    };
-    for (size_t v = 0; v < vars.size(); ++v) {
-        const OpId varOp = vars[v].op;
-        found.clear();
-        stack.clear();
-        if (varOp >= 0 && varOp < n) {
-            visited[size_t(varOp)] = int32_t(v);
-            stack.push_back(varOp);
-        }
-        while (!stack.empty()) {
-            const OpId x = stack.back();
-            stack.pop_back();
-            dataConsumers(x, [&](OpId c) {
-                if (visited[size_t(c)] == int32_t(v))
-                    return;
-                visited[size_t(c)] = int32_t(v);
-                if (excluded(c))
-                    return;
-                const std::string& type = g.op(c).type();
-                if (type == "Identity" || type == "RefIdentity" || type == "ReadVariableOp")
-                    stack.push_back(c);
-                else
-                    found.push_back(c);
-            });
-        }
-        std::sort(found.begin(), found.end());
-        idx->m_readers.insert(idx->m_readers.end(), found.begin(), found.end());
-        idx->m_readerOffsets[v + 1] = int32_t(idx->m_readers.size());
-    }
-
     // Per-scope sharing figures.
+    const auto& vars = tree.variables();
     auto& out = idx->m_sharing;
     out.assign(size_t(tree.numScopes()), ScopeSharing{});
     std::vector<int32_t> counted(out.size(), -1); // last variable counted as reused, per scope
@@ -173,13 +119,9 @@ int32_t VariableIndex::sharedScopes(int32_t variable) const
     return variable >= 0 && variable < numVariables() ? record(variable).sharedScopes : 0;
 }
 
-std::span<const OpId> VariableIndex::readers(int32_t variable) const
-{
-    if (variable < 0 || variable >= numVariables())
-        return {};
-    return {m_readers.data() + m_readerOffsets[size_t(variable)],
-            size_t(m_readerOffsets[size_t(variable) + 1] - m_readerOffsets[size_t(variable)])};
-}
+int32_t VariableIndex::numVariables() const { return int32_t(m_tree->variables().size()); }
+
+std::span<const OpId> VariableIndex::readers(int32_t variable) const { return m_tree->variableReaders(variable); }
 
 std::span<const OpId> VariableIndex::consumers(OpId op) const
 {

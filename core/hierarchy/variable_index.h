@@ -33,7 +33,7 @@ public:
     /// The scope tree the index was built with.
     const ScopeTree& tree() const { return *m_tree; }
     /// Number of variables (same as tree().variables().size()).
-    int32_t numVariables() const { return int32_t(m_readerOffsets.size()) - 1; }
+    int32_t numVariables() const;
     /// The variable's record (owner, users) from the shared-variable analysis.
     const VariableRecord& record(int32_t variable) const;
     /// The variable an item stands for (a variable op, or the scope a variable op anchors), or -1.
@@ -45,7 +45,8 @@ public:
     /// Number of shared variables.
     int32_t numShared() const { return m_numShared; }
     /// Forward-computation ops that read the variable (directly, through its `/read` Identity or a
-    /// ReadVariableOp), in op order; training, saving, initialization and summaries excluded.
+    /// ReadVariableOp), in op order; summaries, saving, initialization, gradients and optimizers
+    /// excluded. The same reads decide sharing (ScopeTree::variableReaders, shared_variables.cpp).
     std::span<const OpId> readers(int32_t variable) const;
     /// Every op taking an output of `op` as data or control input, once each, in op order.
     std::span<const OpId> consumers(OpId op) const;
@@ -56,8 +57,6 @@ private:
     std::shared_ptr<const ScopeTree> m_tree;
     std::vector<int32_t> m_consumerOffsets; // CSR over ops
     std::vector<OpId> m_consumers;
-    std::vector<int32_t> m_readerOffsets; // CSR over variables
-    std::vector<OpId> m_readers;
     std::vector<ScopeSharing> m_sharing; // per scope
     int32_t m_numShared = 0;
 };

@@ -36,10 +36,16 @@
 // at all. An ancestor of the expanded scope is laid out again with the same
 // children and edges, only one child bigger; dot's ranks and order do not
 // depend on sizes (see dot_layout.cpp), so its siblings keep their rank and
-// their left-to-right order and only shift to make room. The benchmark
-// measures it on synthetic trees: with the GUI keeping the expanded scope's
-// top-centre still (anchorShift), no sibling moves further than the scope grew
-// (with its top-left corner still instead: up to 0.3 of the sibling's size).
+// their left-to-right order, but dot re-centres rows and they still jumped by
+// many times their size. So when the request gives an expanded child's
+// collapsed size (LayoutNodeInput::collapsedWidth/Height) or pins a child, the
+// cluster is laid out with its expanded children collapsed (the reference:
+// the picture before the expansion, usually a cache hit), and grow_in_place.cpp
+// grows the expanded children around their collapsed places, puts pinned
+// children at their pins and pushes apart only what is in the way. That step
+// is a pure function of the reference, sizes and pins, so collapsing returns
+// every box exactly. Without collapsed sizes the cluster is laid out afresh
+// from its final sizes, as before.
 //
 // Robustness. Bad input never stops the layout: edges naming unknown ids are
 // dropped, duplicate ids attach edges to the first of them, invalid sizes are
@@ -50,6 +56,7 @@
 #include "core/layout/hierarchical_layout.h"
 
 #include "core/layout/dot_layout.h"
+#include "core/layout/grow_in_place.h"
 #include "core/layout/layered_fallback.h"
 #include "core/util/strings.h"
 
@@ -404,6 +411,35 @@ LayoutResult HierarchicalLayouter::run(const LayoutRequest& request, const std::
                                       " children have a zero, negative, huge or non-numeric size; replaced"),
                           droppedWarnings);
 
+        // Grow in place (grow_in_place.cpp): an expanded child with a collapsed size, or a pinned child, makes
+        // this cluster start from its reference layout (expanded children collapsed, no pins).
+        std::vector<Rect> refSizes = sizes;
+        std::vector<std::optional<Point>> pins;
+        for (size_t i = 0; i < n; ++i) {
+            const LayoutNodeInput& child = in.children[i];
+            if (childCluster[size_t(c)][i] >= 0 && std::isfinite(child.collapsedWidth) && child.collapsedWidth > 0 &&
+                std::isfinite(child.collapsedHeight) && child.collapsedHeight > 0) {
+                refSizes[i].w = std::min(child.collapsedWidth, MaxSize);
+                refSizes[i].h = std::min(child.collapsedHeight, MaxSize);
+            }
+            if (child.pinned && std::isfinite(child.pin.x) && std::isfinite(child.pin.y)) {
+                pins.resize(n);
+                pins[i] = Point{std::clamp(child.pin.x, -MaxSize, MaxSize), std::clamp(child.pin.y, -MaxSize, MaxSize)};
+            }
+        }
+        bool grows = !pins.empty();
+        for (size_t i = 0; i < n && !grows; ++i)
+            grows = refSizes[i].w != sizes[i].w || refSizes[i].h != sizes[i].h;
+        if (grows && n > MaxGrowInPlaceChildren) {
+            if (!pins.empty())
+                appendWarning(result, cat("cluster ", in.id, ": ", n, " children are too many to keep pins (limit ",
+                                          MaxGrowInPlaceChildren, "); pins ignored"),
+                              droppedWarnings);
+            grows = false;
+            pins.clear();
+            refSizes = sizes;
+        }
+
         Hasher structure;
         structure.add(in.id);
         structure.add(in.contentHash);
@@ -424,7 +460,7 @@ LayoutResult HierarchicalLayouter::run(const LayoutRequest& request, const std::
         Hasher full;
         full.add(structure.h);
         full.add(m_settingsHash);
-        for (const Rect& r : sizes) {
+        for (const Rect& r : refSizes) {
             full.add(r.w);
             full.add(r.h);
         }
@@ -436,11 +472,29 @@ LayoutResult HierarchicalLayouter::run(const LayoutRequest& request, const std::
             layout = hit->second.layout;
             ++result.clustersFromCache;
         } else {
-            layout = layoutCluster(in, sizes, structure.h, cancel);
+            layout = layoutCluster(in, refSizes, structure.h, cancel);
             if (!layout)
                 return cancelled();
             m_cache[full.h] = {layout, m_tick};
             ++result.clustersLaidOut;
+        }
+        if (grows) {
+            GrowInput grow;
+            grow.sizes = sizes;
+            grow.pins = std::move(pins);
+            grow.padding = sanitizePadding(in.padding);
+            grow.paddingTop = sanitizePadding(in.paddingTop);
+            grow.warningPrefix = cat("cluster ", in.id, ": ");
+            std::unordered_map<uint64_t, int> index;
+            index.reserve(n * 2);
+            for (size_t i = 0; i < n; ++i)
+                index.emplace(in.children[i].id, int(i));
+            grow.ends.reserve(in.edges.size());
+            for (const LayoutEdgeInput& e : in.edges) {
+                const auto from = index.find(e.from), to = index.find(e.to);
+                grow.ends.emplace_back(from == index.end() ? -1 : from->second, to == index.end() ? -1 : to->second);
+            }
+            layout = growInPlace(*layout, grow, m_settings);
         }
         if (layout->fallback)
             ++result.clustersFallback;
@@ -455,7 +509,7 @@ LayoutResult HierarchicalLayouter::run(const LayoutRequest& request, const std::
     const ClusterLayout& rootLayout = *layouts[size_t(request.root)];
     result.bounds = {0, 0, rootLayout.width, rootLayout.height};
     result.boxes.push_back({request.clusters[size_t(request.root)].id, 0, 0, rootLayout.width, rootLayout.height,
-                            true, 0, -1, request.root});
+                            true, 0, -1, request.root, rootLayout.origin});
     struct Pending {
         int cluster;
         int box;
@@ -472,7 +526,7 @@ LayoutResult HierarchicalLayouter::run(const LayoutRequest& request, const std::
             const Rect& r = layout.children[i];
             const int k = childCluster[size_t(p.cluster)][i];
             result.boxes.push_back({in.children[i].id, frame.x + r.x, frame.y + r.y, r.w, r.h, k >= 0,
-                                    frame.depth + 1, p.box, k});
+                                    frame.depth + 1, p.box, k, k >= 0 ? layouts[size_t(k)]->origin : Point{}});
         }
         for (size_t i = in.children.size(); i-- > 0;)
             if (childCluster[size_t(p.cluster)][i] >= 0)

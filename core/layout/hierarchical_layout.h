@@ -20,6 +20,7 @@ struct ClusterLayout {
     std::vector<int> edgeIndex;    ///< input edge index of each route (dropped edges have none)
     std::vector<FlatRoute> routes; ///< relative to the box's top-left corner
     std::vector<std::string> warnings;
+    Point origin;                  ///< where content coordinates (pins) start, relative to the top-left corner
     bool fallback = false;
     uint64_t structureKey = 0;
 };

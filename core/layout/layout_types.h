@@ -35,6 +35,14 @@ struct LayoutNodeInput {
     double height = 0;
     /// Index into LayoutRequest::clusters when this child is expanded, else -1.
     int cluster = -1;
+    /// For an expanded child: width of its box when collapsed; with collapsedHeight, it grows around that box's place.
+    double collapsedWidth = 0;
+    /// For an expanded child: height of its box when collapsed (0: laid out afresh around its full size).
+    double collapsedHeight = 0;
+    /// True when the user pinned this child: its top-left corner goes to `pin`.
+    bool pinned = false;
+    /// Pinned top-left corner in the cluster's content coordinates (NodeBox::origin of the cluster's box).
+    Point pin;
     /// True when this child is an expanded scope.
     bool isCluster() const { return cluster >= 0; }
 };
@@ -103,6 +111,8 @@ struct NodeBox {
     int parent = -1;
     /// Index into LayoutRequest::clusters when isCluster, else -1.
     int cluster = -1;
+    /// For a cluster: where its content coordinates (those of pins) start, relative to the box's top-left.
+    Point origin;
     /// Centre of the box.
     Point center() const { return {x + w / 2, y + h / 2}; }
 };
@@ -183,5 +193,9 @@ const NodeBox* findBox(const LayoutResult& result, uint64_t id);
 /// Translation to add to `after` so box `id` keeps the midpoint of its top edge from `before` (the scope the user
 /// expanded grows sideways and down, its neighbours move least); nullopt if the id is absent in either.
 std::optional<Point> anchorShift(const LayoutResult& before, const LayoutResult& after, uint64_t id);
+
+/// Translation to add to `after` so box `id` keeps its centre from `before` (an expanded scope grows around its
+/// place, see grow_in_place.cpp); nullopt if the id is absent in either.
+std::optional<Point> centreShift(const LayoutResult& before, const LayoutResult& after, uint64_t id);
 
 } // namespace scopeviz::layout

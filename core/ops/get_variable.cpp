@@ -131,7 +131,10 @@ Variable getVariable(Graph& g, std::string_view name, const GetVariableOptions& 
     ev.nameScope = callerScope;
     ev.variableScope = scope->name;
     ev.reuse = reuse;
-    ev.source = formatLocation(loc);
+    // The trace's source is "file:line" (core/io/trace_text.h); a C++ caller gives its own location.
+    const std::string cppSource =
+        o.source.empty() && loc.file_name() && *loc.file_name() ? cat(loc.file_name(), ":", loc.line()) : std::string();
+    ev.source = o.source.empty() ? std::string_view(cppSource) : std::string_view(o.source);
     auto failed = [&](auto&& error) {
         ev.outcome = TraceEvent::Outcome::Failed;
         g.addTrace(ev);

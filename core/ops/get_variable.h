@@ -45,6 +45,8 @@ struct GetVariableOptions {
     std::vector<std::string> collections; ///< empty = ["variables"] (+ "trainable_variables")
     bool local = false;                   ///< get_local_variable
     std::string definedAt;                ///< frames for "Originally defined at:" (Python passes its traceback)
+    /// Where the call is, for the trace ("file:line", callers after ';'); empty: the C++ caller's location.
+    std::string source;
 };
 
 /// tf.get_variable(name, ...). Throws ValueError with TensorFlow's texts.

@@ -4,6 +4,7 @@
 #include "app/cli.h"
 #include "tests/support/test_data.h"
 
+#include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -195,6 +196,59 @@ private slots:
             QCOMPARE(r.out, QStringLiteral("scopeviz " SCOPEVIZ_EXPECTED_VERSION "\n"));
         if (exitCode == 0 && args.first() == QLatin1String("--list-ops"))
             QVERIFY(r.out.count('\n') == 109); // one line per op of the 109-node graph
+    }
+
+    void headlessCommandsOnAScript()
+    {
+#ifndef SCOPEVIZ_PYTHON_DIR
+        QSKIP("built without the Python module (SCOPEVIZ_BUILD_PYTHON=OFF)");
+#else
+        // `scopeviz lesson.py --list-ops` prints the graph the script built, with no FileWriter in it;
+        // the script's own prints go to stderr so that the listing stays clean.
+        QTemporaryDir tmp;
+        auto script = [&tmp](const char* name, const QByteArray& text) {
+            QFile f(tmp.filePath(QString::fromLatin1(name)));
+            if (!f.open(QIODevice::WriteOnly) || f.write(text) != text.size())
+                return QString();
+            return f.fileName();
+        };
+        const QString lesson = script("lesson.py", "import scopeviz.compat.v1 as tf\n"
+                                                   "with tf.variable_scope('vs'):\n    tf.constant(1.0, name='c2')\n"
+                                                   "with tf.variable_scope('vs', reuse=True):\n    tf.constant(1.0, name='c3')\n"
+                                                   "print('lesson done')\n");
+        Run r = runScopeviz({lesson, "--list-ops"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(r.out, QStringLiteral("vs/c2\tConst\t\nvs_1/c3\tConst\t\n"));
+        QVERIFY(r.err.contains("lesson done"));
+        r = runScopeviz({lesson, "--print-tree"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains("vs_1/"), qPrintable(r.out));
+        // "Why this name?" from the script's trace, with its line numbers (the inspector shows the same text).
+        r = runScopeviz({lesson, "--explain", "vs_1/c3"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(r.out, QStringLiteral("`vs_1/c3`: the Const op `c3` in the name scope `vs_1/`.\n"
+                                       "`vs_1/`: variable_scope('vs') with reuse=True at line 4 opened the name scope "
+                                       "`vs_1`, because line 2 had already used `vs`.\n"));
+        r = runScopeviz({lesson, "--explain", "vs_9"});
+        QCOMPARE(r.exitCode, int(ExitDataError));
+        QVERIFY2(r.err.contains("--explain: no op or scope named 'vs_9'"), qPrintable(r.err));
+
+        // An error half-way: what was built before it is kept and said to be partial.
+        const QString failing = script("failing.py", "import scopeviz.compat.v1 as tf\n"
+                                                     "tf.constant(1.0, name='before')\nraise RuntimeError('boom')\n");
+        r = runScopeviz({failing, "--list-ops"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(r.out, QStringLiteral("before\tConst\t\n"));
+        QVERIFY(r.err.contains("RuntimeError: boom"));
+        QVERIFY(r.err.contains("stopped with exit code 1; this is the graph it built before that"));
+
+        // Nothing built: said, with exit status 1.
+        const QString empty = script("empty.py", "print('no ops')\n");
+        r = runScopeviz({empty, "--list-ops"});
+        QCOMPARE(r.exitCode, int(ExitDataError));
+        QVERIFY2(r.err.contains("built no graph"), qPrintable(r.err));
+        QVERIFY(r.out.isEmpty());
+#endif
     }
 
     void onnxModelsOnTheCommandLine()

@@ -6,6 +6,7 @@
 
 #include <QFontMetricsF>
 #include <QPainter>
+#include <QStyleOptionGraphicsItem>
 
 #include <algorithm>
 #include <array>
@@ -20,8 +21,8 @@ using hierarchy::VisibleNode;
 
 namespace {
 
-constexpr double kTitleBand = 22;
-constexpr double kMinTextPx = 6;   // text smaller than this on screen is not drawn
+constexpr double kLabelMargin = 30; // labels stay inside the drawing plus this (the view keeps 40 around it)
+constexpr double kMinTextPx = 6;   // small text (details, edge labels, badges) smaller than this on screen is not drawn
 constexpr double kFontPx = 11;     // label font size in scene units
 
 QString qs(std::string_view s) { return QString::fromUtf8(s.data(), qsizetype(s.size())); }
@@ -41,6 +42,13 @@ QColor typeColor(const std::string& type, bool dark)
 }
 
 bool isConstType(const std::string& t) { return t == "Const" || t == "Identity" || t == "NoOp"; }
+
+/// `from` moved towards `to` by `t` in [0, 1] (the expand animation).
+QRectF lerpRect(const QRectF& from, const QRectF& to, double t)
+{
+    return QRectF(from.x() + (to.x() - from.x()) * t, from.y() + (to.y() - from.y()) * t,
+                  from.width() + (to.width() - from.width()) * t, from.height() + (to.height() - from.height()) * t);
+}
 
 } // namespace
 
@@ -68,15 +76,21 @@ QString shapeText(const Shape& s)
 
 namespace {
 
-/// The label fonts: regular, bold (scopes, series, frame titles), small (details, constants).
-enum class Face { Regular, Bold, Small };
+/// The label fonts: regular, bold (scopes, series, frame titles), small (details, constants), and the
+/// label layer's two, sized in device pixels (graph_labels.h).
+enum class Face { Regular, Bold, Small, LayerBold, LayerOp };
+constexpr size_t kFaces = 5;
 
 QFont faceFont(Face f)
 {
     QFont font = GraphDrawing::labelFont();
-    font.setBold(f == Face::Bold);
+    font.setBold(f == Face::Bold || f == Face::LayerBold);
     if (f == Face::Small)
         font.setPixelSize(int(kFontPx) - 2);
+    else if (f == Face::LayerBold)
+        font.setPixelSize(int(kScopeLabelPx));
+    else if (f == Face::LayerOp)
+        font.setPixelSize(int(kOpLabelPx));
     return font;
 }
 
@@ -89,8 +103,8 @@ QFont faceFont(Face f)
 const std::array<double, 256>& advances(Face f)
 {
     static const auto tables = [] {
-        std::array<std::array<double, 256>, 3> t{};
-        for (Face face : {Face::Regular, Face::Bold, Face::Small}) {
+        std::array<std::array<double, 256>, kFaces> t{};
+        for (Face face : {Face::Regular, Face::Bold, Face::Small, Face::LayerBold, Face::LayerOp}) {
             const QFontMetricsF fm(faceFont(face));
             for (int c = 0; c < 256; ++c)
                 t[size_t(face)][size_t(c)] = fm.horizontalAdvance(QChar(c));
@@ -142,10 +156,10 @@ public:
                 w = bold + textWidth(Face::Small, QString::number(vn.opCount)) + 30;
             break;
         case NodeKind::Series: {
-            int members = 0;
+            QString count = QStringLiteral("×0");
             if (vn.id >= 0 && size_t(vn.id) < tree.series().size())
-                members = int(tree.series()[size_t(vn.id)].members.size());
-            w = bold + textWidth(Face::Small, QStringLiteral("×%1").arg(members)) + 34;
+                count = QString::fromStdString(hierarchy::seriesCountText(tree.series()[size_t(vn.id)]));
+            w = bold + textWidth(Face::Small, count) + 34;
             break;
         }
         case NodeKind::Op: {
@@ -185,11 +199,11 @@ layout::LayoutRequest measuredLayoutRequest(const hierarchy::VisibleGraph& vg, u
         if (fi >= 0 && nodes[size_t(fi)].parent >= 0)
             c.minWidth = BoxMeasure::titleWidth(nodes[size_t(fi)]);
         for (layout::LayoutNodeInput& in : c.children) {
-            if (in.isCluster())
-                continue;
             const int32_t i = vg.find(in.id);
-            if (i >= 0)
-                in.width = BoxMeasure::boxWidth(nodes[size_t(i)], vg.tree());
+            if (i < 0)
+                continue;
+            // An expanded child grows around its collapsed box: measure that box as it was drawn.
+            (in.isCluster() ? in.collapsedWidth : in.width) = BoxMeasure::boxWidth(nodes[size_t(i)], vg.tree());
         }
     }
     return req;
@@ -209,8 +223,11 @@ GraphDrawing::GraphDrawing(DocumentPtr doc, std::shared_ptr<const hierarchy::Vis
     m_font = faceFont(Face::Regular); // the same fonts the layout's box widths were measured with
     m_boldFont = faceFont(Face::Bold);
     m_smallFont = faceFont(Face::Small);
+    m_labelFont = faceFont(Face::LayerOp);
+    m_labelBoldFont = faceFont(Face::LayerBold);
     buildNodes();
     buildEdges();
+    buildLabelCandidates();
 }
 
 void GraphDrawing::buildNodes()
@@ -222,6 +239,15 @@ void GraphDrawing::buildNodes()
     m_nodes.reserve(m_result->boxes.size());
     QFontMetricsF fm(m_font), fmBold(m_boldFont);
     std::vector<int32_t> drawOfBox(m_result->boxes.size(), -1);
+    // A variable's colour and "used by N scopes" badge: the document's VariableIndex decides.
+    auto markVariable = [&](DrawNode& n, int32_t v) {
+        const bool shared = m_doc->index->isShared(v);
+        n.fill = m_theme.color(shared ? ThemeColor::SharedVariable : ThemeColor::Variable);
+        if (shared) {
+            n.fill = n.fill.lighter(dark ? 100 : 150);
+            n.sharedUsers = m_doc->index->sharedScopes(v);
+        }
+    };
     for (size_t bi = 0; bi < m_result->boxes.size(); ++bi) {
         const layout::NodeBox& b = m_result->boxes[bi];
         int32_t vi = m_vg->find(b.id);
@@ -248,12 +274,7 @@ void GraphDrawing::buildNodes()
             n.fill = m_theme.color(n.style == NodeStyle::VariableScope ? ThemeColor::VariableScope : ThemeColor::NameScope);
             n.detail = BoxMeasure::opsText(vn.opCount);
             if (sc.variable >= 0) {
-                const auto& rec = tree.variables()[size_t(sc.variable)];
-                n.fill = m_theme.color(rec.shared ? ThemeColor::SharedVariable : ThemeColor::Variable);
-                if (rec.shared) {
-                    n.fill = n.fill.lighter(dark ? 100 : 150);
-                    n.sharedUsers = rec.sharedScopes;
-                }
+                markVariable(n, sc.variable);
             } else if (!n.frame) {
                 // A collapsed scope that creates shared variables carries the badge too; one that only
                 // reuses them (my_net_1 after my_net) a hollow one.
@@ -267,13 +288,8 @@ void GraphDrawing::buildNodes()
             const std::string& type = tree.opType(vn.id);
             int32_t v = tree.variableOfOp(vn.id);
             if (v >= 0) {
-                const auto& rec = tree.variables()[size_t(v)];
                 n.style = NodeStyle::Variable;
-                n.fill = m_theme.color(rec.shared ? ThemeColor::SharedVariable : ThemeColor::Variable);
-                if (rec.shared) {
-                    n.fill = n.fill.lighter(dark ? 100 : 150);
-                    n.sharedUsers = rec.sharedScopes;
-                }
+                markVariable(n, v);
             } else if (isConstType(type)) {
                 n.style = NodeStyle::Const;
                 n.fill = dark ? QColor(70, 70, 76) : QColor(240, 240, 242);
@@ -291,7 +307,7 @@ void GraphDrawing::buildNodes()
             n.style = NodeStyle::Series;
             n.fill = m_theme.color(ThemeColor::NameScope);
             if (vn.id >= 0 && size_t(vn.id) < tree.series().size())
-                n.detail = QStringLiteral("×%1").arg(tree.series()[size_t(vn.id)].members.size());
+                n.detail = QString::fromStdString(hierarchy::seriesCountText(tree.series()[size_t(vn.id)]));
             break;
         case NodeKind::AuxArea:
             n.style = NodeStyle::AuxArea;
@@ -453,7 +469,7 @@ void GraphDrawing::paintNode(QPainter& p, const DrawNode& n, const QRectF& r, do
     const QColor sub = dark ? QColor(180, 180, 185) : QColor(100, 100, 110);
     const QColor hl = m_theme.color(ThemeColor::Highlight);
     const double px = std::min(r.width(), r.height()) * lod;
-    const bool showText = kFontPx * lod >= kMinTextPx;
+    const bool showText = namesInBoxes(lod); // else the label layer shows the name
     // Selected: a thick border in the highlight colour; a highlighted consumer of the selected shared
     // variable: the same colour, thinner, so the eye finds every reader at once.
     QColor border = n.fill.darker(dark ? 70 : 140);
@@ -566,7 +582,7 @@ void GraphDrawing::paintNode(QPainter& p, const DrawNode& n, const QRectF& r, do
             p.setBrush(shared);
         }
         p.drawRoundedRect(badge, 7, 7);
-        if (showText) {
+        if (kFontPx * lod >= kMinTextPx) {
             p.setPen(n.reusesShared ? (dark ? shared.lighter(130) : shared.darker(130)) : QColor(Qt::white));
             p.setFont(m_smallFont);
             p.drawText(badge, Qt::AlignCenter, QStringLiteral("⇄ %1").arg(n.sharedUsers));
@@ -574,17 +590,10 @@ void GraphDrawing::paintNode(QPainter& p, const DrawNode& n, const QRectF& r, do
     }
 }
 
-void GraphDrawing::paint(QPainter& p, const QRectF& exposed, double lod, const DrawHighlight& hl) const
+void GraphDrawing::paint(QPainter& p, const QRectF& exposed, double lod, const DrawHighlight& hl, bool labelLayer) const
 {
     const bool animating = hl.progress < 1;
-    const double t = hl.progress;
-    auto rectOf = [&](const DrawNode& n) {
-        if (!animating)
-            return n.rect;
-        return QRectF(n.from.x() + (n.rect.x() - n.from.x()) * t, n.from.y() + (n.rect.y() - n.from.y()) * t,
-                      n.from.width() + (n.rect.width() - n.from.width()) * t,
-                      n.from.height() + (n.rect.height() - n.from.height()) * t);
-    };
+    auto rectOf = [&](const DrawNode& n) { return animating ? lerpRect(n.from, n.rect, hl.progress) : n.rect; };
     p.setRenderHint(QPainter::Antialiasing, lod > 0.35);
     p.setRenderHint(QPainter::TextAntialiasing, true);
     // Frames first (they are earlier in the array), then edges, then boxes on top.
@@ -690,6 +699,153 @@ void GraphDrawing::paint(QPainter& p, const QRectF& exposed, double lod, const D
         if (r.intersects(exposed))
             paintNode(p, n, r, lod, hl.node.empty() ? HighlightLevel::None : hl.node[i]);
     }
+    if (labelLayer && !namesInBoxes(lod))
+        paintLabels(p, exposed, lod, hl);
+}
+
+// ---- the label layer (graph_labels.h) ------------------------------------------------------
+
+bool GraphDrawing::namesInBoxes(double lod) { return kFontPx * lod >= kScopeLabelPx - 1e-9; }
+
+QRectF GraphDrawing::labelBounds() const { return m_bounds.adjusted(-kLabelMargin, -kLabelMargin, kLabelMargin, kLabelMargin); }
+
+QString GraphDrawing::labelName(const DrawNode& n) const
+{
+    if (n.style == NodeStyle::AuxArea)
+        return QStringLiteral("auxiliary");
+    return qs(m_vg->nodes()[size_t(n.vis)].label);
+}
+
+void GraphDrawing::buildLabelCandidates()
+{
+    std::vector<int32_t> order;
+    order.reserve(m_nodes.size());
+    for (size_t i = 0; i < m_nodes.size(); ++i)
+        if (m_nodes[i].style != NodeStyle::Root && m_nodes[i].vis >= 0)
+            order.push_back(int32_t(i));
+    // Largest box first; the placement's "larger boxes win" and its early stop both rest on this order.
+    auto area = [this](int32_t i) { return m_nodes[size_t(i)].rect.width() * m_nodes[size_t(i)].rect.height(); };
+    std::sort(order.begin(), order.end(), [&](int32_t a, int32_t b) {
+        const double aa = area(a), ab = area(b);
+        if (aa != ab)
+            return aa > ab;
+        if (m_nodes[size_t(a)].depth != m_nodes[size_t(b)].depth)
+            return m_nodes[size_t(a)].depth < m_nodes[size_t(b)].depth;
+        return a < b;
+    });
+    m_labelCandidates.reserve(order.size());
+    for (int32_t i : order) {
+        const DrawNode& n = m_nodes[size_t(i)];
+        const bool op = !n.frame && (n.style == NodeStyle::Op || n.style == NodeStyle::Variable ||
+                                     n.style == NodeStyle::Const);
+        LabelCandidate c;
+        c.box = n.rect;
+        c.node = i;
+        c.anchor = n.frame ? LabelAnchor::Frame : op ? LabelAnchor::Op : LabelAnchor::Centred;
+        const std::string_view name =
+            n.style == NodeStyle::AuxArea ? std::string_view("auxiliary") : m_vg->nodes()[size_t(n.vis)].label;
+        c.textWidth = float(textWidth(op ? Face::LayerOp : Face::LayerBold, name));
+        m_labelCandidates.push_back(c);
+    }
+}
+
+QString GraphDrawing::labelText(const LabelSlot& slot) const
+{
+    const LabelCandidate& c = m_labelCandidates[size_t(slot.candidate)];
+    QString name = labelName(m_nodes[size_t(c.node)]);
+    if (slot.textWidth < c.textWidth) // the room was shorter than the name
+        name = QFontMetricsF(c.anchor == LabelAnchor::Op ? m_labelFont : m_labelBoldFont)
+                   .elidedText(name, Qt::ElideMiddle, slot.textWidth);
+    return name;
+}
+
+GraphDrawing::LabelPlacement& GraphDrawing::labelPlacement(double zoom) const
+{
+    constexpr size_t kCached = 8; // a few zoom levels: the bench's zoom jitter, a wheel step back and forth
+    for (LabelPlacement& c : m_labelCache)
+        if (c.zoom == zoom)
+            return c;
+    LabelPlacement pl;
+    pl.zoom = zoom;
+    pl.kept = placeLabels(m_labelCandidates, zoom, labelBounds());
+    // Texts are made (and elided) when a label is first in view: near 1:1 on a big graph thousands are
+    // placed, a few dozen seen.
+    pl.texts.resize(pl.kept.size());
+    if (m_labelCache.size() < kCached) {
+        m_labelCache.reserve(kCached);
+        m_labelCache.push_back(std::move(pl));
+        return m_labelCache.back();
+    }
+    LabelPlacement& slot = m_labelCache[m_labelCacheNext++ % kCached];
+    slot = std::move(pl);
+    return slot;
+}
+
+std::vector<PlacedLabel> GraphDrawing::labelsIn(const QTransform& xf, const QRectF& deviceRect, double lod,
+                                                double progress) const
+{
+    std::vector<PlacedLabel> out;
+    if (namesInBoxes(lod) || m_labelCandidates.empty())
+        return out;
+    LabelPlacement& pl = labelPlacement(lod);
+    const QRectF bounds = xf.mapRect(labelBounds());
+    for (size_t k = 0; k < pl.kept.size(); ++k) {
+        const LabelSlot& slot = pl.kept[k];
+        const LabelCandidate& c = m_labelCandidates[size_t(slot.candidate)];
+        const DrawNode& n = m_nodes[size_t(c.node)];
+        const QRectF box = xf.mapRect(progress < 1 ? lerpRect(n.from, n.rect, progress) : n.rect);
+        const QRectF r = labelRect(c.anchor, slot.position, box, slot.textWidth, lod, bounds);
+        if (!r.intersects(deviceRect))
+            continue;
+        if (pl.texts[k].isNull())
+            pl.texts[k] = labelText(slot);
+        out.push_back({c.node, r, pl.texts[k], c.anchor != LabelAnchor::Op});
+    }
+    return out;
+}
+
+std::vector<PlacedLabel> GraphDrawing::placedLabels(const QTransform& sceneToDevice, const QRectF& deviceRect) const
+{
+    return labelsIn(sceneToDevice, deviceRect, QStyleOptionGraphicsItem::levelOfDetailFromTransform(sceneToDevice), 1);
+}
+
+void GraphDrawing::paintLabels(QPainter& p, const QRectF& exposed, double lod, const DrawHighlight& hl) const
+{
+    const QTransform xf = p.worldTransform();
+    const std::vector<PlacedLabel> labels = labelsIn(xf, xf.mapRect(exposed), lod, hl.progress);
+    if (labels.empty())
+        return;
+    const bool dark = m_theme.dark;
+    const QColor text = dark ? QColor(235, 235, 235) : QColor(30, 30, 34);
+    const QColor hlColor = m_theme.color(ThemeColor::Highlight);
+    p.save();
+    p.resetTransform(); // labels are sized in device pixels, whatever the zoom
+    p.setRenderHint(QPainter::Antialiasing, true);
+    for (const PlacedLabel& l : labels) {
+        const DrawNode& n = m_nodes[size_t(l.node)];
+        const HighlightLevel flag = hl.node.empty() ? HighlightLevel::None : hl.node[size_t(l.node)];
+        const QRectF box = xf.mapRect(hl.progress < 1 ? lerpRect(n.from, n.rect, hl.progress) : n.rect);
+        // A name inside its box (or an open scope's title band) needs nothing behind it; one that sticks
+        // out or lies over a frame's children gets a plate in the box's colour, so it reads over edges
+        // and says which box it names.
+        const bool inBand = !n.frame || kTitleBand * lod >= l.rect.height();
+        const bool plate = flag >= HighlightLevel::Consumer || !(inBand && box.contains(l.rect));
+        if (plate) {
+            QPen pen(flag >= HighlightLevel::Consumer ? hlColor : n.fill.darker(dark ? 70 : 140),
+                     flag == HighlightLevel::Selected ? 2.0 : 1.0);
+            p.setPen(pen);
+            QColor fill = n.fill;
+            if (n.frame && n.style == NodeStyle::VariableScope)
+                fill = fill.darker(dark ? 90 : 112); // the colour of its title band
+            p.setBrush(fill);
+            const double radius = l.bold ? 3 : l.rect.height() / 2; // ops: a pill like their box
+            p.drawRoundedRect(l.rect, radius, radius);
+        }
+        p.setPen(text);
+        p.setFont(l.bold ? m_labelBoldFont : m_labelFont);
+        p.drawText(l.rect, Qt::AlignCenter, l.text);
+    }
+    p.restore();
 }
 
 } // namespace scopeviz::ui

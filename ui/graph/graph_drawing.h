@@ -8,9 +8,13 @@
 // Everything that does not depend on the zoom (colours, elided labels, edge
 // paths, bundles) is computed once here; paint() only culls by bounding
 // rectangle (a linear scan over contiguous arrays: ~30 us for 30k entries)
-// and draws with pens and brushes prepared in advance. Level of detail: text
-// is skipped when it would be smaller than ~6 px, boxes smaller than 3 px are
-// plain rectangles, edges thinner than a pixel apart are drawn without arrows.
+// and draws with pens and brushes prepared in advance. Level of detail: names
+// are written inside their boxes only while that text is at least
+// kScopeLabelPx high on screen; below that zoom they move to the label layer
+// (graph_labels.h), fixed-size labels placed so that they never overlap. Other
+// small text (edge shapes, details) is skipped below ~6 px, boxes smaller than
+// 3 px are plain rectangles, edges thinner than a pixel apart are drawn without
+// arrows.
 //
 // Items hold ids, not data (docs/style.md): a DrawNode knows its NodeKey and
 // visible-node index; names and types are looked up in the ScopeTree.
@@ -19,12 +23,14 @@
 #include "ui/common/graph_document.h"
 #include "ui/common/theme.h"
 #include "ui/graph/graph_highlight.h"
+#include "ui/graph/graph_labels.h"
 
 #include <QColor>
 #include <QFont>
 #include <QPainterPath>
 #include <QRectF>
 #include <QString>
+#include <QTransform>
 
 #include <memory>
 #include <vector>
@@ -88,6 +94,14 @@ struct EdgeBundle {
     int count = 0;       ///< edges merged
 };
 
+/// A name shown by the label layer.
+struct PlacedLabel {
+    int32_t node = -1;  ///< DrawNode index
+    QRectF rect;        ///< its plate, device pixels
+    QString text;       ///< the name as drawn (elided in the middle when long)
+    bool bold = false;  ///< scope, series or frame name (ops are regular)
+};
+
 /// The painted form of a visible graph and its layout; immutable once built.
 class GraphDrawing {
 public:
@@ -95,8 +109,14 @@ public:
     GraphDrawing(DocumentPtr doc, std::shared_ptr<const hierarchy::VisibleGraph> vg,
                  std::shared_ptr<const layout::LayoutResult> result, QPointF shift = {}, Theme theme = {});
 
-    /// Paints what intersects `exposed` at level of detail `lod` (device px per scene unit).
-    void paint(QPainter& p, const QRectF& exposed, double lod, const DrawHighlight& hl) const;
+    /// Paints what intersects `exposed` at level of detail `lod` (device px per scene unit); without
+    /// `labelLayer`, names too small to read are left out instead of becoming labels (the minimap).
+    void paint(QPainter& p, const QRectF& exposed, double lod, const DrawHighlight& hl, bool labelLayer = true) const;
+    /// True when names are written inside their boxes at `lod`; false when the label layer shows them.
+    static bool namesInBoxes(double lod);
+    /// The label layer's labels at transform `sceneToDevice` that intersect `deviceRect` (empty when
+    /// names are written inside their boxes); exactly what paint() draws there.
+    std::vector<PlacedLabel> placedLabels(const QTransform& sceneToDevice, const QRectF& deviceRect) const;
     /// Deepest node containing `pos` (frames only count in their title band unless nothing else does), or -1.
     int nodeAt(QPointF pos) const;
     /// The DrawNode of a key, or -1.
@@ -127,6 +147,20 @@ private:
     void buildNodes();
     void buildEdges();
     void paintNode(QPainter& p, const DrawNode& n, const QRectF& r, double lod, HighlightLevel flag) const;
+    void buildLabelCandidates();
+    QString labelName(const DrawNode& n) const;
+    QRectF labelBounds() const;
+    std::vector<PlacedLabel> labelsIn(const QTransform& xf, const QRectF& deviceRect, double lod, double progress) const;
+    void paintLabels(QPainter& p, const QRectF& exposed, double lod, const DrawHighlight& hl) const;
+
+    /// One placement of the label layer, at one zoom.
+    struct LabelPlacement {
+        double zoom = 0;
+        std::vector<LabelSlot> kept;
+        std::vector<QString> texts; // per slot, elided to the slot's width; made when first in view
+    };
+    LabelPlacement& labelPlacement(double zoom) const;
+    QString labelText(const LabelSlot& slot) const;
 
     DocumentPtr m_doc;
     std::shared_ptr<const hierarchy::VisibleGraph> m_vg;
@@ -140,6 +174,12 @@ private:
     std::vector<int32_t> m_nodeOfVis; // VisibleGraph node index -> DrawNode, -1
     QRectF m_bounds;
     QFont m_font, m_boldFont, m_smallFont;
+    QFont m_labelFont, m_labelBoldFont;          // the label layer's, in device pixels
+    std::vector<LabelCandidate> m_labelCandidates; // largest box first (graph_labels.h)
+    // The last few placements by zoom; paint() runs on the GUI thread only, so a cache in a const
+    // drawing needs no lock. A repaint at an unchanged zoom (hover, selection) reuses its placement.
+    mutable std::vector<LabelPlacement> m_labelCache;
+    mutable size_t m_labelCacheNext = 0;
 };
 
 /// The layout request of a visible graph with box widths measured in the label fonts, so that a name

@@ -33,7 +33,7 @@ void GraphMinimap::rebuild()
     QPainter p(&m_image);
     p.setTransform(m_xf);
     DrawHighlight none;
-    d->paint(p, b, s, none);
+    d->paint(p, b, s, none, false); // no label layer: names would cover the whole overview
 }
 
 void GraphMinimap::paintEvent(QPaintEvent*)

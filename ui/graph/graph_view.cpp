@@ -3,6 +3,7 @@
 #include "core/hierarchy/layout_bridge.h"
 #include "ui/graph/graph_minimap.h"
 
+#include <QContextMenuEvent>
 #include <QCoreApplication>
 #include <QGraphicsItem>
 #include <QGraphicsScene>
@@ -10,6 +11,7 @@
 #include <QImage>
 #include <QKeyEvent>
 #include <QLabel>
+#include <QMenu>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QScrollBar>
@@ -77,6 +79,7 @@ GraphView::GraphView(QWidget* parent) : QGraphicsView(parent)
     m_busy->setObjectName("layingOut");
     m_busy->setStyleSheet("QLabel#layingOut { background: rgba(128,128,128,60); border-radius: 4px; padding: 3px 8px; }");
     m_busy->hide();
+    m_pins = new GraphPins(scene, this);
     m_anim = new QVariantAnimation(this);
     m_anim->setDuration(150);
     m_anim->setStartValue(0.0);
@@ -109,7 +112,8 @@ void GraphView::setSelectionModel(GraphSelectionModel* model)
     m_modelConnections[0] = connect(m_model, &GraphSelectionModel::documentChanged, this, &GraphView::onDocumentChanged);
     m_modelConnections[1] = connect(m_model, &GraphSelectionModel::expansionChanged, this,
                                     [this](const std::vector<hierarchy::ScopeId>&, bool, NodeKey anchor) { relayout(anchor); });
-    m_modelConnections[2] = connect(m_model, &GraphSelectionModel::expansionReset, this, &GraphView::relayout);
+    m_modelConnections[2] = connect(m_model, &GraphSelectionModel::expansionReset, this,
+                                    [this](NodeKey anchor) { relayout(anchor); });
     m_modelConnections[3] = connect(m_model, &GraphSelectionModel::selectionChanged, this, &GraphView::onSelectionChanged);
     m_modelConnections[4] = connect(m_model, &GraphSelectionModel::focusRequested, this, &GraphView::onFocusRequested);
     if (m_model->document() != m_doc) {
@@ -128,6 +132,7 @@ void GraphView::onDocumentChanged(const DocumentPtr& doc)
     m_pending = false;
     m_busy->hide();
     m_engine.clearCache();
+    m_pins->setDocument(doc);
     m_drawing.reset();
     m_pendingGraph.reset();
     m_highlighter.setDrawing(nullptr);
@@ -194,10 +199,11 @@ void GraphView::setTheme(const Theme& theme)
     m_minimap->update();
 }
 
-void GraphView::relayout(NodeKey anchor)
+void GraphView::relayout(NodeKey anchor, QPointF anchorMove)
 {
     if (!m_doc)
         return;
+    m_pendingAnchorMove = anchorMove;
     // The visible graph is built on a worker from a copy of the state; the result comes back as an
     // immutable snapshot. Newer requests win: a result whose generation is stale is dropped.
     const uint64_t gen = ++m_generation;
@@ -243,6 +249,7 @@ void GraphView::onVisibleGraph(std::shared_ptr<const hierarchy::VisibleGraph> vg
     if (gen != m_generation)
         return; // a newer expansion is on its way
     m_pendingGraph = std::move(vg);
+    applyPins(req, m_pins->pins()); // pinned boxes are inputs of the layout
     QPointer<GraphView> self(this);
     m_engine.submit(std::move(req), [self, gen](std::shared_ptr<const layout::LayoutResult> r) {
         if (!self)
@@ -265,10 +272,12 @@ void GraphView::onLayout(std::shared_ptr<const layout::LayoutResult> result, uin
     m_busy->hide();
     QPointF shift;
     if (m_drawing && m_pendingAnchor) {
-        // Keep the clicked node's top-centre where it was: the scope grows sideways and down.
-        if (auto d = layout::anchorShift(m_drawing->layout(), *result, m_pendingAnchor)) {
-            shift = QPointF(d->x, d->y) + QPointF(m_drawing->bounds().topLeft() -
-                                                  QPointF(m_drawing->layout().bounds.x, m_drawing->layout().bounds.y));
+        // Keep the clicked node's centre where it was (it grows around its place, grow_in_place.cpp), or
+        // move it by exactly what the user dragged it by.
+        if (auto d = layout::centreShift(m_drawing->layout(), *result, m_pendingAnchor)) {
+            shift = QPointF(d->x, d->y) + m_pendingAnchorMove +
+                    QPointF(m_drawing->bounds().topLeft() -
+                            QPointF(m_drawing->layout().bounds.x, m_drawing->layout().bounds.y));
         }
     }
     auto drawing = std::make_shared<GraphDrawing>(m_doc, m_pendingGraph, result, shift, m_theme);
@@ -283,6 +292,7 @@ void GraphView::onLayout(std::shared_ptr<const layout::LayoutResult> result, uin
     scene()->setSceneRect(m_fitOnNext ? b.adjusted(-40, -40, 40, 40)
                                       : b.adjusted(-40, -40, 40, 40).united(visible));
     m_highlighter.setDrawing(m_drawing);
+    m_pins->showMarks(m_drawing.get());
     if (m_fitOnNext) {
         m_fitOnNext = false;
         fitAll();
@@ -353,7 +363,8 @@ void GraphView::frameSelection(bool revealing)
         setTransform(QTransform::fromScale(scale, scale));
     const QRectF visible = mapToScene(viewport()->rect()).boundingRect();
     const QRectF inner = visible.adjusted(kMargin / scale, kMargin / scale, -kMargin / scale, -kMargin / scale);
-    if (!revealing && inner.contains(frame)) {
+    // A frame fitted to the view before is exactly as large as `inner`: allow a pixel of rounding.
+    if (!revealing && inner.adjusted(-1 / scale, -1 / scale, 1 / scale, 1 / scale).contains(frame)) {
         updateMinimapVisibility();
         return; // already in view: do not move what the user is looking at
     }
@@ -408,6 +419,13 @@ std::optional<QPointF> GraphView::nodeCenter(NodeKey key) const
     if (i < 0)
         return std::nullopt;
     return m_drawing->nodes()[size_t(i)].rect.center();
+}
+
+std::vector<PlacedLabel> GraphView::placedLabels() const
+{
+    if (!m_drawing)
+        return {};
+    return m_drawing->placedLabels(viewportTransform(), QRectF(viewport()->rect()));
 }
 
 std::optional<Item> GraphView::itemOfNode(int drawIndex) const
@@ -497,6 +515,10 @@ void GraphView::mousePressEvent(QMouseEvent* e)
     m_pressPos = e->pos();
     m_lastPan = e->pos();
     m_panning = e->button() == Qt::MiddleButton || e->button() == Qt::LeftButton;
+    if (e->button() == Qt::LeftButton && m_drawing) {
+        const QPointF pos = mapToScene(e->pos());
+        m_pins->press(m_drawing.get(), m_drawing->nodeAt(pos), pos); // a box pressed may be dragged to pin it
+    }
     if (e->button() == Qt::MiddleButton)
         viewport()->setCursor(Qt::ClosedHandCursor);
     e->accept();
@@ -504,6 +526,9 @@ void GraphView::mousePressEvent(QMouseEvent* e)
 
 void GraphView::mouseMoveEvent(QMouseEvent* e)
 {
+    if ((e->buttons() & Qt::LeftButton) &&
+        m_pins->move(mapToScene(e->pos()), (e->pos() - m_pressPos).manhattanLength() > 3))
+        return;
     if (m_panning && (e->buttons() & (Qt::LeftButton | Qt::MiddleButton))) {
         if ((e->pos() - m_pressPos).manhattanLength() > 3) {
             viewport()->setCursor(Qt::ClosedHandCursor);
@@ -527,6 +552,12 @@ void GraphView::mouseReleaseEvent(QMouseEvent* e)
     viewport()->unsetCursor();
     const bool click = (e->pos() - m_pressPos).manhattanLength() <= 3;
     m_panning = false;
+    if (e->button() == Qt::LeftButton) {
+        if (const auto drop = m_pins->release(mapToScene(e->pos()))) {
+            pinNode(drop->first, drop->second);
+            return;
+        }
+    }
     if (!click || e->button() != Qt::LeftButton || !m_drawing)
         return;
     int n = m_drawing->nodeAt(mapToScene(e->pos()));
@@ -562,6 +593,45 @@ void GraphView::keyPressEvent(QKeyEvent* e)
         return;
     }
     QGraphicsView::keyPressEvent(e);
+}
+
+bool GraphView::pinNode(NodeKey key, QPointF sceneTopLeft)
+{
+    const int i = m_drawing ? m_drawing->find(key) : -1;
+    if (i < 0)
+        return false;
+    const QPointF move = sceneTopLeft - m_drawing->nodes()[size_t(i)].rect.topLeft();
+    if (!m_pins->pin(*m_drawing, key, sceneTopLeft))
+        return false;
+    relayout(key, move); // the box lands where it was dropped, the rest stays
+    return true;
+}
+
+bool GraphView::unpinNode(NodeKey key)
+{
+    if (!m_pins->unpin(key))
+        return false;
+    // The box goes back to its laid-out place: keep its scope still, not the box.
+    const int i = m_drawing ? m_drawing->find(key) : -1;
+    const int parent = i >= 0 ? m_drawing->nodes()[size_t(i)].parent : -1;
+    relayout(parent >= 0 ? m_drawing->nodes()[size_t(parent)].key : 0);
+    return true;
+}
+
+void GraphView::contextMenuEvent(QContextMenuEvent* e)
+{
+    const int n = m_drawing ? m_drawing->nodeAt(mapToScene(e->pos())) : -1;
+    if (n < 0 || m_drawing->nodes()[size_t(n)].parent < 0)
+        return QGraphicsView::contextMenuEvent(e);
+    const DrawNode& node = m_drawing->nodes()[size_t(n)];
+    const NodeKey key = node.key;
+    QMenu menu(this);
+    if (m_pins->isPinned(key))
+        connect(menu.addAction(tr("Unpin")), &QAction::triggered, this, [this, key] { unpinNode(key); });
+    else
+        connect(menu.addAction(tr("Pin here")), &QAction::triggered, this,
+                [this, key, at = node.rect.topLeft()] { pinNode(key, at); });
+    menu.exec(e->globalPos());
 }
 
 bool GraphView::viewportEvent(QEvent* e)

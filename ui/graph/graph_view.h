@@ -16,6 +16,7 @@
 #include "ui/graph/graph_drawing.h"
 #include "ui/graph/graph_export.h"
 #include "ui/graph/graph_highlight.h"
+#include "ui/graph/graph_pins.h"
 
 #include <QGraphicsView>
 #include <QPointer>
@@ -104,6 +105,9 @@ public:
     bool isBusy() const;
     /// The current drawing (null before the first layout).
     const GraphDrawing* drawing() const { return m_drawing.get(); }
+    /// The label layer's labels in the viewport now, in viewport pixels (empty at zooms where names
+    /// are written inside their boxes); what the canvas paints (graph_labels.h).
+    std::vector<PlacedLabel> placedLabels() const;
     /// Scene position of a node's centre (for tests), or nullopt when not drawn.
     std::optional<QPointF> nodeCenter(hierarchy::NodeKey key) const;
     /// Writes the current drawing to an .svg or .png file; returns "" or an error text.
@@ -112,6 +116,14 @@ public:
     void renderViewport(QImage& image, const QTransform& transform) const;
     /// The layout engine (benchmarks, export).
     layout::LayoutEngine& engine() { return m_engine; }
+    /// Pins a drawn node so that its top-left corner stays at `sceneTopLeft` (what dropping a dragged box does).
+    bool pinNode(hierarchy::NodeKey key, QPointF sceneTopLeft);
+    /// Removes a node's pin; the layout places it again (its context menu's "Unpin").
+    bool unpinNode(hierarchy::NodeKey key);
+    /// True when the node is pinned.
+    bool isPinned(hierarchy::NodeKey key) const { return m_pins->isPinned(key); }
+    /// The pins of the shown document (graph_pins.h).
+    const GraphPins& pins() const { return *m_pins; }
 
 signals:
     /// A new layout is shown (after the animation starts).
@@ -126,6 +138,7 @@ protected:
     void mouseReleaseEvent(QMouseEvent* e) override;
     void mouseDoubleClickEvent(QMouseEvent* e) override;
     void keyPressEvent(QKeyEvent* e) override;
+    void contextMenuEvent(QContextMenuEvent* e) override;
     void resizeEvent(QResizeEvent* e) override;
     void scrollContentsBy(int dx, int dy) override;
     bool viewportEvent(QEvent* e) override;
@@ -135,7 +148,7 @@ private:
     void onDocumentChanged(const DocumentPtr& doc);
     void onSelectionChanged(hierarchy::Item item);
     void onFocusRequested(hierarchy::Item item, SelectionFocus focus);
-    void relayout(hierarchy::NodeKey anchor);
+    void relayout(hierarchy::NodeKey anchor, QPointF anchorMove = {});
     void onVisibleGraph(std::shared_ptr<const hierarchy::VisibleGraph> vg, layout::LayoutRequest request,
                         uint64_t generation);
     void onLayout(std::shared_ptr<const layout::LayoutResult> result, uint64_t generation);
@@ -153,6 +166,7 @@ private:
     uint64_t m_generation = 0;
     std::shared_ptr<const hierarchy::VisibleGraph> m_pendingGraph;
     hierarchy::NodeKey m_pendingAnchor = 0;
+    QPointF m_pendingAnchorMove; // where the anchor goes from its old place (a dropped box), scene units
     bool m_pending = false;
     bool m_fitOnNext = false;
     std::optional<hierarchy::Item> m_centreOnNext;
@@ -162,6 +176,7 @@ private:
     GraphCanvas* m_canvas = nullptr;
     GraphMinimap* m_minimap = nullptr;
     QLabel* m_busy = nullptr;
+    GraphPins* m_pins = nullptr;
     QVariantAnimation* m_anim = nullptr;
     QPoint m_pressPos;
     QPoint m_lastPan;

@@ -1,5 +1,6 @@
 #include "ui/inspector/inspector.h"
 
+#include "core/hierarchy/explain.h"
 #include "core/hierarchy/variable_index.h"
 #include "core/hierarchy/shared_variables.h"
 #include "core/summary/summary_ops.h"
@@ -38,6 +39,10 @@ Inspector::Inspector(QWidget* parent) : QWidget(parent)
     m_text = new QTextBrowser(this);
     m_text->setObjectName("inspectorText");
     m_text->setOpenLinks(false);
+    // With the scroll bar shown only when needed, a page that overflows is laid out twice: once at
+    // the full width, and again when the bar appears and narrows it. A selection pays for the
+    // layout on the GUI thread (half its cost on InceptionV3), so the bar stays.
+    m_text->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOn);
     m_text->setPlaceholderText(tr("Select a node in the graph or the scope tree."));
     lay->addWidget(m_text);
     connect(m_text, &QTextBrowser::anchorClicked, this, [this](const QUrl& url) {
@@ -116,10 +121,49 @@ void Inspector::showItem(Item item)
         }
         html += scopeHtml(item.id);
     }
+    html += whyHtml(item);
     html += "</body></html>";
     m_text->setHtml(html);
     emit scopePrefixChanged(item.isScope() ? QString::fromUtf8(t.path(item.id).data(), qsizetype(t.path(item.id).size()))
                                            : QString());
+}
+
+QString Inspector::whyHtml(Item item) const
+{
+    // "Why this name?": the same text as `scopeviz --explain NAME` (core/hierarchy/explain.h), with
+    // `names` set as code. Shown when the graph carries its construction trace or the name itself has
+    // something to tell (a suffix TensorFlow added); a plain imported name would only repeat the title.
+    const auto& t = *m_doc->tree;
+    const std::string_view name = item.isOp() ? std::string_view(m_doc->graph->op(item.id).name()) : t.path(item.id);
+    if (name.empty())
+        return {};
+    const hierarchy::Explanation ex = hierarchy::explainName(*m_doc->graph, name);
+    if (!ex.found)
+        return {};
+    const QString text = QString::fromStdString(ex.text);
+    const QStringList lines = text.split(QLatin1Char('\n'));
+    const bool traced = !m_doc->graph->trace().empty();
+    if (!traced && lines.size() <= 2)
+        return {};
+    QString body;
+    for (const QString& line : lines) {
+        QString h = line.toHtmlEscaped();
+        // `code` spans: every other backtick opens one.
+        QString out;
+        bool open = false;
+        for (QChar c : h) {
+            if (c == QLatin1Char('`')) {
+                out += open ? QStringLiteral("</code>") : QStringLiteral("<code>");
+                open = !open;
+            } else {
+                out += c;
+            }
+        }
+        if (open)
+            out += QStringLiteral("</code>");
+        body += out + QStringLiteral("<br>");
+    }
+    return QStringLiteral("<p><b>%1</b><br>%2</p>").arg(tr("Why this name?"), body);
 }
 
 QString Inspector::opHtml(OpId id) const
@@ -129,16 +173,18 @@ QString Inspector::opHtml(OpId id) const
     const Operation& op = g.op(id);
     QString h;
     h += QStringLiteral("<h3 style='margin-bottom:2px'>%1</h3>").arg(esc(op.name()));
-    h += "<table cellspacing=2>";
+    // Label-value lines rather than a <table>: QTextDocument lays a table out cell by cell, several
+    // times slower than lines, and this runs on the GUI thread at every selection.
+    h += "<p>";
     auto row = [&h](const QString& k, const QString& v) {
-        h += QStringLiteral("<tr><td style='color:gray'>%1</td><td>%2</td></tr>").arg(k, v);
+        h += QStringLiteral("<span style='color:gray'>%1</span>&nbsp; %2<br>").arg(k, v);
     };
     row(tr("type"), QStringLiteral("<b>%1</b>").arg(esc(op.type())));
     const hierarchy::ScopeId ns = t.opEnclosingScope(id);
     row(tr("name scope"), ns > 0 ? scopeLink(t, ns) : QStringLiteral("(root)"));
     row(tr("variable scope"), op.variableScope().empty() ? QStringLiteral("(root / unknown)") : esc(op.variableScope()));
     row(tr("device"), op.device().empty() ? QStringLiteral("(unplaced)") : esc(op.device()));
-    h += "</table>";
+    h += "</p>";
     if (op.numOutputs() > 0) {
         h += QStringLiteral("<p><b>%1</b><br>").arg(tr("Outputs"));
         for (int i = 0; i < op.numOutputs(); ++i) {
@@ -195,7 +241,7 @@ QString Inspector::variableHtml(int32_t v) const
     h += QStringLiteral("<br><span style='color:gray'>%1</span></p>")
              .arg(rec.evidence == hierarchy::VariableEvidence::Trace ? tr("from the get_variable reuse trace")
                                                                      : tr("inferred from the graph's reads (imported graph)"));
-    h += "<table cellspacing=2><tr><th align=left>scope</th><th align=left>role</th><th align=left>reads</th></tr>";
+    h += QStringLiteral("<p><b>%1</b><br>").arg(tr("Used in"));
     for (const auto& u : rec.users) {
         QString where = u.scope >= 0 ? scopeLink(t, u.scope) : esc(u.path.empty() ? "(root)" : u.path);
         QString role;
@@ -205,9 +251,10 @@ QString Inspector::variableHtml(int32_t v) const
             role = tr("reused (reuse=%1)").arg(reuseName(u.reuseMode));
         else
             role = tr("consumer");
-        h += QStringLiteral("<tr><td>%1</td><td>%2</td><td>%3</td></tr>").arg(where, role).arg(u.reads);
+        h += QStringLiteral("%1 &nbsp;<span style='color:gray'>%2 · %3</span><br>")
+                 .arg(where, role, u.reads == 1 ? tr("1 read") : tr("%1 reads").arg(u.reads));
     }
-    h += "</table>";
+    h += "</p>";
     // The ops of the forward computation that read the value, through `/read`
     // identities and ReadVariableOp (the ops the graph highlights): from the document's index.
     const Graph& g = *m_doc->graph;

@@ -35,6 +35,7 @@ private:
     /// Shows the model's own properties (ONNX: opset, producer, doc_string, checker), or nothing.
     void showModel();
     QString opHtml(OpId op) const;
+    QString whyHtml(hierarchy::Item item) const;
     QString scopeHtml(hierarchy::ScopeId s) const;
     QString variableHtml(int32_t v) const;
     DocumentPtr m_doc;

@@ -1,5 +1,6 @@
 #include "ui/mainwindow/live_session.h"
 
+#include "core/io/trace_text.h"
 #include "core/io/graphdef_io.h"
 #include "ui/graph/graph_view.h"
 #include "ui/mainwindow/main_window.h"
@@ -8,6 +9,7 @@
 #include <QAction>
 #include <QCoreApplication>
 #include <QDir>
+#include <QFile>
 #include <QDockWidget>
 #include <QFileInfo>
 #include <QPlainTextEdit>
@@ -97,12 +99,6 @@ hierarchy::ExpansionState carryExpansion(const GraphDocument& from, const hierar
 
 LiveSession::LiveSession(MainWindow* window) : QObject(window), m_window(window) { buildToolbar(); }
 
-QString LiveSession::modulePath()
-{
-    QString candidate = QDir(QCoreApplication::applicationDirPath() + "/../python").absolutePath();
-    return QFileInfo::exists(candidate + "/scopeviz/compat/v1/__init__.py") ? candidate : QString();
-}
-
 void LiveSession::buildToolbar()
 {
     m_toolbar = m_window->addToolBar(tr("Run"));
@@ -178,7 +174,7 @@ LiveSession* LiveSession::trainSeed(MainWindow* window, qint64 steps, bool autos
 LiveSession* LiveSession::runScript(MainWindow* window, const QString& script, bool watch)
 {
     auto* s = new LiveSession(window);
-    s->m_script = new ScriptRunner(script, modulePath(), s);
+    s->m_script = new ScriptRunner(script, ScriptRunner::modulePath(), s);
     s->m_lastGood = window->document(); // what was open before counts as good
     ScriptRunner* r = s->m_script;
     window->setWindowTitle(QStringLiteral("%1 — scopeviz").arg(QFileInfo(script).fileName()));
@@ -255,8 +251,9 @@ void LiveSession::onScriptFinished(int exitCode, ScriptRunner::Outcome outcome, 
             m_lastGood = m_runDoc;
         if (wroteNothing) {
             const QString text =
-                tr("%1 ran but wrote no event file, so there is no graph or curve to show. Create a "
-                   "tf.summary.FileWriter (without a logdir it writes where scopeviz looks) and pass it the graph.")
+                tr("%1 ran but built no graph and wrote no event file, so there is nothing to show. Ops it "
+                   "builds with scopeviz.compat.v1 appear as they are created; for curves, write summaries with a "
+                   "tf.summary.FileWriter (without a logdir it writes where scopeviz looks).")
                     .arg(name);
             appendConsole(QStringLiteral("[scopeviz] %1\n").arg(text), false);
             m_window->showInfo(text);
@@ -276,15 +273,25 @@ void LiveSession::showScriptGraph(const QByteArray& graphDef)
     const quint64 generation = ++m_importGeneration;
     ++m_importsInFlight;
     const QString path = m_script ? m_script->script() : QString();
+    // The module writes the graph's reuse trace beside it (app/python/scopeviz/_live_graph.py), always before
+    // the graph itself: "Why this name?" is told from it.
+    const QString tracePath = m_script ? m_script->logdir() + QStringLiteral("/graph.scopeviz-trace") : QString();
     QPointer<LiveSession> self(this);
-    QThreadPool::globalInstance()->start([self, generation, graphDef, path] {
+    QThreadPool::globalInstance()->start([self, generation, graphDef, path, tracePath] {
         DocumentPtr doc;
         QString error;
         try {
             auto g = std::make_shared<Graph>();
             auto r = importGraphDefBytes(std::string_view(graphDef.constData(), size_t(graphDef.size())), *g);
-            if (r.ok())
+            if (r.ok()) {
+                QFile trace(tracePath);
+                if (!tracePath.isEmpty() && trace.open(QIODevice::ReadOnly)) {
+                    const QByteArray text = trace.readAll();
+                    // A damaged trace keeps its events before the fault; the graph is shown either way.
+                    readTraceText(std::string_view(text.constData(), size_t(text.size())), *g, tracePath.toStdString());
+                }
                 doc = makeDocument(std::move(g), GraphDocument::Source::Script, path);
+            }
             else
                 error = QString::fromStdString(r.error());
         } catch (const std::exception& e) {

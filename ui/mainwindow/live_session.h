@@ -34,8 +34,6 @@ public:
     static LiveSession* trainSeed(MainWindow* window, qint64 steps = 1000, bool autostart = true);
     /// Runs a Python script with scopeviz.compat.v1 importable; `watch` re-runs it on save.
     static LiveSession* runScript(MainWindow* window, const QString& script, bool watch);
-    /// The build tree's python/ folder when running from a build, else "" (installed module).
-    static QString modulePath();
 
     /// The seed demo's trainer (null for a script session).
     TrainingController* training() const { return m_training; }

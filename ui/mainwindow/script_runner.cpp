@@ -1,9 +1,12 @@
 #include "ui/mainwindow/script_runner.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QDirIterator>
 #include <QFileInfo>
 #include <QProcessEnvironment>
+
+#include <cstdio>
 
 namespace scopeviz::ui {
 
@@ -15,6 +18,52 @@ QString ScriptRunner::interpreter()
 {
     // The module is built against Debian's interpreter (docs/toolchain.md §2); prefer it over a PATH shim.
     return QFileInfo::exists("/usr/bin/python3") ? QStringLiteral("/usr/bin/python3") : QStringLiteral("python3");
+}
+
+QString ScriptRunner::modulePath()
+{
+    QString candidate = QDir(QCoreApplication::applicationDirPath() + "/../python").absolutePath();
+    return QFileInfo::exists(candidate + "/scopeviz/compat/v1/__init__.py") ? candidate : QString();
+}
+
+QProcessEnvironment ScriptRunner::environment(const QString& pythonPath, const QList<QPair<QString, QString>>& extra)
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("PYTHONUNBUFFERED", "1");
+    if (!pythonPath.isEmpty()) {
+        QString old = env.value("PYTHONPATH");
+        env.insert("PYTHONPATH", old.isEmpty() ? pythonPath : pythonPath + ":" + old);
+    }
+    for (const auto& [k, v] : extra)
+        env.insert(k, v);
+    return env;
+}
+
+int ScriptRunner::runForGraph(const QString& script, const QString& pythonPath, const QString& graphOut, QString* error)
+{
+    QProcess p;
+    p.setProcessEnvironment(environment(pythonPath, {{"SCOPEVIZ_GRAPH_OUT", graphOut}}));
+    p.setWorkingDirectory(QFileInfo(script).absolutePath());
+    p.setProcessChannelMode(QProcess::MergedChannels); // both go to our stderr, in the order printed
+    p.start(interpreter(), {"-u", QFileInfo(script).absoluteFilePath()});
+    if (!p.waitForStarted(-1)) {
+        *error = tr("cannot start %1: %2").arg(interpreter(), p.errorString());
+        return -1;
+    }
+    while (p.state() != QProcess::NotRunning) {
+        p.waitForReadyRead(100);
+        const QByteArray out = p.readAll();
+        if (!out.isEmpty())
+            fwrite(out.constData(), 1, size_t(out.size()), stderr);
+    }
+    const QByteArray rest = p.readAll();
+    fwrite(rest.constData(), 1, size_t(rest.size()), stderr);
+    fflush(stderr);
+    if (p.exitStatus() == QProcess::CrashExit) {
+        *error = tr("%1 crashed").arg(QFileInfo(script).fileName());
+        return -1;
+    }
+    return p.exitCode();
 }
 
 ScriptRunner::ScriptRunner(QString script, QString pythonPath, QObject* parent)
@@ -74,15 +123,9 @@ void ScriptRunner::start()
     m_stopping = false;
 
     m_process = new QProcess(this);
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert("SCOPEVIZ_LOGDIR", m_logdir);
-    env.insert("SCOPEVIZ_ANNOUNCE", "1");
-    env.insert("PYTHONUNBUFFERED", "1");
-    if (!m_pythonPath.isEmpty()) {
-        QString old = env.value("PYTHONPATH");
-        env.insert("PYTHONPATH", old.isEmpty() ? m_pythonPath : m_pythonPath + ":" + old);
-    }
-    m_process->setProcessEnvironment(env);
+    // SCOPEVIZ_LIVE_GRAPH: the module hands over the graph as it is built, FileWriter or not.
+    m_process->setProcessEnvironment(environment(
+        m_pythonPath, {{"SCOPEVIZ_LOGDIR", m_logdir}, {"SCOPEVIZ_ANNOUNCE", "1"}, {"SCOPEVIZ_LIVE_GRAPH", m_logdir}}));
     m_process->setWorkingDirectory(QFileInfo(m_script).absolutePath());
     connect(m_process, &QProcess::readyReadStandardOutput, this, &ScriptRunner::readStdout);
     connect(m_process, &QProcess::readyReadStandardError, this, &ScriptRunner::readStderr);

@@ -48,6 +48,16 @@ public:
     const QString& script() const { return m_script; }
     /// The interpreter used (Debian's python3, as the module is built for it).
     static QString interpreter();
+    /// The build tree's python/ folder beside the executable, or empty when the module is installed.
+    static QString modulePath();
+    /// The environment a script runs in: `pythonPath` first on PYTHONPATH, unbuffered output, and the
+    /// extra variables the scopeviz module reads (SCOPEVIZ_LOGDIR, SCOPEVIZ_LIVE_GRAPH, SCOPEVIZ_GRAPH_OUT).
+    static QProcessEnvironment environment(const QString& pythonPath, const QList<QPair<QString, QString>>& extra);
+    /// Runs `script` to its end without a window (the headless commands on a script) and has the
+    /// module write the graph it built to `graphOut` as a binary GraphDef. The script's own output
+    /// goes to this process's stderr, so that what the command prints stays clean. Returns the
+    /// script's exit code, or -1 with `error` set when it cannot start.
+    static int runForGraph(const QString& script, const QString& pythonPath, const QString& graphOut, QString* error);
 
 signals:
     /// Text the script printed (stderr lines flagged).

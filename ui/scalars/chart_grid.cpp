@@ -89,6 +89,8 @@ void ChartGrid::setEmptyText(const QString& text)
 
 void ChartGrid::setSections(std::vector<Section> sections)
 {
+    if (sections == m_sections)
+        return; // a selection that filters to the same charts costs nothing
     m_sections = std::move(sections);
     relayout();
 }

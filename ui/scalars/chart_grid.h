@@ -29,6 +29,7 @@ public:
         QString prefix;
         QStringList tags;
         std::vector<int> tagIds;
+        bool operator==(const Section&) const = default;
     };
 
     /// Height of a section header, in pixels.

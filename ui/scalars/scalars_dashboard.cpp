@@ -522,8 +522,11 @@ void ScalarsDashboard::setTagFilter(const QString& regex)
     }
     bool valid = true;
     m_tagRegex = regex.isEmpty() ? QRegularExpression() : filterRegex(regex, &valid);
-    m_tagFilter->setToolTip(valid ? QString() : tr("Not a valid regular expression; matching it literally."));
-    m_tagFilter->setStyleSheet(valid ? QString() : QStringLiteral("color: %1").arg(themeColor(ThemeColor::Error, palette()).name()));
+    if (valid != m_tagFilterValid) { // a style sheet change re-polishes the widget: only when it changes
+        m_tagFilterValid = valid;
+        m_tagFilter->setToolTip(valid ? QString() : tr("Not a valid regular expression; matching it literally."));
+        m_tagFilter->setStyleSheet(valid ? QString() : QStringLiteral("color: %1").arg(themeColor(ThemeColor::Error, palette()).name()));
+    }
     m_scroll->verticalScrollBar()->setValue(0);
     rebuildSections();
 }

@@ -150,6 +150,7 @@ private:
     QTimer m_refreshTimer;
     QElapsedTimer m_sinceRefresh;
     QSet<int> m_dirtyTags;
+    bool m_tagFilterValid = true; ///< the tag filter parses as a regular expression
     bool m_allDirty = false;
     bool m_sectionsDirty = false;
     bool m_runsDirty = false;

@@ -42,6 +42,7 @@ ScopePanel::ScopePanel(QWidget* parent) : QWidget(parent)
     m_view->setExpandsOnDoubleClick(false);
     m_view->setAlternatingRowColors(true);
     m_view->setIndentation(14); // deep TF paths: keep room for the names
+    m_view->setTextElideMode(Qt::ElideMiddle); // keep a series row's range and count, as the graph's box does
     m_view->header()->setStretchLastSection(false);
     m_view->header()->setSectionResizeMode(ScopeTreeModel::NameColumn, QHeaderView::Stretch);
     m_view->header()->setSectionResizeMode(ScopeTreeModel::OpsColumn, QHeaderView::ResizeToContents);
@@ -59,7 +60,14 @@ ScopePanel::ScopePanel(QWidget* parent) : QWidget(parent)
     auto emitExpansion = [this](const QModelIndex& idx, bool expanded) {
         if (m_syncing || !m_selection)
             return;
-        hierarchy::Item it = m_model->itemOf(m_proxy->mapToSource(idx));
+        const QModelIndex src = m_proxy->mapToSource(idx);
+        if (const int32_t series = m_model->seriesOf(src); series >= 0) {
+            // A series row opens and closes the series box in the graph.
+            if (isSeriesExpanded(series) != expanded)
+                m_selection->toggle(hierarchy::seriesKey(*m_selection->document()->tree, series));
+            return;
+        }
+        hierarchy::Item it = m_model->itemOf(src);
         if (it.isScope())
             m_selection->setScopeExpanded(it.id, expanded);
     };
@@ -69,12 +77,18 @@ ScopePanel::ScopePanel(QWidget* parent) : QWidget(parent)
     // activation (double-click or Enter) then reveals the item there.
     connect(m_view, &QTreeView::doubleClicked, this, [this](const QModelIndex& i) {
         const QModelIndex row = i.siblingAtColumn(0);
-        if (m_model->itemOf(m_proxy->mapToSource(row)).isScope() && m_proxy->hasChildren(row))
+        const QModelIndex src = m_proxy->mapToSource(row);
+        if ((m_model->itemOf(src).isScope() || m_model->seriesOf(src) >= 0) && m_proxy->hasChildren(row))
             m_view->setExpanded(row, !m_view->isExpanded(row));
     });
     connect(m_view, &QTreeView::activated, this, [this](const QModelIndex& i) {
-        if (m_selection)
-            m_selection->reveal(m_model->itemOf(m_proxy->mapToSource(i)));
+        if (!m_selection)
+            return;
+        const QModelIndex src = m_proxy->mapToSource(i.siblingAtColumn(0));
+        if (m_model->seriesOf(src) >= 0) // frame the series box itself, without opening it
+            m_selection->select(m_model->itemOf(src), SelectionFocus::Reveal);
+        else
+            m_selection->reveal(m_model->itemOf(src));
     });
     connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this, [this](const QModelIndex& cur) {
         if (m_syncing || !cur.isValid() || !m_selection)
@@ -99,9 +113,11 @@ void ScopePanel::setSelectionModel(GraphSelectionModel* model)
     if (!m_selection)
         return;
     connect(m_selection, &GraphSelectionModel::expansionChanged, this,
-            [this](const std::vector<hierarchy::ScopeId>& scopes, bool expanded, hierarchy::NodeKey) {
+            [this](const std::vector<hierarchy::ScopeId>& scopes, bool expanded, hierarchy::NodeKey anchor) {
                 for (hierarchy::ScopeId s : scopes)
                     setScopeExpanded(s, expanded);
+                if (hierarchy::keyKind(anchor) == hierarchy::NodeKind::Series)
+                    syncExpansion([this](hierarchy::ScopeId s) { return m_selection->isScopeExpanded(s); });
             });
     connect(m_selection, &GraphSelectionModel::expansionReset, this, [this] {
         syncExpansion([this](hierarchy::ScopeId s) { return m_selection->isScopeExpanded(s); });
@@ -129,10 +145,12 @@ void ScopePanel::syncExpansion(const std::function<bool(hierarchy::ScopeId)>& ex
     std::function<void(const QModelIndex&)> walk = [&](const QModelIndex& parent) {
         for (int r = 0, n = m_proxy->rowCount(parent); r < n; ++r) {
             QModelIndex idx = m_proxy->index(r, 0, parent);
-            hierarchy::Item it = m_model->itemOf(m_proxy->mapToSource(idx));
-            if (!it.isScope() || !m_proxy->hasChildren(idx))
+            const QModelIndex src = m_proxy->mapToSource(idx);
+            const int32_t series = m_model->seriesOf(src);
+            hierarchy::Item it = m_model->itemOf(src);
+            if ((!it.isScope() && series < 0) || !m_proxy->hasChildren(idx))
                 continue;
-            const bool e = expanded(it.id);
+            const bool e = series >= 0 ? isSeriesExpanded(series) : expanded(it.id);
             m_view->setExpanded(idx, e);
             if (e)
                 walk(idx);
@@ -142,10 +160,31 @@ void ScopePanel::syncExpansion(const std::function<bool(hierarchy::ScopeId)>& ex
     m_syncing = false;
 }
 
+bool ScopePanel::isSeriesExpanded(int32_t series) const
+{
+    if (!m_selection || !m_selection->document())
+        return false;
+    const auto& st = m_selection->expansion();
+    const hierarchy::NodeKey key = hierarchy::seriesKey(*m_selection->document()->tree, series);
+    return st.expanded.count(key) > 0 || st.ungrouped.count(key) > 0;
+}
+
 void ScopePanel::setSelectedItem(hierarchy::Item item)
 {
+    // A series row stands for its first member, as the series box does in the graph: while the current
+    // row already shows the item, it stays; otherwise a member of a series the graph shows closed is
+    // shown by the series row.
+    const QModelIndex cur = m_proxy->mapToSource(m_view->selectionModel()->currentIndex());
+    const bool keep = cur.isValid() && item.id >= 0 && m_model->itemOf(cur) == item;
+    QModelIndex src = keep ? cur : m_model->indexOf(item);
+    if (!keep && src.isValid() && item.id >= 0 && m_selection && m_selection->document()) {
+        const auto& tree = *m_selection->document()->tree;
+        const int32_t series = tree.seriesOf(item);
+        if (series >= 0 && !isSeriesExpanded(series) && m_model->indexOfSeries(series).isValid())
+            src = m_model->indexOfSeries(series);
+    }
     m_syncing = true;
-    QModelIndex idx = m_proxy->mapFromSource(m_model->indexOf(item));
+    QModelIndex idx = m_proxy->mapFromSource(src);
     if (idx.isValid()) {
         m_view->selectionModel()->setCurrentIndex(idx, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
         m_view->scrollTo(idx);

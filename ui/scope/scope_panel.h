@@ -3,6 +3,9 @@
 // QSortFilterProxyModel). Its expansion and selection mirror a
 // GraphSelectionModel (which the graph view mirrors too); the user's expand,
 // collapse, select and activate go to that model, never to another view.
+// A series row selects the series (its first member, as a click on the series
+// box does) and opens or closes the series box; a member row selects that
+// member.
 #include "core/hierarchy/hierarchy_types.h"
 #include "ui/common/graph_document.h"
 
@@ -37,6 +40,7 @@ public:
 private:
     void setScopeExpanded(hierarchy::ScopeId s, bool expanded);
     void setSelectedItem(hierarchy::Item item);
+    bool isSeriesExpanded(int32_t series) const;
     void syncExpansion(const std::function<bool(hierarchy::ScopeId)>& expanded);
 
     GraphSelectionModel* m_selection = nullptr;

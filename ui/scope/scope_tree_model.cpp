@@ -35,6 +35,10 @@ QIcon makeIcon(int shape, QColor fill)
 }
 
 constexpr quintptr kOpBit = quintptr(1) << 31;
+constexpr quintptr kSeriesBit = quintptr(1) << 30;
+constexpr quintptr kIdMask = kSeriesBit - 1;
+
+quintptr rowOfItem(Item it) { return it.isOp() ? (quintptr(it.id) | kOpBit) : quintptr(it.id); }
 
 } // namespace
 
@@ -77,34 +81,97 @@ void ScopeTreeModel::setShowOps(bool on)
 
 void ScopeTreeModel::buildRows()
 {
+    // One pass over each scope's items in creation order: a series member puts its series' row in
+    // its place the first time the series is met, and is listed under that row instead.
     m_children.clear();
+    m_seriesChildren.clear();
     m_scopeRow.clear();
     m_opRow.clear();
+    m_seriesRow.clear();
     if (!m_doc || !m_doc->tree)
         return;
     const auto& t = *m_doc->tree;
     m_children.resize(size_t(t.numScopes()));
+    m_seriesChildren.resize(t.series().size());
     m_scopeRow.assign(size_t(t.numScopes()), -1);
     m_opRow.assign(size_t(t.numOps()), -1);
+    m_seriesRow.assign(t.series().size(), -1);
     for (ScopeId s = 0; s < t.numScopes(); ++s) {
         auto& rows = m_children[size_t(s)];
         for (const Item& it : t.scope(s).items) {
             if (it.isOp() && (!m_showOps || t.isAnchor(it.id)))
                 continue; // an anchor op is its scope's own row
-            (it.isScope() ? m_scopeRow : m_opRow)[size_t(it.id)] = int32_t(rows.size());
-            rows.push_back(it);
+            const int32_t series = t.seriesOf(it);
+            if (series < 0) {
+                (it.isScope() ? m_scopeRow : m_opRow)[size_t(it.id)] = int32_t(rows.size());
+                rows.push_back(rowOfItem(it));
+            } else if (m_seriesRow[size_t(series)] < 0) {
+                m_seriesRow[size_t(series)] = int32_t(rows.size());
+                rows.push_back(quintptr(series) | kSeriesBit);
+            }
+        }
+    }
+    for (size_t k = 0; k < t.series().size(); ++k) {
+        if (m_seriesRow[k] < 0)
+            continue;
+        for (const Item& it : t.series()[k].members) {
+            (it.isScope() ? m_scopeRow : m_opRow)[size_t(it.id)] = int32_t(m_seriesChildren[k].size());
+            m_seriesChildren[k].push_back(rowOfItem(it));
         }
     }
 }
 
-const std::vector<Item>& ScopeTreeModel::childrenOf(ScopeId s) const { return m_children[size_t(s)]; }
+const std::vector<quintptr>* ScopeTreeModel::childrenOf(quintptr row) const
+{
+    if (row & kOpBit)
+        return nullptr;
+    if (row & kSeriesBit)
+        return &m_seriesChildren[size_t(row & kIdMask)];
+    return &m_children[size_t(row)];
+}
+
+quintptr ScopeTreeModel::parentRow(quintptr row) const
+{
+    // The series row for a listed member, else the containing scope (the root for top-level rows).
+    const auto& t = *m_doc->tree;
+    if (row & kSeriesBit)
+        return quintptr(t.series()[size_t(row & kIdMask)].parent);
+    const Item it = (row & kOpBit) ? Item{Item::Kind::Op, int32_t(row & ~kOpBit)} : Item{Item::Kind::Scope, int32_t(row)};
+    const int32_t series = t.seriesOf(it);
+    if (series >= 0 && m_seriesRow[size_t(series)] >= 0)
+        return quintptr(series) | kSeriesBit;
+    return quintptr(t.itemParent(it));
+}
+
+QModelIndex ScopeTreeModel::indexOfRow(quintptr row) const
+{
+    int32_t r = -1;
+    if (row & kOpBit)
+        r = m_opRow[size_t(row & ~kOpBit)];
+    else if (row & kSeriesBit)
+        r = m_seriesRow[size_t(row & kIdMask)];
+    else if (row != quintptr(hierarchy::RootScope))
+        r = m_scopeRow[size_t(row)];
+    return r < 0 ? QModelIndex() : createIndex(r, 0, row);
+}
 
 Item ScopeTreeModel::itemOf(const QModelIndex& index) const
 {
     if (!index.isValid())
         return Item{Item::Kind::Scope, hierarchy::RootScope};
     const quintptr id = index.internalId();
-    return (id & kOpBit) ? Item{Item::Kind::Op, int32_t(id & ~kOpBit)} : Item{Item::Kind::Scope, int32_t(id)};
+    if (id & kOpBit)
+        return Item{Item::Kind::Op, int32_t(id & ~kOpBit)};
+    if (id & kSeriesBit)
+        return m_doc->tree->series()[size_t(id & kIdMask)].members.front();
+    return Item{Item::Kind::Scope, int32_t(id)};
+}
+
+int32_t ScopeTreeModel::seriesOf(const QModelIndex& index) const
+{
+    return index.isValid() && (index.internalId() & kSeriesBit) && !(index.internalId() & kOpBit)
+               ? int32_t(index.internalId() & kIdMask)
+               : -1;
 }
 
 QModelIndex ScopeTreeModel::indexOf(Item item) const
@@ -112,49 +179,48 @@ QModelIndex ScopeTreeModel::indexOf(Item item) const
     if (!m_doc || item.id < 0)
         return {};
     if (item.isScope()) {
-        if (item.id == hierarchy::RootScope || item.id >= int(m_scopeRow.size()) || m_scopeRow[size_t(item.id)] < 0)
+        if (item.id >= int(m_scopeRow.size()))
             return {};
-        return createIndex(m_scopeRow[size_t(item.id)], 0, quintptr(item.id));
+        return indexOfRow(quintptr(item.id));
     }
     if (item.id >= int(m_opRow.size()))
         return {};
     if (m_opRow[size_t(item.id)] < 0) // not listed (anchor, or ops hidden): its scope stands for it
         return m_doc->tree->isAnchor(item.id) ? indexOf(Item{Item::Kind::Scope, m_doc->tree->opParent(item.id)})
                                               : QModelIndex();
-    return createIndex(m_opRow[size_t(item.id)], 0, quintptr(item.id) | kOpBit);
+    return indexOfRow(rowOfItem(item));
+}
+
+QModelIndex ScopeTreeModel::indexOfSeries(int32_t series) const
+{
+    if (!m_doc || series < 0 || size_t(series) >= m_seriesRow.size())
+        return {};
+    return indexOfRow(quintptr(series) | kSeriesBit);
 }
 
 QModelIndex ScopeTreeModel::index(int row, int column, const QModelIndex& parent) const
 {
     if (!m_doc || column < 0 || column >= ColumnCount || row < 0)
         return {};
-    const Item p = itemOf(parent);
-    if (!p.isScope())
+    const auto* rows = childrenOf(parent.isValid() ? parent.internalId() : quintptr(hierarchy::RootScope));
+    if (!rows || row >= int(rows->size()))
         return {};
-    const auto& rows = childrenOf(p.id);
-    if (row >= int(rows.size()))
-        return {};
-    const Item c = rows[size_t(row)];
-    return createIndex(row, column, c.isOp() ? (quintptr(c.id) | kOpBit) : quintptr(c.id));
+    return createIndex(row, column, (*rows)[size_t(row)]);
 }
 
 QModelIndex ScopeTreeModel::parent(const QModelIndex& child) const
 {
     if (!m_doc || !child.isValid())
         return {};
-    const Item c = itemOf(child);
-    const ScopeId p = m_doc->tree->itemParent(c);
-    if (p <= hierarchy::RootScope)
-        return {};
-    return createIndex(m_scopeRow[size_t(p)], 0, quintptr(p));
+    return indexOfRow(parentRow(child.internalId()));
 }
 
 int ScopeTreeModel::rowCount(const QModelIndex& parent) const
 {
     if (!m_doc || parent.column() > 0)
         return 0;
-    const Item p = itemOf(parent);
-    return p.isScope() ? int(childrenOf(p.id).size()) : 0;
+    const auto* rows = childrenOf(parent.isValid() ? parent.internalId() : quintptr(hierarchy::RootScope));
+    return rows ? int(rows->size()) : 0;
 }
 
 bool ScopeTreeModel::hasChildren(const QModelIndex& parent) const { return rowCount(parent) > 0; }
@@ -181,16 +247,51 @@ QString ScopeTreeModel::sharingText(ScopeId s) const
 int ScopeTreeModel::sharedUsers(Item item) const
 {
     const auto& t = *m_doc->tree;
-    int32_t v = item.isOp() ? t.variableOfOp(item.id) : t.scope(item.id).variable;
-    if (v >= 0 && t.variables()[size_t(v)].shared)
-        return t.variables()[size_t(v)].sharedScopes;
-    return 0;
+    const int32_t v = item.isOp() ? t.variableOfOp(item.id) : t.scope(item.id).variable;
+    return m_doc->index && m_doc->index->isShared(v) ? m_doc->index->sharedScopes(v) : 0;
+}
+
+QVariant ScopeTreeModel::seriesData(int32_t series, int column, int role) const
+{
+    const auto& t = *m_doc->tree;
+    const hierarchy::Series& ser = t.series()[size_t(series)];
+    const bool ops = ser.members.front().isOp();
+    switch (role) {
+    case Qt::DisplayRole:
+        if (column == NameColumn)
+            return QString::fromStdString(hierarchy::seriesTitle(ser));
+        if (column == OpsColumn)
+            return ser.opCount;
+        return {};
+    case Qt::DecorationRole:
+        return column == NameColumn ? (ops ? m_opIcon : m_nameIcon) : QVariant();
+    case Qt::TextAlignmentRole:
+        return column == OpsColumn ? QVariant(int(Qt::AlignRight | Qt::AlignVCenter)) : QVariant();
+    case Qt::ToolTipRole:
+        return tr("%1\nseries of %2 similar %3, %4 ops")
+            .arg(QString::fromStdString(ser.label))
+            .arg(ser.members.size())
+            .arg(ops ? tr("ops") : tr("scopes"))
+            .arg(ser.opCount);
+    case ItemKindRole: return 2;
+    case ItemIdRole: return series;
+    case ScopePathRole: {
+        const std::string_view parent = t.path(ser.parent);
+        return QString::fromStdString(parent.empty() ? ser.label : std::string(parent) + "/" + ser.label);
+    }
+    case SharedUsersRole:
+    case SharedOwnsRole:
+    case SharedReusesRole: return 0;
+    }
+    return {};
 }
 
 QVariant ScopeTreeModel::data(const QModelIndex& index, int role) const
 {
     if (!m_doc || !index.isValid())
         return {};
+    if (const int32_t series = seriesOf(index); series >= 0)
+        return seriesData(series, index.column(), role);
     const auto& t = *m_doc->tree;
     const Item it = itemOf(index);
     const auto qs = [](std::string_view s) { return QString::fromUtf8(s.data(), qsizetype(s.size())); };

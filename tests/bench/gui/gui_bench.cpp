@@ -187,6 +187,24 @@ int main(int argc, char** argv)
         bench::report("gui_incv3_full_frame_" + tag + "_worst", worst * 1000, "ms");
         ratio("gui_incv3_full_frame_" + tag + "_mean", total / frames * 1000, 33.3);
     }
+    // The label layer (ui/graph/graph_labels.h): placing labels at a zoom not seen before (the frames
+    // above reuse a cached placement after their first one), and how many it draws in the window
+    // (centred on the drawing) and over the whole drawing. At 80 %, just below the zoom where names
+    // move into their boxes, every box is a candidate: the worst case.
+    for (double zoom : {fitScale, 0.15, 0.8}) {
+        QTransform xf;
+        xf.translate(700, 450);
+        xf.scale(zoom * 1.001, zoom * 1.001); // a zoom no frame used: nothing cached
+        xf.translate(-b.center().x(), -b.center().y());
+        const double t = bench::now();
+        const auto labels = view.drawing()->placedLabels(xf, QRectF(img.rect()));
+        const double dt = bench::now() - t;
+        const std::string tag = zoom == fitScale ? "fit" : zoom < 0.5 ? "overview" : "80pc";
+        bench::report("gui_incv3_full_label_placement_" + tag, dt * 1000, "ms");
+        bench::report("gui_incv3_full_labels_" + tag, double(labels.size()), "labels");
+        const auto everywhere = view.drawing()->placedLabels(xf, QRectF(-1e9, -1e9, 2e9, 2e9));
+        bench::report("gui_incv3_full_labels_whole_drawing_" + tag, double(everywhere.size()), "labels");
+    }
     bench::report("gui_peak_rss", double(bench::peakRssBytes()) / 1e6, "MB");
     return 0;
 }

@@ -1,7 +1,7 @@
 // Benchmark of the hierarchical layout engine on synthetic scope trees
 // (the real visible-graph builder is not used: synthetic_tree.h stands in).
 //
-//   scopeviz_bench_layout [--quick] [--flat-leaves N]
+//   scopeviz_bench_layout [--quick] [--flat-leaves N] [--grow-only]
 //
 // Figures (BENCH lines; "_vs_goal" lines are measured / goal, below 1 is good):
 //  - uniform tree, depth 6 fan-out 10 (100k leaves): root-only layout, cold and warm;
@@ -9,7 +9,15 @@
 //    expanding one sub-block, everything expanded, and one flat dot layout of the same
 //    ops as a yardstick (capped in size, named in the BENCH name);
 //  - stability when expanding: sibling displacement / own size, order kept, exact return;
-//  - fast fallback on a cluster of 10,000 children, and dot on a 400-child cluster.
+//  - fast fallback on a cluster of 10,000 children, and dot on a 400-child cluster;
+//  - the real InceptionV3 file (tests/data/graphs): expanding each block and one sub-block per block
+//    with grow in place (grow_in_place.cpp), the expanded box's centre kept still: fraction of its
+//    siblings (same frame) moving less than their own size (min over blocks and pooled), the same over
+//    every level up to the root, largest move / own size, collapse exactness, expand time.
+#include "core/hierarchy/layout_bridge.h"
+#include "core/hierarchy/scope_tree.h"
+#include "core/hierarchy/visible_graph.h"
+#include "core/io/graphdef_io.h"
 #include "core/layout/layout_engine.h"
 #include "core/util/strings.h"
 #include "tests/bench/bench.h"
@@ -18,10 +26,13 @@
 #include <gvc.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <filesystem>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 using namespace scopeviz;
@@ -109,6 +120,144 @@ double flatDotSeconds(const synth::Tree& t, size_t& leaves)
     return seconds;
 }
 
+
+/// Sibling displacement when one box was expanded, measured with its centre kept still.
+struct CentreStability {
+    long siblings = 0, stayed = 0;    ///< the expanded box's own frame
+    long allLevels = 0, allStayed = 0; ///< every frame from there up to the root
+    double maxRatio = 0;               ///< largest move / own size, own frame
+    double maxRatioAll = 0;            ///< same over every level
+};
+
+CentreStability centreStability(const LayoutResult& before, const LayoutResult& after, uint64_t id)
+{
+    CentreStability st;
+    std::unordered_map<uint64_t, const NodeBox*> old;
+    for (const NodeBox& b : before.boxes)
+        old.emplace(b.id, &b);
+    const NodeBox* a = findBox(after, id);
+    const auto ob = old.find(id);
+    if (!a || ob == old.end())
+        return st;
+    // Scene translation keeping the expanded box's centre still (what the view does).
+    const double sx = ob->second->center().x - a->center().x, sy = ob->second->center().y - a->center().y;
+    std::vector<int> path; // frames from the expanded box's parent up to the root
+    for (int p = a->parent; p >= 0; p = after.boxes[size_t(p)].parent)
+        path.push_back(p);
+    for (size_t level = 0; level < path.size(); ++level) {
+        const int frame = path[level];
+        const int onPath = level == 0 ? int(a - after.boxes.data()) : path[level - 1];
+        for (size_t i = 0; i < after.boxes.size(); ++i) {
+            const NodeBox& q = after.boxes[i];
+            if (q.parent != frame || int(i) == onPath)
+                continue;
+            const auto it = old.find(q.id);
+            if (it == old.end())
+                continue;
+            const double dx = std::abs(q.center().x + sx - it->second->center().x);
+            const double dy = std::abs(q.center().y + sy - it->second->center().y);
+            const double ratio = std::max(dx / std::max(q.w, 1e-9), dy / std::max(q.h, 1e-9));
+            const bool stayed = dx < q.w && dy < q.h;
+            if (level == 0) {
+                ++st.siblings;
+                st.stayed += stayed;
+                st.maxRatio = std::max(st.maxRatio, ratio);
+            }
+            ++st.allLevels;
+            st.allStayed += stayed;
+            st.maxRatioAll = std::max(st.maxRatioAll, ratio);
+        }
+    }
+    return st;
+}
+
+/// Expands every block of the real InceptionV3 and one sub-block in each, reports CentreStability figures.
+void inceptionFileStability(bool quick)
+{
+    using namespace scopeviz::hierarchy;
+    const std::string path = std::string(SCOPEVIZ_TESTDATA) + "/graphs/tf1.14-inceptionv3-hub-11040-nodes.graphdef.pb";
+    Graph g;
+    if (!std::filesystem::exists(path) || !importGraphFile(path, g).ok()) {
+        std::printf("# InceptionV3 file not importable: grow-in-place figures skipped\n");
+        return;
+    }
+    const auto tree = buildScopeTree(g);
+    const ScopeId blocks = tree->findScope("module/InceptionV3/InceptionV3");
+    if (blocks <= 0)
+        return;
+    ExpansionState base;
+    base.reveal(*tree, blocks);
+    LayoutEngine engine;
+    auto layoutOf = [&](const ExpansionState& st, double* seconds) {
+        const double t0 = bench::now();
+        auto r = engine.layoutNow(toLayoutRequest(buildVisibleGraph(*tree, st)));
+        if (seconds)
+            *seconds = bench::now() - t0;
+        return r;
+    };
+    const auto top = layoutOf(base, nullptr);
+    struct Level {
+        long siblings = 0, stayed = 0, all = 0, allStayed = 0, count = 0;
+        double minFraction = 1, maxRatio = 0, maxRatioAll = 0;
+        std::vector<double> times;
+        void add(const CentreStability& c, double seconds)
+        {
+            siblings += c.siblings;
+            stayed += c.stayed;
+            all += c.allLevels;
+            allStayed += c.allStayed;
+            if (c.siblings > 0)
+                minFraction = std::min(minFraction, double(c.stayed) / double(c.siblings));
+            maxRatio = std::max(maxRatio, c.maxRatio);
+            maxRatioAll = std::max(maxRatioAll, c.maxRatioAll);
+            times.push_back(seconds);
+            ++count;
+        }
+        void report(const std::string& what) const
+        {
+            const std::string n = "layout_grow_in_place_inception_file_" + what;
+            bench::report(n + "_expanded", double(count), "scopes");
+            bench::report(n + "_siblings_moved_less_than_own_size_min", minFraction, "fraction");
+            bench::report(n + "_siblings_moved_less_than_own_size_overall",
+                          siblings ? double(stayed) / double(siblings) : 1.0, "fraction");
+            bench::report(n + "_all_levels_moved_less_than_own_size_overall",
+                          all ? double(allStayed) / double(all) : 1.0, "fraction");
+            bench::report(n + "_max_move_per_own_size", maxRatio, "ratio");
+            bench::report(n + "_all_levels_max_move_per_own_size", maxRatioAll, "ratio");
+            bench::report(n + "_expand_median_ms", median(times) * 1e3, "ms");
+        }
+    };
+    Level blockLevel, subLevel;
+    long exact = 0, tried = 0;
+    size_t k = 0;
+    for (ScopeId b : tree->scope(blocks).children) {
+        if (tree->scope(b).children.empty() || (quick && k >= 6))
+            continue;
+        ++k;
+        ExpansionState open = base;
+        open.expand(b);
+        double s = 0;
+        const auto opened = layoutOf(open, &s);
+        blockLevel.add(centreStability(*top, *opened, scopeKey(b)), s);
+        const auto& subs = tree->scope(b).children;
+        const ScopeId sb = subs[(k * 7) % subs.size()];
+        if (!tree->scope(sb).children.empty() || tree->scope(sb).items.size() > 1) {
+            ExpansionState open2 = open;
+            open2.expand(sb);
+            const auto subOpened = layoutOf(open2, &s);
+            subLevel.add(centreStability(*opened, *subOpened, scopeKey(sb)), s);
+            exact += hierarchy::sameGeometry(*opened, *layoutOf(open, nullptr), 0.0) ? 1 : 0;
+            ++tried;
+        }
+        exact += hierarchy::sameGeometry(*top, *layoutOf(base, nullptr), 0.0) ? 1 : 0;
+        ++tried;
+    }
+    blockLevel.report("block");
+    subLevel.report("subblock");
+    bench::report("layout_grow_in_place_inception_file_collapse_returns_exactly",
+                  tried ? double(exact) / double(tried) : 1.0, "fraction");
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -118,7 +267,10 @@ int main(int argc, char** argv)
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--quick") == 0)
             quick = true;
-        else if (std::strcmp(argv[i], "--flat-leaves") == 0 && i + 1 < argc)
+        else if (std::strcmp(argv[i], "--grow-only") == 0) { // just the InceptionV3-file figures
+            inceptionFileStability(false);
+            return 0;
+        } else if (std::strcmp(argv[i], "--flat-leaves") == 0 && i + 1 < argc)
             flatCap = size_t(std::stoul(argv[++i]));
     }
     if (quick)
@@ -167,15 +319,16 @@ int main(int argc, char** argv)
     // Expand each of (up to) 20 blocks from the top-level view, one sub-block inside it, then
     // collapse back to the top level.
     const auto& topBlocks = t.nodes[0].children;
-    // Stability figures for both anchors a GUI might keep still: the expanded box's top-centre
-    // (what anchorShift() does) and its top-left corner.
+    // Stability figures for the anchors a GUI might keep still: the expanded box's top-centre
+    // (anchorShift()), its top-left corner, and its centre (centreShift(), what the view does now
+    // that scopes grow in place).
     struct Worst {
-        double ratio[2] = {0, 0}, excess[2] = {0, 0}, order = 1;
-        long siblings[2] = {0, 0}, stayed[2] = {0, 0};
+        double ratio[3] = {0, 0, 0}, excess[3] = {0, 0, 0}, order = 1;
+        long siblings[3] = {0, 0, 0}, stayed[3] = {0, 0, 0};
         void add(const LayoutResult& before, const LayoutResult& after, uint64_t id)
         {
-            for (int a = 0; a < 2; ++a) {
-                const synth::Stability st = synth::measureStability(before, after, id, a == 0);
+            for (int a = 0; a < 3; ++a) {
+                const synth::Stability st = synth::measureStability(before, after, id, a != 1, a == 2);
                 ratio[a] = std::max(ratio[a], st.maxRatio);
                 excess[a] = std::max(excess[a], st.maxExcessRatio);
                 order = std::min(order, st.orderKept);
@@ -185,8 +338,9 @@ int main(int argc, char** argv)
         }
         void report(const std::string& what) const
         {
-            for (int a = 0; a < 2; ++a) {
-                const std::string name = cat("layout_stability_", what, a == 0 ? "_topcenter" : "_topleft");
+            for (int a = 0; a < 3; ++a) {
+                const char* anchor = a == 0 ? "_topcenter" : a == 1 ? "_topleft" : "_centre";
+                const std::string name = cat("layout_stability_", what, anchor);
                 bench::report(name + "_max_displacement_per_size", ratio[a], "ratio");
                 bench::report(name + "_max_excess_displacement_per_size", excess[a], "ratio");
                 bench::report(name + "_siblings_moved_less_than_own_size",
@@ -311,6 +465,7 @@ int main(int argc, char** argv)
         if (res->boxes.size() != size_t(children) + 1)
             std::printf("ERROR: %zu boxes\n", res->boxes.size());
     }
+    inceptionFileStability(quick);
     bench::report("layout_peak_rss", double(bench::peakRssBytes()) / 1e6, "MB");
     return 0;
 }

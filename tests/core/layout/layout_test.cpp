@@ -161,6 +161,48 @@ synth::Tree smallTree()
     return t;
 }
 
+/// Root (id 100): a chain 1 -> ... -> 9 with box 5 a scope (collapsed 80x30, or expanded into four ops),
+/// plus side leaves 10 and 11 fed by box 1. Expanded children carry their collapsed size.
+LayoutRequest chainRequest(bool expanded)
+{
+    LayoutRequest r;
+    LayoutClusterInput root;
+    root.id = 100;
+    for (uint64_t i = 1; i <= 9; ++i) {
+        if (i == 5 && expanded) {
+            LayoutNodeInput c = clusterChild(5, 1);
+            c.collapsedWidth = 80;
+            c.collapsedHeight = 30;
+            root.children.push_back(c);
+        } else {
+            root.children.push_back(i == 5 ? leaf(5, 80, 30) : leaf(i));
+        }
+        if (i > 1)
+            root.edges.push_back(edge(i - 1, i));
+    }
+    root.children.push_back(leaf(10, 120, 24));
+    root.children.push_back(leaf(11, 120, 24));
+    root.edges.push_back(edge(1, 10));
+    root.edges.push_back(edge(10, 11));
+    r.clusters = {root};
+    if (expanded) {
+        LayoutClusterInput s;
+        s.id = 5;
+        for (uint64_t i = 51; i <= 54; ++i)
+            s.children.push_back(leaf(i, 70, 24));
+        s.edges = {edge(51, 53), edge(52, 53), edge(52, 54)};
+        r.clusters.push_back(s);
+    }
+    return r;
+}
+
+/// A box's top-left in its parent's content coordinates (those pins are given in).
+Point contentPos(const LayoutResult& r, const NodeBox& b)
+{
+    const NodeBox& p = r.boxes[size_t(b.parent)];
+    return {b.x - (p.x + p.origin.x), b.y - (p.y + p.origin.y)};
+}
+
 } // namespace
 
 class LayoutTest : public QObject {
@@ -181,6 +223,8 @@ private slots:
     void fallbackBreaksCycles();
     void denseCyclicClustersDoNotStallDot();
     void anchorShiftKeepsTheExpandedScopeStill();
+    void expandedScopeGrowsAroundItsCollapsedPlace();
+    void pinnedChildStaysWhereItWasPut();
     void newerRequestCancelsOlder();
     void cancelStopsSubmittedWork();
 };
@@ -267,17 +311,19 @@ void LayoutTest::expandingAScopeRelaysOnlyItsPath()
     const int sub = t.nodes[size_t(blockA)].children[3];
     e[size_t(sub)] = 1;
     const auto second = engine.layoutNow(synth::buildRequest(t, e));
-    QCOMPARE(second->clustersLaidOut, 3);  // the sub-scope, block A, root
-    QCOMPARE(second->clustersFromCache, 1); // block B untouched
+    // Only the sub-scope is laid out: block A and the root start from their layouts with it (and
+    // block B) collapsed, which are cached, and grow it in place.
+    QCOMPARE(second->clustersLaidOut, 1);
+    QCOMPARE(second->clustersFromCache, 3);
     QVERIFY(findBox(*second, t.nodes[size_t(sub)].id)->isCluster);
 
     // Expanding something inside block B now: block A and its sub-scope come from the cache.
     const int subB = t.nodes[size_t(blockB)].children[1];
     e[size_t(subB)] = 1;
     const auto third = engine.layoutNow(synth::buildRequest(t, e));
-    QCOMPARE(third->clustersLaidOut, 3);
-    QCOMPARE(third->clustersFromCache, 2);
-    QCOMPARE(engine.cachedClusters(), size_t(3 + 3 + 3));
+    QCOMPARE(third->clustersLaidOut, 1);
+    QCOMPARE(third->clustersFromCache, 4);
+    QCOMPARE(engine.cachedClusters(), size_t(3 + 1 + 1));
 }
 
 void LayoutTest::collapsingAgainRestoresTheExactDrawing()
@@ -330,10 +376,12 @@ void LayoutTest::expandingMovesSiblingsLessThanTheirSize()
         }
     }
     // Siblings in the way must move by the scope's growth (often many times their own size), so
-    // the bound is on movement beyond that growth: measured 0.004 of a sibling's size.
+    // the bound is on movement beyond that growth: with grow in place (grow_in_place.cpp) none.
+    // Only what is in the way is pushed, so a pushed column can pass a box beside it that stayed:
+    // measured 0.964 of sibling pairs in the same order (every pair while dot re-laid everything out).
     qInfo("worst excess displacement / own size %.3f, order kept %.3f", worstExcess, worstOrder);
-    QVERIFY2(worstExcess < 0.25, "no sibling moves further than the expanded scope grew plus a quarter of its size");
-    QCOMPARE(worstOrder, 1.0);
+    QVERIFY2(worstExcess < 0.01, "no sibling moves further than the expanded scope grew");
+    QVERIFY2(worstOrder >= 0.9, "siblings keep their order, but for a few next to a pushed column");
 }
 
 void LayoutTest::badEdgesAreDroppedWithAWarning()
@@ -562,6 +610,68 @@ void LayoutTest::anchorShiftKeepsTheExpandedScopeStill()
     QCOMPARE(a->x + a->w / 2 + shift->x, b->x + b->w / 2);
     QCOMPARE(a->y + shift->y, b->y);
     QVERIFY(!anchorShift(*before, *after, 999999).has_value());
+}
+
+void LayoutTest::expandedScopeGrowsAroundItsCollapsedPlace()
+{
+    LayoutEngine engine;
+    const auto before = engine.layoutNow(chainRequest(false));
+    const auto after = engine.layoutNow(chainRequest(true));
+    QVERIFY(before->warnings.empty() && after->warnings.empty());
+    // The expanded box keeps its centre (relative to the content around it) and really grew.
+    const NodeBox* b = findBox(*before, 5);
+    const NodeBox* a = findBox(*after, 5);
+    QVERIFY(a->isCluster && a->w > b->w && a->h > b->h);
+    const Point pb = contentPos(*before, *b), pa = contentPos(*after, *a);
+    QCOMPARE(pa.x + a->w / 2, pb.x + b->w / 2);
+    QCOMPARE(pa.y + a->h / 2, pb.y + b->h / 2);
+    const auto shift = centreShift(*before, *after, 5);
+    QVERIFY(shift.has_value());
+    QCOMPARE(a->center().x + shift->x, b->center().x);
+    QCOMPARE(a->center().y + shift->y, b->center().y);
+    // Nothing overlaps, and the far ends of the chain do not move at all.
+    QCOMPARE(countOverlaps(*after), 0);
+    QVERIFY(allInsideParents(*after));
+    int still = 0;
+    for (uint64_t id : {1, 9}) {
+        const Point p0 = contentPos(*before, *findBox(*before, id)), p1 = contentPos(*after, *findBox(*after, id));
+        still += p0.x == p1.x && p0.y == p1.y ? 1 : 0;
+    }
+    QCOMPARE(still, 2);
+    // Edges still join their boxes.
+    for (const EdgePath& e : after->edges) {
+        const NodeBox* from = findBox(*after, e.from);
+        const NodeBox* to = findBox(*after, e.to);
+        QVERIFY(distanceToBox(e.bezier.front(), *from) < 2.0);
+        QVERIFY(distanceToBox(e.hasArrow ? e.arrowTip : e.bezier.back(), *to) < 2.0);
+    }
+    // Collapsing returns every box and curve exactly, from the cache.
+    const auto back = engine.layoutNow(chainRequest(false));
+    QVERIFY(sameGeometry(*before, *back));
+    QCOMPARE(back->clustersLaidOut, 0);
+}
+
+void LayoutTest::pinnedChildStaysWhereItWasPut()
+{
+    LayoutEngine engine;
+    const auto free = engine.layoutNow(chainRequest(false));
+    for (const bool expanded : {false, true}) {
+        LayoutRequest r = chainRequest(expanded);
+        r.clusters[0].children[6].pinned = true; // box 7, moved far to the right of the chain
+        r.clusters[0].children[6].pin = {420, 40};
+        const auto pinned = engine.layoutNow(r);
+        const Point p = contentPos(*pinned, *findBox(*pinned, 7));
+        QCOMPARE(p.x, 420.0);
+        QCOMPARE(p.y, 40.0);
+        QCOMPARE(countOverlaps(*pinned), 0);
+        QVERIFY(allInsideParents(*pinned));
+        for (const EdgePath& e : pinned->edges)
+            if (e.to == 7)
+                QVERIFY(distanceToBox(e.hasArrow ? e.arrowTip : e.bezier.back(), *findBox(*pinned, 7)) < 2.0);
+    }
+    // Unpinned, the box is back at its laid-out place.
+    const auto unpinned = engine.layoutNow(chainRequest(false));
+    QVERIFY(sameGeometry(*free, *unpinned));
 }
 
 void LayoutTest::newerRequestCancelsOlder()

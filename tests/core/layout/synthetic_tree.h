@@ -122,6 +122,10 @@ inline LayoutRequest buildRequest(const Tree& t, const Expansion& expandedIn, ui
             in.width = t.nodes[size_t(c)].w;
             in.height = t.nodes[size_t(c)].h;
             in.cluster = clusterOf[size_t(c)];
+            if (in.cluster >= 0) { // as toLayoutRequest does: an expanded scope grows around its collapsed box
+                in.collapsedWidth = in.width;
+                in.collapsedHeight = in.height;
+            }
             cl.children.push_back(in);
         }
     }
@@ -264,10 +268,11 @@ struct Stability {
 };
 
 /// Compares the layouts before and after expanding `expandedId`, level by level up to the root: at each
-/// ancestor A, A's other children are compared in A's frame, anchored at the top-left of the child of A
-/// that contains the expanded scope (the GUI keeps that point still).
+/// ancestor A, A's other children are compared in A's frame, anchored at the top-left (or top-centre, or
+/// with anchorCentre the centre) of the child of A that contains the expanded scope (the GUI keeps that
+/// point still: the centre since the layout grows scopes in place).
 inline Stability measureStability(const LayoutResult& before, const LayoutResult& after, uint64_t expandedId,
-                                  bool anchorTopCenter = true)
+                                  bool anchorTopCenter = true, bool anchorCentre = false)
 {
     Stability s;
     std::unordered_map<uint64_t, int> inBefore;
@@ -300,7 +305,8 @@ inline Stability measureStability(const LayoutResult& before, const LayoutResult
             if (si != p) {
                 const double ax = anchorTopCenter ? pa.w / 2 : 0, bx = anchorTopCenter ? pb.w / 2 : 0;
                 const double dx = std::abs((sa.x - pa.x - ax) - (sb.x - pb.x - bx));
-                const double dy = std::abs((sa.y - pa.y) - (sb.y - pb.y));
+                const double ay = anchorCentre ? pa.h / 2 : 0, by = anchorCentre ? pb.h / 2 : 0;
+                const double dy = std::abs((sa.y - pa.y - ay) - (sb.y - pb.y - by));
                 s.maxRatio = std::max({s.maxRatio, dx / sa.w, dy / sa.h});
                 s.stayed += (dx < sa.w && dy < sa.h) ? 1 : 0;
                 s.maxExcessRatio = std::max({s.maxExcessRatio, std::max(0.0, dx - gw) / sa.w,

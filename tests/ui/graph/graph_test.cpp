@@ -36,6 +36,22 @@ using namespace scopeviz::ui::testing;
 namespace {
 
 hierarchy::ScopeId scopeOf(const MainWindow& w, const char* path) { return w.document()->tree->findScope(path); }
+
+/// The series whose base name is `base`, or -1.
+int32_t seriesNamed(const hierarchy::ScopeTree& t, const char* base)
+{
+    for (size_t k = 0; k < t.series().size(); ++k)
+        if (t.series()[k].base == base)
+            return int32_t(k);
+    return -1;
+}
+
+/// Scope items of a scope (the rows the tree lists without ops when there is no series).
+int scopeItems(const hierarchy::ScopeTree& t, hierarchy::ScopeId s)
+{
+    const auto& items = t.scope(s).items;
+    return int(std::count_if(items.begin(), items.end(), [](const Item& it) { return it.isScope(); }));
+}
 } // namespace
 
 class GraphTest : public QObject {
@@ -54,6 +70,8 @@ private slots:
     void treeSelectionBringsConsumersIntoView();
     void treeAndGraphShareOneSelectionModel();
     void hoverLeavesTheSelectionHighlight();
+    void treeListsASeriesAsOneRow();
+    void seriesRowSelectsTheSeriesAndMemberRowsTheirScope();
 };
 
 void GraphTest::treeModelPassesTheModelTester()
@@ -509,3 +527,123 @@ void GraphTest::hoverLeavesTheSelectionHighlight()
 
 QTEST_MAIN(GraphTest)
 #include "graph_test.moc"
+
+void GraphTest::treeListsASeriesAsOneRow()
+{
+    // InceptionV3's 376 `checkpoint_initializer_N` scopes are one series box in the graph; the tree
+    // lists them as one row, labelled as the box is (its label and the member count), whose children
+    // are the 376 members in order. Graphs without series are listed exactly as before.
+    ScopeTreeModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    auto r = loadPath(kIncV3);
+    QVERIFY2(r.document, qPrintable(r.error));
+    model.setDocument(r.document);
+    const auto& t = *r.document->tree;
+    const int32_t k = seriesNamed(t, "checkpoint_initializer");
+    QVERIFY(k >= 0);
+    const auto& ser = t.series()[size_t(k)];
+    QCOMPARE(int(ser.members.size()), 376);
+    QCOMPARE(ser.parent, hierarchy::RootScope);
+    const QModelIndex row = model.indexOfSeries(k);
+    QVERIFY(row.isValid());
+    QVERIFY(!model.parent(row).isValid()); // a top-level row, in the place of its first member
+    const QString label = model.data(row).toString();
+    QCOMPARE(label, QStringLiteral("checkpoint_initializer, checkpoint_initializer_[1-375] ×376"));
+    QCOMPARE(label, QString::fromStdString(hierarchy::seriesTitle(ser)));
+    QCOMPARE(model.data(row, ItemKindRole).toInt(), 2);
+    QCOMPARE(model.data(row.siblingAtColumn(ScopeTreeModel::OpsColumn)).toInt(), ser.opCount);
+    QCOMPARE(model.seriesOf(row), k);
+    QCOMPARE(model.itemOf(row), ser.members.front()); // selecting the row selects the series, as the box does
+    // The members, in member order, each a child of the series row.
+    QCOMPARE(model.rowCount(row), 376);
+    QCOMPARE(model.data(model.index(0, 0, row)).toString(), QStringLiteral("checkpoint_initializer"));
+    QCOMPARE(model.data(model.index(375, 0, row)).toString(), QStringLiteral("checkpoint_initializer_375"));
+    for (int i = 0; i < 376; ++i) {
+        const QModelIndex m = model.index(i, 0, row);
+        QCOMPARE(model.itemOf(m), ser.members[size_t(i)]);
+        QCOMPARE(model.seriesOf(m), -1);
+        QCOMPARE(model.parent(m), row);
+        QCOMPARE(model.indexOf(ser.members[size_t(i)]), m);
+    }
+    // The top level: one row instead of 376, and no member among its rows.
+    QCOMPARE(model.rowCount(), scopeItems(t, hierarchy::RootScope) - 376 + 1);
+    for (int i = 0; i < model.rowCount(); ++i)
+        QVERIFY(!model.data(model.index(i, 0)).toString().startsWith(QStringLiteral("checkpoint_initializer_")));
+    // Every scope series of the graph has its row with all its members.
+    for (size_t j = 0; j < t.series().size(); ++j)
+        if (t.series()[j].members.front().isScope())
+            QCOMPARE(model.rowCount(model.indexOfSeries(int32_t(j))), int(t.series()[j].members.size()));
+    // The filter finds the series row (and its members) by the members' name.
+    QSortFilterProxyModel proxy;
+    proxy.setRecursiveFilteringEnabled(true);
+    proxy.setSourceModel(&model);
+    proxy.setFilterFixedString("checkpoint_initializer_375");
+    QCOMPARE(proxy.rowCount(), 1);
+    QCOMPARE(proxy.rowCount(proxy.index(0, 0)), 1);
+
+    // The seed demo has no series: every scope lists its child scopes, nothing else.
+    const DocumentPtr seed = makeSeedDocument();
+    model.setDocument(seed);
+    const auto& st = *seed->tree;
+    QVERIFY(st.series().empty());
+    QCOMPARE(model.rowCount(), scopeItems(st, hierarchy::RootScope));
+    for (hierarchy::ScopeId s = 1; s < st.numScopes(); ++s) {
+        const QModelIndex i = model.indexOf(Item{Item::Kind::Scope, s});
+        QVERIFY(i.isValid());
+        QCOMPARE(model.rowCount(i), scopeItems(st, s));
+        QCOMPARE(model.data(i, ItemKindRole).toInt(), 0);
+    }
+}
+
+void GraphTest::seriesRowSelectsTheSeriesAndMemberRowsTheirScope()
+{
+    // In the window: clicking a member row selects that scope in the graph; clicking the series row
+    // selects the series (the box), and the row stays current; opening the row opens the box.
+    MainWindow w;
+    w.resize(1200, 800);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    w.openPath(kIncV3);
+    QVERIFY(waitIdle(w, 60000));
+    const auto& t = *w.document()->tree;
+    const int32_t k = seriesNamed(t, "checkpoint_initializer");
+    QVERIFY(k >= 0);
+    const auto& ser = t.series()[size_t(k)];
+    GraphSelectionModel* m = w.selectionModel();
+    QTreeView* tv = w.scopePanel()->view();
+    auto* proxy = qobject_cast<QSortFilterProxyModel*>(tv->model());
+    ScopeTreeModel* model = w.scopePanel()->model();
+    const QModelIndex seriesRow = proxy->mapFromSource(model->indexOfSeries(k));
+    QVERIFY(seriesRow.isValid());
+
+    // A member row: that scope. The tree opens the series row to show it, and so the graph opens the box.
+    const auto key = hierarchy::seriesKey(t, k);
+    const Item member17 = ser.members[17];
+    tv->setCurrentIndex(proxy->mapFromSource(model->indexOf(member17)));
+    QVERIFY(m->selectedItem() && *m->selectedItem() == member17);
+    QVERIFY(tv->isExpanded(seriesRow));
+    QVERIFY(m->expansion().expanded.count(key));
+    // Closing the box in the graph closes the row.
+    QVERIFY(m->toggle(key));
+    QVERIFY(!tv->isExpanded(seriesRow));
+    // The series row: the series (its first member), drawn as the series box; the tree keeps the row.
+    tv->setCurrentIndex(seriesRow);
+    QVERIFY(m->selectedItem() && *m->selectedItem() == ser.members.front());
+    QCOMPARE(tv->currentIndex(), seriesRow);
+    QVERIFY(waitIdle(w));
+    QVERIFY(w.graphView()->nodeCenter(key));
+    // Selected in the graph while the box is closed: the tree shows the series row.
+    m->select(Item{Item::Kind::Scope, -1});
+    QVERIFY(!tv->selectionModel()->isSelected(seriesRow));
+    m->select(ser.members.front());
+    QCOMPARE(tv->currentIndex(), seriesRow);
+    QVERIFY(tv->selectionModel()->isSelected(seriesRow));
+    // Opening the row opens the box; a member selected then is shown by its own row.
+    tv->expand(seriesRow);
+    QVERIFY(m->expansion().expanded.count(key));
+    m->select(member17);
+    QCOMPARE(proxy->mapToSource(tv->currentIndex()), model->indexOf(member17));
+    // Closing the box in the graph closes the row.
+    QVERIFY(m->toggle(key));
+    QVERIFY(!tv->isExpanded(seriesRow));
+}

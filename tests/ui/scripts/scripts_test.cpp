@@ -8,6 +8,7 @@
 // (SCOPEVIZ_PYTHON_DIR on PYTHONPATH), so timeouts are generous: the machine
 // is shared and an interpreter start with numpy takes a few hundred ms.
 #include "ui/graph/graph_view.h"
+#include "ui/inspector/inspector.h"
 #include "ui/mainwindow/live_session.h"
 #include "ui/mainwindow/main_window.h"
 #include "ui/mainwindow/script_runner.h"
@@ -132,6 +133,20 @@ with tf.Session() as sess:
 print("logged", step, "steps")
 )";
 
+/// No FileWriter at all: builds one scope, waits for "release", builds another.
+const QByteArray kNoWriterScript = R"(
+import os, time
+import scopeviz.compat.v1 as tf
+x = tf.placeholder(tf.float32, [None, 4], name="x")
+with tf.variable_scope("first_net"):
+    h = tf.matmul(x, tf.get_variable("weights", [4, 4]))
+while not os.path.exists("release"):
+    time.sleep(0.05)
+with tf.variable_scope("second_net"):
+    h = tf.matmul(h, tf.get_variable("weights", [4, 1]))
+print("built both")
+)";
+
 QByteArray watchScript(const QByteArray& extraScope)
 {
     QByteArray s = R"(
@@ -162,6 +177,7 @@ private slots:
     void endlessScriptStopsFromToolbar();
     void scriptWritingNothingSaysSo();
     void fileWriterWithoutLogdirIsFollowedLive();
+    void graphWithoutFileWriterAppearsAsItIsBuilt();
     void watchRerunsOnSaveAndKeepsExpansion();
 
 private:
@@ -298,7 +314,7 @@ void ScriptsTest::scriptWritingNothingSaysSo()
     QVERIFY(finished.at(0).at(2).toBool()); // wroteNothing
     const QString console = consoleText(window);
     QVERIFY(console.contains("hello from a script that writes nothing"));
-    QVERIFY2(console.contains("wrote no event file"), qPrintable(console));
+    QVERIFY2(console.contains("built no graph and wrote no event file"), qPrintable(console));
     QVERIFY(console.contains("FileWriter"));
     QVERIFY2(window.statusBar()->currentMessage().contains("wrote no event file"),
              qPrintable(window.statusBar()->currentMessage()));
@@ -334,6 +350,34 @@ void ScriptsTest::fileWriterWithoutLogdirIsFollowedLive()
     QVERIFY(!finished.at(0).at(2).toBool());
     QVERIFY(consoleText(window).contains("logged"));
     QVERIFY(window.messageText().isEmpty() || !window.messageText().contains("error"));
+}
+
+void ScriptsTest::graphWithoutFileWriterAppearsAsItIsBuilt()
+{
+    // A lesson needs no FileWriter: the module hands the graph over while the script builds it.
+    MainWindow window;
+    window.show();
+    LiveSession* s = run(window, kNoWriterScript);
+    QVERIFY(s);
+    QSignalSpy finished(s->script(), &ScriptRunner::finished);
+    QTRY_VERIFY_WITH_TIMEOUT(hasScope(window, "first_net"), kRunTimeoutMs);
+    QVERIFY(s->script()->isRunning()); // shown while the script still runs
+    QVERIFY(!hasScope(window, "second_net"));
+    QVERIFY(writeFile(m_dir->filePath("release"), "1"));
+    QCOMPARE(waitFinished(finished, 1), int(ScriptRunner::Outcome::Succeeded));
+    QVERIFY(!finished.at(0).at(2).toBool()); // not "wrote nothing"
+    QTRY_VERIFY_WITH_TIMEOUT(hasScope(window, "second_net"), kRunTimeoutMs);
+    QVERIFY(window.document()->graph->findOp("second_net/MatMul"));
+    QVERIFY(!window.messageText().contains("wrote no event file"));
+    QCOMPARE(window.scalars()->store().tagCount(), 0); // a graph is not a curve
+
+    // The trace came with it: the inspector says why a name is what it is, with the script's lines.
+    QTRY_VERIFY_WITH_TIMEOUT(window.selectByName("second_net/weights"), 5000);
+    const QString why = window.inspector()->html();
+    QVERIFY2(why.contains("Why this name?"), qPrintable(why));
+    QVERIFY2(why.contains("created at line 10 by get_variable(&#x27;weights&#x27;)") ||
+                 why.contains("created at line 10 by get_variable('weights')"),
+             qPrintable(why));
 }
 
 void ScriptsTest::watchRerunsOnSaveAndKeepsExpansion()

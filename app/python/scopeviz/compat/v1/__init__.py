@@ -19,6 +19,7 @@ import weakref as _weakref
 import numpy as _np
 
 from scopeviz import _core
+from scopeviz import _live_graph
 
 # --------------------------------------------------------------------------- dtypes
 
@@ -821,16 +822,18 @@ def get_variable_scope():
 _PACKAGE_MARK = "scopeviz" + _os.sep
 
 
-def _caller_source():
-    """file:line of the innermost caller outside scopeviz (the `with` statement's line)."""
+def _caller_source(depth=3):
+    """file:line of the innermost caller outside scopeviz (the `with` statement's line), then of up to
+    depth-1 of its own callers, joined by ';': the trace's source field (core/io/trace_text.h)."""
     # Walks frames directly: traceback.extract_stack() reads source lines of the whole stack.
     frame = _sys._getframe(2)  # skip this function and __enter__
-    while frame is not None:
+    frames = []
+    while frame is not None and len(frames) < depth:
         filename = frame.f_code.co_filename
         if _PACKAGE_MARK not in filename:
-            return "%s:%d" % (filename, frame.f_lineno)
+            frames.append("%s:%d" % (filename, frame.f_lineno))
         frame = frame.f_back
-    return ""
+    return ";".join(frames)
 
 
 def _user_stack(limit):
@@ -902,7 +905,8 @@ class name_scope(object):
         g = _get_graph_from_inputs(self._values) if self._values else get_default_graph()
         if self._name is None and self._default_name is None and self._values is not None:
             raise ValueError("At least one of name (None) and default_name (None) must be provided.")
-        self._ns = _core.NameScope(g._g, self._name, self._default_name, self._values is not None)
+        self._ns = _core.NameScope(g._g, self._name, self._default_name, self._values is not None,
+                                   source=_caller_source())
         return self._ns.scope
 
     def __exit__(self, *exc):
@@ -933,7 +937,7 @@ def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=Non
             shape = None
     defined_at = "".join(_user_stack(5))
     core_var = _core.get_variable(g._g, name, _shape_list(shape), _enum_or_none(dtype), core_init, initial,
-                                  trainable, collections, False, defined_at)
+                                  trainable, collections, False, defined_at, _caller_source())
     return _wrap_variable(g, core_var)
 
 
@@ -941,7 +945,7 @@ def get_local_variable(name, shape=None, dtype=None, initializer=None, **kwargs)
     g = get_default_graph()
     core_init = initializer._core if isinstance(initializer, _Initializer) else None
     core_var = _core.get_variable(g._g, name, _shape_list(shape), _enum_or_none(dtype), core_init, None, False,
-                                  kwargs.get("collections"), True, "")
+                                  kwargs.get("collections"), True, "", _caller_source())
     return _wrap_variable(g, core_var)
 
 
@@ -1504,3 +1508,14 @@ class FileWriter(object):
 
 _py_bytes = __builtins__["bytes"] if isinstance(__builtins__, dict) else __builtins__.bytes
 summary.FileWriter = FileWriter
+
+
+# --------------------------------------------------------------------------- the graph, handed to scopeviz
+
+
+def _live_graphs():
+    # valuerefs() copies the references in one step, so another thread may call this while graphs come and go.
+    return [g for g in (r() for r in _graphs_by_core.valuerefs()) if g is not None]
+
+
+_live_graph.start(_live_graphs, lambda: _global_default_graph[0])
