@@ -137,6 +137,10 @@ QString Inspector::whyHtml(Item item) const
     const std::string_view name = item.isOp() ? std::string_view(m_doc->graph->op(item.id).name()) : t.path(item.id);
     if (name.empty())
         return {};
+    // An ONNX model's names are its exporter's (PyTorch's `encoder_layer_3` is a ModuleList entry,
+    // not a suffix TensorFlow added): the TensorFlow story would mislead, so none is told.
+    if (!m_doc->modelSummary.isEmpty())
+        return {};
     const hierarchy::Explanation ex = hierarchy::explainName(*m_doc->graph, name);
     if (!ex.found)
         return {};

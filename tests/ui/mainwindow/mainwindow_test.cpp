@@ -379,6 +379,13 @@ void MainWindowTest::onnxModelOpensWithItsProperties()
     QVERIFY(waitIdle(w));
     html = w.inspector()->html();
     QVERIFY2(html.contains("shared, used by 2 scopes") && html.contains("lm_head"), qPrintable(html));
+    // PyTorch's names are not explained as TensorFlow's suffixes (ViT's `encoder_layer_3` is a
+    // ModuleList entry, not a second `encoder_layer`).
+    w.openPath(dir + "vit_b_16.onnx");
+    QVERIFY(waitIdle(w));
+    QVERIFY(w.selectByName("encoder/layers/encoder_layer_3"));
+    QVERIFY(waitIdle(w));
+    QVERIFY2(!w.inspector()->html().contains("Why this name?"), qPrintable(w.inspector()->html()));
 }
 
 void MainWindowTest::statusBarKeepsTheCounts()
