@@ -86,7 +86,7 @@ std::string checkNames(const Graph& g, const hierarchy::ScopeTree& tree, const O
     }
     if (!o.select.isEmpty()) {
         const std::string n = o.select.toStdString();
-        if (tree.findScope(n) <= hierarchy::RootScope && !g.findOp(n))
+        if (tree.findScope(n) <= hierarchy::RootScope && !findOpOrImportedName(g, n))
             return "--select: no op, variable or scope named '" + n + "' in the graph";
     }
     return {};
@@ -99,7 +99,7 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments)
                                 "and watch training curves live.");
     const QCommandLineOption help = p.addHelpOption();
     const QCommandLineOption versionOption = p.addVersionOption();
-    p.addPositionalArgument("path", "Graph (.pb, .pbtxt, .meta), event file, log directory, or Python script.",
+    p.addPositionalArgument("path", "Graph (.pb, .pbtxt, .meta), ONNX model (.onnx), event file, log directory, or Python script.",
                             "[path...]");
     p.addOptions({
         {"demo", "Open a built-in demo (seed).", "name"},

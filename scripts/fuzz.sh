@@ -17,7 +17,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(record_reader event_decoder graphdef_binary graphdef_text metagraph scope_names)
+[ ${#targets[@]} -eq 0 ] && targets=(record_reader event_decoder graphdef_binary graphdef_text metagraph scope_names onnx_model)
 
 "$root/scripts/install-deps.sh" --fuzz   # the normal packages plus clang-14, libclang-rt-14-dev
 
@@ -41,6 +41,7 @@ seeds() {
     record_reader|event_decoder) ls -d "$root"/tests/data/events/*/ ;;
     graphdef_binary) echo "$root/tests/data/graphs" ;;
     graphdef_text) echo "$root/tests/data/graphs" ;;
+    onnx_model) echo "$root/tests/data/onnx" ;;
     *) ;;
   esac
 }

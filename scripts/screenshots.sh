@@ -115,4 +115,10 @@ export_fig export-seed.png --demo seed --expand my_net,my_net_1,summary
 export_fig export-seed-dark.png --demo seed --expand my_net,my_net_1 --dark
 shot dark-seed --demo seed --dark --expand my_net,my_net_1 --select my_net/biases
 
+# ---- 5. PyTorch models through ONNX
+# The tied language model: embed.weight selected, read by embed and by lm_head.
+shot onnx-tied tests/data/onnx/tied_lm.onnx --select embed/embed.weight
+# The siamese network: both calls of the encoder open, a shared weight selected.
+shot onnx-siamese tests/data/onnx/siamese.onnx --expand encoder,encoder_1 --select encoder/fc1/encoder.fc1.weight
+
 du -ch "$out"/*.png | tail -1

@@ -45,5 +45,7 @@ py::object fromTensor(const Tensor& t);
 void bindGraph(py::module_& m);
 /// Registers Session, training and summary bindings.
 void bindRuntime(py::module_& m);
+/// scopeviz.load(): opening a graph file and its scope tree (bind_model.cpp).
+void bindModel(py::module_& m);
 
 } // namespace scopeviz::python

@@ -37,4 +37,5 @@ PYBIND11_MODULE(_core, m)
     });
     python::bindGraph(m);
     python::bindRuntime(m);
+    python::bindModel(m);
 }

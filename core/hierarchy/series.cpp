@@ -13,6 +13,12 @@
 //    two scopes match when they hold the same op types arranged in the same
 //    sub-scopes, whatever the names. Signatures are computed bottom-up by a
 //    backwards sweep over scope ids (children have larger ids than parents).
+//    Variable ops (isVariableOpType) are left out: they are state, not
+//    structure. PyTorch's ONNX exporter keeps one of several equal-valued
+//    parameters and makes the others `Identity_N` copies at the top, so ViT's
+//    `encoder_layer_0` holds parameters that layers 1..11 read as copies,
+//    yet all twelve layers are one series. A TensorFlow variable still counts
+//    through its `read` Identity and `Assign`, which live in its scope.
 //  * Names, first pass: `base_N` (N decimal digits) joins family `base` with
 //    number N; an unsuffixed `base` joins it with number 0.
 //  * Names, second pass, for items not yet in a series: `baseN` where base
@@ -24,6 +30,7 @@
 #include "core/hierarchy/series.h"
 
 #include "core/hierarchy/scope_tree.h"
+#include "core/hierarchy/shared_variables.h"
 #include "core/hierarchy/tree_builder.h"
 #include "core/util/strings.h"
 
@@ -112,17 +119,24 @@ void TreeBuilder::detectSeries(ScopeTree& t)
 
     // Signatures, bottom-up.
     std::vector<uint64_t> typeHash(t.m_typeNames.size());
-    for (size_t i = 0; i < typeHash.size(); ++i)
+    std::vector<bool> variableType(t.m_typeNames.size());
+    for (size_t i = 0; i < typeHash.size(); ++i) {
         typeHash[i] = mix(std::hash<std::string>{}(t.m_typeNames[i]));
+        variableType[i] = isVariableOpType(t.m_typeNames[i]);
+    }
     std::vector<uint64_t> sig(t.m_scopes.size(), 0);
     auto itemSig = [&](Item it) {
         return it.isScope() ? sig[size_t(it.id)] : typeHash[size_t(t.m_opType[size_t(it.id)])];
     };
     for (size_t s = t.m_scopes.size(); s-- > 0;) {
-        uint64_t sum = 0;
-        for (const Item& it : t.m_scopes[s].items)
+        uint64_t sum = 0, count = 0;
+        for (const Item& it : t.m_scopes[s].items) {
+            if (!it.isScope() && variableType[size_t(t.m_opType[size_t(it.id)])])
+                continue; // variable ops are state, not structure (see the header comment)
             sum += mix(itemSig(it) ^ (it.isScope() ? 0x5C0E5C0Eull : 0x0B0B0B0Bull));
-        sig[s] = mix(sum ^ mix(uint64_t(t.m_scopes[s].items.size())));
+            ++count;
+        }
+        sig[s] = mix(sum ^ mix(count));
     }
 
     std::vector<Candidate> cands;
@@ -180,7 +194,9 @@ void TreeBuilder::detectSeries(ScopeTree& t)
                         else
                             t.m_opSeries[size_t(cands[k].item.id)] = idx;
                     }
-                    if (underscore && ser.numbers.front() == 0) {
+                    // Number 0 is the bare `base` ("layer, layer_[1-4]") unless the first member is
+                    // named `base_0` itself (ViT's `encoder_layer_0`): then the range says it all.
+                    if (underscore && ser.numbers.front() == 0 && t.itemName(ser.members.front()) == ser.base) {
                         std::vector<int64_t> rest(ser.numbers.begin() + 1, ser.numbers.end());
                         ser.label = cat(ser.base, ", ", ser.base, "_", numberRanges(rest));
                     } else {

@@ -49,6 +49,10 @@
 //    them, and its data flows only further into the backward pass and the
 //    optimizer. (`Conv2DBackpropInput` alone is no evidence: it is also the
 //    forward op of a transposed convolution.)
+//  * An ONNX parameter copy (isParameterCopy): PyTorch's exporter merges
+//    equal-valued parameters and writes each duplicate as an `Identity_N`
+//    of the survivor, which says nothing about the model's structure; it is
+//    treated as bookkeeping.
 //  * Every other op is model computation. It is *live*, i.e. part of the
 //    forward computation, when its value reaches a result: it has no data
 //    consumer (an output, such as InceptionV3's logits or the seed's
@@ -230,6 +234,12 @@ enum class Role : uint8_t {
 
 } // namespace
 
+bool isParameterCopy(const Operation& op)
+{
+    const AttrValue* a = op.attrs().find("onnx_parameter_copy");
+    return a && a->kind() == AttrValue::Kind::Bool && a->b();
+}
+
 std::string_view bookkeepingKind(std::string_view type)
 {
     if (startsWith(type, "Apply") || startsWith(type, "ResourceApply") || startsWith(type, "SparseApply") ||
@@ -302,7 +312,7 @@ void TreeBuilder::analyzeVariables(const Graph& g, ScopeTree& t)
             role[size_t(v)] = Role::Gradient;
         else if (kind == "summary")
             role[size_t(v)] = Role::Summary;
-        else if (!kind.empty())
+        else if (!kind.empty() || isParameterCopy(g.op(v)))
             role[size_t(v)] = Role::Bookkeeping;
         if (role[size_t(v)] == Role::Gradient)
             stack.push_back(v);

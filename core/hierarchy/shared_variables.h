@@ -75,6 +75,11 @@ std::string sharingText(const VariableRecord& v);
 /// True for op types that hold variable state (VariableV2, Variable, VarHandleOp, AutoReloadVariable).
 bool isVariableOpType(std::string_view type);
 
+/// True for an imported ONNX `Identity_N` that PyTorch's exporter made to deduplicate two
+/// equal-valued parameters (attr `onnx_parameter_copy`, set by core/onnx): a copy, not a
+/// use, so sharing never counts or follows it (docs/formats.md §9).
+bool isParameterCopy(const Operation& op);
+
 /// What an op does when it is bookkeeping rather than model computation, judged by its type alone:
 /// "summary", "checkpointing", "assignment", "initialization check", "optimizer update" (Apply*,
 /// ResourceApply*, SparseApply*) or "gradient computation" (gradient kernels such as ReluGrad,

@@ -12,13 +12,16 @@
 //   5 (debug_info), and its first nodes must themselves walk as NodeDefs whose
 //   name (and op) are printable (a last-resort check accepts any names). A MetaGraphDef has only length-delimited
 //   fields 1..7 and a field 2 that passes the GraphDef test; a SavedModel a
-//   varint field 1 and MetaGraphDefs in field 2. Data cut off at the end is
+//   varint field 1 and MetaGraphDefs in field 2. An ONNX ModelProto also
+//   starts with a varint field 1 (ir_version) but has a graph (7) or
+//   opset_import (8), which no SavedModel has (docs/formats.md §9). Data cut off at the end is
 //   tolerated (a truncated file is still recognised, so the importer can
 //   salvage what precedes the cut); malformed bytes are not.
 // - Text format starts, after blanks and `#` comments, with a field name of
 //   the message: `node`, `versions`, `library` for a GraphDef;
 //   `meta_info_def`, `graph_def`, `saver_def`, ... for a MetaGraphDef.
 #include "core/io/graphdef_io.h"
+#include "core/onnx/onnx_import.h"
 #include "core/proto/crc32c.h"
 #include "core/proto/wire_scan.h"
 
@@ -221,6 +224,7 @@ const char* graphFormatName(GraphFormat f)
     case GraphFormat::TextMetaGraphDef: return "text MetaGraphDef";
     case GraphFormat::SavedModel: return "SavedModel";
     case GraphFormat::EventFile: return "event file";
+    case GraphFormat::OnnxModel: return "ONNX model";
     }
     return "unknown";
 }
@@ -233,6 +237,8 @@ GraphFormat detectGraphFormat(std::string_view b)
         return GraphFormat::EventFile;
     if (detail::looksLikeGraphDef(b, true, true))
         return GraphFormat::BinaryGraphDef;
+    if (looksLikeOnnxModel(b)) // before SavedModel: both start with a varint field 1
+        return GraphFormat::OnnxModel;
     if (detail::looksLikeSavedModel(b))
         return GraphFormat::SavedModel;
     if (detail::looksLikeMetaGraphDef(b))

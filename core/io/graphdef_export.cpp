@@ -128,11 +128,36 @@ Expected<void> writeGraphFile(const Graph& g, const std::string& path, ExportOpt
     return {};
 }
 
+const Operation* findOpOrImportedName(const Graph& g, std::string_view name)
+{
+    if (const Operation* op = g.findOp(name))
+        return op;
+    for (OpId i = 0; i < g.numOps(); ++i) {
+        const AttrValue* a = g.op(i).attrs().find("onnx_name");
+        if (a && a->kind() == AttrValue::Kind::String && a->str() == name)
+            return &g.op(i);
+    }
+    return nullptr;
+}
+
 void listOps(const Graph& g, std::ostream& out)
 {
     std::string line;
     for (OpId i = 0; i < g.numOps(); ++i) {
         const Operation& op = g.op(i);
+        // ONNX ops (core/onnx) are listed as the file names them: node name and input value names.
+        if (const AttrValue* onnxName = op.attrs().find("onnx_name");
+            onnxName && onnxName->kind() == AttrValue::Kind::String) {
+            line.assign(onnxName->str());
+            line += '\t';
+            line += op.type();
+            line += '\t';
+            if (const AttrValue* ins = op.attrs().find("onnx_inputs"); ins && ins->kind() == AttrValue::Kind::StringList)
+                line += join(ins->strings(), ",");
+            line += '\n';
+            out << line;
+            continue;
+        }
         line.assign(op.name());
         line += '\t';
         line += op.type();

@@ -28,6 +28,7 @@
 #include "core/io/graphdef_io.h"
 #include "core/io/output_types.h"
 #include "core/io/text_nesting.h"
+#include "core/onnx/onnx_import.h"
 #include "core/proto/crc32c.h"
 #include "core/proto/graph.pb.h"
 #include "core/proto/meta_graph.pb.h"
@@ -689,6 +690,51 @@ Expected<ImportResult> importFromEvents(FoundGraphs& found, const std::string& f
 }
 
 /// Dispatches on the (detected or forced) container of in-memory bytes.
+/// An ONNX model (core/onnx), its findings carried over into ImportResult.
+Expected<ImportResult> importOnnx(std::string_view bytes, Graph& g, const ImportOptions& o, ImportResult r)
+{
+    OnnxImportOptions oo;
+    oo.maxWarnings = o.maxWarnings;
+    auto got = importOnnxBytes(bytes, sourceName(r), g, oo);
+    if (!got)
+        return unexpected(got.error());
+    OnnxImportResult& m = *got;
+    r.nodeCount = m.nodeCount;
+    r.opsAdded = m.opsAdded;
+    r.edgeCount = m.edgeCount;
+    r.functionCount = m.functionCount;
+    r.partial = m.partial;
+    r.warnings = std::move(m.warnings);
+    r.warningCount = m.warningCount;
+    r.modelSummary = m.summary();
+    r.checkerMessage = m.checkerMessage;
+    auto& p = r.properties;
+    p.emplace_back("ir_version", cat(m.irVersion));
+    for (const auto& [domain, version] : m.opsets)
+        p.emplace_back("opset_import", cat(domain.empty() ? "ai.onnx" : domain, " ", version));
+    if (!m.producerName.empty())
+        p.emplace_back("producer", cat(m.producerName, m.producerVersion.empty() ? "" : " ", m.producerVersion));
+    if (!m.domain.empty())
+        p.emplace_back("domain", m.domain);
+    if (m.modelVersion)
+        p.emplace_back("model_version", cat(m.modelVersion));
+    if (!m.graphName.empty())
+        p.emplace_back("graph", m.graphName);
+    if (!m.docString.empty())
+        p.emplace_back("doc_string", m.docString);
+    if (!m.graphDocString.empty())
+        p.emplace_back("graph doc_string", m.graphDocString);
+    for (const auto& kv : m.metadata)
+        p.push_back(kv);
+    p.emplace_back("parameters", cat(m.parameterCount, m.externalTensors ? cat(" (", m.externalTensors, " with external data, not read)") : ""));
+    if (m.functionCount)
+        p.emplace_back("local functions", cat(m.functionCount));
+    p.emplace_back("checker", m.checkerMessage.empty() ? std::string("passed") : m.checkerMessage);
+    if (m.shapeInference)
+        p.emplace_back("shapes", "inferred by ONNX shape inference (the file has no value_info for some values)");
+    return r;
+}
+
 Expected<ImportResult> importDetected(std::string_view bytes, Graph& g, const ImportOptions& o, ImportResult r)
 {
     if (startsWith(bytes, "\xEF\xBB\xBF") && !detail::looksLikeTfRecord(bytes)) // a Windows editor's UTF-8 mark
@@ -701,6 +747,7 @@ Expected<ImportResult> importDetected(std::string_view bytes, Graph& g, const Im
     case GraphFormat::BinaryMetaGraphDef: return importMeta(bytes, g, o, std::move(r));
     case GraphFormat::TextMetaGraphDef: return importText(bytes, g, o, std::move(r), true);
     case GraphFormat::SavedModel: return importSavedModel(bytes, g, o, std::move(r));
+    case GraphFormat::OnnxModel: return importOnnx(bytes, g, o, std::move(r));
     case GraphFormat::EventFile: {
         FoundGraphs found;
         std::string fault;

@@ -41,6 +41,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace scopeviz {
@@ -64,6 +65,7 @@ enum class GraphFormat {
     TextMetaGraphDef,   ///< protobuf text format of a MetaGraphDef
     SavedModel,         ///< a SavedModel's saved_model.pb (the first meta graph's graph is used)
     EventFile,          ///< a TensorBoard event file (TFRecords of Events)
+    OnnxModel,          ///< a serialized ONNX ModelProto (`.onnx`, core/onnx, docs/formats.md §9)
 };
 
 /// "binary GraphDef", "text GraphDef", "event file", ...
@@ -107,6 +109,12 @@ struct ImportResult {
     bool partial = false;                     ///< the data ended early or was corrupt; what came before was kept
     std::vector<std::string> warnings;        ///< at most ImportOptions::maxWarnings messages
     int warningCount = 0;                     ///< all warnings, including those not kept
+    /// ONNX models: "ONNX IR 8, opset ai.onnx 14, producer pytorch 1.13.1" (empty for TensorFlow graphs).
+    std::string modelSummary;
+    /// ONNX models: onnx::checker's message when the model fails it (the model is imported anyway).
+    std::string checkerMessage;
+    /// ONNX models: model properties (ir_version, producer, opset_import, doc_string, metadata_props), in order.
+    std::vector<std::pair<std::string, std::string>> properties;
 };
 
 /// Imports the graph in the file at `path` into `g` (normally a fresh Graph).
@@ -141,7 +149,13 @@ Expected<void> writeGraphFile(const Graph& g, const std::string& path, ExportOpt
 
 /// Prints one line per op in creation (= file) order:
 /// `name<TAB>type<TAB>inputs`, inputs comma-separated as TensorFlow writes
-/// them (`name`, `name:1`, control inputs `^name` last).
+/// them (`name`, `name:1`, control inputs `^name` last). Ops imported from an
+/// ONNX model are listed with the file's node name and input value names.
 void listOps(const Graph& g, std::ostream& out);
+
+/// The op with exactly this name; failing that, the op made from the ONNX node, parameter
+/// or input the model file calls `name` (`embed.weight` for `embed/embed.weight`); or nullptr.
+/// The fallback scans the graph once: for --select and the like, not for inner loops.
+const Operation* findOpOrImportedName(const Graph& g, std::string_view name);
 
 } // namespace scopeviz

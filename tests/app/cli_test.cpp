@@ -251,6 +251,47 @@ private slots:
 #endif
     }
 
+    void onnxModelsOnTheCommandLine()
+    {
+        // tests/data/onnx/SOURCES.md: PyTorch exports, as --print-tree shows them.
+        const QString dir = QString::fromStdString(scopeviz::testing::testDataDir()) + QStringLiteral("/onnx/");
+        Run r = runScopeviz({"--print-tree", dir + "resnet18.onnx"});
+        QCOMPARE(r.exitCode, 0);
+        QStringList top; // the top-level scope rows, "conv1/  3 ops  [variable scope]"
+        for (const QString& line : r.out.split('\n'))
+            if (!line.startsWith(' ') && line.contains(QLatin1String("/  ")))
+                top << line.section('/', 0, 0);
+        QCOMPARE(top, (QStringList{"conv1", "relu", "maxpool", "layer1", "layer2", "layer3", "layer4", "avgpool", "fc"}));
+        QVERIFY2(r.out.startsWith(QLatin1String("graph: 93 ops, 55 scopes, 26 variables (0 shared")), qPrintable(r.out));
+        QVERIFY(r.out.contains(QLatin1String("\n  onnx::Conv_193  VariableV2  [read in conv1/]")));
+
+        r = runScopeviz({"--print-tree", dir + "tied_lm.onnx"});
+        QVERIFY(r.out.contains(QLatin1String("embed.weight  VariableV2  [read in embed/, lm_head/]  [shared: 2 scopes]")));
+        r = runScopeviz({"--print-tree", dir + "siamese.onnx"});
+        QVERIFY2(r.out.contains(QLatin1String("encoder.fc1.weight  VariableV2  [read in encoder/fc1/, encoder_1/]  [shared: 2 scopes]")),
+                 qPrintable(r.out));
+        r = runScopeviz({"--print-tree", dir + "vit_b_16.onnx"});
+        QVERIFY(r.out.contains(QLatin1String("encoder_layer_[0-11]/  [series x12]")));
+
+        // A model the checker rejects opens, and the checker's message reaches stderr.
+        r = runScopeviz({"--list-ops", dir + "checker_fails.onnx"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.err.contains(QLatin1String("scopeviz: warning: onnx checker: Nodes in a graph must be topologically sorted")),
+                 qPrintable(r.err));
+        QCOMPARE(r.out, QStringLiteral("x\tPlaceholder\t\nrelu\tRelu\tx\nadd\tAdd\th,missing\ny\tGraphOutput\ty\n"));
+
+        // --select takes a parameter by its place in the tree; --layout-stats lays the model out.
+        r = runScopeviz({"--layout-stats", "--expand", "encoder", "--select", "encoder/fc1/encoder.fc1.weight",
+                         dir + "siamese.onnx"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(r.out.contains(QLatin1String("layout:")));
+        // ... or by the name the model file gives it.
+        r = runScopeviz({"--layout-stats", "--select", "embed.weight", dir + "tied_lm.onnx"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        r = runScopeviz({"--layout-stats", "--select", "no.such.weight", dir + "tied_lm.onnx"});
+        QCOMPARE(r.exitCode, 1);
+    }
+
     void screenshotWithAnUnknownScopeFails()
     {
         // The window path: the name is checked once the graph is loaded; a screenshot run exits 1.

@@ -35,6 +35,17 @@ inline const std::vector<std::string>& expectedTestData()
         "graphs/tf1-regression-checkpoint-109-nodes.pb",
         "graphs/tf1-xla-demo-118-nodes.pbtxt",
         "graphs/tf1.14-inceptionv3-hub-11040-nodes.graphdef.pb",
+        "onnx/checker_fails.onnx",
+        "onnx/control_flow.onnx",
+        "onnx/convnext_tiny.onnx",
+        "onnx/external_data.bin",
+        "onnx/external_data.onnx",
+        "onnx/functions.onnx",
+        "onnx/mobilenet_v2.onnx",
+        "onnx/resnet18.onnx",
+        "onnx/siamese.onnx",
+        "onnx/tied_lm.onnx",
+        "onnx/vit_b_16.onnx",
     };
     return files;
 }

@@ -132,6 +132,9 @@ LoadResult loadPath(const QString& path, const std::atomic<bool>* cancel)
     auto doc = std::const_pointer_cast<GraphDocument>(makeDocument(std::move(imported.graph), source, path));
     for (const std::string& w : imported.result->warnings)
         doc->warnings << QString::fromStdString(w);
+    doc->modelSummary = QString::fromStdString(imported.result->modelSummary);
+    for (const auto& [key, value] : imported.result->properties)
+        doc->properties.append({QString::fromStdString(key), QString::fromStdString(value)});
     if (imported.result->partial) {
         doc->partial = true;
         // The importer words the fault "the data ends inside ... at byte N" or "corrupt data: ...".

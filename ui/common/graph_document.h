@@ -32,6 +32,10 @@ struct GraphDocument {
     std::shared_ptr<const hierarchy::VariableIndex> index;
     bool partial = false;  ///< the file ended early or was corrupt: only what came before was read
     QString fault;         ///< partial: where and how the file broke (names the byte offset)
+    /// ONNX models: "ONNX IR 7, opset ai.onnx 14, producer pytorch 1.13.0" (empty for TensorFlow graphs).
+    QString modelSummary;
+    /// ONNX models: ir_version, opset_import, producer, doc_string, metadata_props, checker, ... in file order.
+    QList<QPair<QString, QString>> properties;
     double loadSeconds = 0;
 };
 

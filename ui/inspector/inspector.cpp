@@ -70,7 +70,23 @@ void Inspector::setDocument(DocumentPtr doc)
             if (isSummaryType(g.op(id).type()))
                 m_summaries.emplace_back(id, QString::fromStdString(summary::tagOf(g, id)));
     }
-    m_text->clear();
+    showModel();
+}
+
+void Inspector::showModel()
+{
+    if (!m_doc || m_doc->properties.isEmpty()) {
+        m_text->clear();
+        return;
+    }
+    // An ONNX model's own properties (opset, producer, doc_string, metadata, checker) while nothing is selected.
+    QString h = QStringLiteral("<html><body style='font-size:small'><h3 style='margin-bottom:2px'>%1</h3><table cellspacing=2>")
+                    .arg(m_doc->title.toHtmlEscaped());
+    for (const auto& [key, value] : m_doc->properties)
+        h += QStringLiteral("<tr><td style='color:gray'>%1</td><td>%2</td></tr>")
+                 .arg(key.toHtmlEscaped(), value.toHtmlEscaped());
+    h += "</table></body></html>";
+    m_text->setHtml(h);
 }
 
 QString Inspector::html() const { return m_text->toHtml(); }
@@ -87,7 +103,7 @@ std::vector<std::pair<OpId, QString>> Inspector::summariesUnder(const QString& p
 void Inspector::showItem(Item item)
 {
     if (!m_doc || item.id < 0) {
-        m_text->clear();
+        showModel();
         emit scopePrefixChanged({});
         return;
     }
@@ -120,6 +136,10 @@ QString Inspector::whyHtml(Item item) const
     const auto& t = *m_doc->tree;
     const std::string_view name = item.isOp() ? std::string_view(m_doc->graph->op(item.id).name()) : t.path(item.id);
     if (name.empty())
+        return {};
+    // An ONNX model's names are its exporter's (PyTorch's `encoder_layer_3` is a ModuleList entry,
+    // not a suffix TensorFlow added): the TensorFlow story would mislead, so none is told.
+    if (!m_doc->modelSummary.isEmpty())
         return {};
     const hierarchy::Explanation ex = hierarchy::explainName(*m_doc->graph, name);
     if (!ex.found)

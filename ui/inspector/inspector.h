@@ -32,6 +32,8 @@ signals:
     void scopePrefixChanged(const QString& prefix);
 
 private:
+    /// Shows the model's own properties (ONNX: opset, producer, doc_string, checker), or nothing.
+    void showModel();
     QString opHtml(OpId op) const;
     QString whyHtml(hierarchy::Item item) const;
     QString scopeHtml(hierarchy::ScopeId s) const;

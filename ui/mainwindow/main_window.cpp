@@ -1,5 +1,6 @@
 #include "ui/mainwindow/main_window.h"
 
+#include "core/io/graphdef_io.h"
 #include "core/summary/logdir_watcher.h"
 #include "core/summary/summary_ops.h"
 #include "ui/common/graph_selection_model.h"
@@ -203,7 +204,7 @@ void MainWindow::buildActions()
     QMenu* file = menuBar()->addMenu(tr("&File"));
     QAction* open = file->addAction(tr("&Open Graph or Event File..."), this, [this] {
         QString f = QFileDialog::getOpenFileName(this, tr("Open"), {},
-                                                 tr("Graphs and event files (*.pb *.pbtxt *.meta *tfevents*);;All files (*)"));
+                                                 tr("Graphs, ONNX models and event files (*.pb *.pbtxt *.meta *.onnx *tfevents*);;All files (*)"));
         if (!f.isEmpty())
             openPath(f);
     });
@@ -372,7 +373,7 @@ bool MainWindow::selectByName(const QString& name)
         m_selection->reveal(hierarchy::Item{hierarchy::Item::Kind::Scope, s});
         return true;
     }
-    if (const Operation* op = m_document->graph->findOp(n)) {
+    if (const Operation* op = findOpOrImportedName(*m_document->graph, n)) { // also an ONNX model's own names
         m_selection->reveal(hierarchy::Item{hierarchy::Item::Kind::Op, op->id()});
         return true;
     }
@@ -561,7 +562,10 @@ void MainWindow::onLoaded()
             showInfo(tr("%1 holds no graph yet: following it, curves appear as event files are written.%2")
                          .arg(QDir::toNativeSeparators(m_loadingPath), keep));
         }
-        statusBar()->showMessage(tr("Opened %1").arg(m_loadingPath), 5000);
+        if (r.document && !r.document->modelSummary.isEmpty())
+            statusBar()->showMessage(tr("Opened %1 (%2)").arg(m_loadingPath, r.document->modelSummary), 10000);
+        else
+            statusBar()->showMessage(tr("Opened %1").arg(m_loadingPath), 5000);
     }
     emit loadFinished();
 }

@@ -8,6 +8,7 @@
 #include "ui/common/theme.h"
 #include "ui/graph/graph_search.h"
 #include "ui/graph/graph_view.h"
+#include "ui/inspector/inspector.h"
 #include "tests/ui/support/window_test_util.h"
 #include "ui/mainwindow/live_session.h"
 #include "ui/mainwindow/main_window.h"
@@ -82,6 +83,7 @@ private slots:
     void minimapShowsWhenPartOfTheGraphIsOffScreen();
     void exportViewWritesWhatIsShown();
     void logDirGraphIsImportedOnce();
+    void onnxModelOpensWithItsProperties();
 };
 
 void MainWindowTest::initTestCase()
@@ -347,6 +349,43 @@ void MainWindowTest::liveRunShortcutsDoNotCollide()
     QVERIFY(start && reload);
     QCOMPARE(start->objectName(), QStringLiteral("runStart"));
     QCOMPARE(reload->objectName(), QStringLiteral("fileReload"));
+}
+
+void MainWindowTest::onnxModelOpensWithItsProperties()
+{
+    // An ONNX model opens like a graph file; the checker's complaint reaches the message bar, the
+    // status bar names the model's IR and opsets, and the inspector lists its properties until
+    // something is selected (tests/data/onnx/SOURCES.md).
+    const QString dir = QStringLiteral(SCOPEVIZ_TESTDATA "/onnx/");
+    MainWindow w;
+    w.show();
+    w.openPath(dir + "checker_fails.onnx");
+    QVERIFY(waitIdle(w));
+    QVERIFY(w.document());
+    QCOMPARE(w.document()->graph->numOps(), 4);
+    QVERIFY2(w.messageText().contains("onnx checker"), qPrintable(w.messageText()));
+
+    w.openPath(dir + "tied_lm.onnx");
+    QVERIFY(waitIdle(w));
+    QVERIFY(w.document()->title == "tied_lm.onnx");
+    QVERIFY2(w.statusBar()->currentMessage().contains("ONNX IR 7, opset ai.onnx 14, producer pytorch"),
+             qPrintable(w.statusBar()->currentMessage()));
+    auto* counts = w.statusBar()->findChild<QLabel*>("statusCounts");
+    QVERIFY2(counts->text().contains("1 shared"), qPrintable(counts->text()));
+    QString html = w.inspector()->html();
+    QVERIFY2(html.contains("opset_import") && html.contains("ai.onnx 14") && html.contains("passed"), qPrintable(html));
+    // Selected by the name in the file, the tied embedding shows its two users.
+    QVERIFY(w.selectByName("embed.weight"));
+    QVERIFY(waitIdle(w));
+    html = w.inspector()->html();
+    QVERIFY2(html.contains("shared, used by 2 scopes") && html.contains("lm_head"), qPrintable(html));
+    // PyTorch's names are not explained as TensorFlow's suffixes (ViT's `encoder_layer_3` is a
+    // ModuleList entry, not a second `encoder_layer`).
+    w.openPath(dir + "vit_b_16.onnx");
+    QVERIFY(waitIdle(w));
+    QVERIFY(w.selectByName("encoder/layers/encoder_layer_3"));
+    QVERIFY(waitIdle(w));
+    QVERIFY2(!w.inspector()->html().contains("Why this name?"), qPrintable(w.inspector()->html()));
 }
 
 void MainWindowTest::statusBarKeepsTheCounts()

@@ -1,0 +1,59 @@
+// Opening a model file from Python and walking its scope tree: any graph
+// file the command line opens (a GraphDef, MetaGraphDef, SavedModel, event
+// file or ONNX model) through core/io, and the tree, series and sharing of
+// core/hierarchy. scopeviz.load() (scopeviz/__init__.py) wraps these.
+#include "app/python/bindings.h"
+
+#include "core/hierarchy/scope_tree.h"
+#include "core/hierarchy/variable_index.h"
+#include "core/io/graphdef_io.h"
+
+#include <pybind11/stl.h>
+
+namespace scopeviz::python {
+
+void bindModel(py::module_& m)
+{
+    // (graph, properties, warnings); ValueError naming the file when nothing could be read.
+    m.def("import_graph_file", [](const std::string& path) {
+        auto g = std::make_shared<Graph>();
+        Expected<ImportResult> r = [&] {
+            py::gil_scoped_release release;
+            return importGraphFile(path, *g);
+        }();
+        if (!r.ok())
+            throw py::value_error(r.error());
+        std::vector<std::pair<std::string, std::string>> props = r->properties;
+        props.insert(props.begin(), {"format", graphFormatName(r->format)});
+        return py::make_tuple(g, props, r->warnings);
+    });
+    // One dict per scope, the root first and parents before children: path, name, parent
+    // (index, -1 for the root), kind, ops (op ids directly inside), series label, and the
+    // variables anchored in it as (op id, shared scopes).
+    m.def("scope_tree", [](const GraphPtr& g) {
+        auto tree = hierarchy::buildScopeTree(*g);
+        auto index = hierarchy::VariableIndex::build(*g, tree);
+        py::list out;
+        for (hierarchy::ScopeId s = 0; s < tree->numScopes(); ++s) {
+            const hierarchy::ScopeNode& node = tree->scope(s);
+            py::dict d;
+            d["path"] = std::string(tree->path(s));
+            d["name"] = std::string(tree->name(s));
+            d["parent"] = node.parent;
+            d["kind"] = node.kind == hierarchy::ScopeKind::Variable ? "variable scope" : "name scope";
+            d["ops"] = node.ops;
+            d["series"] = node.series >= 0 ? tree->series()[size_t(node.series)].label : std::string();
+            py::list vars;
+            for (OpId op : node.ops) {
+                const int32_t v = index->variableOf(hierarchy::Item{hierarchy::Item::Kind::Op, op});
+                if (v >= 0)
+                    vars.append(py::make_tuple(op, index->sharedScopes(v)));
+            }
+            d["variables"] = vars;
+            out.append(d);
+        }
+        return out;
+    });
+}
+
+} // namespace scopeviz::python
