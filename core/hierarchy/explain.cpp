@@ -71,7 +71,7 @@ std::string quoted(std::string_view s) { return cat("`", s, "`"); }
 
 class Story {
 public:
-    explicit Story(const Graph& g) : m_trace(g.trace())
+    explicit Story(const Graph& g) : m_graph(g), m_trace(g.trace())
     {
         for (const TraceEvent& e : m_trace)
             if (!e.source.empty()) {
@@ -144,7 +144,9 @@ public:
         const auto open = opener(s);
         if (!open) {
             const auto [plain, n] = splitSuffix(comp);
-            if (n == 0)
+            // A suffix is TensorFlow's only when the plain name exists beside it (PyTorch's `encoder_layer_3`
+            // is a module's own name).
+            if (n == 0 || !taken(parentOf(path).empty() ? std::string(plain) : cat(parentOf(path), "/", plain)))
                 return {};
             return cat(quoted(cat(path, "/")), ": the name ", quoted(plain), " was already taken ",
                        parentOf(path).empty() ? std::string("at the top level") : cat("in ", quoted(cat(parentOf(path), "/"))),
@@ -228,7 +230,20 @@ public:
         return out;
     }
 
+    /// An op or a scope of this name exists.
+    bool taken(std::string_view path) const
+    {
+        if (m_graph.findOp(path))
+            return true;
+        const std::string prefix = cat(path, "/");
+        for (OpId i = 0; i < m_graph.numOps(); ++i)
+            if (startsWith(m_graph.op(i).name(), prefix))
+                return true;
+        return false;
+    }
+
 private:
+    const Graph& m_graph;
     std::vector<TraceEvent> m_trace;
     std::string m_mainFile;
 };

@@ -134,6 +134,14 @@ private slots:
                      std::string::npos,
                  text.c_str());
         QVERIFY(text.find("carries no record of the calls") != std::string::npos);
+        // A name that merely ends in _N (PyTorch's `encoder_layer_3`) is not called a TensorFlow suffix.
+        Graph own;
+        {
+            NameScope ns(own, "encoder_layer_3");
+            ops::constant(own, 1.0, DType::Float, "x");
+        }
+        const std::string plain = explainName(own, "encoder_layer_3/x").text;
+        QVERIFY2(plain.find("already taken") == std::string::npos, plain.c_str());
     }
 
     void traceTravelsBesideTheGraphDef()
