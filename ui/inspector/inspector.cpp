@@ -6,6 +6,7 @@
 #include "core/summary/summary_ops.h"
 #include "ui/common/theme.h"
 
+#include <QRegularExpression>
 #include <QTextBrowser>
 #include <QUrl>
 #include <QVBoxLayout>
@@ -141,12 +142,16 @@ QString Inspector::whyHtml(Item item) const
     // not a suffix TensorFlow added): the TensorFlow story would mislead, so none is told.
     if (!m_doc->modelSummary.isEmpty())
         return {};
+    const bool traced = m_doc->graph->traceSize() > 0;
+    // Without a trace only a `_N` ending can have a story: skip the work (it runs at every selection).
+    static const QRegularExpression suffixed(QStringLiteral("_[0-9]+(/|$)"));
+    if (!traced && !suffixed.match(QString::fromUtf8(name.data(), qsizetype(name.size()))).hasMatch())
+        return {};
     const hierarchy::Explanation ex = hierarchy::explainName(*m_doc->graph, name);
     if (!ex.found)
         return {};
     const QString text = QString::fromStdString(ex.text);
     const QStringList lines = text.split(QLatin1Char('\n'));
-    const bool traced = !m_doc->graph->trace().empty();
     if (!traced && lines.size() <= 2)
         return {};
     QString body;
