@@ -4,6 +4,7 @@
 //   scopeviz_bench_gui [--quick]
 #include "tests/bench/bench.h"
 #include "tests/bench/gui/wait_shown.h"
+#include "tests/bench/onnx/synthetic_transformer.h"
 
 #include "core/hierarchy/layout_bridge.h"
 #include "ui/common/graph_document.h"
@@ -17,7 +18,9 @@
 #include <QThread>
 
 #include <cstring>
+#include <filesystem>
 #include <iostream>
+#include <unistd.h>
 
 using namespace scopeviz;
 using namespace scopeviz::ui;
@@ -55,6 +58,33 @@ int main(int argc, char** argv)
     for (int i = 1; i < argc; ++i)
         quick |= std::strcmp(argv[i], "--quick") == 0;
     const QString path = QStringLiteral(SCOPEVIZ_TESTDATA "/graphs/tf1.14-inceptionv3-hub-11040-nodes.graphdef.pb");
+
+    // 0. A 30,000-node decoder-only transformer in ONNX, open to first paint (goal 1 s).
+    {
+        namespace fs = std::filesystem;
+        const fs::path big = fs::temp_directory_path() / ("scopeviz-gui-bench-" + std::to_string(::getpid()) + ".onnx");
+        const int nodes = bench::writeTransformer(big.string(), 30000);
+        GraphView tview;
+        tview.resize(1400, 900);
+        tview.show();
+        const double t0 = bench::now();
+        LoadResult tr = loadPath(QString::fromStdString(big.string()));
+        if (!tr.document) {
+            std::cerr << "cannot load the transformer: " << tr.error.toStdString() << "\n";
+            return 1;
+        }
+        tview.setDocument(tr.document);
+        if (!waitShown(tview))
+            return 1;
+        QImage tframe(tview.viewport()->size(), QImage::Format_ARGB32_Premultiplied);
+        tframe.fill(Qt::white);
+        tview.viewport()->render(&tframe);
+        const double t = bench::now() - t0;
+        bench::report("gui_onnx_transformer_nodes", nodes, "nodes");
+        bench::report("gui_onnx_transformer_open_to_first_paint", t, "s");
+        ratio("gui_onnx_transformer_open_to_first_paint", t, 1.0);
+        fs::remove(big);
+    }
 
     // 1. Open to first paint: load + hierarchy + visible graph + layout + drawing + one paint of the window.
     GraphView view;
