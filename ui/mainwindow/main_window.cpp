@@ -320,11 +320,11 @@ void MainWindow::showReplayStep(int k)
     m_replayDock->show();
     m_replayPanel->requestStep(k);
     // A tab shown again joins its tab bar only once the event loop runs: raise it then, with room for
-    // the source (about 40% of the window).
+    // the source (about a third of the window).
     QTimer::singleShot(0, this, [this] {
         m_replayDock->raise();
         if (!m_replayDock->isFloating())
-            resizeDocks({m_replayDock}, {int(height() * 0.4)}, Qt::Vertical);
+            resizeDocks({m_replayDock}, {int(height() * 0.36)}, Qt::Vertical);
     });
 }
 
