@@ -136,6 +136,7 @@ void GraphView::onDocumentChanged(const DocumentPtr& doc)
     m_drawing.reset();
     m_pendingGraph.reset();
     m_highlighter.setDrawing(nullptr);
+    m_highlighter.state().newest = -1; // a draw index of the old drawing; the replay sets it again
     m_centreOnNext.reset();
     m_fitOnNext = true;
 }
