@@ -148,6 +148,19 @@ OpId ConstructionReplay::newestOp(int k) const
     return k == 0 ? -1 : m_newest[size_t(k - 1)];
 }
 
+std::string_view ConstructionReplay::openedNameScope(int k) const
+{
+    k = clampStep(k);
+    if (k == 0 || event(k).kind != ReplayEvent::Kind::Trace)
+        return {};
+    const TraceEvent& e = m_trace[size_t(event(k).index)];
+    if (e.kind == TraceEvent::Kind::EnterNameScope)
+        return e.fullName;
+    if (e.kind == TraceEvent::Kind::EnterVariableScope)
+        return e.nameScope;
+    return {};
+}
+
 int ConstructionReplay::stepOfOp(OpId id) const
 {
     return id >= 0 && size_t(id) < m_opStep.size() ? m_opStep[size_t(id)] : -1;

@@ -74,6 +74,8 @@ public:
     int cutoff(int k) const { return k <= 0 ? 0 : m_events[size_t(clampStep(k) - 1)].cutoff; }
     /// The op created by the last op event at or before step k, or -1.
     OpId newestOp(int k) const;
+    /// The name scope event k opened ("vs_1/" for a variable_scope that opened it), "" for other events.
+    std::string_view openedNameScope(int k) const;
     /// Open scopes at step k, outermost first.
     std::vector<ReplayFrame> stack(int k) const;
     /// "name scopes: vs_1/ ; variable scopes: vs (reuse=True)" at step k.

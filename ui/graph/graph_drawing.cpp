@@ -273,9 +273,11 @@ void GraphDrawing::paintMaybeGhost(QPainter& p, size_t i, const QRectF& r, doubl
     }
     // Not built yet at the replay's step: a faint outline where it will appear, so the picture does
     // not jump as the slider moves (the layout is the finished graph's).
+    // The scope an event has just opened is a ghost too until its first op, drawn stronger and framed.
+    const bool newest = int32_t(i) == hl.newest;
     const double before = p.opacity();
-    p.setOpacity(before * kGhostOpacity);
-    paintNode(p, m_nodes[i], r, lod, HighlightLevel::None);
+    p.setOpacity(before * (newest ? kNewGhostOpacity : kGhostOpacity));
+    paintNode(p, m_nodes[i], r, lod, newest ? HighlightLevel::Selected : HighlightLevel::None);
     p.setOpacity(before);
 }
 
@@ -883,8 +885,8 @@ void GraphDrawing::paintLabels(QPainter& p, const QRectF& exposed, double lod, c
     p.setRenderHint(QPainter::Antialiasing, true);
     for (const PlacedLabel& l : labels) {
         const DrawNode& n = m_nodes[size_t(l.node)];
-        if (isGhost(size_t(l.node), hl))
-            continue; // a replay's ghost keeps its shape but not its name
+        if (isGhost(size_t(l.node), hl) && l.node != hl.newest)
+            continue; // a replay's ghost keeps its shape but not its name (a scope just opened keeps both)
         const HighlightLevel flag = hl.nodeLevel(size_t(l.node));
         const QRectF box = xf.mapRect(hl.progress < 1 ? lerpRect(n.from, n.rect, hl.progress) : n.rect);
         // A name inside its box (or an open scope's title band) needs nothing behind it; one that sticks

@@ -197,6 +197,8 @@ private:
 layout::LayoutRequest measuredLayoutRequest(const hierarchy::VisibleGraph& vg, uint64_t generation = 0);
 /// Opacity of a node not built yet at a construction replay's step.
 constexpr double kGhostOpacity = 0.12;
+/// Opacity of the replay's newest node while it is not built yet (a scope just opened, still empty).
+constexpr double kNewGhostOpacity = 0.55;
 /// Widest box; longer names are elided in the middle.
 constexpr double kMaxBoxWidth = 300;
 

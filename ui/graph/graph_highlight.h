@@ -34,7 +34,7 @@ struct DrawHighlight {
     /// Construction replay (ui/replay): ops with id >= cutoff do not exist yet and nodes made only of
     /// them are drawn as faint ghosts, their edges left out; -1: no replay, everything exists.
     int32_t cutoff = -1;
-    int32_t newest = -1;              ///< replay: DrawNode of the newest op or scope, drawn as selected (-1 none)
+    int32_t newest = -1;              ///< replay: DrawNode of the newest op or of a scope just opened, drawn as selected (-1 none)
     /// Level to paint node i with (the replay's newest node counts as selected).
     HighlightLevel nodeLevel(size_t i) const
     {

@@ -234,10 +234,15 @@ void ReplayPanel::applyToView()
         m_expandedForDoc = true;
         m_view->expandAll();
     }
-    const OpId newest = m_replay->newestOp(m_step);
-    m_view->setReplayState(m_replay->cutoff(m_step),
-                           newest >= 0 ? std::optional<hierarchy::Item>({hierarchy::Item::Kind::Op, newest})
-                                       : std::nullopt);
+    // The newest thing: the scope an event just opened (still a ghost until its first op), else the
+    // newest op.
+    std::optional<hierarchy::Item> newest;
+    if (const std::string_view opened = m_replay->openedNameScope(m_step); !opened.empty())
+        if (const hierarchy::ScopeId s = m_doc->tree->findScope(opened); s > 0)
+            newest = hierarchy::Item{hierarchy::Item::Kind::Scope, s};
+    if (const OpId op = m_replay->newestOp(m_step); !newest && op >= 0)
+        newest = hierarchy::Item{hierarchy::Item::Kind::Op, op};
+    m_view->setReplayState(m_replay->cutoff(m_step), newest);
 }
 
 } // namespace scopeviz::ui

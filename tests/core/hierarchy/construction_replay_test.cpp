@@ -79,6 +79,8 @@ private slots:
         // The scope's opening is its own event, with its line.
         QVERIFY(stepDescribed(r, "variable_scope('vs', reuse=True) opened vs_1/ (line 16)") == k - 1);
         QCOMPARE(r.source(k - 1).line, 16);
+        QCOMPARE(QString::fromStdString(std::string(r.openedNameScope(k - 1))), QStringLiteral("vs_1/"));
+        QVERIFY(r.openedNameScope(k).empty()); // get_variable opens nothing
     }
 
     void anOpEventNamesTheOpAndItsEnclosingScopesLine()

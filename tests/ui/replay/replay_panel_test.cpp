@@ -126,7 +126,19 @@ private slots:
         QCOMPARE(panel.highlightedLine(), 17);
         QCOMPARE(panel.sourceView()->textCursor().block().text(), QStringLiteral("# line 17"));
 
-        // One step on: the op vs_1/c3 appears and is highlighted as the newest.
+        // One step back, variable_scope('vs', reuse=True) has just opened vs_1/: the scope is highlighted
+        // where it will appear, still a ghost (no op yet).
+        panel.setStep(k - 1);
+        QCOMPARE(panel.highlightedLine(), 16);
+        const int opened = view.replayNewestNode();
+        QVERIFY(opened >= 0);
+        const hierarchy::VisibleNode& ovn =
+            view.drawing()->visible().nodes()[size_t(view.drawing()->nodes()[size_t(opened)].vis)];
+        QCOMPARE(ovn.kind, NodeKind::Scope);
+        QCOMPARE(ovn.id, view.document()->tree->findScope("vs_1"));
+        QVERIFY(!scopeBuilt(view, "vs_1"));
+
+        // Then the op vs_1/c3 appears and is highlighted as the newest.
         panel.setStep(r.stepOfOp(graph->findOp("vs_1/c3")->id()));
         QVERIFY(scopeBuilt(view, "vs_1"));
         const int newest = view.replayNewestNode();
