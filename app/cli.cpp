@@ -117,6 +117,7 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments)
         {"screenshot", "Save a screenshot of the window after start-up and exit.", "file"},
         {"after", "Delay before --screenshot, in milliseconds (0 or more).", "ms", "0"},
         {"select", "Select (and reveal) the op or scope with this full name.", "name"},
+        {"replay-step", "Open the Replay dock at event K of the graph's construction (0 or more).", "k"},
         {"watch", "Re-run a Python script whenever it is saved."},
         {"dark", "Use the dark palette."},
         {"size", "Window size, e.g. 1600x1000 (for screenshots).", "WxH"},
@@ -170,6 +171,13 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments)
         o.afterMs = int(*n);
     else
         return fail(ExitUsage, "--after: " + quoted(p.value("after")) + " is not a whole number of milliseconds from 0 to 3600000");
+    if (p.isSet("replay-step")) {
+        if (const auto n = wholeNumber(p.value("replay-step"), 0, 1'000'000'000))
+            o.replayStep = int(*n);
+        else
+            return fail(ExitUsage, "--replay-step: " + quoted(p.value("replay-step")) +
+                                       " is not a whole number of events from 0 to 1000000000");
+    }
     if (p.isSet("size")) {
         static const QRegularExpression wxh(QStringLiteral("^\\s*(\\d{1,5})\\s*[xX]\\s*(\\d{1,5})\\s*$"));
         const QRegularExpressionMatch m = wxh.match(p.value("size"));

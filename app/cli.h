@@ -41,6 +41,7 @@ struct Options {
     QString exportPath;       ///< --export FILE.svg|png
     QString screenshot;       ///< --screenshot FILE
     int afterMs = 0;          ///< --after MS (0 or more)
+    int replayStep = -1;      ///< --replay-step K: open the Replay dock at event K (-1: not asked)
     bool watch = false;       ///< --watch (re-run a script when saved)
     bool dark = false;        ///< --dark
     QSize size;               ///< --size WxH (window size; invalid: the default)

@@ -96,6 +96,8 @@ int runGui(int argc, char** argv, const Options& o)
                                  window.selectByName(o.select);
                          });
     }
+    if (o.replayStep >= 0)
+        window.showReplayStep(o.replayStep); // kept for the document to come, and as a script's graph grows
     if (o.dark)
         window.useDarkTheme(true); // palette, message bar and graph colours, for this run only
     if (o.size.isValid() && !o.size.isEmpty())

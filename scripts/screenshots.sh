@@ -100,6 +100,8 @@ fi
 # ---- 3. Python scripts
 # Running live. (No --expand: this graph, expanded, fits at a zoom too small for its labels.)
 shot script-training resources/examples/summaries_training.py --after 6000
+# The Replay dock in the middle of name_vs_variable_scope.py: variable_scope('vs') has just opened vs_2/.
+shot script-replay resources/examples/name_vs_variable_scope.py --replay-step 33 --after 3000 --size 1600x1000
 # --watch, then an edit that breaks the script: the first call of my_net gets reuse=True too.
 # The re-run fails with TensorFlow's message; the last good graph stays on screen.
 if want script-watch; then

@@ -70,6 +70,9 @@ private slots:
         QTest::newRow("steps 1e3") << QStringList{"--train", "--logdir", dir, "--steps", "1e3"} << 2 << "--steps: '1e3'";
         QTest::newRow("after x") << QStringList{"--screenshot", "a.png", "--after", "x"} << 2 << "--after: 'x'";
         QTest::newRow("after -5") << QStringList{"--screenshot", "a.png", "--after", "-5"} << 2 << "--after: '-5'";
+        QTest::newRow("replay-step x") << QStringList{"--replay-step", "x"} << 2 << "--replay-step: 'x'";
+        QTest::newRow("replay-step -1") << QStringList{"--replay-step", "-1"} << 2 << "--replay-step: '-1'";
+        QTest::newRow("replay-step 2.5") << QStringList{"--replay-step", "2.5"} << 2 << "--replay-step: '2.5'";
         QTest::newRow("size 10x") << QStringList{"--size", "10x"} << 2 << "--size: '10x'";
         QTest::newRow("size x800") << QStringList{"--size", "x800"} << 2 << "--size: 'x800'";
         QTest::newRow("size 10x10") << QStringList{"--size", "10x10"} << 2 << "--size: '10x10'";
@@ -116,6 +119,10 @@ private slots:
         QCOMPARE(s.options.size, QSize(1600, 1000));
         QCOMPARE(s.options.afterMs, 250);
         QCOMPARE(s.options.select, QStringLiteral("my_net/weights"));
+        QCOMPARE(s.options.replayStep, -1); // not asked: the Replay dock stays closed
+        const auto t = parseCommandLine(withProgram({"--replay-step", "20"}));
+        QCOMPARE(t.exitCode, -1);
+        QCOMPARE(t.options.replayStep, 20);
     }
 
     void helpAndVersion()

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 #include <unordered_map>
 
 namespace scopeviz::ui {
@@ -228,6 +229,56 @@ GraphDrawing::GraphDrawing(DocumentPtr doc, std::shared_ptr<const hierarchy::Vis
     buildNodes();
     buildEdges();
     buildLabelCandidates();
+    buildBirths();
+}
+
+void GraphDrawing::buildBirths()
+{
+    // A node exists in a construction replay from its first op on: ops are created in id order, so
+    // a scope's first op (ScopeNode::firstOp) is when its box appears. Side areas and the root take
+    // the earliest of their children (frames come before their children in m_nodes).
+    const auto& tree = *m_doc->tree;
+    const auto& vnodes = m_vg->nodes();
+    constexpr int32_t kNever = std::numeric_limits<int32_t>::max();
+    m_birth.assign(m_nodes.size(), kNever);
+    for (size_t i = 0; i < m_nodes.size(); ++i) {
+        const hierarchy::VisibleNode& vn = vnodes[size_t(m_nodes[i].vis)];
+        switch (vn.kind) {
+        case NodeKind::Scope: m_birth[i] = tree.scope(vn.id).firstOp; break;
+        case NodeKind::Op: m_birth[i] = vn.id; break;
+        case NodeKind::Series:
+            for (const hierarchy::Item& m : tree.series()[size_t(vn.id)].members)
+                m_birth[i] = std::min(m_birth[i], m.isScope() ? tree.scope(m.id).firstOp : m.id);
+            break;
+        case NodeKind::AuxArea: break;
+        }
+    }
+    for (size_t i = m_nodes.size(); i-- > 0;) {
+        const int32_t parent = m_nodes[i].parent;
+        if (parent >= 0 && vnodes[size_t(m_nodes[size_t(parent)].vis)].kind == NodeKind::AuxArea)
+            m_birth[size_t(parent)] = std::min(m_birth[size_t(parent)], m_birth[i]);
+    }
+    m_edgeBirth.resize(m_edges.size());
+    for (size_t e = 0; e < m_edges.size(); ++e) {
+        const DrawEdge& d = m_edges[e];
+        m_edgeBirth[e] = std::max(d.from >= 0 ? m_birth[size_t(d.from)] : 0, d.to >= 0 ? m_birth[size_t(d.to)] : 0);
+    }
+}
+
+void GraphDrawing::paintMaybeGhost(QPainter& p, size_t i, const QRectF& r, double lod, const DrawHighlight& hl) const
+{
+    if (!isGhost(i, hl)) {
+        paintNode(p, m_nodes[i], r, lod, hl.nodeLevel(i));
+        return;
+    }
+    // Not built yet at the replay's step: a faint outline where it will appear, so the picture does
+    // not jump as the slider moves (the layout is the finished graph's).
+    // The scope an event has just opened is a ghost too until its first op, drawn stronger and framed.
+    const bool newest = int32_t(i) == hl.newest;
+    const double before = p.opacity();
+    p.setOpacity(before * (newest ? kNewGhostOpacity : kGhostOpacity));
+    paintNode(p, m_nodes[i], r, lod, newest ? HighlightLevel::Selected : HighlightLevel::None);
+    p.setOpacity(before);
 }
 
 void GraphDrawing::buildNodes()
@@ -603,7 +654,7 @@ void GraphDrawing::paint(QPainter& p, const QRectF& exposed, double lod, const D
             continue;
         QRectF r = rectOf(n);
         if (r.intersects(exposed))
-            paintNode(p, n, r, lod, hl.node.empty() ? HighlightLevel::None : hl.node[i]);
+            paintMaybeGhost(p, i, r, lod, hl);
     }
     if (!animating) {
         const bool dark = m_theme.dark;
@@ -659,10 +710,21 @@ void GraphDrawing::paint(QPainter& p, const QRectF& exposed, double lod, const D
             pen.setWidthF(1);
             pen.setStyle(Qt::SolidLine);
             p.setPen(pen);
-            p.drawLines(m_edgeLines.data(), int(m_edgeLines.size()));
+            if (hl.cutoff < 0) {
+                p.drawLines(m_edgeLines.data(), int(m_edgeLines.size()));
+            } else {
+                std::vector<QLineF> built;
+                built.reserve(m_edgeLines.size());
+                for (size_t i = 0; i < m_edgeLines.size(); ++i)
+                    if (!isGhostEdge(i, hl))
+                        built.push_back(m_edgeLines[i]);
+                p.drawLines(built.data(), int(built.size()));
+            }
         } else {
             for (size_t i = 0; i < m_edges.size(); ++i) {
                 const DrawEdge& e = m_edges[i];
+                if (isGhostEdge(i, hl))
+                    continue;
                 if ((hl.edge.empty() || hl.edge[i] == HighlightLevel::None) && e.bounds.intersects(exposed))
                     drawEdge(e, HighlightLevel::None);
             }
@@ -688,7 +750,7 @@ void GraphDrawing::paint(QPainter& p, const QRectF& exposed, double lod, const D
         }
         if (!hl.edge.empty())
             for (size_t i = 0; i < m_edges.size(); ++i)
-                if (hl.edge[i] != HighlightLevel::None && m_edges[i].bounds.intersects(exposed))
+                if (hl.edge[i] != HighlightLevel::None && !isGhostEdge(i, hl) && m_edges[i].bounds.intersects(exposed))
                     drawEdge(m_edges[i], hl.edge[i]);
     }
     for (size_t i = 0; i < m_nodes.size(); ++i) {
@@ -697,7 +759,7 @@ void GraphDrawing::paint(QPainter& p, const QRectF& exposed, double lod, const D
             continue;
         QRectF r = rectOf(n);
         if (r.intersects(exposed))
-            paintNode(p, n, r, lod, hl.node.empty() ? HighlightLevel::None : hl.node[i]);
+            paintMaybeGhost(p, i, r, lod, hl);
     }
     if (labelLayer && !namesInBoxes(lod))
         paintLabels(p, exposed, lod, hl);
@@ -823,7 +885,9 @@ void GraphDrawing::paintLabels(QPainter& p, const QRectF& exposed, double lod, c
     p.setRenderHint(QPainter::Antialiasing, true);
     for (const PlacedLabel& l : labels) {
         const DrawNode& n = m_nodes[size_t(l.node)];
-        const HighlightLevel flag = hl.node.empty() ? HighlightLevel::None : hl.node[size_t(l.node)];
+        if (isGhost(size_t(l.node), hl) && l.node != hl.newest)
+            continue; // a replay's ghost keeps its shape but not its name (a scope just opened keeps both)
+        const HighlightLevel flag = hl.nodeLevel(size_t(l.node));
         const QRectF box = xf.mapRect(hl.progress < 1 ? lerpRect(n.from, n.rect, hl.progress) : n.rect);
         // A name inside its box (or an open scope's title band) needs nothing behind it; one that sticks
         // out or lies over a frame's children gets a plate in the box's colour, so it reads over edges

@@ -142,12 +142,20 @@ public:
     void setAnimationStart(const GraphDrawing* previous);
     /// Label font (scene units).
     static QFont labelFont();
+    /// Smallest op id a node stands for (a scope's first op, a series' earliest member): the node
+    /// exists in a construction replay once the cutoff passes it (DrawHighlight::cutoff).
+    int32_t birth(int node) const { return m_birth[size_t(node)]; }
+    /// True when node `i` is not built yet at the highlight's replay cutoff.
+    bool isGhost(size_t i, const DrawHighlight& hl) const { return hl.cutoff >= 0 && m_birth[i] >= hl.cutoff; }
 
 private:
     void buildNodes();
     void buildEdges();
     void paintNode(QPainter& p, const DrawNode& n, const QRectF& r, double lod, HighlightLevel flag) const;
+    void paintMaybeGhost(QPainter& p, size_t i, const QRectF& r, double lod, const DrawHighlight& hl) const;
     void buildLabelCandidates();
+    void buildBirths();
+    bool isGhostEdge(size_t e, const DrawHighlight& hl) const { return hl.cutoff >= 0 && m_edgeBirth[e] >= hl.cutoff; }
     QString labelName(const DrawNode& n) const;
     QRectF labelBounds() const;
     std::vector<PlacedLabel> labelsIn(const QTransform& xf, const QRectF& deviceRect, double lod, double progress) const;
@@ -172,6 +180,8 @@ private:
     std::vector<EdgeBundle> m_bundles;
     std::vector<QLineF> m_edgeLines;  // one straight segment per edge, for far-away views
     std::vector<int32_t> m_nodeOfVis; // VisibleGraph node index -> DrawNode, -1
+    std::vector<int32_t> m_birth;     // per DrawNode: smallest op id it stands for (construction replay)
+    std::vector<int32_t> m_edgeBirth; // per DrawEdge: the later birth of its two ends
     QRectF m_bounds;
     QFont m_font, m_boldFont, m_smallFont;
     QFont m_labelFont, m_labelBoldFont;          // the label layer's, in device pixels
@@ -185,6 +195,10 @@ private:
 /// The layout request of a visible graph with box widths measured in the label fonts, so that a name
 /// fits its box unelided up to kMaxBoxWidth (the core's SizePolicy only counts characters).
 layout::LayoutRequest measuredLayoutRequest(const hierarchy::VisibleGraph& vg, uint64_t generation = 0);
+/// Opacity of a node not built yet at a construction replay's step.
+constexpr double kGhostOpacity = 0.12;
+/// Opacity of the replay's newest node while it is not built yet (a scope just opened, still empty).
+constexpr double kNewGhostOpacity = 0.55;
 /// Widest box; longer names are elided in the middle.
 constexpr double kMaxBoxWidth = 300;
 

@@ -31,6 +31,17 @@ struct DrawHighlight {
     std::vector<HighlightLevel> edge; ///< per DrawEdge; empty: nothing highlighted
     bool bundle = false;              ///< draw variable bundles
     double progress = 1;              ///< animation progress, 1 = final
+    /// Construction replay (ui/replay): ops with id >= cutoff do not exist yet and nodes made only of
+    /// them are drawn as faint ghosts, their edges left out; -1: no replay, everything exists.
+    int32_t cutoff = -1;
+    int32_t newest = -1;              ///< replay: DrawNode of the newest op or of a scope just opened, drawn as selected (-1 none)
+    /// Level to paint node i with (the replay's newest node counts as selected).
+    HighlightLevel nodeLevel(size_t i) const
+    {
+        if (int32_t(i) == newest)
+            return HighlightLevel::Selected;
+        return node.empty() ? HighlightLevel::None : node[i];
+    }
 };
 
 /// Keeps a DrawHighlight up to date for one drawing as hover and selection change.

@@ -136,6 +136,7 @@ void GraphView::onDocumentChanged(const DocumentPtr& doc)
     m_drawing.reset();
     m_pendingGraph.reset();
     m_highlighter.setDrawing(nullptr);
+    m_highlighter.state().newest = -1; // a draw index of the old drawing; the replay sets it again
     m_centreOnNext.reset();
     m_fitOnNext = true;
 }
@@ -181,6 +182,39 @@ void GraphView::onFocusRequested(Item item, SelectionFocus focus)
     m_centreReveals = focus == SelectionFocus::Reveal;
     if (!m_pending)
         centreOnPending();
+}
+
+void GraphView::setReplayState(int32_t cutoff, std::optional<Item> newest)
+{
+    m_highlighter.state().cutoff = cutoff;
+    m_replayNewest = cutoff >= 0 ? newest : std::nullopt;
+    applyReplayNewest();
+    viewport()->update();
+    m_minimap->update();
+}
+
+void GraphView::applyReplayNewest()
+{
+    // O(1) with VisibleGraph::nodeShowing and the drawing's key index: a slider step stays cheap.
+    int node = -1;
+    if (m_drawing && m_replayNewest) {
+        const auto& vg = m_drawing->visible();
+        const int32_t vis = vg.nodeShowing(*m_replayNewest);
+        node = vis >= 0 ? m_drawing->find(vg.nodes()[size_t(vis)].key) : -1;
+    }
+    m_highlighter.state().newest = node;
+}
+
+std::vector<NodeKey> GraphView::builtNodes() const
+{
+    std::vector<NodeKey> out;
+    if (!m_drawing)
+        return out;
+    const auto& nodes = m_drawing->nodes();
+    for (size_t i = 0; i < nodes.size(); ++i)
+        if (nodes[i].style != NodeStyle::Root && !m_drawing->isGhost(i, m_highlighter.state()))
+            out.push_back(nodes[i].key);
+    return out;
 }
 
 void GraphView::setHoveredNode(int drawIndex)
@@ -292,6 +326,7 @@ void GraphView::onLayout(std::shared_ptr<const layout::LayoutResult> result, uin
     scene()->setSceneRect(m_fitOnNext ? b.adjusted(-40, -40, 40, 40)
                                       : b.adjusted(-40, -40, 40, 40).united(visible));
     m_highlighter.setDrawing(m_drawing);
+    applyReplayNewest();
     m_pins->showMarks(m_drawing.get());
     if (m_fitOnNext) {
         m_fitOnNext = false;

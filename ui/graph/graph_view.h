@@ -86,6 +86,17 @@ public:
     /// The highlight state painted.
     const DrawHighlight& highlight() const { return m_highlighter.state(); }
 
+    /// Construction replay (ui/replay): ops with ids >= `cutoff` are drawn as faint ghosts without
+    /// their edges, and the node showing `newest` is highlighted; a cutoff of -1 ends the replay. Only
+    /// the highlight state changes and the viewport is repainted: no relayout.
+    void setReplayState(int32_t cutoff, std::optional<hierarchy::Item> newest);
+    /// The replay cutoff painted (-1 without a replay).
+    int32_t replayCutoff() const { return m_highlighter.state().cutoff; }
+    /// Draw index of the node highlighted as the replay's newest, or -1.
+    int replayNewestNode() const { return m_highlighter.state().newest; }
+    /// Keys of the drawn nodes that exist at the replay cutoff (all drawn nodes without a replay).
+    std::vector<hierarchy::NodeKey> builtNodes() const;
+
     /// Fits the whole drawing into the view.
     void fitAll();
     /// Zoom 1:1.
@@ -157,6 +168,7 @@ private:
     void updateMinimapVisibility();
     void centreOnPending();
     void frameSelection(bool reveal);
+    void applyReplayNewest();
 
     GraphSelectionModel* m_model = nullptr;
     QMetaObject::Connection m_modelConnections[5];
@@ -169,6 +181,7 @@ private:
     QPointF m_pendingAnchorMove; // where the anchor goes from its old place (a dropped box), scene units
     bool m_pending = false;
     bool m_fitOnNext = false;
+    std::optional<hierarchy::Item> m_replayNewest; // the replay's newest op or scope
     std::optional<hierarchy::Item> m_centreOnNext;
     bool m_centreReveals = true; // m_centreOnNext came from reveal() (may zoom in) rather than showItem()
     std::shared_ptr<const GraphDrawing> m_drawing;

@@ -8,6 +8,7 @@
 #include "ui/graph/graph_search.h"
 #include "ui/graph/graph_view.h"
 #include "ui/inspector/inspector.h"
+#include "ui/replay/replay_panel.h"
 #include "ui/scope/scope_panel.h"
 #include "ui/scope/scope_tree_model.h"
 #include "ui/scalars/scalar_feed.h"
@@ -169,6 +170,12 @@ void MainWindow::buildDocks()
     m_console->setFont(QFont("DejaVu Sans Mono", 9));
     m_consoleDock->setWidget(m_console);
     tabifyDockWidget(m_scalarsDock, m_consoleDock);
+    // The Replay dock is opened from the View menu (or --replay-step): a third tab, hidden by default.
+    m_replayDock = makeDock(tr("Replay"), "replayDock", Qt::BottomDockWidgetArea);
+    m_replayPanel = new ReplayPanel(m_replayDock);
+    m_replayDock->setWidget(m_replayPanel);
+    tabifyDockWidget(m_consoleDock, m_replayDock);
+    m_replayDock->hide();
     m_scalarsDock->raise();
     applyDefaultDockSizes();
 }
@@ -270,7 +277,7 @@ void MainWindow::buildActions()
     tb->addSeparator();
     tb->addAction(find);
     tb->addAction(exportAction);
-    for (QDockWidget* d : {m_treeDock, m_inspectorDock, m_scalarsDock, m_consoleDock})
+    for (QDockWidget* d : {m_treeDock, m_inspectorDock, m_scalarsDock, m_consoleDock, m_replayDock})
         view->addAction(d->toggleViewAction());
     view->addSeparator();
     m_darkAction = view->addAction(tr("&Dark Theme"));
@@ -284,6 +291,7 @@ void MainWindow::wireGraph()
     using hierarchy::Item;
     connect(this, &MainWindow::documentChanged, this, [this](DocumentPtr doc) {
         m_scopePanel->setDocument(doc);
+        m_replayPanel->setDocument(doc);
         m_inspector->setDocument(doc);
         m_search->setDocument(doc);
         m_selection->setDocument(doc);
@@ -295,6 +303,9 @@ void MainWindow::wireGraph()
     // write through it, so neither calls the other. The inspector and the scalars follow the selection.
     m_graphView->setSelectionModel(m_selection);
     m_scopePanel->setSelectionModel(m_selection);
+    m_replayPanel->setGraphView(m_graphView);
+    // The graph shows the replay's step only while the Replay dock is on screen.
+    connect(m_replayDock, &QDockWidget::visibilityChanged, m_replayPanel, &ReplayPanel::setActive);
     connect(m_selection, &GraphSelectionModel::selectionChanged, this, [this](Item it) {
         m_inspector->showItem(it);
         filterScalarsForSelection(it);
@@ -303,6 +314,19 @@ void MainWindow::wireGraph()
     connect(m_search, &SearchBar::revealRequested, m_selection, &GraphSelectionModel::reveal);
     connect(m_graphView, &GraphView::errorOccurred, this, [this](const QString& message) { showError(message); });
     connect(m_scalars, &ScalarsDashboard::tagTitleClicked, this, &MainWindow::revealSummaryTag);
+}
+
+void MainWindow::showReplayStep(int k)
+{
+    m_replayDock->show();
+    m_replayPanel->requestStep(k);
+    // A tab shown again joins its tab bar only once the event loop runs: raise it then, with room for
+    // the source (about a third of the window).
+    QTimer::singleShot(0, this, [this] {
+        m_replayDock->raise();
+        if (!m_replayDock->isFloating())
+            resizeDocks({m_replayDock}, {int(height() * 0.36)}, Qt::Vertical);
+    });
 }
 
 void MainWindow::filterScalarsForSelection(hierarchy::Item item)

@@ -27,6 +27,7 @@ class QStackedWidget;
 namespace scopeviz::ui {
 
 class ScalarsDashboard;
+class ReplayPanel;
 class ScalarFeed;
 class GraphView;
 class GraphSelectionModel;
@@ -79,6 +80,12 @@ public:
     bool exportView(const QString& path);
     /// Reveals and selects the op or scope with this full name; false when there is none.
     bool selectByName(const QString& name);
+    /// Opens the Replay dock at step k of the construction timeline (kept for a script's growing graph).
+    void showReplayStep(int k);
+    /// The Replay dock's panel.
+    ReplayPanel* replayPanel() const { return m_replayPanel; }
+    /// The Replay dock.
+    QDockWidget* replayDock() const { return m_replayDock; }
 
     /// The scalars dashboard of the bottom dock.
     ScalarsDashboard* scalars() const { return m_scalars; }
@@ -134,6 +141,8 @@ private:
     QDockWidget* m_inspectorDock = nullptr;
     QDockWidget* m_scalarsDock = nullptr;
     QDockWidget* m_consoleDock = nullptr;
+    QDockWidget* m_replayDock = nullptr;
+    ReplayPanel* m_replayPanel = nullptr;
     bool m_dockStateRestored = false; // the user's saved dock layout wins over the defaults
     bool m_scalarsGrown = false;      // the dock was enlarged once for arriving data
     QString m_selectionTagFilter;     // tag filter set by the last selection ("" when none)

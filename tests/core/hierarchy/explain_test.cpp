@@ -12,6 +12,7 @@
 #include "core/ops/ops.h"
 #include "core/scope/variable_scope.h"
 #include "core/util/error.h"
+#include "tests/support/lesson_graph.h"
 
 #include <QtTest>
 
@@ -22,21 +23,8 @@ using hierarchy::explainName;
 
 namespace {
 
-VariableScopeOptions at(const char* source, Reuse reuse = Reuse::None)
-{
-    VariableScopeOptions o;
-    o.source = source;
-    o.reuse = reuse;
-    return o;
-}
-
-Variable getVar(Graph& g, const char* name, const char* source)
-{
-    GetVariableOptions o;
-    o.shape = Shape({1});
-    o.source = source;
-    return getVariable(g, name, o);
-}
+using testing::at;
+using testing::getVar;
 
 /// The lesson: lines as in resources/examples/name_vs_variable_scope.py.
 void buildLesson(Graph& g)
