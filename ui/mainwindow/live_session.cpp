@@ -7,6 +7,8 @@
 #include "ui/mainwindow/training_controller.h"
 
 #include <QAction>
+#include <QRegularExpression>
+#include <QComboBox>
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
@@ -112,6 +114,17 @@ void LiveSession::buildToolbar()
     m_stop = m_toolbar->addAction(st->standardIcon(QStyle::SP_MediaStop), tr("Stop"));
     m_stop->setObjectName("runStop");
     m_stop->setShortcut(QKeySequence("Shift+F5"));
+    // A script that builds several tf.Graph()s: each one can be chosen (hidden while there is one).
+    m_graphChoice = new QComboBox(m_toolbar);
+    m_graphChoice->setObjectName("runGraphChoice");
+    m_graphChoice->setToolTip(tr("The script built several graphs: choose the one to show"));
+    m_graphChoiceAction = m_toolbar->addWidget(m_graphChoice);
+    m_graphChoiceAction->setVisible(false);
+    connect(m_graphChoice, &QComboBox::activated, this, [this](int index) {
+        m_chosenGraph = m_graphChoice->itemData(index).toInt();
+        if (auto it = m_graphs.find(m_chosenGraph); it != m_graphs.end())
+            showScriptGraph(it->second, it->first);
+    });
     connect(m_start, &QAction::triggered, this, [this] {
         if (m_training)
             m_training->start();
@@ -185,7 +198,8 @@ LiveSession* LiveSession::runScript(MainWindow* window, const QString& script, b
         if (QDir(dir) != QDir(r->logdir()))
             window->followLogdir(dir, QFileInfo(r->script()).completeBaseName());
     });
-    connect(window, &MainWindow::graphFound, s, [s](const QString&, const QByteArray& bytes) { s->showScriptGraph(bytes); });
+    connect(window, &MainWindow::graphFound, s,
+            [s](const QString&, const QString& file, const QByteArray& bytes) { s->onGraphFound(file, bytes); });
     connect(r, &ScriptRunner::finished, s, &LiveSession::onScriptFinished);
     r->setWatch(watch);
     r->start();
@@ -211,6 +225,9 @@ void LiveSession::appendConsole(const QString& text, bool isError)
 void LiveSession::onScriptStarted(const QString& logdir)
 {
     m_runDoc.reset();
+    m_graphs.clear(); // the graph the user chose stays chosen: a re-run usually builds the same graphs
+    m_graphChoice->clear();
+    m_graphChoiceAction->setVisible(false);
     ++m_importGeneration; // a graph of the previous run still being imported is not shown
     m_runEnded = false;
     m_runFailed = false;
@@ -265,7 +282,29 @@ void LiveSession::onScriptFinished(int exitCode, ScriptRunner::Outcome outcome, 
     }
 }
 
-void LiveSession::showScriptGraph(const QByteArray& graphDef)
+void LiveSession::onGraphFound(const QString& file, const QByteArray& graphDef)
+{
+    // `*.scopeviz-graph-<k>`: the k-th graph the module handed over (app/python/scopeviz/_live_graph.py).
+    static const QRegularExpression handedOver(QStringLiteral("\\.scopeviz-graph-([0-9]+)$"));
+    const QRegularExpressionMatch m = handedOver.match(file);
+    const int key = m.hasMatch() ? m.captured(1).toInt() : 0;
+    if (key == 0 && m_graphs.size() > (m_graphs.count(0) ? 1 : 0))
+        return; // the module hands over every graph with its trace: a FileWriter's copy adds nothing
+    const bool isNew = !m_graphs.count(key);
+    m_graphs[key] = graphDef;
+    if (isNew && key > 0) {
+        m_graphChoice->addItem(tr("Graph %1").arg(key), key);
+        m_graphChoiceAction->setVisible(m_graphChoice->count() >= 2);
+    }
+    // Follow the graph that changed last, unless the user picked one.
+    if (m_chosenGraph != 0 && m_graphs.count(m_chosenGraph) && key != m_chosenGraph)
+        return;
+    if (const int index = m_graphChoice->findData(key); index >= 0)
+        m_graphChoice->setCurrentIndex(index);
+    showScriptGraph(graphDef, key);
+}
+
+void LiveSession::showScriptGraph(const QByteArray& graphDef, int key)
 {
     if (m_runFailed)
         return; // a failed run's graph, delivered after it ended: the last good graph stays
@@ -275,7 +314,8 @@ void LiveSession::showScriptGraph(const QByteArray& graphDef)
     const QString path = m_script ? m_script->script() : QString();
     // The module writes the graph's reuse trace beside it (app/python/scopeviz/_live_graph.py), always before
     // the graph itself: "Why this name?" is told from it.
-    const QString tracePath = m_script ? m_script->logdir() + QStringLiteral("/graph.scopeviz-trace") : QString();
+    const QString tracePath =
+        m_script && key > 0 ? m_script->logdir() + QStringLiteral("/graph-%1.scopeviz-trace").arg(key) : QString();
     QPointer<LiveSession> self(this);
     QThreadPool::globalInstance()->start([self, generation, graphDef, path, tracePath] {
         DocumentPtr doc;

@@ -19,8 +19,12 @@
 #include <QObject>
 #include <QPointer>
 
+#include <map>
+
 class QAction;
 class QToolBar;
+
+class QComboBox;
 
 namespace scopeviz::ui {
 
@@ -49,12 +53,15 @@ public:
     DocumentPtr lastGoodDocument() const { return m_lastGood; }
     /// True while a script's graph is being imported on a worker.
     bool isImporting() const { return m_importsInFlight > 0; }
+    /// The Run toolbar's graph chooser: one entry per tf.Graph the script built (shown from two on).
+    QComboBox* graphChooser() const { return m_graphChoice; }
 
 private:
     explicit LiveSession(MainWindow* window);
     void buildToolbar();
     void updateActions();
-    void showScriptGraph(const QByteArray& graphDef);
+    void onGraphFound(const QString& file, const QByteArray& graphDef);
+    void showScriptGraph(const QByteArray& graphDef, int key);
     void onScriptGraphImported(quint64 generation, DocumentPtr doc, const QString& error);
     void showDocumentKeepingExpansion(DocumentPtr doc);
     void onScriptStarted(const QString& logdir);
@@ -72,6 +79,12 @@ private:
     DocumentPtr m_runDoc;    ///< the graph the current (or last) run showed, if any
     bool m_runEnded = false; ///< the current run has finished
     bool m_runFailed = false;
+    QComboBox* m_graphChoice = nullptr;
+    QAction* m_graphChoiceAction = nullptr;
+    /// The newest GraphDef of each graph the module handed over (key k of `*.scopeviz-graph-<k>`; 0: a
+    /// graph a FileWriter wrote, shown only when the module handed over none).
+    std::map<int, QByteArray> m_graphs;
+    int m_chosenGraph = 0; ///< the key the user picked; 0: follow the graph that changed last
     quint64 m_importGeneration = 0; ///< the newest graph import; older results are dropped
     int m_importsInFlight = 0;
 };

@@ -636,7 +636,8 @@ void MainWindow::followLogdir(const QString& logdir, const QString& topRunName)
             return;
         for (const RunEvent& e : batch->events)
             if (e.kind == RunEvent::Kind::GraphFound)
-                emit graphFound(QString::fromStdString(e.run), QByteArray::fromStdString(e.payload));
+                emit graphFound(QString::fromStdString(e.run), QString::fromStdString(e.file),
+                                QByteArray::fromStdString(e.payload));
         growScalarsDockForData(); // after the dashboard (connected first) has stored the batch
     });
     m_feed->start();

@@ -110,7 +110,7 @@ signals:
     /// A load finished (either way).
     void loadFinished();
     /// A followed log directory delivered a graph (serialized GraphDef) for `run`.
-    void graphFound(const QString& run, const QByteArray& graphDef);
+    void graphFound(const QString& run, const QString& file, const QByteArray& graphDef);
 
 protected:
     void closeEvent(QCloseEvent* e) override;

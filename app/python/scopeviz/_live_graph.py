@@ -7,24 +7,24 @@ one of two variables, and this module does the rest:
 
 ``SCOPEVIZ_LIVE_GRAPH=<dir>`` (the window runs the script)
     A daemon thread looks at the script's graphs every ``_INTERVAL`` seconds.
-    When one has grown since it last looked, its GraphDef goes into an event
-    file of its own in <dir> (``*.scopeviz-graph``), which the window follows
-    like any log directory: the ops appear while the script is still
-    building. At exit the final graph is written once more.
+    Each graph that has grown since it last looked is written to an event
+    file of its own in <dir> (``*.scopeviz-graph-<k>``, k = 1, 2, ... in the
+    order the graphs first had ops), which the window follows like any log
+    directory: the ops appear while the script is still building, and a
+    script that builds several ``tf.Graph()``s offers each one. At exit every
+    graph that changed is written once more.
 
 ``SCOPEVIZ_GRAPH_OUT=<file>`` (``scopeviz lesson.py --list-ops`` and the
 other headless commands)
-    At exit the script's graph is written to <file> as a binary GraphDef.
+    At exit the script's graph is written to <file> as a binary GraphDef:
+    the default graph if it has ops, else the largest graph still alive,
+    else the last one written.
 
 Either way the graph's reuse trace (which scope and which get_variable call
 came from which line) goes beside it, as text (core/io/trace_text.h): in
-``<dir>/graph.scopeviz-trace``, or in ``<file>.trace``. A GraphDef has no
-place for it, and "Why this name?" is told from it.
-
-Which graph is "the script's graph" when it builds several: the one that
-grew most recently, as the window shows it; at exit, the default graph if it
-has ops, else the largest graph still alive, else the last one shown. A
-script that builds nothing writes nothing, so scopeviz can say so.
+``<dir>/graph-<k>.scopeviz-trace``, or in ``<file>.trace``. A GraphDef has no
+place for it, and "Why this name?" and the replay are told from it. A script
+that builds nothing writes nothing, so scopeviz can say so.
 
 Reading a graph while the script's thread adds ops to it is safe: the engine's
 Graph allows concurrent reads, and the GIL orders the Python-level calls.
@@ -44,9 +44,9 @@ class _Publisher(object):
         self._out_path = out_path
         self._graphs = graphs  # callable: the live Python Graph objects
         self._default_graph = default_graph  # callable: the global default graph, or None
-        self._writer = None
+        self._writers = {}  # id(engine graph) -> (k, EventWriter)
         self._seen = {}  # id(engine graph) -> op count last written
-        self._last = None  # the graph last written (kept alive so that exit can still name it)
+        self._published = []  # graphs written, kept alive so that exit can still name them
         self._stop = _threading.Event()
         self._lock = _threading.Lock()
         self._thread = None
@@ -58,30 +58,31 @@ class _Publisher(object):
     def _run(self):
         while not self._stop.wait(_INTERVAL):
             try:
-                self._publish_grown()
+                with self._lock:
+                    self._publish_grown()
             except Exception:  # the script's own work must never fail because of the preview
                 pass
 
     def _publish_grown(self):
-        with self._lock:
-            grown = [g for g in self._graphs() if g._g.num_ops > 0 and self._seen.get(id(g._g)) != g._g.num_ops]
-            if not grown:
-                return
-            # Several graphs grew in one interval: the largest stands for the script.
-            g = max(grown, key=lambda x: x._g.num_ops)
-            for other in grown:
-                self._seen[id(other._g)] = other._g.num_ops
-            self._write_event(g)
+        candidates = list(self._graphs()) + [g for g in self._published if g not in self._graphs()]
+        for g in candidates:
+            n = g._g.num_ops
+            if n > 0 and self._seen.get(id(g._g)) != n:
+                self._seen[id(g._g)] = n
+                self._write_event(g)
 
     def _write_event(self, g):
-        if self._writer is None:
+        key = id(g._g)
+        if key not in self._writers:
             _os.makedirs(self._live_dir, exist_ok=True)
-            self._writer = _core.EventWriter(self._live_dir, ".scopeviz-graph")
+            k = len(self._writers) + 1
+            self._writers[key] = (k, _core.EventWriter(self._live_dir, ".scopeviz-graph-%d" % k))
+            self._published.append(g)
+        k, writer = self._writers[key]
         # The trace first: when the window sees the graph, the trace it reads is at least as new.
-        _write_atomically(_os.path.join(self._live_dir, "graph.scopeviz-trace"), _core.trace_text(g._g).encode())
-        self._writer.add_graph(g._g, 0)
-        self._writer.flush()
-        self._last = g
+        _write_atomically(_os.path.join(self._live_dir, "graph-%d.scopeviz-trace" % k), _core.trace_text(g._g).encode())
+        writer.add_graph(g._g, 0)
+        writer.flush()
 
     def _final_graph(self):
         d = self._default_graph()
@@ -90,23 +91,22 @@ class _Publisher(object):
         alive = [g for g in self._graphs() if g._g.num_ops > 0]
         if alive:
             return max(alive, key=lambda x: x._g.num_ops)
-        return self._last
+        return self._published[-1] if self._published else None
 
     def _at_exit(self):
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=2 * _INTERVAL + 1)
         with self._lock:
-            g = self._final_graph()
-            if g is None:
-                return
-            if self._live_dir and (self._last is not g or self._seen.get(id(g._g)) != g._g.num_ops):
-                self._write_event(g)
-            if self._writer is not None:
-                self._writer.close()
+            if self._live_dir:
+                self._publish_grown()
+                for _, writer in self._writers.values():
+                    writer.close()
             if self._out_path:
-                _write_atomically(self._out_path + ".trace", _core.trace_text(g._g).encode())
-                _write_atomically(self._out_path, _core.graph_def_bytes(g._g))
+                g = self._final_graph()
+                if g is not None:
+                    _write_atomically(self._out_path + ".trace", _core.trace_text(g._g).encode())
+                    _write_atomically(self._out_path, _core.graph_def_bytes(g._g))
 
 
 def _write_atomically(path, data):

@@ -16,6 +16,7 @@
 #include "ui/scalars/scalars_dashboard.h"
 
 #include <QAction>
+#include <QComboBox>
 #include <QFile>
 #include <QFileInfo>
 #include <QPlainTextEdit>
@@ -147,6 +148,19 @@ with tf.variable_scope("second_net"):
 print("built both")
 )";
 
+/// Two tf.Graph()s, each with a scope of its own.
+const QByteArray kTwoGraphsScript = R"(
+import scopeviz.compat.v1 as tf
+g1 = tf.Graph()
+with g1.as_default():
+    with tf.variable_scope("first_graph"):
+        tf.get_variable("w", [2])
+g2 = tf.Graph()
+with g2.as_default():
+    with tf.variable_scope("second_graph"):
+        tf.get_variable("w", [3])
+)";
+
 QByteArray watchScript(const QByteArray& extraScope)
 {
     QByteArray s = R"(
@@ -178,6 +192,7 @@ private slots:
     void scriptWritingNothingSaysSo();
     void fileWriterWithoutLogdirIsFollowedLive();
     void graphWithoutFileWriterAppearsAsItIsBuilt();
+    void eachGraphOfAScriptCanBeChosen();
     void watchRerunsOnSaveAndKeepsExpansion();
 
 private:
@@ -271,7 +286,7 @@ void ScriptsTest::tracebackShownAndLastGoodGraphKept()
     // the event file on its own schedule), then check that it was not shown.
     auto lateGraphArrived = [&graphs] {
         return std::any_of(graphs.cbegin(), graphs.cend(),
-                           [](const QList<QVariant>& args) { return args.at(1).toByteArray().contains("late_net"); });
+                           [](const QList<QVariant>& args) { return args.at(2).toByteArray().contains("late_net"); });
     };
     QTRY_VERIFY_WITH_TIMEOUT(lateGraphArrived(), kRunTimeoutMs);
     QCOMPARE(window.document(), good);
@@ -378,6 +393,29 @@ void ScriptsTest::graphWithoutFileWriterAppearsAsItIsBuilt()
     QVERIFY2(why.contains("created at line 10 by get_variable(&#x27;weights&#x27;)") ||
                  why.contains("created at line 10 by get_variable('weights')"),
              qPrintable(why));
+}
+
+void ScriptsTest::eachGraphOfAScriptCanBeChosen()
+{
+    MainWindow window;
+    window.show();
+    LiveSession* s = run(window, kTwoGraphsScript);
+    QVERIFY(s);
+    QSignalSpy finished(s->script(), &ScriptRunner::finished);
+    QCOMPARE(waitFinished(finished, 1), int(ScriptRunner::Outcome::Succeeded));
+    QComboBox* choice = s->graphChooser();
+    QTRY_COMPARE_WITH_TIMEOUT(choice->count(), 2, kRunTimeoutMs);
+    QTRY_VERIFY(choice->isVisible());
+    QTRY_VERIFY_WITH_TIMEOUT(hasScope(window, "second_graph"), kRunTimeoutMs); // the one built last
+    QVERIFY(!hasScope(window, "first_graph"));
+    // The user picks the first graph: it is shown, with its own trace.
+    const int first = choice->findData(1);
+    QVERIFY(first >= 0);
+    choice->setCurrentIndex(first);
+    emit choice->activated(first);
+    QTRY_VERIFY_WITH_TIMEOUT(hasScope(window, "first_graph"), kRunTimeoutMs);
+    QVERIFY(!hasScope(window, "second_graph"));
+    QVERIFY(window.document()->graph->traceSize() > 0);
 }
 
 void ScriptsTest::watchRerunsOnSaveAndKeepsExpansion()
