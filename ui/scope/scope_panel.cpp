@@ -45,8 +45,12 @@ ScopePanel::ScopePanel(QWidget* parent) : QWidget(parent)
     m_view->setTextElideMode(Qt::ElideMiddle); // keep a series row's range and count, as the graph's box does
     m_view->header()->setStretchLastSection(false);
     m_view->header()->setSectionResizeMode(ScopeTreeModel::NameColumn, QHeaderView::Stretch);
-    m_view->header()->setSectionResizeMode(ScopeTreeModel::OpsColumn, QHeaderView::ResizeToContents);
-    m_view->header()->setSectionResizeMode(ScopeTreeModel::SharedColumn, QHeaderView::ResizeToContents);
+    // The count columns are sized once per document from the widest texts they can hold, not by
+    // ResizeToContents: that re-measures the rows at every expansion, and a selection that reveals a deep
+    // scope expands its ancestors (4 ms per selection on a 100k-op graph, on the GUI thread).
+    m_view->header()->setSectionResizeMode(ScopeTreeModel::OpsColumn, QHeaderView::Interactive);
+    m_view->header()->setSectionResizeMode(ScopeTreeModel::SharedColumn, QHeaderView::Interactive);
+    sizeCountColumns();
     lay->addWidget(m_view, 1);
 
     connect(m_filter, &QLineEdit::textChanged, this, [this](const QString& t) {
@@ -57,6 +61,7 @@ ScopePanel::ScopePanel(QWidget* parent) : QWidget(parent)
         m_syncing = false;
     });
     connect(m_showOps, &QCheckBox::toggled, m_model, &ScopeTreeModel::setShowOps);
+    connect(m_showOps, &QCheckBox::toggled, this, &ScopePanel::sizeCountColumns);
     auto emitExpansion = [this](const QModelIndex& idx, bool expanded) {
         if (m_syncing || !m_selection)
             return;
@@ -103,6 +108,34 @@ void ScopePanel::setDocument(DocumentPtr doc)
     m_syncing = true;
     m_model->setDocument(std::move(doc));
     m_syncing = false;
+    sizeCountColumns();
+}
+
+void ScopePanel::sizeCountColumns()
+{
+    // Once per document (and when op rows are switched on), from the widest text each column can show:
+    // the root's op count (or the longest op type, up to a cap), and the longest sharing mark.
+    const QFontMetrics fm(m_view->font());
+    const int pad = 16; // the cell's margins and the column separator
+    int ops = fm.horizontalAdvance(m_model->headerData(ScopeTreeModel::OpsColumn, Qt::Horizontal).toString());
+    int shared = fm.horizontalAdvance(m_model->headerData(ScopeTreeModel::SharedColumn, Qt::Horizontal).toString());
+    if (const auto& doc = m_model->document()) {
+        ops = std::max(ops, fm.horizontalAdvance(QString::number(doc->graph->numOps())));
+        if (m_showOps->isChecked()) {
+            std::string_view longest;
+            for (OpId i = 0; i < doc->graph->numOps(); ++i)
+                if (doc->graph->op(i).type().size() > longest.size())
+                    longest = doc->graph->op(i).type();
+            ops = std::max(ops, std::min(200, fm.horizontalAdvance(QString::fromUtf8(longest.data(), qsizetype(longest.size())))));
+        }
+        QString widest;
+        for (hierarchy::ScopeId s = 1; s < doc->tree->numScopes(); ++s)
+            if (const QString t = m_model->sharingText(s); t.size() > widest.size())
+                widest = t;
+        shared = std::max(shared, fm.horizontalAdvance(widest));
+    }
+    m_view->header()->resizeSection(ScopeTreeModel::OpsColumn, ops + pad);
+    m_view->header()->resizeSection(ScopeTreeModel::SharedColumn, shared + pad);
 }
 
 void ScopePanel::setSelectionModel(GraphSelectionModel* model)

@@ -38,6 +38,8 @@ public:
     QLineEdit* filterEdit() const { return m_filter; }
 
 private:
+    /// Sizes the Ops and Shared columns for the open document (see the constructor).
+    void sizeCountColumns();
     void setScopeExpanded(hierarchy::ScopeId s, bool expanded);
     void setSelectedItem(hierarchy::Item item);
     bool isSeriesExpanded(int32_t series) const;

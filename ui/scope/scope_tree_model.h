@@ -34,6 +34,10 @@ enum ScopeTreeRole {
 class ScopeTreeModel : public QAbstractItemModel {
     Q_OBJECT
 public:
+    /// The Shared column's mark of a scope: "owns 2", "reuses 2", both, or "".
+    QString sharingText(hierarchy::ScopeId s) const;
+    /// The document shown (null before one is set).
+    const DocumentPtr& document() const { return m_doc; }
     /// Columns.
     enum Column { NameColumn, OpsColumn, SharedColumn, ColumnCount };
 
@@ -71,7 +75,6 @@ private:
     int sharedUsers(hierarchy::Item item) const;
     QVariant seriesData(int32_t series, int column, int role) const;
     ScopeSharing sharingOf(hierarchy::ScopeId s) const;
-    QString sharingText(hierarchy::ScopeId s) const;
 
     DocumentPtr m_doc;
     Theme m_theme;
