@@ -33,7 +33,7 @@ class OnnxListOpsTest(unittest.TestCase):
     @unittest.skipUnless(BINARY and os.path.exists(BINARY), "the scopeviz executable is not built")
     def testListOpsMatchesTheOnnxPackage(self):
         for name in ["resnet18.onnx", "mobilenet_v2.onnx", "vit_b_16.onnx", "convnext_tiny.onnx", "tied_lm.onnx",
-                     "siamese.onnx"]:
+                     "siamese.onnx", "external_data.onnx", "checker_fails.onnx"]:
             with self.subTest(model=name):
                 g = onnx.load(os.path.join(DATA, name)).graph
                 rows = list_ops(name)
