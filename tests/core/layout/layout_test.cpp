@@ -697,9 +697,18 @@ void LayoutTest::newerRequestCancelsOlder()
     small.generation = 2;
 
     LayoutEngine engine;
+    // The worker is held in the callback of a first layout until both requests are queued, so that the
+    // newer one always meets the older one still waiting (on a loaded machine the older could otherwise
+    // finish before the newer is submitted).
+    std::promise<void> gate;
+    std::shared_future<void> gateOpen = gate.get_future().share();
+    LayoutRequest first = nestedRequest();
+    first.generation = 0;
+    engine.submit(first, [gateOpen](std::shared_ptr<const LayoutResult>) { gateOpen.wait(); });
     std::promise<std::shared_ptr<const LayoutResult>> p1, p2;
     engine.submit(big, [&](std::shared_ptr<const LayoutResult> r) { p1.set_value(r); });
     engine.submit(small, [&](std::shared_ptr<const LayoutResult> r) { p2.set_value(r); });
+    gate.set_value();
     auto f1 = p1.get_future(), f2 = p2.get_future();
     QVERIFY(f1.wait_for(std::chrono::seconds(120)) == std::future_status::ready);
     QVERIFY(f2.wait_for(std::chrono::seconds(120)) == std::future_status::ready);
