@@ -2,6 +2,7 @@
 `scopeviz --list-ops` lists the same nodes, op types, inputs and parameters, and
 scopeviz.load() walks the module hierarchy. Skipped only when python3-onnx is
 missing (scripts/install-deps.sh installs it)."""
+import collections
 import os
 import subprocess
 import unittest
@@ -46,6 +47,35 @@ class OnnxListOpsTest(unittest.TestCase):
                 self.assertEqual(params | inputs, initializers | {i.name for i in g.input})
                 self.assertEqual(params & inputs, set())
                 self.assertEqual({r[0] for r in rows if r[1] == "GraphOutput"}, {o.name for o in g.output})
+
+    @unittest.skipUnless(BINARY and os.path.exists(BINARY), "the scopeviz executable is not built")
+    def testBodiesOfFunctionsAndControlFlowAreListed(self):
+        # --list-ops also lists the ops inside local functions (once per call) and inside If/Loop/Scan
+        # bodies, where initializers are constants: the top-level nodes must match the onnx package's, in
+        # order and with their inputs, and the op types of everything listed must match its walk.
+        def walk(graph, functions, counter):
+            for n in graph.node:
+                counter[n.op_type] += 1
+                f = functions.get((n.domain, n.op_type))
+                for b in (f.node if f is not None else []):
+                    counter[b.op_type] += 1
+                for a in n.attribute:
+                    for sub in ([a.g] if a.type == onnx.AttributeProto.GRAPH else list(a.graphs)):
+                        counter["Const"] += len(sub.initializer)
+                        walk(sub, functions, counter)
+
+        for name in ["functions.onnx", "control_flow.onnx"]:
+            with self.subTest(model=name):
+                m = onnx.load(os.path.join(DATA, name))
+                expected = collections.Counter()
+                walk(m.graph, {(f.domain, f.name): f for f in m.functions}, expected)
+                rows = list_ops(name)
+                listed = collections.Counter(r[1] for r in rows if r[1] not in NOT_NODES)
+                self.assertEqual(listed, expected)
+                self.assertGreater(sum(listed.values()), len(m.graph.node))  # the bodies are there
+                top = {n.name for n in m.graph.node}
+                self.assertEqual([(r[0], r[1], r[2]) for r in rows if r[0] in top and r[1] not in NOT_NODES],
+                                 [(n.name, n.op_type, ",".join(n.input)) for n in m.graph.node])
 
     def testLoadWalksTheModuleTree(self):
         m = scopeviz.load(os.path.join(DATA, "resnet18.onnx"))
