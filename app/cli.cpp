@@ -62,8 +62,8 @@ std::optional<long long> wholeNumber(const QString& text, long long lo, long lon
 
 std::string quoted(const QString& s) { return "'" + s.toStdString() + "'"; }
 
-/// The options of every mode that names a graph (not --train, not --dump-scalars).
-bool namesAGraph(const Options& o) { return !o.train && !o.dumpScalars; }
+/// The options of every mode that names a graph (not --train, not --dump-scalars/--dump-summaries).
+bool namesAGraph(const Options& o) { return !o.train && !o.dumpScalars && !o.dumpSummaries; }
 
 } // namespace
 
@@ -109,6 +109,8 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments)
         {"logdir", "Log directory for --train.", "dir"},
         {"steps", "Training steps, 1 or more (default 300).", "n", "300"},
         {"dump-scalars", "Print every scalar of the given event files or log directories as CSV."},
+        {"dump-summaries", "Print every summary value (scalar, histogram, image, audio, text, tensor) of the given "
+                           "event files or log directories as CSV: run,tag,step,kind,detail."},
         {"layout-stats", "Lay out the graph and print the layout time and box count."},
         {"explain", "Print why an op, scope or variable has its name (from the script's trace where there is one).",
          "name"},
@@ -153,6 +155,7 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments)
     o.train = p.isSet("train");
     o.logdir = p.value("logdir");
     o.dumpScalars = p.isSet("dump-scalars");
+    o.dumpSummaries = p.isSet("dump-summaries");
     o.layoutStats = p.isSet("layout-stats");
     o.explain = p.value("explain");
     o.expand = p.value("expand");
@@ -205,10 +208,12 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments)
     }
 
     // Options that do not combine.
-    const int modes = int(o.listOps) + int(o.printTree) + int(o.train) + int(o.dumpScalars) + int(o.layoutStats) +
+    const int modes = int(o.listOps) + int(o.printTree) + int(o.train) + int(o.dumpScalars) + int(o.dumpSummaries) +
+                      int(o.layoutStats) +
                       int(!o.explain.isEmpty()) + int(!o.exportPath.isEmpty()) + int(!o.screenshot.isEmpty());
     if (modes > 1)
-        return fail(ExitUsage, "choose one of --list-ops, --print-tree, --train, --dump-scalars, --layout-stats, "
+        return fail(ExitUsage, "choose one of --list-ops, --print-tree, --train, --dump-scalars, --dump-summaries, "
+                               "--layout-stats, "
                                "--explain, --export and --screenshot");
     if (p.isSet("logdir") && !o.train)
         return fail(ExitUsage, "--logdir: only used with --train");
@@ -218,16 +223,18 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments)
         return fail(ExitUsage, "--train: trains the seed demo and takes no path (got " + quoted(o.paths.first()) + ")");
     if (o.dumpScalars && o.paths.isEmpty())
         return fail(ExitUsage, "--dump-scalars: needs event files or log directories");
-    if (!o.dumpScalars && o.paths.size() > 1)
+    if (o.dumpSummaries && o.paths.isEmpty())
+        return fail(ExitUsage, "--dump-summaries: needs event files or log directories");
+    if (!o.dumpScalars && !o.dumpSummaries && o.paths.size() > 1)
         return fail(ExitUsage, "opens one path at a time (got " + std::to_string(o.paths.size()) +
-                                   "); only --dump-scalars takes several");
+                                   "); only --dump-scalars and --dump-summaries take several");
     if (p.isSet("demo") && !o.paths.isEmpty())
         return fail(ExitUsage, "--demo: opens the demo, not " + quoted(o.paths.first()));
     if (o.watch && (o.paths.isEmpty() || !o.paths.first().endsWith(".py")))
         return fail(ExitUsage, "--watch: only for a Python script (scopeviz script.py --watch)");
     if (!namesAGraph(o) && (p.isSet("expand") || p.isSet("select")))
         return fail(ExitUsage, std::string(p.isSet("expand") ? "--expand" : "--select") +
-                                   ": not used with --train or --dump-scalars");
+                                   ": not used with --train, --dump-scalars or --dump-summaries");
 
     // Files last: the command line is right, the world may not be.
     for (const QString& path : o.paths)
@@ -238,7 +245,7 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments)
 
 bool isHeadless(const Options& o)
 {
-    return o.listOps || o.printTree || o.train || o.dumpScalars || o.layoutStats || !o.explain.isEmpty();
+    return o.listOps || o.printTree || o.train || o.dumpScalars || o.dumpSummaries || o.layoutStats || !o.explain.isEmpty();
 }
 
 int runHeadless(const Options& o, std::ostream& out, std::ostream& err)
@@ -250,15 +257,16 @@ int runHeadless(const Options& o, std::ostream& out, std::ostream& err)
             r.steps = o.steps;
             return demo::runSeedTrainingCli(r, out, err);
         }
-        if (o.dumpScalars) {
+        if (o.dumpScalars || o.dumpSummaries) {
             std::vector<std::string> paths;
             for (const QString& p : o.paths)
                 paths.push_back(p.toStdString());
             if (paths.empty()) {
-                err << "scopeviz: --dump-scalars needs event files or log directories\n";
+                err << "scopeviz: " << (o.dumpScalars ? "--dump-scalars" : "--dump-summaries")
+                    << " needs event files or log directories\n";
                 return 2;
             }
-            auto r = dumpScalarsCsv(paths, out, err);
+            auto r = o.dumpScalars ? dumpScalarsCsv(paths, out, err) : dumpSummariesCsv(paths, out, err);
             return r.ok() ? 0 : 1;
         }
         auto g = loadGraph(o, err);

@@ -33,6 +33,7 @@ struct Options {
     QString logdir;           ///< --logdir DIR
     int steps = 300;          ///< --steps N (1 or more)
     bool dumpScalars = false; ///< --dump-scalars
+    bool dumpSummaries = false; ///< --dump-summaries
     bool layoutStats = false; ///< --layout-stats
     QString explain;          ///< --explain NAME (headless: why an op, scope or variable has its name)
     QString traceFile;        ///< not an option: the reuse trace beside a script's graph (core/io/trace_text.h)

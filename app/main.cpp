@@ -151,7 +151,7 @@ int main(int argc, char** argv)
             // A script's graph for --list-ops, --print-tree, ...: the script runs to its end and the
             // module writes what it built; the command then reads that as it reads any GraphDef.
             QTemporaryDir scratch;
-            if (!o.paths.isEmpty() && o.paths.first().endsWith(".py") && !o.train && !o.dumpScalars) {
+            if (!o.paths.isEmpty() && o.paths.first().endsWith(".py") && !o.train && !o.dumpScalars && !o.dumpSummaries) {
                 const QString script = o.paths.first();
                 const QString graph = scratch.filePath("graph.pb");
                 QString error;

@@ -65,6 +65,7 @@ enum : int32_t {
     DtDouble = 2,
     DtInt32 = 3,
     DtUInt8 = 4,
+    DtString = 7,
     DtInt16 = 5,
     DtInt8 = 6,
     DtInt64 = 9,
@@ -98,6 +99,7 @@ struct TensorView {
     int64_t dims[2] = {0, 0}; // the first two dimensions
     std::string_view content;
     std::string_view bytes; // the whole TensorProto, for walking its typed lists
+    int64_t elements = 1;   // product of all dimensions; -1 when negative or overflowing
 };
 
 bool parseShape(std::string_view bytes, TensorView& t)
@@ -117,6 +119,10 @@ bool parseShape(std::string_view bytes, TensorView& t)
             if (t.rank < 2)
                 t.dims[t.rank] = size;
             ++t.rank;
+            if (size < 0 || t.elements < 0 || (size > 0 && t.elements > (int64_t(1) << 62) / size))
+                t.elements = -1;
+            else
+                t.elements *= size;
         } else if (f.number == 3 && f.type == WireType::Varint) {
             t.unknownRank = f.value != 0;
         }
@@ -136,6 +142,7 @@ bool parseTensor(std::string_view bytes, TensorView& t)
         } else if (f.number == 2 && f.type == WireType::Bytes) {
             t.rank = 0;
             t.unknownRank = false;
+            t.elements = 1; // a later shape replaces an earlier one
             if (!parseShape(f.bytes, t))
                 return false;
         } else if (f.number == 4 && f.type == WireType::Bytes) {
@@ -421,10 +428,15 @@ bool decodeValue(std::string_view bytes, SummaryValueView& v)
             }
             break;
         case 3:
-        case 4:
-        case 6:
             if (f.type == WireType::Bytes)
                 v.kind = Kind::Other;
+            break;
+        case 4:
+        case 6:
+            if (f.type == WireType::Bytes) {
+                v.kind = f.number == 4 ? Kind::Image : Kind::Audio;
+                v.payload = f.bytes;
+            }
             break;
         case 5:
             if (f.type == WireType::Bytes) {
@@ -477,6 +489,178 @@ bool metaGraphGraphDef(std::string_view meta, std::string_view& graphDef)
     return found && !r.failed();
 }
 
+// ---- Classifying summary values (onSummaryValue; docs/formats.md §4) ----
+
+// The first `max` string_val elements (field 8) of a DT_STRING tensor; false when malformed.
+bool stringElements(const TensorView& t, size_t max, std::vector<std::string_view>& out, size_t& total)
+{
+    out.clear();
+    total = 0;
+    WireReader r(t.bytes);
+    WireField f;
+    while (r.next(f)) {
+        if (f.number == 8 && f.type == WireType::Bytes) {
+            ++total;
+            if (out.size() < max)
+                out.push_back(f.bytes);
+        }
+    }
+    return !r.failed();
+}
+
+// Frames (samples per channel) of a RIFF/WAVE file; false when it is not one.
+bool wavFrames(std::string_view wav, uint64_t& frames)
+{
+    if (wav.size() < 12 || wav.substr(0, 4) != "RIFF" || wav.substr(8, 4) != "WAVE")
+        return false;
+    size_t at = 12;
+    uint32_t blockAlign = 0;
+    bool haveFmt = false;
+    while (wav.size() - at >= 8) {
+        const std::string_view id = wav.substr(at, 4);
+        const uint64_t size = loadLe<uint32_t>(wav.data() + at + 4);
+        at += 8;
+        const uint64_t avail = std::min<uint64_t>(size, wav.size() - at); // streaming writers put 0xFFFFFFFF
+        if (id == "fmt ") {
+            if (avail < 16)
+                return false;
+            const uint16_t channels = loadLe<uint16_t>(wav.data() + at + 2);
+            const uint16_t bits = loadLe<uint16_t>(wav.data() + at + 14);
+            blockAlign = loadLe<uint16_t>(wav.data() + at + 12);
+            if (blockAlign == 0)
+                blockAlign = uint32_t(channels) * ((bits + 7u) / 8u);
+            haveFmt = true;
+        } else if (id == "data") {
+            if (!haveFmt || blockAlign == 0)
+                return false;
+            frames = avail / blockAlign;
+            return true;
+        }
+        if (avail < size)
+            return false;
+        at += size_t(size) + (size & 1); // chunks are padded to even sizes
+        if (at > wav.size())
+            return false;
+    }
+    return false;
+}
+
+std::string wxh(std::string_view w, std::string_view h) { return cat(w, "x", h); }
+
+// Summary.Image: height = 1, width = 2; false when malformed.
+bool imageInfo(std::string_view bytes, SummaryValueInfo& info)
+{
+    int64_t height = 0, width = 0;
+    WireReader r(bytes);
+    WireField f;
+    while (r.next(f)) {
+        if (f.type != WireType::Varint)
+            continue;
+        if (f.number == 1)
+            height = int64_t(int32_t(f.value));
+        else if (f.number == 2)
+            width = int64_t(int32_t(f.value));
+    }
+    if (r.failed())
+        return false;
+    info.kind = SummaryKind::Image;
+    info.detail = cat(width, "x", height);
+    return true;
+}
+
+// Summary.Audio: length_frames = 3; false when malformed.
+bool audioInfo(std::string_view bytes, SummaryValueInfo& info)
+{
+    int64_t frames = 0;
+    WireReader r(bytes);
+    WireField f;
+    while (r.next(f))
+        if (f.number == 3 && f.type == WireType::Varint)
+            frames = int64_t(f.value);
+    if (r.failed())
+        return false;
+    info.kind = SummaryKind::Audio;
+    info.detail = cat(frames);
+    return true;
+}
+
+// A TensorProto value with plugin `plugin`.
+void tensorInfo(std::string_view bytes, std::string_view plugin, SummaryValueInfo& info)
+{
+    info.kind = SummaryKind::Tensor;
+    info.plugin = plugin;
+    info.detail.clear();
+    TensorView t;
+    if (!parseTensor(bytes, t)) {
+        info.plugin = {};
+        return;
+    }
+    double value;
+    Histogram h;
+    std::vector<std::string_view> strings;
+    size_t total = 0;
+    if ((plugin.empty() || plugin == "scalars") && tensorScalar(t, value)) {
+        info.kind = SummaryKind::Scalar;
+        appendShortest(info.detail, value);
+        return;
+    }
+    if (plugin == "histograms" && tensorHistogram(t, h)) {
+        info.kind = SummaryKind::Histogram;
+        info.detail = cat(h.buckets.size());
+        return;
+    }
+    if (t.dtype == DtString && stringElements(t, 3, strings, total)) {
+        if (plugin == "images" && strings.size() >= 2) {
+            info.kind = SummaryKind::Image;
+            info.detail = wxh(strings[0], strings[1]);
+            return;
+        }
+        uint64_t frames = 0;
+        if (plugin == "audio" && !strings.empty() && wavFrames(strings[0], frames)) {
+            info.kind = SummaryKind::Audio;
+            info.detail = cat(frames);
+            return;
+        }
+        if (plugin == "text") {
+            info.kind = SummaryKind::Text;
+            info.detail = cat(strings.empty() ? size_t(0) : strings[0].size());
+            return;
+        }
+    }
+    if (t.elements >= 0 && !t.unknownRank)
+        info.detail = cat(t.elements);
+}
+
+// Classifies one located value.
+void classify(const SummaryValueView& v, SummaryValueInfo& info)
+{
+    info = SummaryValueInfo{};
+    switch (v.kind) {
+    case SummaryValueView::Kind::Simple:
+        info.kind = SummaryKind::Scalar;
+        appendShortest(info.detail, v.simple);
+        return;
+    case SummaryValueView::Kind::Histo: {
+        Histogram h;
+        if (protoHistogram(v.payload, h)) {
+            info.kind = SummaryKind::Histogram;
+            info.detail = cat(h.buckets.size());
+        }
+        return;
+    }
+    case SummaryValueView::Kind::Image:
+        if (!imageInfo(v.payload, info))
+            info = SummaryValueInfo{};
+        return;
+    case SummaryValueView::Kind::Audio:
+        if (!audioInfo(v.payload, info))
+            info = SummaryValueInfo{};
+        return;
+    case SummaryValueView::Kind::Tensor: tensorInfo(v.payload, pluginName(v.metadata), info); return;
+    default: return; // no value, or the obsolete old-style histogram: "tensor:"
+    }
+}
+
 // Collects a poll's results into an EventBatch.
 class BatchCollector final : public EventVisitor {
 public:
@@ -514,6 +698,19 @@ private:
 };
 
 } // namespace
+
+std::string summaryKindName(const SummaryValueInfo& info)
+{
+    switch (info.kind) {
+    case SummaryKind::Scalar: return "scalar";
+    case SummaryKind::Histogram: return "histogram";
+    case SummaryKind::Image: return "image";
+    case SummaryKind::Audio: return "audio";
+    case SummaryKind::Text: return "text";
+    case SummaryKind::Tensor: break;
+    }
+    return cat("tensor:", info.plugin);
+}
 
 std::vector<HistogramBucket> tensorBoardBuckets(const Histogram& h)
 {
@@ -627,7 +824,9 @@ bool EventReader::decodeEvent(std::string_view payload, uint64_t offset, EventVi
     }
     case EventKind::SessionLog: visitor.onSessionLog(header, status, text1, text2); break;
     case EventKind::TaggedRunMetadata: visitor.onRunMetadata(header, text1, text2); break;
-    case EventKind::Summary:
+    case EventKind::Summary: {
+        const bool wantsInfo = visitor.wantsSummaryValues();
+        SummaryValueInfo info;
         for (const SummaryValueView& v : m_values) {
             switch (v.kind) {
             case SummaryValueView::Kind::Simple: visitor.onScalar(header, v.tag, double(v.simple)); break;
@@ -657,8 +856,13 @@ bool EventReader::decodeEvent(std::string_view payload, uint64_t offset, EventVi
             }
             default: visitor.onOtherValue(header, v.tag); break;
             }
+            if (wantsInfo) {
+                classify(v, info);
+                visitor.onSummaryValue(header, v.tag, info);
+            }
         }
         break;
+    }
     default: break;
     }
     return true;

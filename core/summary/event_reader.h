@@ -59,6 +59,26 @@ struct Histogram {
 /// dropped and the outermost edges replaced by min and max.
 std::vector<HistogramBucket> tensorBoardBuckets(const Histogram& h);
 
+/// What a summary value is, as `--dump-summaries` prints it (summaryKindName).
+enum class SummaryKind : uint8_t {
+    Scalar,    ///< simple_value, or a rank-0 numeric tensor; detail: the value
+    Histogram, ///< HistogramProto, or a [k,3] tensor with plugin "histograms"; detail: bucket count
+    Image,     ///< Summary.Image, or a string tensor [width, height, png...] with plugin "images"; detail: WxH
+    Audio,     ///< Summary.Audio, or a string tensor of WAV clips with plugin "audio"; detail: frames (samples per channel)
+    Text,      ///< a string tensor with plugin "text"; detail: bytes of the first element
+    Tensor,    ///< any other value (also malformed ones); `plugin` names the plugin; detail: element count
+};
+
+/// The kind of one summary value and what describes it in a word (see SummaryKind).
+struct SummaryValueInfo {
+    SummaryKind kind = SummaryKind::Tensor;
+    std::string_view plugin; ///< SummaryMetadata.plugin_data.plugin_name (may be empty); valid during the call
+    std::string detail;
+};
+
+/// "scalar", "histogram", "image", "audio", "text", or "tensor:<plugin>".
+std::string summaryKindName(const SummaryValueInfo& info);
+
 /// A scalar point.
 struct ScalarEvent {
     std::string tag;
@@ -143,6 +163,9 @@ public:
     virtual void onHistogram(const EventHeader& header, std::string_view tag, Histogram&& histogram) {}
     /// Any other summary value (image, audio, text, other tensors).
     virtual void onOtherValue(const EventHeader& header, std::string_view tag) {}
+    /// Every summary value, scalars and histograms included, classified (after the
+    /// onScalar/onHistogram/onOtherValue call for it); only called when wantsSummaryValues() is true.
+    virtual void onSummaryValue(const EventHeader& header, std::string_view tag, const SummaryValueInfo& info) {}
     /// A serialized GraphDef.
     virtual void onGraph(const EventHeader& header, GraphSource source, std::string_view graphDef) {}
     /// A SessionLog.
@@ -156,6 +179,8 @@ public:
     virtual void onRunMetadata(const EventHeader& header, std::string_view tag, std::string_view runMetadata) {}
     /// False to skip decoding histograms (they then arrive through onOtherValue).
     virtual bool wantsHistograms() const { return true; }
+    /// True to receive onSummaryValue (off by default: classifying costs time on the scalar hot path).
+    virtual bool wantsSummaryValues() const { return false; }
 };
 
 /// Everything one poll() decoded, in file order within each list.
@@ -174,11 +199,11 @@ struct EventBatch {
 namespace detail {
 /// One Summary.Value located during decoding (views into the record).
 struct SummaryValueView {
-    enum class Kind : uint8_t { None, Simple, Histo, Tensor, Other };
+    enum class Kind : uint8_t { None, Simple, Histo, Tensor, Image, Audio, Other };
     std::string_view tag;
     Kind kind = Kind::None;
     float simple = 0;
-    std::string_view payload;  ///< HistogramProto or TensorProto bytes
+    std::string_view payload;  ///< HistogramProto, TensorProto, Summary.Image or Summary.Audio bytes
     std::string_view metadata; ///< SummaryMetadata bytes
 };
 } // namespace detail

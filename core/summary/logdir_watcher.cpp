@@ -69,8 +69,9 @@ RunEvent makeEvent(RunEvent::Kind kind, std::string run, std::string message)
 // Receives one run's events during a poll and turns them into batch entries.
 class LogdirWatcher::Collector final : public EventVisitor {
 public:
-    Collector(WatchBatch& batch, const std::string& runName, RunState& run)
-        : m_batch(batch), m_runName(runName), m_run(run), m_firstSeries(batch.scalars.size())
+    Collector(WatchBatch& batch, const std::string& runName, RunState& run, bool collectSummaries)
+        : m_batch(batch), m_runName(runName), m_run(run), m_firstSeries(batch.scalars.size()),
+          m_collectSummaries(collectSummaries)
     {
     }
 
@@ -127,6 +128,12 @@ public:
     }
 
     bool wantsHistograms() const override { return false; }
+    bool wantsSummaryValues() const override { return m_collectSummaries; }
+
+    void onSummaryValue(const EventHeader& h, std::string_view tag, const SummaryValueInfo& info) override
+    {
+        m_batch.summaries.push_back({m_runName, std::string(tag), h.step, summaryKindName(info), info.detail, h.offset});
+    }
 
 private:
     // Runs log a handful of tags in rotation, so a few recently used tags are
@@ -167,6 +174,7 @@ private:
     const std::string& m_runName;
     RunState& m_run;
     const size_t m_firstSeries; // this run's series are batch.scalars[m_firstSeries...]
+    const bool m_collectSummaries;
     std::string m_file;
     std::unordered_map<std::string, size_t, StringHash, std::equal_to<>> m_index;
     static constexpr size_t kNone = SIZE_MAX;
@@ -303,8 +311,9 @@ void LogdirWatcher::pollRun(const std::string& name, RunState& run, const Listin
 {
     const size_t scalarsMark = batch.scalars.size();
     const size_t eventsMark = batch.events.size();
+    const size_t summariesMark = batch.summaries.size();
     for (int attempt = 0; attempt < 2; ++attempt) {
-        Collector collector(batch, name, run);
+        Collector collector(batch, name, run, m_collectSummaries);
         std::string replaced;
         for (const std::string& base : listing.files) {
             if (!listing.directMode && endsWith(base, ".profile-empty"))
@@ -351,6 +360,7 @@ void LogdirWatcher::pollRun(const std::string& name, RunState& run, const Listin
         // read the run again from the start.
         batch.scalars.erase(batch.scalars.begin() + std::ptrdiff_t(scalarsMark), batch.scalars.end());
         batch.events.erase(batch.events.begin() + std::ptrdiff_t(eventsMark), batch.events.end());
+        batch.summaries.erase(batch.summaries.begin() + std::ptrdiff_t(summariesMark), batch.summaries.end());
         RunEvent e = makeEvent(RunEvent::Kind::Purge, name,
                                cat(replaced, " was replaced or truncated; re-reading run ", name, " from the start"));
         e.file = replaced;

@@ -61,6 +61,9 @@ public:
 
     /// Limits the bytes of records one poll reads (0 = unlimited), to keep polls short on huge logs.
     void setMaxBytesPerPoll(uint64_t bytes) { m_maxBytesPerPoll = bytes; }
+    /// Also collects every summary value, classified, into WatchBatch::summaries (for --dump-summaries).
+    /// Purges do not apply to them: they list what the files hold, in file order.
+    void setCollectSummaries(bool on) { m_collectSummaries = on; }
     /// True when the last poll stopped at the byte limit with data left to read.
     bool hasMore() const { return m_hasMore; }
 
@@ -104,6 +107,7 @@ private:
     uint64_t m_maxBytesPerPoll = 0;
     uint64_t m_budgetLeft = 0;
     bool m_hasMore = false;
+    bool m_collectSummaries = false;
 };
 
 } // namespace scopeviz

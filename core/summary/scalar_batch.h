@@ -21,6 +21,17 @@ struct ScalarSeriesBatch {
     std::vector<ScalarPoint> points;
 };
 
+/// One summary value of any kind, classified (collected only when the watcher is asked to; see
+/// LogdirWatcher::setCollectSummaries).
+struct SummaryValueRow {
+    std::string run;
+    std::string tag;
+    int64_t step = 0;
+    std::string kind;   ///< summaryKindName(): scalar, histogram, image, audio, text, tensor:<plugin>
+    std::string detail; ///< see SummaryKind
+    uint64_t offset = 0; ///< file offset of the record holding it
+};
+
 /// Something that happened to a run or the log directory.
 struct RunEvent {
     enum class Kind {
@@ -46,7 +57,8 @@ struct RunEvent {
 struct WatchBatch {
     std::vector<ScalarSeriesBatch> scalars;
     std::vector<RunEvent> events;
-    bool empty() const { return scalars.empty() && events.empty(); }
+    std::vector<SummaryValueRow> summaries; ///< every summary value in file order per run, when asked for
+    bool empty() const { return scalars.empty() && events.empty() && summaries.empty(); }
 };
 
 } // namespace scopeviz

@@ -34,4 +34,13 @@ void appendScalarCsvRow(std::string& out, std::string_view run, std::string_view
 /// an error when there was any.
 Expected<void> dumpScalarsCsv(const std::vector<std::string>& paths, std::ostream& out, std::ostream& err);
 
+/// The header line of `--dump-summaries` CSV.
+inline constexpr std::string_view kSummaryCsvHeader = "run,tag,step,kind,detail\n";
+
+/// Writes `run,tag,step,kind,detail` rows for every summary value (of any kind:
+/// SummaryKind) in the given event files / log directories, in file order per
+/// run, runs named as dumpScalarsCsv names them. Problems go to `err` as
+/// dumpScalarsCsv reports them, and make the result an error.
+Expected<void> dumpSummariesCsv(const std::vector<std::string>& paths, std::ostream& out, std::ostream& err);
+
 } // namespace scopeviz

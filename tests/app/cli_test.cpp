@@ -88,6 +88,7 @@ private slots:
         QTest::newRow("two paths") << QStringList{kRegression, kRegression} << 2 << "one path at a time";
         QTest::newRow("watch a graph") << QStringList{"--watch", kRegression} << 2 << "--watch";
         QTest::newRow("dump nothing") << QStringList{"--dump-scalars"} << 2 << "--dump-scalars: needs";
+        QTest::newRow("dump summaries nothing") << QStringList{"--dump-summaries"} << 2 << "--dump-summaries: needs";
         QTest::newRow("missing file") << QStringList{"--list-ops", "/nonexistent/model.pb"} << 1
                                       << "/nonexistent/model.pb: no such file or directory";
         QTest::newRow("missing logdir") << QStringList{"/nonexistent/logs"} << 1 << "/nonexistent/logs: no such file";
@@ -187,6 +188,27 @@ private slots:
         QTest::newRow("expand unknown") << QStringList{"--layout-stats", "--expand", "nosuch", kRegression} << 1
                                         << "--expand: no scope named 'nosuch'";
         QTest::newRow("list-ops") << QStringList{"--list-ops", kRegression} << 0 << QString();
+        QTest::newRow("dump summaries missing") << QStringList{"--dump-summaries", "/nonexistent/run"} << 1
+                                                << "/nonexistent/run";
+    }
+
+    void dumpSummaries()
+    {
+        const QString events = QString::fromStdString(scopeviz::testing::testDataDir()) + QStringLiteral("/events/");
+        const QString image = events + QStringLiteral("pytorch-summarywriter-graph-image");
+        const QString histos = events + QStringLiteral("tensorboardx-histograms");
+        const Run r = runScopeviz({"--dump-summaries", image, histos});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QStringList lines = r.out.split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 1 + 1 + 10); // header, the image, 10 histograms
+        QCOMPARE(lines[0], QStringLiteral("run,tag,step,kind,detail"));
+        QCOMPARE(lines[1], image + QStringLiteral(",images,0,image,242x242"));
+        QVERIFY2(lines[2].startsWith(histos + QStringLiteral(",hist-")) && lines[2].contains(",histogram,"),
+                 qPrintable(lines[2]));
+        // --dump-scalars is unchanged: the image file has no scalars.
+        const Run s = runScopeviz({"--dump-scalars", image});
+        QCOMPARE(s.exitCode, 0);
+        QCOMPARE(s.out, QStringLiteral("run,tag,step,wall_time,value\n"));
     }
 
     void executableExitStatuses()
