@@ -74,10 +74,11 @@ export TSAN_OPTIONS="$common:second_deadlock_stack=1:suppressions=$supp/tsan.sup
 
 status=0
 # CPython is not built with sanitizers: the tests that load the sanitized
-# Python module into /usr/bin/python3 (python_compat, scripts_test) run with
+# Python module into /usr/bin/python3 (python_compat, scripts_test, and cli_test, whose
+# headless commands on a script run it) run with
 # the runtimes preloaded and without leak checking (CPython keeps its heap at
 # exit on purpose).
-py='^(python_compat|scripts_test)$'
+py='^(python_compat|scripts_test|cli_test)$'
 ctest --output-on-failure -j "$jobs" -R "$regex" -E "$py" || status=$?
 if printf '%s\n' "${tests[@]}" | grep -qE "$py"; then
   if [ "$mode" = thread ]; then
