@@ -47,6 +47,21 @@ struct Built {
     OpId var = -1, assign = -1, read = -1, initial = -1;
 };
 
+/// The record of a variable whose ops are `b`.
+VariableInfo variableInfo(const Graph& g, const Built& b, std::string fullName, DType dtype, bool trainable)
+{
+    VariableInfo info;
+    info.fullName = std::move(fullName);
+    info.op = b.var;
+    info.assignOp = b.assign;
+    info.readOp = b.read;
+    info.initialValueOp = b.initial;
+    info.dtype = dtype;
+    info.shape = g.info(Output{b.var, 0}).shape;
+    info.trainable = trainable;
+    return info;
+}
+
 /// The ops of a ref variable (§9.7, §10), created under the scope string `scope` ("my_net/weights/").
 Built buildVariableOps(Graph& g, const std::string& scope, DType dtype, const Shape& shape,
                        const InitializerPtr& init, const std::optional<Tensor>& initialValue,
@@ -223,15 +238,7 @@ Variable getVariable(Graph& g, std::string_view name, const GetVariableOptions& 
         g.addTrace(ev);
         throw;
     }
-    VariableInfo info;
-    info.fullName = full;
-    info.op = b.var;
-    info.assignOp = b.assign;
-    info.readOp = b.read;
-    info.initialValueOp = b.initial;
-    info.dtype = varType;
-    info.shape = g.info(Output{b.var, 0}).shape;
-    info.trainable = o.trainable.value_or(true) && !o.local;
+    VariableInfo info = variableInfo(g, b, full, varType, o.trainable.value_or(true) && !o.local);
     info.definedAt = o.definedAt.empty() ? formatLocation(loc) : o.definedAt;
     int idx = g.addVariable(std::move(info));
     addToCollections(g, b.var, o.trainable.value_or(true) && !o.local, o.local, o.collections);
@@ -249,15 +256,7 @@ Variable makeVariableImpl(Graph& g, const InitializerPtr& init, const std::optio
     // name_scope(name, "Variable") of the Variable constructor: an internal scope, not traced.
     auto ns = openOpScope(g, name.empty() ? std::string_view("Variable") : name);
     Built b = buildVariableOps(g, ns->scope(), dtype, shape, init, value, std::nullopt);
-    VariableInfo info;
-    info.fullName = ns->scope().substr(0, ns->scope().size() - 1);
-    info.op = b.var;
-    info.assignOp = b.assign;
-    info.readOp = b.read;
-    info.initialValueOp = b.initial;
-    info.dtype = dtype;
-    info.shape = g.info(Output{b.var, 0}).shape;
-    info.trainable = trainable;
+    VariableInfo info = variableInfo(g, b, ns->scope().substr(0, ns->scope().size() - 1), dtype, trainable);
     info.fromGetVariable = false; // invisible to get_variable's store (§10)
     int idx = g.addVariable(std::move(info));
     addToCollections(g, b.var, trainable, false, {});

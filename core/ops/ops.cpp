@@ -377,28 +377,31 @@ AttrList randomAttrs(Graph& g, DType dtype, std::optional<int64_t> seed)
 }
 } // namespace
 
-Output truncatedNormal(Graph& g, const std::vector<int64_t>& shape, double mean, double stddev, DType dtype,
-                       std::optional<int64_t> seed, std::string_view name)
+namespace {
+/// mean + stddev * <standard sample>, as random_ops.py builds random_normal and truncated_normal.
+Output scaledNormal(Graph& g, std::string_view sampleOp, std::string_view defaultName, const std::vector<int64_t>& shape,
+                    double mean, double stddev, DType dtype, std::optional<int64_t> seed, std::string_view name)
 {
-    auto s = wrapperScope(g, name, "truncated_normal");
+    auto s = wrapperScope(g, name, defaultName);
     Output sh = shapeConst(g, shape);
     Output m = constant(g, mean, dtype, "mean");
     Output sd = constant(g, stddev, dtype, "stddev");
-    Output rnd = out0(g.createOp("TruncatedNormal", "", {sh}, randomAttrs(g, dtype, seed)));
+    Output rnd = out0(g.createOp(sampleOp, "", {sh}, randomAttrs(g, dtype, seed)));
     Output mul = binaryOperator(g, "mul", "Mul", rnd, sd);
     return out0(g.createOp("Add", s->scope(), {mul, m}));
+}
+} // namespace
+
+Output truncatedNormal(Graph& g, const std::vector<int64_t>& shape, double mean, double stddev, DType dtype,
+                       std::optional<int64_t> seed, std::string_view name)
+{
+    return scaledNormal(g, "TruncatedNormal", "truncated_normal", shape, mean, stddev, dtype, seed, name);
 }
 
 Output randomNormal(Graph& g, const std::vector<int64_t>& shape, double mean, double stddev, DType dtype,
                     std::optional<int64_t> seed, std::string_view name)
 {
-    auto s = wrapperScope(g, name, "random_normal");
-    Output sh = shapeConst(g, shape);
-    Output m = constant(g, mean, dtype, "mean");
-    Output sd = constant(g, stddev, dtype, "stddev");
-    Output rnd = out0(g.createOp("RandomStandardNormal", "", {sh}, randomAttrs(g, dtype, seed)));
-    Output mul = binaryOperator(g, "mul", "Mul", rnd, sd);
-    return out0(g.createOp("Add", s->scope(), {mul, m}));
+    return scaledNormal(g, "RandomStandardNormal", "random_normal", shape, mean, stddev, dtype, seed, name);
 }
 
 Output randomUniform(Graph& g, const std::vector<int64_t>& shape, double minval, double maxval, DType dtype,

@@ -288,7 +288,7 @@ void LiveSession::onGraphFound(const QString& file, const QByteArray& graphDef)
     static const QRegularExpression handedOver(QStringLiteral("\\.scopeviz-graph-([0-9]+)$"));
     const QRegularExpressionMatch m = handedOver.match(file);
     const int key = m.hasMatch() ? m.captured(1).toInt() : 0;
-    if (key == 0 && m_graphs.size() > (m_graphs.count(0) ? 1 : 0))
+    if (key == 0 && m_graphs.upper_bound(0) != m_graphs.end())
         return; // the module hands over every graph with its trace: a FileWriter's copy adds nothing
     const bool isNew = !m_graphs.count(key);
     m_graphs[key] = graphDef;

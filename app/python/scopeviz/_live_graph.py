@@ -64,8 +64,10 @@ class _Publisher(object):
                 pass
 
     def _publish_grown(self):
-        candidates = list(self._graphs()) + [g for g in self._published if g not in self._graphs()]
-        for g in candidates:
+        # The live graphs, and those written before that the script no longer holds (kept in _published).
+        candidates = {id(g._g): g for g in self._published}
+        candidates.update((id(g._g), g) for g in self._graphs())
+        for g in candidates.values():
             n = g._g.num_ops
             if n > 0 and self._seen.get(id(g._g)) != n:
                 self._seen[id(g._g)] = n
