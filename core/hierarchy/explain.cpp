@@ -17,6 +17,8 @@
 // the first sourced event) and as "line N of other.py" elsewhere.
 #include "core/hierarchy/explain.h"
 
+#include "core/hierarchy/construction_replay.h"
+
 #include "core/util/strings.h"
 
 #include <optional>
@@ -40,17 +42,6 @@ std::string_view parentOf(std::string_view path)
     const size_t s = path.rfind('/');
     return s == std::string_view::npos ? std::string_view() : path.substr(0, s);
 }
-
-/// "file:line" -> {file, line}; line "" when the text has no ':'.
-std::pair<std::string_view, std::string_view> fileLine(std::string_view frame)
-{
-    const size_t c = frame.rfind(':');
-    if (c == std::string_view::npos)
-        return {frame, {}};
-    return {frame.substr(0, c), frame.substr(c + 1)};
-}
-
-std::string_view fileBase(std::string_view path) { return baseName(path); }
 
 /// A name with its TensorFlow suffix split off: "vs_1" -> {"vs", 1}; "vs" -> {"vs", 0}.
 std::pair<std::string_view, int> splitSuffix(std::string_view name)
@@ -76,7 +67,7 @@ public:
         for (const TraceEvent& e : m_trace)
             if (!e.source.empty()) {
                 const std::vector<std::string_view> frames = split(e.source, ';');
-                m_mainFile = std::string(fileLine(frames.back()).first);
+                m_mainFile = parseSourceLine(frames.back()).file;
                 break;
             }
     }
@@ -91,10 +82,10 @@ public:
         const std::vector<std::string_view> frames = split(e.source, ';');
         std::string out;
         for (size_t i = 0; i < frames.size(); ++i) {
-            const auto [file, line] = fileLine(frames[i]);
-            std::string one = line.empty() ? std::string(file) : cat("line ", line);
-            if (!line.empty() && file != m_mainFile)
-                one += cat(" of ", fileBase(file));
+            const SourceLine s = parseSourceLine(frames[i]); // one frame: "file:line"
+            std::string one = s.valid() ? cat("line ", s.line) : std::string(frames[i]);
+            if (s.valid() && s.file != m_mainFile)
+                one += cat(" of ", baseName(s.file));
             if (i == 0)
                 out = one;
             else
