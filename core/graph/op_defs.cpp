@@ -398,6 +398,30 @@ void summaryShape(ShapeContext& c)
     c.setOutput(0, DType::String, Shape::scalar());
 }
 
+// ImageSummary, AudioSummaryV2 and TensorSummaryV2 check only their types at
+// build time, as TensorFlow's (ScalarShape) do; shapes are checked by the kernels.
+void imageSummaryShape(ShapeContext& c)
+{
+    c.expectType(0, {DType::String});
+    c.expectType(1, {DType::UInt8, DType::Float, DType::Half, DType::Double});
+    summaryShape(c);
+}
+
+void audioSummaryShape(ShapeContext& c)
+{
+    c.expectType(0, {DType::String});
+    c.expectType(1, {DType::Float});
+    c.expectType(2, {DType::Float});
+    c.setOutput(0, DType::String, Shape::scalar());
+}
+
+void tensorSummaryShape(ShapeContext& c)
+{
+    c.expectType(0, {DType::String});
+    c.expectType(2, {DType::String});
+    summaryShape(c);
+}
+
 void mergeSummaryShape(ShapeContext& c)
 {
     for (int i = 0; i < c.numInputs(); ++i)
@@ -453,6 +477,13 @@ void registerBuiltinOps(OpRegistry& r)
     r.add(makeOpDef("NoOp", {}, noOpShape, true));
     r.add(makeOpDef("ScalarSummary", {"tags", "values"}, summaryShape));
     r.add(makeOpDef("HistogramSummary", {"tag", "values"}, summaryShape));
+    r.add(makeOpDef("ImageSummary", {"tag", "tensor"}, imageSummaryShape));
+    {
+        OpDef d = makeOpDef("AudioSummaryV2", {"tag", "tensor", "sample_rate"}, audioSummaryShape);
+        d.typeAttr.clear();
+        r.add(d);
+    }
+    r.add(makeOpDef("TensorSummaryV2", {"tag", "tensor", "serialized_summary_metadata"}, tensorSummaryShape));
     {
         OpDef d = makeOpDef("MergeSummary", {}, mergeSummaryShape);
         d.variadic = true;
