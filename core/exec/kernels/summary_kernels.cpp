@@ -76,18 +76,18 @@ int64_t intAttr(const KernelContext& c, std::string_view name, int64_t fallback)
     return a && a->kind() == AttrValue::Kind::Int ? a->i() : fallback;
 }
 
-/// The scalar string input 0 (the tag); fails with TensorFlow's text otherwise.
-const std::string& tagInput(const KernelContext& c, const char* what)
+/// The scalar string input 0 (the tag); fails with `message` (TensorFlow's, which differs per op) otherwise.
+const std::string& tagInput(const KernelContext& c, const char* message)
 {
     const Tensor& tag = c.input(0);
     if (!tag.valid() || tag.dtype() != DType::String || tag.numElements() != 1)
-        c.fail(cat(what, " must be a scalar"));
+        c.fail(message);
     return tag.strings()[0];
 }
 
 void imageSummaryKernel(KernelContext& c)
 {
-    const std::string& tag = tagInput(c, "Tags");
+    const std::string& tag = tagInput(c, "Tags must be a scalar");
     std::span<const uint8_t> badColor = defaultImageBadColor();
     if (const AttrValue* a = c.attrs().find("bad_color"); a && a->kind() == AttrValue::Kind::Tensor) {
         const Tensor& t = a->tensor();
@@ -102,7 +102,7 @@ void imageSummaryKernel(KernelContext& c)
 
 void audioSummaryKernel(KernelContext& c)
 {
-    const std::string& tag = tagInput(c, "Tag");
+    const std::string& tag = tagInput(c, "Tag must be a scalar");
     const Tensor& rate = c.input(2);
     if (!rate.valid() || rate.dtype() != DType::Float || rate.numElements() != 1)
         c.fail("sample_rate must be rank-0 or contain a single value");
@@ -111,7 +111,7 @@ void audioSummaryKernel(KernelContext& c)
 
 void tensorSummaryKernel(KernelContext& c)
 {
-    const std::string& tag = tagInput(c, "tag");
+    const std::string& tag = tagInput(c, "tag must be scalar");
     const Tensor& meta = c.input(2);
     if (!meta.valid() || meta.dtype() != DType::String || meta.numElements() != 1)
         c.fail("serialized_summary_metadata must be a scalar string");
