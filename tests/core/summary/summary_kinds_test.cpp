@@ -1,8 +1,9 @@
 // Classifying every summary value (EventVisitor::onSummaryValue, --dump-summaries):
 // the real test data files against counts from SOURCES.md (cross-checked by an
 // independent Python walker of the wire format), synthetic files with each form
-// of image, audio and text, and every prefix / re-framed bit flip of one of
-// them (never a crash; a damaged value is still reported, at worst as "tensor:").
+// of image, audio and text, image sizes read from PNG, GIF and JPEG headers,
+// and every prefix / re-framed bit flip of one of them (never a crash; a
+// damaged value is still reported, at worst as "tensor:").
 #include "tests/support/test_data.h"
 #include "core/summary/event_reader.h"
 #include "core/summary/media_encoding.h"
