@@ -111,9 +111,10 @@ Expected<std::string> encodeWav16(std::span<const float> samples, uint32_t sampl
     out += "data";
     u32(uint32_t(dataSize));
     for (float s : samples) {
-        const float scaled = std::round(s * 32768.0f);
-        const int16_t v = int16_t(std::clamp(scaled, -32768.0f, 32767.0f)); // NaN clamps to -32768
-        u16(uint16_t(v));
+        // TF: round(x * 32768) kept within int16 (so x is in effect clipped to [-1, 1]). TF's
+        // conversion of a NaN is undefined; here it is silence.
+        const float scaled = std::isnan(s) ? 0.0f : std::clamp(std::round(s * 32768.0f), -32768.0f, 32767.0f);
+        u16(uint16_t(int16_t(scaled)));
     }
     return out;
 }

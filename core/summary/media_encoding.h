@@ -28,7 +28,7 @@ Expected<DecodedPng> decodePng(std::string_view png);
 
 /// A RIFF/WAVE file of 16-bit little-endian PCM: `frames` frames of
 /// `channels` interleaved float samples, each clipped to [-1, 1] and scaled by
-/// 32768 with rounding (TensorFlow's wav::EncodeAudioAsS16LEWav).
+/// 32768 with rounding (TensorFlow's wav::EncodeAudioAsS16LEWav); NaN is written as 0.
 Expected<std::string> encodeWav16(std::span<const float> samples, uint32_t sampleRate, uint16_t channels,
                                   uint64_t frames);
 

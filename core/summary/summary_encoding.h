@@ -44,8 +44,9 @@ const std::vector<uint8_t>& defaultImageBadColor();
 /// "<tag>/image/<i>" when maxImages > 1 and "<tag>/image" when it is 1. uint8
 /// pixels are written as they are; float and double images are normalised per
 /// image by normalizeFloatImage, non-finite pixels painted `badColor`.
-/// Fails with TensorFlow's texts: "Tensor must be 4-D with last dim 1, 3, or 4,
-/// not [2,3]", "input tensor must have non-zero dims. Found: [...]", ...
+/// Fails with TensorFlow 1.15's texts: "Tensor must be 4-D with last dim 1, 3,
+/// or 4, not [2,3]", "expected depth <= bad_color.size, ...", and "PNG encoding
+/// failed" (followed by the reason) for an image of height or width 0.
 Expected<std::string> encodeImageSummary(std::string_view tag, const Tensor& images, int64_t maxImages,
                                          std::span<const uint8_t> badColor);
 

@@ -170,8 +170,9 @@ private slots:
         QCOMPARE(error(Tensor(DType::Float, {2, 3})), std::string("Tensor must be 4-D with last dim 1, 3, or 4, not [2,3]"));
         QCOMPARE(error(Tensor(DType::Float, {1, 2, 2, 2})),
                  std::string("Tensor must be 4-D with last dim 1, 3, or 4, not [1,2,2,2]"));
-        QCOMPARE(error(Tensor(DType::UInt8, {1, 0, 2, 1})),
-                 std::string("input tensor must have non-zero dims. Found: [1, 0, 2, 1]."));
+        QVERIFY2(error(Tensor(DType::UInt8, {1, 0, 2, 1})).starts_with("PNG encoding failed"),
+                 error(Tensor(DType::UInt8, {1, 0, 2, 1})).c_str()); // TF 1.15: libpng refuses a 0-row image
+        QVERIFY(error(Tensor(DType::Float, {2, 3, 0, 1})).starts_with("PNG encoding failed"));
         const std::vector<uint8_t> twoColours{0, 0};
         Expected<std::string> r = encodeImageSummary("x", Tensor(DType::Float, {1, 1, 1, 3}), 1, twoColours);
         QCOMPARE(r.ok() ? std::string() : r.error(),
@@ -185,6 +186,12 @@ private slots:
     {
         // Two frames of two channels: clipped to [-1, 1], times 32768, rounded, kept in int16.
         const std::vector<float> samples{0.5f, -1.f, 1.f, 2.f};
+        const float nan = std::numeric_limits<float>::quiet_NaN();
+        Expected<std::string> odd = encodeWav16(std::vector<float>{nan, -3.f, 1e-5f}, 8000, 1, 3);
+        QVERIFY(odd.ok());
+        QCOMPARE(int16_t(le16(*odd, 44)), int16_t(0)); // NaN: silence
+        QCOMPARE(int16_t(le16(*odd, 46)), int16_t(-32768));
+        QCOMPARE(int16_t(le16(*odd, 48)), int16_t(0)); // round(0.33)
         Expected<std::string> wav = encodeWav16(samples, 8000, 2, 2);
         QVERIFY(wav.ok());
         QCOMPARE(wav->size(), size_t(44 + 8));
