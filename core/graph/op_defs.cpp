@@ -4,6 +4,7 @@
 // (op: 'MatMul') with input shapes: [?,64], [32,512]." does.
 #include "core/graph/graph.h"
 #include "core/graph/op_registry.h"
+#include "core/util/error.h"
 #include "core/util/strings.h"
 
 namespace scopeviz::detail {
@@ -410,8 +411,12 @@ void imageSummaryShape(ShapeContext& c)
 void audioSummaryShape(ShapeContext& c)
 {
     c.expectType(0, {DType::String});
-    c.expectType(1, {DType::Float});
-    c.expectType(2, {DType::Float});
+    // Inputs of one fixed type (no type attr): TF's op_def_library words the mismatch differently.
+    const char* names[] = {"tag", "tensor", "sample_rate"};
+    for (int i : {1, 2})
+        if (baseType(c.inputType(i)) != DType::Float)
+            throw TypeError(cat("Input '", names[i], "' of 'AudioSummaryV2' Op has type ", dtypeName(c.inputType(i)),
+                                " that does not match expected type of float32."));
     c.setOutput(0, DType::String, Shape::scalar());
 }
 

@@ -120,8 +120,8 @@ Output text(Graph& g, std::string_view name, ops::Input tensor, std::vector<std:
         throw ValueError("tf.summary.text takes a string tensor, not a literal");
     const DType t = baseType(g.info(tensor.output()).dtype);
     if (t != DType::String)
-        throw ValueError(cat("Expected tensor ", g.tensorName(tensor.output()), " to have dtype string, got ",
-                             dtypeName(t)));
+        throw ValueError(cat("Expected tensor ", g.tensorName(tensor.output()), " to have dtype string, got <dtype: '",
+                             dtypeName(t), "'>")); // TF formats the DType with %s
     return summaryOp(g,
                      {.type = "TensorSummaryV2",
                       .valuesArg = "tensor",
