@@ -9,7 +9,7 @@ PACKAGES=(
   qt6-base-dev libqt6opengl6-dev qt6-svg-dev libgl-dev
   libqcustomplot-dev libqcustomplot2.1-qt6
   libeigen3-dev libopenblas-dev libgraphviz-dev
-  libprotobuf-dev protobuf-compiler libonnx-dev
+  libprotobuf-dev protobuf-compiler libonnx-dev libpng-dev
   pybind11-dev python3-dev python3-numpy python3-onnx
   xvfb xauth fonts-dejavu-core
 )

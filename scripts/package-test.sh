@@ -90,7 +90,7 @@ pydir=/usr/lib/python3/dist-packages/scopeviz
 
 depends="$(dpkg-deb -f "$deb" Depends)"
 check_depends() {
-  for d in python3-numpy 'python3 (>= ' libqt6widgets6 libgvc6 libprotobuf32 libqcustomplot2.1-qt6; do
+  for d in python3-numpy 'python3 (>= ' libqt6widgets6 libgvc6 libprotobuf32 libqcustomplot2.1-qt6 libpng16-16; do
     grep -qF "$d" <<<"$depends" || { echo "Depends lacks $d: $depends"; return 1; }
   done
 }

@@ -674,6 +674,20 @@ void bindGraph(py::module_& m)
                                                               py::object t, py::object collections, py::object family) {
         return wrap(g, summary::histogram(*g, name, in(g, t), collectionsArg(collections), familyArg(family)));
     });
+    m.def("summary_image", [in, collectionsArg, familyArg](const GraphPtr& g, const std::string& name, py::object t,
+                                                          int64_t maxOutputs, py::object collections, py::object family) {
+        return wrap(g, summary::image(*g, name, in(g, t), maxOutputs, collectionsArg(collections), familyArg(family)));
+    });
+    m.def("summary_audio", [in, collectionsArg, familyArg](const GraphPtr& g, const std::string& name, py::object t,
+                                                          py::object sampleRate, int64_t maxOutputs,
+                                                          py::object collections, py::object family) {
+        return wrap(g, summary::audio(*g, name, in(g, t), in(g, sampleRate), maxOutputs, collectionsArg(collections),
+                                      familyArg(family)));
+    });
+    m.def("summary_text", [in, collectionsArg](const GraphPtr& g, const std::string& name, py::object t,
+                                               py::object collections) {
+        return wrap(g, summary::text(*g, name, in(g, t), collectionsArg(collections)));
+    });
     m.def("summary_merge", [](const GraphPtr& g, py::list inputs, py::object collections, const std::string& name) {
         std::vector<Output> ins;
         for (py::handle h : inputs)

@@ -30,7 +30,8 @@ SeedModel buildSeedDemo(Graph& g, bool withSummaries)
     m.x = ops::placeholder(g, DType::Float, Shape{-1, kSeedInputs}, "x");
     m.labels = ops::placeholder(g, DType::Int64, Shape{-1}, "labels");
     m.xEval = ops::placeholder(g, DType::Float, Shape{-1, kSeedInputs}, "x_eval");
-    m.logits = head(g, myNet(g, m.x, Reuse::False), Reuse::False);
+    m.activations = myNet(g, m.x, Reuse::False);
+    m.logits = head(g, m.activations, Reuse::False);
     m.evalLogits = head(g, myNet(g, m.xEval, Reuse::True), Reuse::True);
     m.loss = ops::reduceMean(g, ops::sparseSoftmaxCrossEntropyWithLogits(g, m.labels, m.logits));
     m.accuracy = ops::reduceMean(g, ops::cast(g, ops::equal(g, ops::argmax(g, m.logits, 1), m.labels), DType::Float));
@@ -43,6 +44,8 @@ SeedModel buildSeedDemo(Graph& g, bool withSummaries)
         summary::scalar(g, "loss", m.loss);
         summary::scalar(g, "accuracy", m.accuracy);
         summary::histogram(g, "weights", m.weights.value());
+        summary::histogram(g, "biases", m.biases.value());
+        summary::histogram(g, "activations", m.activations);
         m.summaries = summary::mergeAll(g);
     }
     return m;

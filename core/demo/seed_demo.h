@@ -16,6 +16,7 @@ namespace scopeviz::demo {
 struct SeedModel {
     Output x, labels, xEval, evalLabels;
     Output logits, evalLogits, loss, accuracy, evalAccuracy;
+    Output activations; ///< my_net's output (the Relu) on the training input
     Variable weights, biases, headWeights, headBiases;
     std::optional<Output> summaries; ///< merge_all() of example 2, when built
 };

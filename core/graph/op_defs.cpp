@@ -4,6 +4,7 @@
 // (op: 'MatMul') with input shapes: [?,64], [32,512]." does.
 #include "core/graph/graph.h"
 #include "core/graph/op_registry.h"
+#include "core/util/error.h"
 #include "core/util/strings.h"
 
 namespace scopeviz::detail {
@@ -398,6 +399,34 @@ void summaryShape(ShapeContext& c)
     c.setOutput(0, DType::String, Shape::scalar());
 }
 
+// ImageSummary, AudioSummaryV2 and TensorSummaryV2 check only their types at
+// build time, as TensorFlow's (ScalarShape) do; shapes are checked by the kernels.
+void imageSummaryShape(ShapeContext& c)
+{
+    c.expectType(0, {DType::String});
+    c.expectType(1, {DType::UInt8, DType::Float, DType::Half, DType::Double});
+    summaryShape(c);
+}
+
+void audioSummaryShape(ShapeContext& c)
+{
+    c.expectType(0, {DType::String});
+    // Inputs of one fixed type (no type attr): TF's op_def_library words the mismatch differently.
+    const char* names[] = {"tag", "tensor", "sample_rate"};
+    for (int i : {1, 2})
+        if (baseType(c.inputType(i)) != DType::Float)
+            throw TypeError(cat("Input '", names[i], "' of 'AudioSummaryV2' Op has type ", dtypeName(c.inputType(i)),
+                                " that does not match expected type of float32."));
+    c.setOutput(0, DType::String, Shape::scalar());
+}
+
+void tensorSummaryShape(ShapeContext& c)
+{
+    c.expectType(0, {DType::String});
+    c.expectType(2, {DType::String});
+    summaryShape(c);
+}
+
 void mergeSummaryShape(ShapeContext& c)
 {
     for (int i = 0; i < c.numInputs(); ++i)
@@ -453,6 +482,13 @@ void registerBuiltinOps(OpRegistry& r)
     r.add(makeOpDef("NoOp", {}, noOpShape, true));
     r.add(makeOpDef("ScalarSummary", {"tags", "values"}, summaryShape));
     r.add(makeOpDef("HistogramSummary", {"tag", "values"}, summaryShape));
+    r.add(makeOpDef("ImageSummary", {"tag", "tensor"}, imageSummaryShape));
+    {
+        OpDef d = makeOpDef("AudioSummaryV2", {"tag", "tensor", "sample_rate"}, audioSummaryShape);
+        d.typeAttr.clear();
+        r.add(d);
+    }
+    r.add(makeOpDef("TensorSummaryV2", {"tag", "tensor", "serialized_summary_metadata"}, tensorSummaryShape));
     {
         OpDef d = makeOpDef("MergeSummary", {}, mergeSummaryShape);
         d.variadic = true;

@@ -45,6 +45,7 @@
 
 #include <Eigen/Core>
 
+#include <charconv>
 #include <cfloat>
 #include <cmath>
 #include <cstring>
@@ -547,13 +548,67 @@ bool wavFrames(std::string_view wav, uint64_t& frames)
 
 std::string wxh(std::string_view w, std::string_view h) { return cat(w, "x", h); }
 
-// Summary.Image: height = 1, width = 2; false when malformed.
+// Width and height from the header of a PNG (IHDR), GIF (logical screen) or
+// JPEG (the first SOFn frame header); false for anything else.
+bool encodedImageSize(std::string_view b, uint32_t& width, uint32_t& height)
+{
+    auto u8 = [&](size_t i) { return uint32_t(uint8_t(b[i])); };
+    auto be16 = [&](size_t i) { return u8(i) << 8 | u8(i + 1); };
+    auto be32 = [&](size_t i) { return be16(i) << 16 | be16(i + 2); };
+    if (b.size() >= 24 && b.substr(0, 8) == "\x89PNG\r\n\x1a\n" && b.substr(12, 4) == "IHDR") {
+        width = be32(16);
+        height = be32(20);
+        return true;
+    }
+    if (b.size() >= 10 && (b.substr(0, 6) == "GIF87a" || b.substr(0, 6) == "GIF89a")) {
+        width = u8(6) | u8(7) << 8;
+        height = u8(8) | u8(9) << 8;
+        return true;
+    }
+    if (b.size() < 4 || u8(0) != 0xFF || u8(1) != 0xD8)
+        return false;
+    size_t at = 2;
+    while (at + 4 <= b.size()) {
+        if (u8(at) != 0xFF)
+            return false;
+        const uint32_t marker = u8(at + 1);
+        if (marker == 0xFF) { // fill byte
+            ++at;
+            continue;
+        }
+        if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD8)) { // no length
+            at += 2;
+            continue;
+        }
+        if (marker == 0xD9 || marker == 0xDA) // end of image, start of scan: no frame header before it
+            return false;
+        const uint32_t length = be16(at + 2);
+        const bool sof = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+        if (sof) {
+            if (length < 7 || at + 9 > b.size())
+                return false;
+            height = be16(at + 5);
+            width = be16(at + 7);
+            return true;
+        }
+        if (length < 2)
+            return false;
+        at += 2 + length;
+    }
+    return false;
+}
+
+// Summary.Image: height = 1, width = 2, encoded_image_string = 4; false when
+// malformed. Without width or height, they come from the encoded image's header.
 bool imageInfo(std::string_view bytes, SummaryValueInfo& info)
 {
     int64_t height = 0, width = 0;
+    std::string_view encoded;
     WireReader r(bytes);
     WireField f;
     while (r.next(f)) {
+        if (f.number == 4 && f.type == WireType::Bytes)
+            encoded = f.bytes;
         if (f.type != WireType::Varint)
             continue;
         if (f.number == 1)
@@ -563,6 +618,11 @@ bool imageInfo(std::string_view bytes, SummaryValueInfo& info)
     }
     if (r.failed())
         return false;
+    uint32_t w = 0, h = 0;
+    if ((width <= 0 || height <= 0) && encodedImageSize(encoded, w, h)) {
+        width = w;
+        height = h;
+    }
     info.kind = SummaryKind::Image;
     info.detail = cat(width, "x", height);
     return true;
@@ -613,6 +673,15 @@ void tensorInfo(std::string_view bytes, std::string_view plugin, SummaryValueInf
         if (plugin == "images" && strings.size() >= 2) {
             info.kind = SummaryKind::Image;
             info.detail = wxh(strings[0], strings[1]);
+            uint32_t w = 0, h = 0;
+            auto positive = [](std::string_view v) {
+                int64_t n = 0;
+                const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+                return ec == std::errc() && end == v.data() + v.size() && n > 0;
+            };
+            const bool given = positive(strings[0]) && positive(strings[1]);
+            if (!given && strings.size() >= 3 && encodedImageSize(strings[2], w, h))
+                info.detail = cat(w, "x", h);
             return;
         }
         uint64_t frames = 0;

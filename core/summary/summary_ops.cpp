@@ -1,8 +1,11 @@
 #include "core/summary/summary_ops.h"
 
 #include "core/graph/name_scope.h"
+#include "core/summary/summary_encoding.h"
+#include "core/util/error.h"
 #include "core/util/strings.h"
 
+#include <functional>
 #include <regex>
 
 namespace scopeviz::summary {
@@ -22,7 +25,20 @@ std::string cleanTag(std::string_view name)
 
 namespace {
 
-Output summaryOp(Graph& g, const char* type, const char* tagArg, std::string_view name, ops::Input values,
+/// What differs between the summary ops: the type, the names of the tag and
+/// value arguments, attrs, and inputs beyond the two.
+struct SummaryOpSpec {
+    const char* type;
+    const char* tagArg = "tag";
+    const char* valuesArg = "values";
+    AttrList attrs = {};
+    /// Converted in the summary scope before the op's wrapper runs (audio's "sample_rate").
+    std::function<Output(Graph&)> leadingInput = {};
+    /// Converted by the wrapper after the values (text's "serialized_summary_metadata").
+    std::function<Output(Graph&)> trailingInput = {};
+};
+
+Output summaryOp(Graph& g, SummaryOpSpec spec, std::string_view name, ops::Input values,
                  std::vector<std::string> collections, std::optional<std::string> family)
 {
     std::string base = cleanTag(name);
@@ -36,14 +52,22 @@ Output summaryOp(Graph& g, const char* type, const char* tagArg, std::string_vie
     std::string tag = scope.substr(0, scope.empty() ? 0 : scope.size() - 1);
     if (fam)
         tag = *fam + "/" + tag;
+    std::optional<Output> leading;
+    if (spec.leadingInput)
+        leading = spec.leadingInput(g);
     OpId op;
     {
         // The generated wrapper re-enters "S/" absolutely and converts its inputs in
-        // op-def order: the tag Const "S/tags" first, then a literal value "S/values".
+        // op-def order: the tag Const "S/tag(s)" first, then a literal value "S/values".
         auto wrapper = openOpScope(g, scope);
-        Output t = ops::constant(g, Tensor::stringScalar(tag), tagArg);
-        Output v = values.resolve(g, "values");
-        op = g.createOp(type, scope, {t, v});
+        Output t = ops::constant(g, Tensor::stringScalar(tag), spec.tagArg);
+        Output v = values.resolve(g, spec.valuesArg);
+        std::vector<Output> inputs{t, v};
+        if (leading)
+            inputs.push_back(*leading);
+        if (spec.trailingInput)
+            inputs.push_back(spec.trailingInput(g));
+        op = g.createOp(spec.type, scope, std::move(inputs), std::move(spec.attrs));
     }
     if (collections.empty())
         collections.push_back("summaries");
@@ -57,13 +81,56 @@ Output summaryOp(Graph& g, const char* type, const char* tagArg, std::string_vie
 Output scalar(Graph& g, std::string_view name, ops::Input tensor, std::vector<std::string> collections,
               std::optional<std::string> family)
 {
-    return summaryOp(g, "ScalarSummary", "tags", name, tensor, std::move(collections), std::move(family));
+    return summaryOp(g, {.type = "ScalarSummary", .tagArg = "tags"}, name, tensor, std::move(collections),
+                     std::move(family));
 }
 
 Output histogram(Graph& g, std::string_view name, ops::Input values, std::vector<std::string> collections,
                  std::optional<std::string> family)
 {
-    return summaryOp(g, "HistogramSummary", "tag", name, values, std::move(collections), std::move(family));
+    return summaryOp(g, {.type = "HistogramSummary"}, name, values, std::move(collections), std::move(family));
+}
+
+Output image(Graph& g, std::string_view name, ops::Input tensor, int64_t maxOutputs,
+             std::vector<std::string> collections, std::optional<std::string> family)
+{
+    if (maxOutputs < 1)
+        throw ValueError(cat("Attr 'max_images' of 'ImageSummary' Op passed ", maxOutputs, " less than minimum 1."));
+    const std::vector<uint8_t>& red = defaultImageBadColor();
+    SummaryOpSpec spec{.type = "ImageSummary", .valuesArg = "tensor"};
+    spec.attrs.set("max_images", AttrValue::integer(maxOutputs));
+    spec.attrs.set("bad_color", AttrValue::tensor(Tensor::fromVector(red, {int64_t(red.size())})));
+    return summaryOp(g, std::move(spec), name, tensor, std::move(collections), std::move(family));
+}
+
+Output audio(Graph& g, std::string_view name, ops::Input tensor, ops::Input sampleRate, int64_t maxOutputs,
+             std::vector<std::string> collections, std::optional<std::string> family)
+{
+    if (maxOutputs < 1)
+        throw ValueError(cat("Attr 'max_outputs' of 'AudioSummaryV2' Op passed ", maxOutputs, " less than minimum 1."));
+    SummaryOpSpec spec{.type = "AudioSummaryV2", .valuesArg = "tensor"};
+    spec.attrs.set("max_outputs", AttrValue::integer(maxOutputs));
+    spec.leadingInput = [&](Graph& gr) { return sampleRate.resolve(gr, "sample_rate", DType::Float); };
+    return summaryOp(g, std::move(spec), name, tensor, std::move(collections), std::move(family));
+}
+
+Output text(Graph& g, std::string_view name, ops::Input tensor, std::vector<std::string> collections)
+{
+    if (!tensor.isTensor())
+        throw ValueError("tf.summary.text takes a string tensor, not a literal");
+    const DType t = baseType(g.info(tensor.output()).dtype);
+    if (t != DType::String)
+        throw ValueError(cat("Expected tensor ", g.tensorName(tensor.output()), " to have dtype string, got <dtype: '",
+                             dtypeName(t), "'>")); // TF formats the DType with %s
+    return summaryOp(g,
+                     {.type = "TensorSummaryV2",
+                      .valuesArg = "tensor",
+                      .trailingInput =
+                          [](Graph& gr) {
+                              return ops::constant(gr, Tensor::stringScalar(pluginMetadata("text")),
+                                                   "serialized_summary_metadata");
+                          }},
+                     name, tensor, std::move(collections), std::nullopt);
 }
 
 Output merge(Graph& g, const std::vector<Output>& inputs, std::vector<std::string> collections, std::string_view name)

@@ -1,11 +1,17 @@
 """The tutorial-style examples in resources/examples run end to end with the
 names TensorFlow 1.15 would give."""
+import collections
 import os
 import subprocess
 import sys
 import tempfile
 import unittest
 
+sys.path.insert(0, os.path.dirname(__file__))
+import test_summary_reader  # noqa: E402 (the independent reader: kinds per tag)
+import tfrecord_wire  # noqa: E402 (the tests' own TFRecord and wire-format reader)
+
+TESTDATA = os.environ.get("SCOPEVIZ_TESTDATA", os.path.join(os.path.dirname(__file__), "..", "data"))
 EXAMPLES = os.environ.get("SCOPEVIZ_EXAMPLES",
                           os.path.join(os.path.dirname(__file__), "..", "..", "resources", "examples"))
 
@@ -54,6 +60,71 @@ class ExamplesTest(unittest.TestCase):
             self.assertTrue(_core is not None)
 
 
+class MnistWithSummariesTest(unittest.TestCase):
+    def run_example(self, logdir, steps):
+        env = dict(os.environ, EXAMPLE_STEPS=str(steps))
+        p = subprocess.run([sys.executable, os.path.join(EXAMPLES, "mnist_with_summaries.py"), logdir],
+                           capture_output=True, text=True, env=env, timeout=300)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        return p.stdout
+
+    @staticmethod
+    def kinds(folder):
+        files = [os.path.join(folder, f) for f in os.listdir(folder) if "tfevents" in f]
+        counts = collections.Counter()
+        for f in files:
+            counts.update(test_summary_reader.count_file(f))
+        return counts
+
+    def testExampleOpNamesAndCounts(self):
+        with tempfile.TemporaryDirectory() as d:
+            out = self.run_example(d, 12)
+            self.assertIn("Accuracy at step 10:", out)
+            train, test = self.kinds(os.path.join(d, "train")), self.kinds(os.path.join(d, "test"))
+            # Steps 1-9 and 11 train (10 summaries), 0 and 10 test (2).
+            self.assertEqual(train[("input_reshape/input/image/0", "image")], 10)
+            self.assertEqual(test[("input_reshape/input/image/2", "image")], 2)
+            self.assertEqual(train[("layer1/weights/summaries/histogram", "histogram")], 10)
+            self.assertEqual(train[("layer2/Wx_plus_b/pre_activations", "histogram")], 10)
+            self.assertEqual(train[("layer1/activations", "histogram")], 10)
+            self.assertEqual(train[("layer1/biases/summaries/stddev_1", "scalar")], 10)
+            self.assertEqual(test[("cross_entropy_1", "scalar")], 2)
+            self.assertEqual(test[("accuracy_1", "scalar")], 2)
+            self.assertEqual(train[("sound/tone/audio", "audio")], 10)
+            self.assertEqual(test[("notes/about", "text")], 2)
+            per_kind = collections.Counter()
+            for (tag, kind), n in train.items():
+                per_kind[kind] += n
+            import scopeviz.compat.v1 as tf
+            with_max_min = hasattr(tf, "reduce_max") and hasattr(tf, "reduce_min")
+            scalars_per_step = 4 * (4 if with_max_min else 2) + 2  # 4 variables, cross_entropy, accuracy
+            self.assertEqual(dict(per_kind), {"image": 30, "histogram": 80, "scalar": 10 * scalars_per_step,
+                                              "audio": 10, "text": 10})
+            # The graph, with TF1's op names, is in the train run's file.
+            data = b""
+            for f in os.listdir(os.path.join(d, "train")):
+                with open(os.path.join(d, "train", f), "rb") as fh:
+                    data += fh.read()
+            for name in (b"input/x-input", b"input_reshape/input", b"layer1/weights/Variable", b"layer1/Wx_plus_b/MatMul",
+                         b"layer1/activation", b"layer2/activation", b"cross_entropy/total/Mean", b"train/Adam",
+                         b"accuracy/correct_prediction/Equal", b"sound/tone", b"notes/about", b"ImageSummary",
+                         b"AudioSummaryV2", b"TensorSummaryV2"):
+                self.assertIn(name, data)
+
+    def testCheckedInLogMatchesItsSources(self):
+        folder = os.path.join(TESTDATA, "events", "scopeviz-mnist-with-summaries")
+        train, test = self.kinds(os.path.join(folder, "train")), self.kinds(os.path.join(folder, "test"))
+        totals = collections.Counter()
+        for counts in (train, test):
+            for (tag, kind), n in counts.items():
+                totals[kind] += n
+        # SOURCES.md: 30 steps, 27 train and 3 test summaries.
+        self.assertEqual(dict(totals), {"image": 90, "histogram": 240, "scalar": 300, "audio": 30, "text": 30})
+        self.assertEqual(train[("layer2/weights/summaries/histogram", "histogram")], 27)
+        self.assertEqual(test[("input_reshape/input/image/1", "image")], 3)
+
+
+
 # The tutorial's two snippets, in TensorFlow 1.x as a user would paste them.
 # They run with exactly one change: the import line (see _as_scopeviz).
 TUTORIAL_SNIPPET_1 = """\
@@ -91,36 +162,7 @@ def _as_scopeviz(snippet):
     return changed
 
 
-def _varint(data, pos):
-    value = shift = 0
-    while True:
-        b = data[pos]
-        pos += 1
-        value |= (b & 0x7F) << shift
-        shift += 7
-        if not b & 0x80:
-            return value, pos
-
-
-def _fields(data):
-    """(field number, wire type, value) of a serialized protobuf message."""
-    pos, out = 0, []
-    while pos < len(data):
-        key, pos = _varint(data, pos)
-        number, wire = key >> 3, key & 7
-        if wire == 0:
-            value, pos = _varint(data, pos)
-        elif wire == 1:
-            value, pos = data[pos:pos + 8], pos + 8
-        elif wire == 2:
-            n, pos = _varint(data, pos)
-            value, pos = data[pos:pos + n], pos + n
-        elif wire == 5:
-            value, pos = data[pos:pos + 4], pos + 4
-        else:
-            raise ValueError("unexpected wire type %d" % wire)
-        out.append((number, wire, value))
-    return out
+_fields = tfrecord_wire.fields
 
 
 def _summary_tags(summary):
@@ -129,15 +171,9 @@ def _summary_tags(summary):
 
 
 def _events(path):
-    """Serialized Event records of a TFRecord file (length, crc, data, crc)."""
+    """Serialized Event records of a TFRecord file."""
     with open(path, "rb") as f:
-        data = f.read()
-    pos, out = 0, []
-    while pos + 12 <= len(data):
-        n = int.from_bytes(data[pos:pos + 8], "little")
-        out.append(data[pos + 12:pos + 12 + n])
-        pos += 12 + n + 4
-    return out
+        return list(tfrecord_wire.records(f.read()))
 
 
 class TutorialSnippetsTest(unittest.TestCase):

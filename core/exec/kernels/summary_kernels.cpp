@@ -1,4 +1,5 @@
-// Summary kernels: ScalarSummary, HistogramSummary, MergeSummary. Each
+// Summary kernels: ScalarSummary, HistogramSummary, ImageSummary,
+// AudioSummaryV2, TensorSummaryV2, MergeSummary. Each
 // outputs a DT_STRING scalar holding a serialized `Summary` protobuf built by
 // core/summary's encoder, the same one the event writer uses, so a histogram
 // computed in a graph and one logged directly share TensorFlow's bucket rule.
@@ -13,6 +14,14 @@ namespace scopeviz::exec::detail {
 namespace {
 
 // ---- kernels -------------------------------------------------------------------------
+
+/// Output 0 is the serialized Summary, or the op fails with the encoder's message.
+void setSummaryOutput(KernelContext& c, Expected<std::string> out)
+{
+    if (!out.ok())
+        c.fail(out.error());
+    c.setOutput(0, Tensor::stringScalar(std::move(out.value())));
+}
 
 std::vector<double> valuesAsDoubles(const KernelContext& c, const Tensor& t)
 {
@@ -57,10 +66,56 @@ void histogramSummaryKernel(KernelContext& c)
     for (double d : v)
         if (!std::isfinite(d))
             c.fail(cat("Nan in summary histogram for: ", c.op().name()));
-    Expected<std::string> out = encodeHistogramSummary(tag.strings()[0], std::span<const double>(v));
-    if (!out.ok())
-        c.fail(out.error());
-    c.setOutput(0, Tensor::stringScalar(std::move(out.value())));
+    setSummaryOutput(c, encodeHistogramSummary(tag.strings()[0], std::span<const double>(v)));
+}
+
+/// An int attr, or `fallback` when a (foreign) graph lacks it.
+int64_t intAttr(const KernelContext& c, std::string_view name, int64_t fallback)
+{
+    const AttrValue* a = c.attrs().find(name);
+    return a && a->kind() == AttrValue::Kind::Int ? a->i() : fallback;
+}
+
+/// The scalar string input 0 (the tag); fails with `message` (TensorFlow's, which differs per op) otherwise.
+const std::string& tagInput(const KernelContext& c, const char* message)
+{
+    const Tensor& tag = c.input(0);
+    if (!tag.valid() || tag.dtype() != DType::String || tag.numElements() != 1)
+        c.fail(message);
+    return tag.strings()[0];
+}
+
+void imageSummaryKernel(KernelContext& c)
+{
+    const std::string& tag = tagInput(c, "Tags must be a scalar");
+    std::span<const uint8_t> badColor = defaultImageBadColor();
+    if (const AttrValue* a = c.attrs().find("bad_color"); a && a->kind() == AttrValue::Kind::Tensor) {
+        const Tensor& t = a->tensor();
+        if (t.dtype() != DType::UInt8)
+            c.fail(cat("bad_color must be uint8, got ", dtypeName(t.dtype())));
+        if (t.rank() != 1)
+            c.fail(cat("bad_color must be a vector, got shape ", dimsString(t.dims())));
+        badColor = std::span<const uint8_t>(t.data<uint8_t>(), size_t(t.numElements()));
+    }
+    setSummaryOutput(c, encodeImageSummary(tag, c.input(1), intAttr(c, "max_images", 3), badColor));
+}
+
+void audioSummaryKernel(KernelContext& c)
+{
+    const std::string& tag = tagInput(c, "Tag must be a scalar");
+    const Tensor& rate = c.input(2);
+    if (!rate.valid() || rate.dtype() != DType::Float || rate.numElements() != 1)
+        c.fail("sample_rate must be rank-0 or contain a single value");
+    setSummaryOutput(c, encodeAudioSummary(tag, c.input(1), rate.data<float>()[0], intAttr(c, "max_outputs", 3)));
+}
+
+void tensorSummaryKernel(KernelContext& c)
+{
+    const std::string& tag = tagInput(c, "tag must be scalar");
+    const Tensor& meta = c.input(2);
+    if (!meta.valid() || meta.dtype() != DType::String || meta.numElements() != 1)
+        c.fail("serialized_summary_metadata must be a scalar string");
+    setSummaryOutput(c, encodeTensorSummary(tag, c.input(1), meta.strings()[0]));
 }
 
 void mergeSummaryKernel(KernelContext& c)
@@ -72,10 +127,7 @@ void mergeSummaryKernel(KernelContext& c)
             c.fail(cat("Input ", i, " of MergeSummary is not a string tensor"));
         inputs.insert(inputs.end(), t.strings().begin(), t.strings().end());
     }
-    Expected<std::string> out = mergeSummaries(inputs);
-    if (!out.ok())
-        c.fail(out.error());
-    c.setOutput(0, Tensor::stringScalar(std::move(out.value())));
+    setSummaryOutput(c, mergeSummaries(inputs));
 }
 
 } // namespace
@@ -84,6 +136,9 @@ void registerSummaryKernels(KernelRegistry& r)
 {
     r.add("ScalarSummary", scalarSummaryKernel, kFresh);
     r.add("HistogramSummary", histogramSummaryKernel, kFresh);
+    r.add("ImageSummary", imageSummaryKernel, kFresh);
+    r.add("AudioSummaryV2", audioSummaryKernel, kFresh);
+    r.add("TensorSummaryV2", tensorSummaryKernel, kFresh);
     r.add("MergeSummary", mergeSummaryKernel, kFresh);
 }
 

@@ -1711,12 +1711,16 @@ void ExecTest::seedDemoSummaries()
     auto res = s.run({*m.summaries, m.loss}, {{m.x, x}, {m.labels, labels}});
     std::vector<DecodedValue> v;
     QVERIFY(decodeSummary(res[0].strings()[0], v));
-    QCOMPARE(v.size(), size_t(3));
+    QCOMPARE(v.size(), size_t(5));
     QCOMPARE(v[0].tag, std::string("summary/loss"));
     QCOMPARE(double(v[0].simple), double(float(res[1].toDouble(0))));
     QCOMPARE(v[1].tag, std::string("summary/accuracy"));
     QCOMPARE(v[2].tag, std::string("summary/weights"));
     QCOMPARE(v[2].num, double(64 * 512));
+    QCOMPARE(v[3].tag, std::string("summary/biases"));
+    QCOMPARE(v[3].num, double(512));
+    QCOMPARE(v[4].tag, std::string("summary/activations")); // my_net's Relu over the 16-row batch
+    QCOMPARE(v[4].num, double(16 * 512));
 }
 
 QTEST_GUILESS_MAIN(ExecTest)

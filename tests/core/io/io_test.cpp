@@ -725,7 +725,7 @@ private slots:
         const std::string out = os.str();
         QVERIFY(out.rfind("x\tPlaceholder\t\n", 0) == 0); // creation order, empty input field
         QVERIFY(out.find("\nmy_net/MatMul\tMatMul\tx,my_net/weights/read\n") != std::string::npos);
-        QVERIFY(out.find("\nsummary/Merge/MergeSummary\tMergeSummary\tsummary/loss,summary/accuracy,summary/weights\n") !=
+        QVERIFY(out.find("\nsummary/Merge/MergeSummary\tMergeSummary\tsummary/loss,summary/accuracy,summary/weights,summary/biases,summary/activations\n") !=
                 std::string::npos);
         QVERIFY(out.find("\ninit\tNoOp\t^my_net/weights/Assign,") != std::string::npos);
         int lines = 0;

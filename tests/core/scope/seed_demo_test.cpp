@@ -283,10 +283,15 @@ void SeedDemoTest::seed_withSummaries()
                           "summary/accuracy ScalarSummary <- summary/accuracy/tags, Mean_1",
                           "summary/weights/tag Const",
                           "summary/weights HistogramSummary <- summary/weights/tag, my_net/weights/read",
-                          "summary/Merge/MergeSummary MergeSummary <- summary/loss, summary/accuracy, summary/weights"}));
+                          "summary/biases/tag Const",
+                          "summary/biases HistogramSummary <- summary/biases/tag, my_net/biases/read",
+                          "summary/activations/tag Const",
+                          "summary/activations HistogramSummary <- summary/activations/tag, my_net/Relu",
+                          "summary/Merge/MergeSummary MergeSummary <- summary/loss, summary/accuracy, summary/weights, "
+                          "summary/biases, summary/activations"}));
     QVERIFY(m.summaries);
     QCOMPARE(QString::fromStdString(summary::tagOf(g, g.findOp("summary/loss")->id())), QStringLiteral("summary/loss"));
-    QCOMPARE(g.collection("summaries").size(), size_t(3));
+    QCOMPARE(g.collection("summaries").size(), size_t(5));
 }
 
 void SeedDemoTest::seed_buildTwiceInOneGraphFails()

@@ -1,10 +1,12 @@
 // Classifying every summary value (EventVisitor::onSummaryValue, --dump-summaries):
 // the real test data files against counts from SOURCES.md (cross-checked by an
 // independent Python walker of the wire format), synthetic files with each form
-// of image, audio and text, and every prefix / re-framed bit flip of one of
-// them (never a crash; a damaged value is still reported, at worst as "tensor:").
+// of image, audio and text, image sizes read from PNG, GIF and JPEG headers,
+// and every prefix / re-framed bit flip of one of them (never a crash; a
+// damaged value is still reported, at worst as "tensor:").
 #include "tests/support/test_data.h"
 #include "core/summary/event_reader.h"
+#include "core/summary/media_encoding.h"
 #include "core/summary/scalar_csv.h"
 #include "core/util/strings.h"
 #include "summary_test_util.h"
@@ -352,6 +354,58 @@ private slots:
             }
         }
         QVERIFY(reported > 0);
+    }
+
+    // Summary.Image without width and height, and image tensors whose size strings are
+    // empty: the reader takes the size from the PNG, GIF or JPEG header.
+    void readerSizesImagesFromTheirHeaders()
+    {
+        const std::string png = *encodePng(std::vector<uint8_t>(5 * 3, 9), 5, 3, 1);
+        const std::string gif = std::string("GIF89a") + std::string("\x11\x00\x09\x00", 4) + std::string(20, '\0');
+        // SOI, an APP0 segment (16 bytes), then SOF0: precision 8, height 258, width 772.
+        std::string jpeg("\xFF\xD8\xFF\xE0\x00\x10", 6);
+        jpeg += std::string("JFIF\0", 5) + std::string(9, '\1');
+        jpeg += std::string("\xFF\xC0\x00\x11\x08\x01\x02\x03\x04\x03", 10) + std::string(9, '\0');
+        std::string progressive = jpeg;
+        progressive[jpeg.size() - 18] = '\xC2'; // SOF2
+        std::string file;
+        auto add = [&](const std::string& tag, const std::string& bytes, bool asTensor) {
+            tfproto::Event e;
+            e.set_step(1);
+            auto* v = e.mutable_summary()->add_value();
+            v->set_tag(tag);
+            if (asTensor) {
+                v->mutable_metadata()->mutable_plugin_data()->set_plugin_name("images");
+                auto* t = v->mutable_tensor();
+                t->set_dtype(tfproto::DT_STRING);
+                t->mutable_tensor_shape()->add_dim()->set_size(3);
+                for (const std::string& x : {std::string(), std::string(), bytes})
+                    t->add_string_val(x);
+            } else {
+                v->mutable_image()->set_encoded_image_string(bytes);
+            }
+            appendRecord(file, e.SerializeAsString());
+        };
+        add("png", png, false);
+        add("gif", gif, false);
+        add("jpeg", jpeg, false);
+        add("progressive", progressive, false);
+        add("tensor/gif", gif, true);
+        add("tensor/jpeg", jpeg, true);
+        add("unknown", "BM not an image", false);
+        QTemporaryDir dir;
+        const std::string path = dir.path().toStdString() + "/events.out.tfevents.1.headers";
+        writeAll(path, file);
+        std::map<std::string, std::string> c;
+        for (const Row& r : readAllKinds(path).rows)
+            c[r.tag] = r.kind + " " + r.detail;
+        QCOMPARE(c["png"], std::string("image 5x3"));
+        QCOMPARE(c["gif"], std::string("image 17x9"));
+        QCOMPARE(c["jpeg"], std::string("image 772x258"));
+        QCOMPARE(c["progressive"], std::string("image 772x258"));
+        QCOMPARE(c["tensor/gif"], std::string("image 17x9"));
+        QCOMPARE(c["tensor/jpeg"], std::string("image 772x258"));
+        QCOMPARE(c["unknown"], std::string("image 0x0"));
     }
 };
 

@@ -145,13 +145,14 @@ private slots:
         LogdirWatcher w(eventsDir());
         Consumer c;
         c.apply(w.poll());
-        QCOMPARE(int(w.runs().size()), 11);
+        QCOMPARE(int(w.runs().size()), 13); // 11 files, and the mnist example's train and test runs
         QCOMPARE(c.steps("tf1-keras-breakout-dqn-31k-scalars", "Total_Reward/Episode").size(), size_t(7861));
         QCOMPARE(c.steps("tf2-keras-tensor-scalars-graph", "epoch_loss"), range(0, 1000));
         QCOMPARE(c.steps("tf1-estimator-tensorboard-functionaltest", "loss").size(), size_t(30));
         QCOMPARE(c.count(Kind::FileError), 0); // the truncated file is not an error
-        // Graphs: 3+3 estimator, 1+1 DQN, 1+1 while loops, 1 each for TF2, tf0.12, pytorch and tensorboardX.
-        QCOMPARE(c.count(Kind::GraphFound), 14);
+        // Graphs: 3+3 estimator, 1+1 DQN, 1+1 while loops, 1 each for TF2, tf0.12, pytorch, tensorboardX
+        // and the mnist example's train run.
+        QCOMPARE(c.count(Kind::GraphFound), 15);
         // Session STARTs at steps 1 and 1001 in the Estimator file purge nothing already loaded.
         QCOMPARE(c.count(Kind::Purge), 2);
     }

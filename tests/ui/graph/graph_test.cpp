@@ -392,7 +392,7 @@ void GraphTest::reusingScopesAreMarkedInTreeAndGraph()
 void GraphTest::treeSelectionBringsConsumersIntoView()
 {
     MainWindow w;
-    w.resize(1200, 800);
+    w.resize(1400, 900);
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));
     w.openSeedDemo();

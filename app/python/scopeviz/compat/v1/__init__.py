@@ -1158,6 +1158,28 @@ def _summary_histogram(name, values, collections=None, family=None):
     return _core.summary_histogram(_g(values), name, _t(values), collections, family)
 
 
+def _summary_image(name, tensor, max_outputs=3, collections=None, family=None):
+    """tf.summary.image: uint8, float32/64 images [batch, height, width, 1|3|4]; tags name/image/N."""
+    return _core.summary_image(_g(tensor), name, _t(tensor), int(max_outputs), collections, family)
+
+
+def _summary_audio(name, tensor, sample_rate, max_outputs=3, collections=None, family=None):
+    """tf.summary.audio: float32 clips [batch, frames(, channels)] in [-1, 1]; tags name/audio/N."""
+    if isinstance(tensor, (list, tuple, _np.ndarray)):
+        tensor = _np.asarray(tensor, dtype=_np.float32)  # the op's input is float32, as TF converts it
+    if isinstance(sample_rate, (int, float, _np.number)):
+        sample_rate = float(sample_rate)
+    return _core.summary_audio(_g(tensor, sample_rate), name, _t(tensor), _t(sample_rate), int(max_outputs),
+                               collections, family)
+
+
+def _summary_text(name, tensor, collections=None):
+    """tf.summary.text: a TensorSummaryV2 of a string Tensor with the text plugin's metadata."""
+    if not isinstance(tensor, (Tensor, Variable)):
+        raise AttributeError("'%s' object has no attribute 'dtype'" % type(tensor).__name__)
+    return _core.summary_text(_g(tensor), name, _t(tensor), collections)
+
+
 def _summary_merge(inputs, collections=None, name=None):
     return _core.summary_merge(_g(*inputs), list(inputs), collections, name or "")
 
@@ -1166,7 +1188,8 @@ def _summary_merge_all(key=GraphKeys.SUMMARIES, scope=None, name=None):
     return _core.summary_merge_all(get_default_graph()._g, key, scope, name or "")
 
 
-summary = _types.SimpleNamespace(scalar=_summary_scalar, histogram=_summary_histogram, merge=_summary_merge,
+summary = _types.SimpleNamespace(scalar=_summary_scalar, histogram=_summary_histogram, image=_summary_image,
+                                 audio=_summary_audio, text=_summary_text, merge=_summary_merge,
                                  merge_all=_summary_merge_all)
 
 
