@@ -202,6 +202,7 @@ MediaCard::MediaCard(const SummaryStore& store, int seriesId, const QString& run
     auto* foot = new QHBoxLayout;
     m_slider = new QSlider(Qt::Horizontal, this);
     m_slider->setObjectName("stepSlider");
+    m_slider->setRange(0, 0); // at its end: follows the newest value until the user moves it
     m_stepLabel = new QLabel(this);
     m_stepLabel->setMinimumWidth(110);
     foot->addWidget(m_slider, 1);
