@@ -349,7 +349,10 @@ bool tensorHistogram(const TensorView& t, Histogram& h)
 bool protoHistogram(std::string_view bytes, Histogram& h)
 {
     h = Histogram{};
-    std::vector<double> limits, counts;
+    // Reused between calls: a log of histograms decodes hundreds of thousands of them.
+    thread_local std::vector<double> limits, counts;
+    limits.clear();
+    counts.clear();
     WireReader r(bytes);
     WireField f;
     auto appendDoubles = [](const WireField& f, std::vector<double>& out) {

@@ -7,7 +7,6 @@
 #include <QImage>
 #include <QMouseEvent>
 #include <QPainter>
-#include <QPainterPath>
 #include <QToolTip>
 
 #include <algorithm>
@@ -18,7 +17,7 @@ namespace scopeviz::ui {
 namespace {
 
 constexpr int kLeft = 46, kRight = 12, kTop = 8, kBottom = 22;
-constexpr int kMaxOverlay = 60;
+constexpr int kMaxOverlay = 40;
 
 /// Maps values to pixels linearly.
 struct Scale {
@@ -251,27 +250,30 @@ void HistogramChart::draw(QPainter& p, const QRect& plot)
     for (std::size_t k = 0; k < n; ++k) {
         const double age = n > 1 ? double(n - 1 - k) / double(n - 1) : 0.0; // 1 = oldest
         const double base = plot.bottom() - depth * age;
-        QPainterPath path;
-        path.moveTo(plot.left(), base);
-        for (int b = 0; b < bins; ++b) {
-            const double y = base - curves[k][std::size_t(b)] / peak * amplitude;
-            path.lineTo(plot.left() + (b + 0.5) * binPx, y);
-        }
-        path.lineTo(plot.right(), base);
+        QPolygonF line;
+        line.reserve(bins + 2);
+        line << QPointF(plot.left(), base);
+        for (int b = 0; b < bins; ++b)
+            line << QPointF(plot.left() + (b + 0.5) * binPx, base - curves[k][std::size_t(b)] / peak * amplitude);
+        line << QPointF(plot.right(), base);
         const QColor c = blend(m_color, back, 0.75 * age);
         const bool hovered = drawn[k] < s.size() && s.steps[drawn[k]] == m_hoverStep;
         if (m_mode == HistogramMode::Offset) {
             QColor fill = c;
             fill.setAlphaF(0.85f);
             p.setBrush(fill);
-            p.setPen(QPen(hovered ? text : c.darker(130), hovered ? 2.0 : 0.8));
+            QPen pen(hovered ? text : c.darker(130), hovered ? 2.0 : 0.0); // cosmetic: the cheap hairline path
+            pen.setCosmetic(true);
+            p.setPen(pen);
+            p.drawPolygon(line);
         } else {
-            p.setBrush(Qt::NoBrush);
-            QColor line = c;
-            line.setAlphaF(float(0.35 + 0.65 * (1 - age)));
-            p.setPen(QPen(hovered ? text : line, hovered ? 2.0 : 1.2));
+            QColor stroke = c;
+            stroke.setAlphaF(float(0.35 + 0.65 * (1 - age)));
+            QPen pen(hovered ? text : stroke, hovered ? 2.0 : 1.0);
+            pen.setCosmetic(true);
+            p.setPen(pen);
+            p.drawPolyline(line);
         }
-        p.drawPath(path);
     }
     p.setRenderHint(QPainter::Antialiasing, false);
     p.setPen(text);

@@ -216,8 +216,11 @@ void SummaryDashboard::onChanged(const SummaryChanges& ch)
 
 void SummaryDashboard::scheduleRefresh()
 {
-    if (!m_refreshTimer.isActive())
-        m_refreshTimer.start(60);
+    // At most one refresh per ~60 ms: at once when the last one is older, else when that time is up.
+    if (m_refreshTimer.isActive())
+        return;
+    const qint64 since = m_sinceRefresh.isValid() ? m_sinceRefresh.elapsed() : 1000;
+    m_refreshTimer.start(int(std::max<qint64>(0, 60 - since)));
 }
 
 void SummaryDashboard::refreshNow()
@@ -249,6 +252,7 @@ void SummaryDashboard::refresh()
 {
     if (!m_hub)
         return;
+    m_sinceRefresh.start();
     const int total = seriesCount();
     if (total > 0 && !m_hadData) {
         m_hadData = true;

@@ -124,6 +124,7 @@ private:
     std::vector<Card> m_cards;
     QRegularExpression m_tagRegex, m_runRegex;
     QTimer m_refreshTimer;
+    QElapsedTimer m_sinceRefresh;
     QSet<int> m_dirty;
     bool m_rebuild = true;
     bool m_hadData = false;

@@ -36,32 +36,41 @@ std::size_t capacityBytes(const std::vector<T>& v)
 
 } // namespace
 
-double histogramPercentile(const float* lefts, const float* rights, const float* counts, std::size_t n,
-                           int basisPoints)
+void histogramPercentiles(const float* lefts, const float* rights, const float* counts, std::size_t n,
+                          std::array<float, 9>& out)
 {
-    if (n == 0)
-        return 0;
-    const double lo = lefts[0];
-    const double hi = rights[n - 1];
+    if (n == 0) {
+        out.fill(0);
+        return;
+    }
+    const double lo = lefts[0], hi = rights[n - 1];
     double total = 0;
     for (std::size_t i = 0; i < n; ++i)
         total += std::max(0.0f, counts[i]);
-    if (!(total > 0))
-        return basisPoints <= 0 ? lo : hi;
-    const double target = double(basisPoints) / 10000.0 * total;
-    double before = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-        const double c = std::max(0.0f, counts[i]);
-        const double after = before + c;
-        if (after > target && c > 0) {
-            // The crossing bucket; a bucket preceded by no mass starts at the minimum.
-            const double left = before > 0 ? std::max(double(lefts[i]), lo) : lo;
-            const double right = std::min(double(rights[i]), hi);
-            return left + (target - before) / c * (right - left);
-        }
-        before = after;
+    if (!(total > 0)) {
+        out.fill(float(hi));
+        out[0] = float(lo);
+        return;
     }
-    return hi;
+    // The targets rise, so one walk over the buckets serves all nine .
+    std::size_t q = 0, i = 0;
+    double before = 0;
+    while (q < out.size()) {
+        const double target = double(kDistributionBasisPoints[q]) / 10000.0 * total;
+        while (i < n && !(before + std::max(0.0f, counts[i]) > target && counts[i] > 0)) {
+            before += std::max(0.0f, counts[i]);
+            ++i;
+        }
+        if (i == n) {
+            for (; q < out.size(); ++q)
+                out[q] = float(hi);
+            return;
+        }
+        const double c = counts[i];
+        const double left = before > 0 ? std::max(double(lefts[i]), lo) : lo;
+        const double right = std::min(double(rights[i]), hi);
+        out[q++] = float(left + (target - before) / c * (right - left));
+    }
 }
 
 std::size_t HistogramSeries::indexOfStep(int64_t step) const
@@ -120,33 +129,54 @@ int SummaryStore::appendHistograms(const std::string& run, const std::string& ta
         m_histograms.push_back(std::move(s));
     }
     HistogramSeries& s = m_histograms[std::size_t(it->second)];
-    std::vector<HistogramBucket> shown;
+    // Room for the whole batch at once (the columns grow once per batch, not once per value).
+    std::size_t buckets = 0;
+    for (std::size_t k = 0; k < count; ++k)
+        buckets += points[k].histogram.buckets.size();
+    auto grow = [](auto& v, std::size_t more) {
+        if (v.size() + more > v.capacity())
+            v.reserve(std::max(v.size() + more, v.capacity() + v.capacity() / 2));
+    };
+    grow(s.rights, buckets);
+    grow(s.counts, buckets);
+    for (auto* v : {&s.mins, &s.maxs, &s.nums, &s.lefts})
+        grow(*v, count);
+    grow(s.steps, count);
+    grow(s.wallTimes, count);
+    grow(s.firstBucket, count);
+    grow(s.percentiles, count);
+    std::vector<float> lefts;
     for (std::size_t k = 0; k < count; ++k) {
         const HistogramPoint& p = points[k];
-        shown = tensorBoardBuckets(p.histogram);
+        const Histogram& h = p.histogram;
+        // TensorBoard's display form (tensorBoardBuckets) without a copy: empty buckets at both ends dropped,
+        // the outer edges at min and max; TF2's [k, 3] tensors are already in that form.
+        std::size_t b0 = 0, b1 = h.buckets.size();
+        if (!h.tensorForm) {
+            while (b0 < b1 && !(h.buckets[b0].count > 0))
+                ++b0;
+            while (b1 > b0 && !(h.buckets[b1 - 1].count > 0))
+                --b1;
+        }
+        const std::size_t n = b1 - b0;
         s.steps.push_back(p.step);
         s.wallTimes.push_back(p.wallTime);
-        s.mins.push_back(float(p.histogram.min));
-        s.maxs.push_back(float(p.histogram.max));
-        s.nums.push_back(float(p.histogram.num));
-        s.lefts.push_back(shown.empty() ? float(p.histogram.min) : float(shown.front().left));
+        s.mins.push_back(float(h.min));
+        s.maxs.push_back(float(h.max));
+        s.nums.push_back(float(h.num));
         const std::size_t at = s.rights.size();
-        for (const HistogramBucket& b : shown) {
-            s.rights.push_back(float(b.right));
-            s.counts.push_back(float(b.count));
+        lefts.resize(n);
+        for (std::size_t b = b0; b < b1; ++b) {
+            const bool first = b == b0, last = b + 1 == b1;
+            lefts[b - b0] = float(first && !h.tensorForm ? h.min : h.buckets[b].left);
+            s.rights.push_back(float(last && !h.tensorForm ? h.max : h.buckets[b].right));
+            s.counts.push_back(float(h.buckets[b].count));
         }
+        s.lefts.push_back(n ? lefts[0] : float(h.min));
         s.firstBucket.push_back(uint32_t(s.rights.size()));
-        // Percentiles over this step's buckets (lefts are the previous rights, the first the step's left).
-        const std::size_t n = shown.size();
-        std::array<float, 9> pct{};
+        std::array<float, 9> pct;
         if (n > 0) {
-            std::vector<float> lefts(n);
-            lefts[0] = s.lefts.back();
-            for (std::size_t b = 1; b < n; ++b)
-                lefts[b] = s.rights[at + b - 1];
-            for (std::size_t q = 0; q < pct.size(); ++q)
-                pct[q] = float(histogramPercentile(lefts.data(), s.rights.data() + at, s.counts.data() + at, n,
-                                                   kDistributionBasisPoints[q]));
+            histogramPercentiles(lefts.data(), s.rights.data() + at, s.counts.data() + at, n, pct);
             const float lo = lefts[0], hi = s.rights[at + n - 1];
             if (std::isfinite(lo) && std::isfinite(hi)) {
                 if (at == 0) {
@@ -157,14 +187,8 @@ int SummaryStore::appendHistograms(const std::string& run, const std::string& ta
                     s.hi = std::max(s.hi, hi);
                 }
             }
-            for (std::size_t b = 0; b < n; ++b) {
-                const double w = double(s.rights[at + b]) - double(lefts[b]);
-                const double d = w > 0 ? s.counts[at + b] / w : s.counts[at + b];
-                if (std::isfinite(d))
-                    s.maxDensity = std::max(s.maxDensity, d);
-            }
         } else {
-            pct.fill(float(p.histogram.min));
+            pct.fill(float(h.min));
         }
         s.percentiles.push_back(pct);
     }
@@ -192,25 +216,15 @@ int SummaryStore::appendMedia(const std::string& run, const std::string& tag, st
 void SummaryStore::recompute(HistogramSeries& s) const
 {
     s.lo = s.hi = 0;
-    s.maxDensity = 0;
+    bool any = false;
     for (std::size_t i = 0; i < s.size(); ++i) {
         const std::size_t n = s.bucketCount(i);
         if (n == 0)
             continue;
         const float lo = s.lefts[i], hi = s.rights[s.firstBucket[i] + n - 1];
-        if (i == 0) {
-            s.lo = lo;
-            s.hi = hi;
-        }
-        s.lo = std::min(s.lo, lo);
-        s.hi = std::max(s.hi, hi);
-        for (std::size_t b = 0; b < n; ++b) {
-            const double w = double(s.rights[s.firstBucket[i] + b]) - double(s.bucketLeft(i, b));
-            const double c = s.counts[s.firstBucket[i] + b];
-            const double d = w > 0 ? c / w : c;
-            if (std::isfinite(d))
-                s.maxDensity = std::max(s.maxDensity, d);
-        }
+        s.lo = any ? std::min(s.lo, lo) : lo;
+        s.hi = any ? std::max(s.hi, hi) : hi;
+        any = true;
     }
 }
 

@@ -29,11 +29,12 @@ namespace scopeviz::ui {
 /// 84.13 %, 93.32 %, max (the normal distribution's -inf, -1.5σ, -1σ, -0.5σ, 0, … +inf).
 inline constexpr std::array<int, 9> kDistributionBasisPoints = {0, 668, 1587, 3085, 5000, 6915, 8413, 9332, 10000};
 
-/// The value below which `basisPoints`/10000 of a histogram's mass lies, interpolating linearly inside the
-/// bucket where the cumulative count crosses it (TensorBoard's compressHistogram). `lefts[i]`..`rights[i]` is
-/// bucket i, in increasing order.
-double histogramPercentile(const float* lefts, const float* rights, const float* counts, std::size_t n,
-                           int basisPoints);
+/// The nine kDistributionBasisPoints percentiles of one histogram, in one pass: for each, the value below
+/// which that share of the mass lies, interpolating linearly inside the bucket where the cumulative count
+/// crosses it; a bucket that no mass precedes starts at the histogram's minimum (TensorBoard's
+/// compressHistogram). `lefts[i]`..`rights[i]` is bucket i, in increasing order.
+void histogramPercentiles(const float* lefts, const float* rights, const float* counts, std::size_t n,
+                          std::array<float, 9>& out);
 
 /// All histograms of one (run, tag), in arrival order, as columns.
 struct HistogramSeries {
@@ -48,7 +49,6 @@ struct HistogramSeries {
     std::vector<float> counts;         ///< per bucket
     std::vector<std::array<float, 9>> percentiles; ///< per step, at kDistributionBasisPoints
     float lo = 0, hi = 0;              ///< value range over all steps (for a shared x axis)
-    double maxDensity = 0;             ///< largest count / width over all buckets (for a shared y axis)
 
     std::size_t size() const { return steps.size(); }
     std::size_t bucketCount(std::size_t i) const { return firstBucket[i + 1] - firstBucket[i]; }
@@ -120,6 +120,7 @@ public:
 
 private:
     int runIndex(const std::string& name);
+    /// The value range of `s` after a purge.
     void recompute(HistogramSeries& s) const;
 
     std::vector<std::string> m_runs;

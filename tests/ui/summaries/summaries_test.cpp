@@ -384,7 +384,7 @@ private slots:
         chart.paintOffscreen(&img);
         QVERIFY2(share(img, QColor(200, 60, 40)) > 0.01, "the newest ridge is drawn in the run's colour");
         chart.setMode(HistogramMode::Overlay);
-        QVERIFY(chart.drawnSteps().size() <= 60);
+        QVERIFY(chart.drawnSteps().size() <= 40);
         // Hovering the bottom ridge names the newest step.
         QCOMPARE(chart.stepAt(QPoint(200, 255)), int64_t(49990));
     }
