@@ -120,6 +120,7 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments)
         {"after", "Delay before --screenshot, in milliseconds (0 or more).", "ms", "0"},
         {"select", "Select (and reveal) the op or scope with this full name.", "name"},
         {"replay-step", "Open the Replay dock at event K of the graph's construction (0 or more).", "k"},
+        {"dashboard", "Raise a dashboard beside Scalars: histograms, distributions, images, audio or text.", "name"},
         {"watch", "Re-run a Python script whenever it is saved."},
         {"dark", "Use the dark palette."},
         {"size", "Window size, e.g. 1600x1000 (for screenshots).", "WxH"},
@@ -189,6 +190,13 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments)
             return fail(ExitUsage, "--size: " + quoted(p.value("size")) +
                                        " is not a window size WxH from 200x150 to 16384x16384 (e.g. 1600x1000)");
         o.size = QSize(w, h);
+    }
+    if (p.isSet("dashboard")) {
+        static const QStringList boards = {"scalars", "histograms", "distributions", "images", "audio", "text"};
+        o.dashboard = p.value("dashboard").trimmed().toLower();
+        if (!boards.contains(o.dashboard))
+            return fail(ExitUsage, "--dashboard: " + quoted(p.value("dashboard")) +
+                                       " is not a dashboard (scalars, histograms, distributions, images, audio, text)");
     }
     if (p.isSet("demo") && o.demo != "seed")
         return fail(ExitUsage, "--demo: " + quoted(o.demo) + " is not a demo (the one demo is 'seed')");

@@ -6,7 +6,7 @@ set -euo pipefail
 
 PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
-  qt6-base-dev libqt6opengl6-dev qt6-svg-dev libgl-dev
+  qt6-base-dev libqt6opengl6-dev qt6-svg-dev qt6-multimedia-dev libgl-dev
   libqcustomplot-dev libqcustomplot2.1-qt6
   libeigen3-dev libopenblas-dev libgraphviz-dev
   libprotobuf-dev protobuf-compiler libonnx-dev libpng-dev

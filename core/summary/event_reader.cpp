@@ -39,10 +39,12 @@
 // Graphs are Event.graph_def, and the graph_def field inside
 // Event.meta_graph_def (extracted as bytes, never re-serialized).
 #include "core/summary/event_reader.h"
+#include "core/summary/wav_reader.h"
 
 #include "core/proto/wire_format.h"
 #include "core/util/strings.h"
 
+#include <charconv>
 #include <Eigen/Core>
 
 #include <charconv>
@@ -348,7 +350,10 @@ bool tensorHistogram(const TensorView& t, Histogram& h)
 bool protoHistogram(std::string_view bytes, Histogram& h)
 {
     h = Histogram{};
-    std::vector<double> limits, counts;
+    // Reused between calls: a log of histograms decodes hundreds of thousands of them.
+    thread_local std::vector<double> limits, counts;
+    limits.clear();
+    counts.clear();
     WireReader r(bytes);
     WireField f;
     auto appendDoubles = [](const WireField& f, std::vector<double>& out) {
@@ -512,38 +517,11 @@ bool stringElements(const TensorView& t, size_t max, std::vector<std::string_vie
 // Frames (samples per channel) of a RIFF/WAVE file; false when it is not one.
 bool wavFrames(std::string_view wav, uint64_t& frames)
 {
-    if (wav.size() < 12 || wav.substr(0, 4) != "RIFF" || wav.substr(8, 4) != "WAVE")
+    WavInfo info;
+    if (!parseWav(wav, info))
         return false;
-    size_t at = 12;
-    uint32_t blockAlign = 0;
-    bool haveFmt = false;
-    while (wav.size() - at >= 8) {
-        const std::string_view id = wav.substr(at, 4);
-        const uint64_t size = loadLe<uint32_t>(wav.data() + at + 4);
-        at += 8;
-        const uint64_t avail = std::min<uint64_t>(size, wav.size() - at); // streaming writers put 0xFFFFFFFF
-        if (id == "fmt ") {
-            if (avail < 16)
-                return false;
-            const uint16_t channels = loadLe<uint16_t>(wav.data() + at + 2);
-            const uint16_t bits = loadLe<uint16_t>(wav.data() + at + 14);
-            blockAlign = loadLe<uint16_t>(wav.data() + at + 12);
-            if (blockAlign == 0)
-                blockAlign = uint32_t(channels) * ((bits + 7u) / 8u);
-            haveFmt = true;
-        } else if (id == "data") {
-            if (!haveFmt || blockAlign == 0)
-                return false;
-            frames = avail / blockAlign;
-            return true;
-        }
-        if (avail < size)
-            return false;
-        at += size_t(size) + (size & 1); // chunks are padded to even sizes
-        if (at > wav.size())
-            return false;
-    }
-    return false;
+    frames = info.frames;
+    return true;
 }
 
 std::string wxh(std::string_view w, std::string_view h) { return cat(w, "x", h); }
@@ -730,6 +708,86 @@ void classify(const SummaryValueView& v, SummaryValueInfo& info)
     }
 }
 
+// A decimal integer string (the image tensor's width and height), 0 when it is none.
+int64_t decimal(std::string_view text)
+{
+    int64_t v = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    return ec == std::errc() && end == text.data() + text.size() && v >= 0 ? v : 0;
+}
+
+// The payloads of an image, audio or text value (onMedia); false when `v` is none of them or malformed.
+bool mediaValue(const SummaryValueView& v, MediaValue& m)
+{
+    m.items.clear();
+    m.labels.clear();
+    m.shape.clear();
+    m.width = m.height = 0;
+    m.sampleRate = 0;
+    m.contentType = {};
+    WireReader r(v.payload);
+    WireField f;
+    switch (v.kind) {
+    case SummaryValueView::Kind::Image: // Summary.Image: height 1, width 2, colorspace 3, encoded 4
+        m.kind = SummaryKind::Image;
+        while (r.next(f)) {
+            if (f.number == 1 && f.type == WireType::Varint)
+                m.height = int64_t(int32_t(f.value));
+            else if (f.number == 2 && f.type == WireType::Varint)
+                m.width = int64_t(int32_t(f.value));
+            else if (f.number == 4 && f.type == WireType::Bytes)
+                m.items.push_back(f.bytes);
+        }
+        return !r.failed() && !m.items.empty();
+    case SummaryValueView::Kind::Audio: // Summary.Audio: sample_rate 1, encoded 4, content_type 5
+        m.kind = SummaryKind::Audio;
+        while (r.next(f)) {
+            if (f.number == 1 && f.type == WireType::Fixed32)
+                m.sampleRate = f.asFloat();
+            else if (f.number == 4 && f.type == WireType::Bytes)
+                m.items.push_back(f.bytes);
+            else if (f.number == 5 && f.type == WireType::Bytes)
+                m.contentType = f.bytes;
+        }
+        return !r.failed() && !m.items.empty();
+    case SummaryValueView::Kind::Tensor: {
+        const std::string_view plugin = pluginName(v.metadata);
+        if (plugin != "images" && plugin != "audio" && plugin != "text")
+            return false;
+        TensorView t;
+        if (!parseTensor(v.payload, t) || t.dtype != DtString)
+            return false;
+        std::vector<std::string_view> all;
+        size_t total = 0;
+        if (!stringElements(t, SIZE_MAX, all, total))
+            return false;
+        if (plugin == "images") { // [width, height, image...] (TF2, PyTorch)
+            if (all.size() < 3)
+                return false;
+            m.kind = SummaryKind::Image;
+            m.width = decimal(all[0]);
+            m.height = decimal(all[1]);
+            m.items.assign(all.begin() + 2, all.end());
+        } else if (plugin == "audio") { // [k, 2]: (clip, label) pairs, or [k] clips
+            m.kind = SummaryKind::Audio;
+            const bool pairs = t.rank == 2 && t.dims[1] == 2;
+            for (size_t i = 0; i < all.size(); i += pairs ? 2 : 1) {
+                m.items.push_back(all[i]);
+                if (pairs && i + 1 < all.size())
+                    m.labels.push_back(all[i + 1]);
+            }
+        } else {
+            m.kind = SummaryKind::Text;
+            m.items = std::move(all);
+            for (int i = 0; i < std::min(t.rank, 2); ++i)
+                m.shape.push_back(t.dims[i]);
+        }
+        return !m.items.empty();
+    }
+    default: return false;
+    }
+}
+
 // Collects a poll's results into an EventBatch.
 class BatchCollector final : public EventVisitor {
 public:
@@ -896,6 +954,8 @@ bool EventReader::decodeEvent(std::string_view payload, uint64_t offset, EventVi
     case EventKind::Summary: {
         const bool wantsInfo = visitor.wantsSummaryValues();
         SummaryValueInfo info;
+        const bool wantsMedia = visitor.wantsMedia();
+        MediaValue media;
         for (const SummaryValueView& v : m_values) {
             switch (v.kind) {
             case SummaryValueView::Kind::Simple: visitor.onScalar(header, v.tag, double(v.simple)); break;
@@ -925,6 +985,8 @@ bool EventReader::decodeEvent(std::string_view payload, uint64_t offset, EventVi
             }
             default: visitor.onOtherValue(header, v.tag); break;
             }
+            if (wantsMedia && mediaValue(v, media))
+                visitor.onMedia(header, v.tag, media);
             if (wantsInfo) {
                 classify(v, info);
                 visitor.onSummaryValue(header, v.tag, info);

@@ -76,6 +76,21 @@ struct SummaryValueInfo {
     std::string detail;
 };
 
+/// An image, audio or text summary value with its payloads (EventVisitor::onMedia). The views are valid
+/// only during the call.
+struct MediaValue {
+    SummaryKind kind = SummaryKind::Image;
+    /// Images: encoded images (PNG, JPEG, GIF, ...); audio: encoded clips (WAV); text: the tensor's
+    /// elements in row-major order.
+    std::vector<std::string_view> items;
+    std::vector<std::string_view> labels; ///< audio: a label per clip, when the tensor form carries them
+    int64_t width = 0;                    ///< images: as declared by the writer (0 when unknown)
+    int64_t height = 0;
+    double sampleRate = 0;                ///< audio: Summary.Audio's sample_rate (0: read it from the WAV header)
+    std::string_view contentType;         ///< audio: Summary.Audio's content_type
+    std::vector<int64_t> shape;           ///< text: the tensor's shape (rank 2 is a table)
+};
+
 /// "scalar", "histogram", "image", "audio", "text", or "tensor:<plugin>".
 std::string summaryKindName(const SummaryValueInfo& info);
 
@@ -166,6 +181,9 @@ public:
     /// Every summary value, scalars and histograms included, classified (after the
     /// onScalar/onHistogram/onOtherValue call for it); only called when wantsSummaryValues() is true.
     virtual void onSummaryValue(const EventHeader& header, std::string_view tag, const SummaryValueInfo& info) {}
+    /// An image, audio or text value with its payloads (after onOtherValue for it); only called when
+    /// wantsMedia() is true.
+    virtual void onMedia(const EventHeader& header, std::string_view tag, const MediaValue& value) {}
     /// A serialized GraphDef.
     virtual void onGraph(const EventHeader& header, GraphSource source, std::string_view graphDef) {}
     /// A SessionLog.
@@ -179,6 +197,8 @@ public:
     virtual void onRunMetadata(const EventHeader& header, std::string_view tag, std::string_view runMetadata) {}
     /// False to skip decoding histograms (they then arrive through onOtherValue).
     virtual bool wantsHistograms() const { return true; }
+    /// True to receive onMedia (off by default: most consumers want only scalars).
+    virtual bool wantsMedia() const { return false; }
     /// True to receive onSummaryValue (off by default: classifying costs time on the scalar hot path).
     virtual bool wantsSummaryValues() const { return false; }
 };

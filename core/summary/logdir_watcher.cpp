@@ -69,9 +69,10 @@ RunEvent makeEvent(RunEvent::Kind kind, std::string run, std::string message)
 // Receives one run's events during a poll and turns them into batch entries.
 class LogdirWatcher::Collector final : public EventVisitor {
 public:
-    Collector(WatchBatch& batch, const std::string& runName, RunState& run, bool collectSummaries)
+    Collector(WatchBatch& batch, const std::string& runName, RunState& run, bool collectSummaries, bool collectRich)
         : m_batch(batch), m_runName(runName), m_run(run), m_firstSeries(batch.scalars.size()),
-          m_collectSummaries(collectSummaries)
+          m_firstHistograms(batch.histograms.size()), m_firstMedia(batch.media.size()),
+          m_collectSummaries(collectSummaries), m_collectRich(collectRich)
     {
     }
 
@@ -93,13 +94,30 @@ public:
 
     void onScalar(const EventHeader& h, std::string_view tag, double value) override
     {
-        if (m_outOfOrder && std::find(m_purgedTags.begin(), m_purgedTags.end(), tag) == m_purgedTags.end()) {
-            m_purgedTags.emplace_back(tag);
-            purge(std::string(tag), h.step,
-                  cat(m_file, ": step ", h.step, " of tag ", tag, " at offset ", h.offset,
-                      " goes backwards; dropping its points with step >= ", h.step));
-        }
+        purgeIfBackwards(h, tag);
         series(tag).points.push_back({h.step, h.wallTime, value});
+    }
+
+    void onHistogram(const EventHeader& h, std::string_view tag, Histogram&& histogram) override
+    {
+        purgeIfBackwards(h, tag);
+        richSeries(m_batch.histograms, m_histogramIndex, tag).points.push_back({h.step, h.wallTime, std::move(histogram)});
+    }
+
+    void onMedia(const EventHeader& h, std::string_view tag, const MediaValue& v) override
+    {
+        purgeIfBackwards(h, tag);
+        MediaPoint p;
+        p.step = h.step;
+        p.wallTime = h.wallTime;
+        p.kind = v.kind;
+        p.items.assign(v.items.begin(), v.items.end());
+        p.labels.assign(v.labels.begin(), v.labels.end());
+        p.width = v.width;
+        p.height = v.height;
+        p.sampleRate = v.sampleRate;
+        p.shape = v.shape;
+        richSeries(m_batch.media, m_mediaIndex, tag).points.push_back(std::move(p));
     }
 
     void onFileVersion(const EventHeader&, std::string_view version) override
@@ -127,7 +145,8 @@ public:
         m_batch.events.push_back(std::move(e));
     }
 
-    bool wantsHistograms() const override { return false; }
+    bool wantsHistograms() const override { return m_collectRich; }
+    bool wantsMedia() const override { return m_collectRich; }
     bool wantsSummaryValues() const override { return m_collectSummaries; }
 
     void onSummaryValue(const EventHeader& h, std::string_view tag, const SummaryValueInfo& info) override
@@ -154,19 +173,42 @@ private:
         return m_batch.scalars[it->second];
     }
 
+    // The series of `tag` in `list` (histograms or media), created on first use.
+    template <class Point>
+    SeriesBatch<Point>& richSeries(std::vector<SeriesBatch<Point>>& list,
+                                   std::unordered_map<std::string, size_t, StringHash, std::equal_to<>>& index,
+                                   std::string_view tag)
+    {
+        auto it = index.find(tag);
+        if (it == index.end()) {
+            it = index.emplace(std::string(tag), list.size()).first;
+            list.push_back({m_runName, std::string(tag), {}});
+        }
+        return list[it->second];
+    }
+
+    // TensorBoard's restart rule for files without a version: the first value of each tag in an event whose
+    // step went backwards drops that tag's points with step >= it.
+    void purgeIfBackwards(const EventHeader& h, std::string_view tag)
+    {
+        if (!m_outOfOrder || std::find(m_purgedTags.begin(), m_purgedTags.end(), tag) != m_purgedTags.end())
+            return;
+        m_purgedTags.emplace_back(tag);
+        purge(std::string(tag), h.step,
+              cat(m_file, ": step ", h.step, " of tag ", tag, " at offset ", h.offset,
+                  " goes backwards; dropping its points with step >= ", h.step));
+    }
+
     // Reports a purge and applies it to this run's points already in the batch.
     void purge(std::string tag, int64_t step, std::string message)
     {
-        for (size_t i = m_firstSeries; i < m_batch.scalars.size(); ++i) {
-            ScalarSeriesBatch& s = m_batch.scalars[i];
-            if (!tag.empty() && s.tag != tag)
-                continue;
-            std::erase_if(s.points, [step](const ScalarPoint& p) { return p.step >= step; });
-        }
         RunEvent e = makeEvent(RunEvent::Kind::Purge, m_runName, std::move(message));
-        e.file = m_file;
         e.tag = std::move(tag);
         e.step = step;
+        purgeSeries(m_batch.scalars, m_firstSeries, e);
+        purgeSeries(m_batch.histograms, m_firstHistograms, e);
+        purgeSeries(m_batch.media, m_firstMedia, e);
+        e.file = m_file;
         m_batch.events.push_back(std::move(e));
     }
 
@@ -174,7 +216,12 @@ private:
     const std::string& m_runName;
     RunState& m_run;
     const size_t m_firstSeries; // this run's series are batch.scalars[m_firstSeries...]
+    const size_t m_firstHistograms;
+    const size_t m_firstMedia;
     const bool m_collectSummaries;
+    const bool m_collectRich;
+    std::unordered_map<std::string, size_t, StringHash, std::equal_to<>> m_histogramIndex;
+    std::unordered_map<std::string, size_t, StringHash, std::equal_to<>> m_mediaIndex;
     std::string m_file;
     std::unordered_map<std::string, size_t, StringHash, std::equal_to<>> m_index;
     static constexpr size_t kNone = SIZE_MAX;
@@ -310,10 +357,12 @@ void LogdirWatcher::resetRun(RunState& run)
 void LogdirWatcher::pollRun(const std::string& name, RunState& run, const Listing& listing, WatchBatch& batch)
 {
     const size_t scalarsMark = batch.scalars.size();
+    const size_t histogramsMark = batch.histograms.size();
+    const size_t mediaMark = batch.media.size();
     const size_t eventsMark = batch.events.size();
     const size_t summariesMark = batch.summaries.size();
     for (int attempt = 0; attempt < 2; ++attempt) {
-        Collector collector(batch, name, run, m_collectSummaries);
+        Collector collector(batch, name, run, m_collectSummaries, m_collectRich);
         std::string replaced;
         for (const std::string& base : listing.files) {
             if (!listing.directMode && endsWith(base, ".profile-empty"))
@@ -361,6 +410,8 @@ void LogdirWatcher::pollRun(const std::string& name, RunState& run, const Listin
         batch.scalars.erase(batch.scalars.begin() + std::ptrdiff_t(scalarsMark), batch.scalars.end());
         batch.events.erase(batch.events.begin() + std::ptrdiff_t(eventsMark), batch.events.end());
         batch.summaries.erase(batch.summaries.begin() + std::ptrdiff_t(summariesMark), batch.summaries.end());
+        batch.histograms.erase(batch.histograms.begin() + std::ptrdiff_t(histogramsMark), batch.histograms.end());
+        batch.media.erase(batch.media.begin() + std::ptrdiff_t(mediaMark), batch.media.end());
         RunEvent e = makeEvent(RunEvent::Kind::Purge, name,
                                cat(replaced, " was replaced or truncated; re-reading run ", name, " from the start"));
         e.file = replaced;

@@ -64,6 +64,9 @@ public:
     /// Also collects every summary value, classified, into WatchBatch::summaries (for --dump-summaries).
     /// Purges do not apply to them: they list what the files hold, in file order.
     void setCollectSummaries(bool on) { m_collectSummaries = on; }
+    /// Also collects histograms, images, audio and text into WatchBatch::histograms and ::media (the
+    /// dashboards beside Scalars). Purges apply to them as to scalars.
+    void setCollectRich(bool on) { m_collectRich = on; }
     /// True when the last poll stopped at the byte limit with data left to read.
     bool hasMore() const { return m_hasMore; }
 
@@ -108,6 +111,7 @@ private:
     uint64_t m_budgetLeft = 0;
     bool m_hasMore = false;
     bool m_collectSummaries = false;
+    bool m_collectRich = false;
 };
 
 } // namespace scopeviz

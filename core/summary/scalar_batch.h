@@ -1,6 +1,10 @@
 #pragma once
 // What a log-directory watcher hands to its consumers: appended scalar points
-// per (run, tag), and run-level events, in batches.
+// per (run, tag) (and, when asked for, histograms, images, audio and text),
+// and run-level events, in batches.
+#include "core/summary/event_reader.h"
+
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -14,12 +18,36 @@ struct ScalarPoint {
     double value = 0;    ///< NaN and Inf are kept as they are
 };
 
+/// One logged histogram.
+struct HistogramPoint {
+    int64_t step = 0;
+    double wallTime = 0;
+    Histogram histogram;
+};
+
+/// One logged image, audio or text value, with its payloads.
+struct MediaPoint {
+    int64_t step = 0;
+    double wallTime = 0;
+    SummaryKind kind = SummaryKind::Image;
+    std::vector<std::string> items;  ///< encoded images, encoded clips (WAV), or text elements
+    std::vector<std::string> labels; ///< audio: a label per clip (may be empty)
+    int64_t width = 0;               ///< images: as declared by the writer (0 = read the image)
+    int64_t height = 0;
+    double sampleRate = 0;           ///< audio: 0 = read the WAV header
+    std::vector<int64_t> shape;      ///< text: the tensor's shape (rank 2 is a table)
+};
+
 /// Points appended to one (run, tag) series since the last batch, in file order.
-struct ScalarSeriesBatch {
+template <class Point>
+struct SeriesBatch {
     std::string run; ///< path relative to the logdir; "." for the logdir itself
     std::string tag;
-    std::vector<ScalarPoint> points;
+    std::vector<Point> points;
 };
+using ScalarSeriesBatch = SeriesBatch<ScalarPoint>;
+using HistogramSeriesBatch = SeriesBatch<HistogramPoint>;
+using MediaSeriesBatch = SeriesBatch<MediaPoint>;
 
 /// One summary value of any kind, classified (collected only when the watcher is asked to; see
 /// LogdirWatcher::setCollectSummaries).
@@ -58,7 +86,25 @@ struct WatchBatch {
     std::vector<ScalarSeriesBatch> scalars;
     std::vector<RunEvent> events;
     std::vector<SummaryValueRow> summaries; ///< every summary value in file order per run, when asked for
-    bool empty() const { return scalars.empty() && events.empty() && summaries.empty(); }
+    std::vector<HistogramSeriesBatch> histograms; ///< when asked for (LogdirWatcher::setCollectRich)
+    std::vector<MediaSeriesBatch> media;          ///< images, audio and text, when asked for
+    bool empty() const
+    {
+        return scalars.empty() && events.empty() && summaries.empty() && histograms.empty() && media.empty();
+    }
 };
+
+/// Drops the points of list[first...] that a Purge `e` covers: same run, same tag (or any tag when e.tag is
+/// empty), step >= e.step.
+template <class Point>
+void purgeSeries(std::vector<SeriesBatch<Point>>& list, size_t first, const RunEvent& e)
+{
+    for (size_t i = first; i < list.size(); ++i) {
+        SeriesBatch<Point>& s = list[i];
+        if (s.run != e.run || (!e.tag.empty() && s.tag != e.tag))
+            continue;
+        std::erase_if(s.points, [&](const Point& p) { return p.step >= e.step; });
+    }
+}
 
 } // namespace scopeviz

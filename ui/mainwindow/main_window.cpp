@@ -12,6 +12,7 @@
 #include "ui/scope/scope_panel.h"
 #include "ui/scope/scope_tree_model.h"
 #include "ui/scalars/scalar_feed.h"
+#include "ui/summaries/summary_dashboard.h"
 #include "ui/scalars/scalar_store.h"
 #include "ui/scalars/run_list_model.h"
 #include "ui/scalars/scalars_dashboard.h"
@@ -50,7 +51,7 @@ namespace scopeviz::ui {
 namespace {
 constexpr int kMaxRecent = 10;
 /// Version of the saved dock layout: states saved before the scalars dock could shrink are not restored.
-constexpr int kDockStateVersion = 2;
+constexpr int kDockStateVersion = 3; // 3: the summary dashboards
 /// Share of the window height the scalars dock takes by default, with curves and while empty.
 constexpr double kScalarsShare = 0.40, kScalarsEmptyShare = 0.12;
 
@@ -169,7 +170,42 @@ void MainWindow::buildDocks()
     m_console->setMaximumBlockCount(20000);
     m_console->setFont(QFont("DejaVu Sans Mono", 9));
     m_consoleDock->setWidget(m_console);
-    tabifyDockWidget(m_scalarsDock, m_consoleDock);
+    // Histograms, Distributions, Images, Audio and Text: tabs beside Scalars, each shown when its kind of
+    // data first arrives (and from the View menu at any time).
+    m_summaryHub = new SummaryHub(this);
+    const std::pair<SummaryView, const char*> boards[] = {
+        {SummaryView::Histograms, "histogramsDock"}, {SummaryView::Distributions, "distributionsDock"},
+        {SummaryView::Images, "imagesDock"},         {SummaryView::Audio, "audioDock"},
+        {SummaryView::Text, "textDock"}};
+    const QString titles[] = {tr("Histograms"), tr("Distributions"), tr("Images"), tr("Audio"), tr("Text")};
+    QDockWidget* previous = m_scalarsDock;
+    for (std::size_t i = 0; i < std::size(boards); ++i) {
+        QDockWidget* d = makeDock(titles[i], boards[i].second, Qt::BottomDockWidgetArea);
+        auto* board = new SummaryDashboard(boards[i].first, m_summaryHub, d);
+        d->setWidget(board);
+        tabifyDockWidget(previous, d);
+        d->hide();
+        previous = d;
+        m_summaryDocks.push_back(d);
+        m_summaryBoards.push_back(board);
+        connect(board, &SummaryDashboard::tagClicked, this, &MainWindow::revealSummaryTag);
+        connect(board, &SummaryDashboard::firstData, this, [this, d] {
+            if (m_dockStateRestored && !d->isVisible())
+                return; // the user's saved layout decides
+            d->show();
+            // A log with histograms or images but no scalars opens on the first dashboard that has data.
+            QTimer::singleShot(0, this, [this, d] {
+                if (m_wantedSummaryDock) {
+                    m_wantedSummaryDock->raise(); // --dashboard, or the View menu before the data came
+                } else if (m_scalars->store().tagCount() == 0 && !m_summaryRaised) {
+                    m_summaryRaised = true;
+                    d->raise();
+                }
+                QTimer::singleShot(0, this, [this] { growScalarsDockForData(); });
+            });
+        });
+    }
+    tabifyDockWidget(previous, m_consoleDock);
     // The Replay dock is opened from the View menu (or --replay-step): a third tab, hidden by default.
     m_replayDock = makeDock(tr("Replay"), "replayDock", Qt::BottomDockWidgetArea);
     m_replayPanel = new ReplayPanel(m_replayDock);
@@ -195,15 +231,24 @@ void MainWindow::growScalarsDockForData()
 {
     if (m_scalars->store().tagCount() > 0)
         m_scalarsStack->setCurrentIndex(1);
-    // Once, when the first curves arrive and the user kept the default layout: make room for charts.
-    if (m_scalarsGrown || m_dockStateRestored || m_scalars->store().tagCount() == 0)
+    // Once, when the first curves (or histograms, images, ...) arrive and the user kept the default layout:
+    // make room for charts. The dashboards share one tab group, so the visible tab sizes them all.
+    const bool data = m_scalars->store().tagCount() > 0 || m_summaryHub->store().histogramCount() > 0 ||
+                      m_summaryHub->store().mediaCount() > 0;
+    if (m_scalarsGrown || m_dockStateRestored || !data)
+        return;
+    QDockWidget* shown = nullptr;
+    for (QDockWidget* d : m_summaryDocks)
+        if (!d->isFloating() && d->isVisible() && !d->visibleRegion().isEmpty())
+            shown = d;
+    if (!m_scalarsDock->isFloating() && m_scalarsDock->isVisible() && !m_scalarsDock->visibleRegion().isEmpty())
+        shown = m_scalarsDock;
+    if (!shown)
         return;
     m_scalarsGrown = true;
-    if (m_scalarsDock->isFloating() || !m_scalarsDock->isVisible())
-        return;
     const int want = int(height() * kScalarsShare);
-    if (m_scalarsDock->height() < want)
-        resizeDocks({m_scalarsDock}, {want}, Qt::Vertical);
+    if (shown->height() < want)
+        resizeDocks({shown}, {want}, Qt::Vertical);
 }
 
 void MainWindow::buildActions()
@@ -277,7 +322,11 @@ void MainWindow::buildActions()
     tb->addSeparator();
     tb->addAction(find);
     tb->addAction(exportAction);
-    for (QDockWidget* d : {m_treeDock, m_inspectorDock, m_scalarsDock, m_consoleDock, m_replayDock})
+    for (QDockWidget* d : {m_treeDock, m_inspectorDock, m_scalarsDock})
+        view->addAction(d->toggleViewAction());
+    for (QDockWidget* d : m_summaryDocks)
+        view->addAction(d->toggleViewAction());
+    for (QDockWidget* d : {m_consoleDock, m_replayDock})
         view->addAction(d->toggleViewAction());
     view->addSeparator();
     m_darkAction = view->addAction(tr("&Dark Theme"));
@@ -314,6 +363,14 @@ void MainWindow::wireGraph()
     connect(m_search, &SearchBar::revealRequested, m_selection, &GraphSelectionModel::reveal);
     connect(m_graphView, &GraphView::errorOccurred, this, [this](const QString& message) { showError(message); });
     connect(m_scalars, &ScalarsDashboard::tagTitleClicked, this, &MainWindow::revealSummaryTag);
+}
+
+void MainWindow::showSummaryDashboard(int index)
+{
+    QDockWidget* d = m_summaryDocks[std::size_t(index)];
+    m_wantedSummaryDock = d;
+    d->show();
+    QTimer::singleShot(0, this, [d] { d->raise(); }); // a tab shown again joins its tab bar in the event loop
 }
 
 void MainWindow::showReplayStep(int k)
@@ -380,7 +437,20 @@ void MainWindow::revealSummaryTag(const QString& tag)
         return;
     for (const auto& [op, t] : m_inspector->summariesUnder({}))
         if (t == tag) {
-            m_selection->reveal(hierarchy::Item{hierarchy::Item::Kind::Op, op});
+            // A summary of a variable (a histogram of weights, usually through its `read`) stands for the
+            // variable: select that, so that clicking `my_net/weights`'s histogram selects `my_net/weights`.
+            OpId shown = op;
+            const Graph& g = *m_document->graph;
+            for (const Output& in : g.op(op).inputs()) {
+                OpId src = in.op;
+                if (g.op(src).type() == "Identity" && !g.op(src).inputs().empty())
+                    src = g.op(src).inputs().front().op;
+                if (m_document->tree->variableOfOp(src) >= 0) {
+                    shown = src;
+                    break;
+                }
+            }
+            m_selection->reveal(hierarchy::Item{hierarchy::Item::Kind::Op, shown});
             return;
         }
     statusBar()->showMessage(tr("No summary op writes the tag %1 in this graph").arg(tag), 5000);
@@ -628,8 +698,11 @@ void MainWindow::followLogdir(const QString& logdir, const QString& topRunName)
 {
     if (m_feed)
         m_feed->deleteLater();
-    m_feed = new ScalarFeed(std::make_unique<ScalarSourceAdapter<LogdirWatcher>>(logdir.toStdString()), logdir, this);
+    auto source = std::make_unique<ScalarSourceAdapter<LogdirWatcher>>(logdir.toStdString());
+    source->watcher().setCollectRich(true); // histograms, images, audio and text for the dashboards beside Scalars
+    m_feed = new ScalarFeed(std::move(source), logdir, this);
     m_scalars->setFeed(m_feed, topRunName);
+    m_summaryHub->setFeed(m_feed, topRunName);
     m_scalarsStack->setCurrentIndex(1); // the dashboard: runs, errors of the directory, then curves
     connect(m_feed, &ScalarFeed::batchReady, this, [this](const WatchBatchPtr& batch) {
         if (!batch)

@@ -10,6 +10,8 @@
 
 #include <QFutureWatcher>
 #include <QMainWindow>
+
+#include <vector>
 #include <QPointer>
 
 #include <atomic>
@@ -27,6 +29,8 @@ class QStackedWidget;
 namespace scopeviz::ui {
 
 class ScalarsDashboard;
+class SummaryDashboard;
+class SummaryHub;
 class ReplayPanel;
 class ScalarFeed;
 class GraphView;
@@ -89,6 +93,13 @@ public:
 
     /// The scalars dashboard of the bottom dock.
     ScalarsDashboard* scalars() const { return m_scalars; }
+    /// The Histograms, Distributions, Images, Audio and Text dashboards (in that order) and their data.
+    const std::vector<SummaryDashboard*>& summaryDashboards() const { return m_summaryBoards; }
+    SummaryHub* summaryHub() const { return m_summaryHub; }
+    /// The dock of a summary dashboard (hidden until its kind of data arrives).
+    QDockWidget* summaryDock(int index) const { return m_summaryDocks[std::size_t(index)]; }
+    /// Raises the dock of the summary dashboard `index` (0 = Histograms … 4 = Text).
+    void showSummaryDashboard(int index);
     /// The live feed of the followed log directory, or null.
     ScalarFeed* feed() const { return m_feed; }
     /// The console dock's text (script output).
@@ -142,6 +153,11 @@ private:
     QDockWidget* m_scalarsDock = nullptr;
     QDockWidget* m_consoleDock = nullptr;
     QDockWidget* m_replayDock = nullptr;
+    std::vector<QDockWidget*> m_summaryDocks;
+    std::vector<SummaryDashboard*> m_summaryBoards;
+    SummaryHub* m_summaryHub = nullptr;
+    QPointer<QDockWidget> m_wantedSummaryDock; ///< raised by showSummaryDashboard(), kept on top as data arrives
+    bool m_summaryRaised = false; ///< a summary dashboard was raised because the log has no scalars
     ReplayPanel* m_replayPanel = nullptr;
     bool m_dockStateRestored = false; // the user's saved dock layout wins over the defaults
     bool m_scalarsGrown = false;      // the dock was enlarged once for arriving data

@@ -13,34 +13,43 @@ namespace scopeviz::ui {
 
 ScalarSource::~ScalarSource() = default;
 
+namespace {
+
+/// Appends each series of `next` to the series of the same (run, tag) in `into`, or as a new one.
+template <class Point>
+void appendSeries(std::vector<SeriesBatch<Point>>& into, std::vector<SeriesBatch<Point>>&& next)
+{
+    std::unordered_map<std::string, std::size_t> slot;
+    for (std::size_t i = 0; i < into.size(); ++i)
+        slot.emplace(into[i].run + '\0' + into[i].tag, i);
+    for (SeriesBatch<Point>& sb : next) {
+        auto it = slot.find(sb.run + '\0' + sb.tag);
+        if (it == slot.end()) {
+            slot.emplace(sb.run + '\0' + sb.tag, into.size());
+            into.push_back(std::move(sb));
+        } else {
+            auto& pts = into[it->second].points;
+            pts.insert(pts.end(), std::make_move_iterator(sb.points.begin()), std::make_move_iterator(sb.points.end()));
+        }
+    }
+}
+
+} // namespace
+
 void mergeWatchBatch(WatchBatch& into, WatchBatch&& next)
 {
     for (const RunEvent& e : next.events) {
         if (e.kind != RunEvent::Kind::Purge)
             continue;
-        for (ScalarSeriesBatch& sb : into.scalars) {
-            if (sb.run != e.run || (!e.tag.empty() && sb.tag != e.tag))
-                continue;
-            sb.points.erase(std::remove_if(sb.points.begin(), sb.points.end(),
-                                           [&](const ScalarPoint& p) { return p.step >= e.step; }),
-                            sb.points.end());
-        }
+        purgeSeries(into.scalars, 0, e);
+        purgeSeries(into.histograms, 0, e);
+        purgeSeries(into.media, 0, e);
     }
     into.events.insert(into.events.end(), std::make_move_iterator(next.events.begin()),
                        std::make_move_iterator(next.events.end()));
-    std::unordered_map<std::string, std::size_t> slot;
-    for (std::size_t i = 0; i < into.scalars.size(); ++i)
-        slot.emplace(into.scalars[i].run + '\0' + into.scalars[i].tag, i);
-    for (ScalarSeriesBatch& sb : next.scalars) {
-        auto it = slot.find(sb.run + '\0' + sb.tag);
-        if (it == slot.end()) {
-            slot.emplace(sb.run + '\0' + sb.tag, into.scalars.size());
-            into.scalars.push_back(std::move(sb));
-        } else {
-            auto& pts = into.scalars[it->second].points;
-            pts.insert(pts.end(), sb.points.begin(), sb.points.end());
-        }
-    }
+    appendSeries(into.scalars, std::move(next.scalars));
+    appendSeries(into.histograms, std::move(next.histograms));
+    appendSeries(into.media, std::move(next.media));
 }
 
 namespace detail {

@@ -1,5 +1,6 @@
 #include "ui/scalars/scalars_dashboard.h"
 
+#include "ui/common/filter_regex.h"
 #include "ui/common/theme.h"
 #include "ui/scalars/chart_grid.h"
 #include "ui/scalars/run_list_model.h"
@@ -45,16 +46,6 @@ QString escapeRegex(const QString& s)
         out += c;
     }
     return out;
-}
-
-QRegularExpression filterRegex(const QString& text, bool* valid = nullptr)
-{
-    QRegularExpression re(text, QRegularExpression::CaseInsensitiveOption);
-    if (valid)
-        *valid = re.isValid();
-    if (!re.isValid())
-        re = QRegularExpression(QRegularExpression::escape(text), QRegularExpression::CaseInsensitiveOption);
-    return re;
 }
 
 /// Natural order: "layer2" before "layer10"; case-insensitive, then case-sensitive as a tie-break.

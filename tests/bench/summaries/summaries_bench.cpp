@@ -1,0 +1,359 @@
+// Benchmarks of the dashboards beside Scalars (issue: histograms, distributions, images, audio, text):
+//   - histogram ingest: 20 tags x 10,000 steps x 30 buckets, from the event file to the store;
+//   - repaint of a histogram / distribution chart holding 10,000 steps (CPU time of the painting thread);
+//   - bytes per stored bucket;
+//   - image step slider on a tag with 10,000 images: from the slider move to the image on screen;
+//   - live latency from a histogram's flush to the repaint of its chart.
+//   scopeviz_bench_summaries [--quick]
+#include "tests/bench/bench.h"
+#include "core/proto/event.pb.h"
+#include "core/summary/event_writer.h"
+#include "core/summary/logdir_watcher.h"
+#include "ui/scalars/scalar_feed.h"
+#include "ui/summaries/histogram_charts.h"
+#include "ui/summaries/media_cards.h"
+#include "ui/summaries/summary_dashboard.h"
+#include "ui/summaries/summary_store.h"
+
+#include <QApplication>
+#include <QBuffer>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QImage>
+#include <QPaintEvent>
+#include <QTemporaryDir>
+#include <QTimer>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstring>
+#include <functional>
+#include <random>
+#include <thread>
+#include <time.h>
+
+using namespace scopeviz;
+using namespace scopeviz::ui;
+using bench::now;
+using bench::report;
+
+namespace {
+
+/// CPU time of the calling thread in ms: what a paint costs the GUI thread, whatever else the machine runs.
+double threadCpuMs()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
+}
+
+double percentile(std::vector<double> v, double p)
+{
+    if (v.empty())
+        return std::numeric_limits<double>::quiet_NaN();
+    std::sort(v.begin(), v.end());
+    const std::size_t rank = std::size_t(std::ceil(p * double(v.size())));
+    return v[std::min(v.size() - 1, rank > 0 ? rank - 1 : 0)];
+}
+
+/// A Summary.Value with a 30-bucket HistogramProto of a normal distribution drifting with `step`.
+void addHistogram(tfproto::Summary& s, const std::string& tag, int64_t step, int buckets)
+{
+    auto* v = s.add_value();
+    v->set_tag(tag);
+    auto* h = v->mutable_histo();
+    const double centre = 0.001 * double(step), width = 1.0 + 0.0001 * double(step);
+    h->set_min(centre - 3 * width);
+    h->set_max(centre + 3 * width);
+    h->set_num(1000);
+    h->set_sum(1000 * centre);
+    h->set_sum_squares(1000 * (centre * centre + width * width));
+    for (int b = 0; b < buckets; ++b) {
+        const double right = centre - 3 * width + 6 * width * double(b + 1) / buckets;
+        const double z = (right - centre) / width;
+        h->add_bucket_limit(right);
+        h->add_bucket(std::round(1000.0 / buckets * 2.5 * std::exp(-0.5 * z * z)));
+    }
+}
+
+/// Paints once per call and reports the step its series ends at, after each paint.
+class PaintProbe : public QObject {
+public:
+    PaintProbe(SeriesChart* chart, std::function<void(int64_t)> onPaint) : m_chart(chart), m_onPaint(std::move(onPaint))
+    {
+        chart->installEventFilter(this);
+    }
+    bool eventFilter(QObject* o, QEvent* e) override
+    {
+        if (o == m_chart && e->type() == QEvent::Paint) {
+            m_chart->removeEventFilter(this);
+            QCoreApplication::sendEvent(m_chart, e); // paint first, then look at what was painted
+            m_chart->installEventFilter(this);
+            if (m_chart->series() && m_chart->series()->size() > 0)
+                m_onPaint(m_chart->series()->steps.back());
+            return true;
+        }
+        return false;
+    }
+
+private:
+    SeriesChart* m_chart;
+    std::function<void(int64_t)> m_onPaint;
+};
+
+void benchIngest(bool quick)
+{
+    const int tags = 20, steps = quick ? 2000 : 10000, buckets = 30;
+    QTemporaryDir dir;
+    {
+        EventWriter w(dir.path().toStdString());
+        w.setFlushSecs(0);
+        for (int64_t step = 0; step < steps; ++step) {
+            tfproto::Summary s;
+            for (int t = 0; t < tags; ++t)
+                addHistogram(s, "layer" + std::to_string(t / 2) + (t % 2 ? "/biases" : "/weights"), step, buckets);
+            w.addSummary(s.SerializeAsString(), step, 1.7e9 + double(step));
+        }
+        (void)w.close();
+    }
+    uint64_t fileBytes = 0;
+    for (const QFileInfo& f : QDir(dir.path()).entryInfoList(QDir::Files))
+        fileBytes += uint64_t(f.size());
+    // Best of three: the file is in the page cache after the first.
+    double bestRead = 1e9, bestStore = 1e9, bestReadCpu = 1e9, bestStoreCpu = 1e9;
+    std::size_t stored = 0, bucketsStored = 0, bytes = 0;
+    for (int rep = 0; rep < 3; ++rep) {
+        LogdirWatcher watcher(dir.path().toStdString());
+        watcher.setCollectRich(true);
+        const double t0 = now(), c0 = threadCpuMs();
+        const WatchBatch batch = watcher.poll();
+        const double t1 = now(), c1 = threadCpuMs();
+        SummaryStore store;
+        store.apply(batch);
+        const double t2 = now(), c2 = threadCpuMs();
+        bestRead = std::min(bestRead, (t1 - t0) * 1e3);
+        bestStore = std::min(bestStore, (t2 - t1) * 1e3);
+        bestReadCpu = std::min(bestReadCpu, c1 - c0);
+        bestStoreCpu = std::min(bestStoreCpu, c2 - c1);
+        stored = store.histogramValues();
+        bucketsStored = store.bucketCount();
+        bytes = store.histogramBytes();
+    }
+    const double total = bestRead + bestStore;
+    report("summaries_histogram_ingest_values", double(stored), "histograms");
+    report("summaries_histogram_ingest_file_mb", double(fileBytes) / 1e6, "MB");
+    report("summaries_histogram_ingest_read_ms", bestRead, "ms");
+    report("summaries_histogram_ingest_store_ms", bestStore, "ms");
+    report("summaries_histogram_ingest_ms", total, "ms");
+    // The same work in CPU time of the (single) ingesting thread: what it costs on a machine of its own.
+    report("summaries_histogram_ingest_read_cpu_ms", bestReadCpu, "ms");
+    report("summaries_histogram_ingest_store_cpu_ms", bestStoreCpu, "ms");
+    report("summaries_histogram_ingest_cpu_ms", bestReadCpu + bestStoreCpu, "ms");
+    report("summaries_histogram_ingest_cpu_vs_goal_200ms", (bestReadCpu + bestStoreCpu) / 200.0 * (quick ? 5.0 : 1.0),
+           "ratio");
+    report("summaries_histogram_ingest_vs_goal_200ms", total / 200.0 * (quick ? 5.0 : 1.0), "ratio");
+    report("summaries_histogram_ingest_mb_per_s", double(fileBytes) / 1e6 / (total / 1e3), "MB/s");
+    report("summaries_histogram_bytes_per_bucket", double(bytes) / double(std::max<std::size_t>(1, bucketsStored)),
+           "B");
+    report("summaries_histogram_decoded_bytes_per_bucket", double(sizeof(HistogramBucket)), "B");
+}
+
+void benchRepaint(bool quick)
+{
+    const int steps = quick ? 2000 : 10000;
+    SummaryStore store;
+    std::vector<HistogramPoint> pts;
+    for (int64_t s = 0; s < steps; ++s) {
+        HistogramPoint p;
+        p.step = s;
+        const double c = 0.001 * double(s);
+        p.histogram.min = c - 3;
+        p.histogram.max = c + 3;
+        for (int b = 0; b < 30; ++b) {
+            const double l = c - 3 + 0.2 * b, r = l + 0.2, z = (r - c);
+            p.histogram.buckets.push_back({l, r, std::round(100 * std::exp(-0.5 * z * z))});
+        }
+        p.histogram.tensorForm = true;
+        pts.push_back(std::move(p));
+    }
+    const int id = store.appendHistograms("run", "layer/weights", pts.data(), pts.size());
+    auto time = [&](SeriesChart& chart, const char* name) {
+        chart.resize(380, 250);
+        chart.setSeries(&store.histogram(id), QColor(220, 90, 40));
+        std::vector<double> ms;
+        for (int i = 0; i < 60; ++i) {
+            const double c0 = threadCpuMs();
+            chart.paintOffscreen();
+            ms.push_back(threadCpuMs() - c0);
+        }
+        report(std::string("summaries_repaint_") + name + "_p95", percentile(ms, 0.95), "ms");
+        report(std::string("summaries_repaint_") + name + "_p95_vs_goal_16ms", percentile(ms, 0.95) / 16.0, "ratio");
+    };
+    HistogramChart offset;
+    time(offset, "histogram_offset");
+    HistogramChart overlay;
+    overlay.setMode(HistogramMode::Overlay);
+    time(overlay, "histogram_overlay");
+    DistributionChart dist;
+    time(dist, "distribution");
+    report("summaries_repaint_steps", double(steps), "steps");
+}
+
+void benchImageSlider(bool quick)
+{
+    const int images = quick ? 2000 : 10000;
+    SummaryHub hub;
+    WatchBatch batch;
+    MediaSeriesBatch series{"run", "input/image/0", {}};
+    std::mt19937 rng(7);
+    std::size_t bytes = 0;
+    for (int i = 0; i < images; ++i) {
+        QImage img(64, 64, QImage::Format_RGB32);
+        for (int y = 0; y < 64; ++y)
+            for (int x = 0; x < 64; ++x)
+                img.setPixel(x, y, qRgb((x * 4 + i) & 255, (y * 4 + i / 3) & 255, int(rng() & 255)));
+        QByteArray png;
+        QBuffer buf(&png);
+        buf.open(QIODevice::WriteOnly);
+        img.save(&buf, "PNG");
+        MediaPoint p;
+        p.step = i;
+        p.kind = SummaryKind::Image;
+        p.width = p.height = 64;
+        p.items = {png.toStdString()};
+        bytes += std::size_t(png.size());
+        series.points.push_back(std::move(p));
+    }
+    batch.media.push_back(std::move(series));
+    hub.applyBatch(batch);
+    SummaryDashboard board(SummaryView::Images, &hub);
+    board.resize(900, 600);
+    board.show();
+    board.refreshNow();
+    auto* card = qobject_cast<ImageCard*>(board.cardFor("run", "input/image/0"));
+    if (!card) {
+        std::printf("image slider: no card\n");
+        return;
+    }
+    QTimer wake;
+    wake.start(5);
+    auto showAndWait = [&](int index) {
+        const double t0 = now();
+        card->setIndex(index);
+        const QString key = card->shownKey();
+        QElapsedTimer guard;
+        guard.start();
+        while (!hub.imageCache()->contains(key) && guard.elapsed() < 5000)
+            QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
+        QCoreApplication::processEvents(); // the decoded() delivery that puts it on screen
+        card->view()->repaint();
+        return (now() - t0) * 1e3;
+    };
+    std::vector<double> jump, stepNext;
+    std::uniform_int_distribution<int> pick(0, images - 1);
+    for (int i = 0; i < 200; ++i)
+        jump.push_back(showAndWait(pick(rng)));
+    int at = images / 2;
+    showAndWait(at);
+    for (int i = 0; i < 200; ++i)
+        stepNext.push_back(showAndWait(++at));
+    report("summaries_image_slider_images", double(images), "images");
+    report("summaries_image_slider_mb", double(bytes) / 1e6, "MB");
+    report("summaries_image_slider_jump_p95", percentile(jump, 0.95), "ms");
+    report("summaries_image_slider_jump_p95_vs_goal_50ms", percentile(jump, 0.95) / 50.0, "ratio");
+    report("summaries_image_slider_next_p95", percentile(stepNext, 0.95), "ms");
+    report("summaries_image_slider_next_p95_vs_goal_50ms", percentile(stepNext, 0.95) / 50.0, "ratio");
+}
+
+void benchLiveLatency(bool quick)
+{
+    const int samples = quick ? 30 : 100;
+    QTemporaryDir dir;
+    EventWriter writer(dir.filePath(QStringLiteral("run")).toStdString());
+    writer.setFlushSecs(0);
+    auto write = [&writer](int64_t step) {
+        tfproto::Summary s;
+        addHistogram(s, "my_net/weights", step, 30);
+        writer.addSummary(s.SerializeAsString(), step);
+    };
+    for (int64_t i = 0; i < 1000; ++i) // a run that has been logging for a while
+        write(i);
+    (void)writer.flush();
+    auto source = std::make_unique<ScalarSourceAdapter<LogdirWatcher>>(dir.path().toStdString());
+    source->watcher().setCollectRich(true);
+    ScalarFeed feed(std::move(source), dir.path());
+    SummaryHub hub;
+    hub.setFeed(&feed);
+    SummaryDashboard board(SummaryView::Histograms, &hub);
+    board.resize(900, 500);
+    board.show();
+    QTimer wake;
+    wake.start(20);
+    feed.start();
+    QElapsedTimer guard;
+    guard.start();
+    SeriesChart* chart = nullptr;
+    while (guard.elapsed() < 30000) {
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
+        board.refreshNow();
+        if (QWidget* card = board.cardFor("run", "my_net/weights"))
+            chart = card->findChild<SeriesChart*>();
+        if (chart && chart->series() && chart->series()->size() >= 1000)
+            break;
+    }
+    if (!chart) {
+        std::printf("live latency: the chart never appeared\n");
+        return;
+    }
+    std::vector<std::atomic<double>> flushedAt(static_cast<std::size_t>(samples));
+    for (auto& t : flushedAt)
+        t = -1;
+    std::vector<double> paintedAt(std::size_t(samples), -1);
+    int painted = 0;
+    PaintProbe probe(chart, [&](int64_t shown) {
+        const double t = now();
+        while (painted < samples && 1000 + painted <= shown)
+            paintedAt[std::size_t(painted++)] = t;
+    });
+    std::atomic<bool> stop{false};
+    std::thread producer([&] {
+        std::mt19937 rng(42);
+        std::uniform_int_distribution<int> gapMs(30, 50);
+        for (int k = 0; k < samples && !stop; ++k) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(gapMs(rng)));
+            write(1000 + k);
+            flushedAt[std::size_t(k)] = now();
+            (void)writer.flush();
+        }
+    });
+    guard.restart();
+    while (painted < samples && guard.elapsed() < 60000)
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
+    stop = true;
+    producer.join();
+    feed.stop();
+    std::vector<double> total;
+    for (int k = 0; k < samples; ++k)
+        if (flushedAt[std::size_t(k)] >= 0 && paintedAt[std::size_t(k)] >= 0)
+            total.push_back((paintedAt[std::size_t(k)] - flushedAt[std::size_t(k)]) * 1e3);
+    report("summaries_live_latency_median", percentile(total, 0.5), "ms");
+    report("summaries_live_latency_p95", percentile(total, 0.95), "ms");
+    report("summaries_live_latency_p95_vs_goal_200ms", percentile(total, 0.95) / 200.0, "ratio");
+    report("summaries_live_latency_samples", double(total.size()), "flushes");
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QApplication app(argc, argv);
+    bool quick = false;
+    for (int i = 1; i < argc; ++i)
+        quick = quick || std::strcmp(argv[i], "--quick") == 0;
+    benchIngest(quick);
+    benchRepaint(quick);
+    benchImageSlider(quick);
+    benchLiveLatency(quick);
+    return 0;
+}
