@@ -121,6 +121,7 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments)
         {"select", "Select (and reveal) the op or scope with this full name.", "name"},
         {"replay-step", "Open the Replay dock at event K of the graph's construction (0 or more).", "k"},
         {"dashboard", "Raise a dashboard beside Scalars: histograms, distributions, images, audio or text.", "name"},
+        {"step", "Show images, audio and text at this step (the value at or before it) instead of the newest.", "n"},
         {"watch", "Re-run a Python script whenever it is saved."},
         {"dark", "Use the dark palette."},
         {"size", "Window size, e.g. 1600x1000 (for screenshots).", "WxH"},
@@ -190,6 +191,12 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments)
             return fail(ExitUsage, "--size: " + quoted(p.value("size")) +
                                        " is not a window size WxH from 200x150 to 16384x16384 (e.g. 1600x1000)");
         o.size = QSize(w, h);
+    }
+    if (p.isSet("step")) {
+        if (const auto n = wholeNumber(p.value("step"), 0, std::numeric_limits<int64_t>::max()))
+            o.step = int64_t(*n);
+        else
+            return fail(ExitUsage, "--step: " + quoted(p.value("step")) + " is not a step (a whole number, 0 or more)");
     }
     if (p.isSet("dashboard")) {
         static const QStringList boards = {"scalars", "histograms", "distributions", "images", "audio", "text"};

@@ -44,6 +44,7 @@ struct Options {
     int afterMs = 0;          ///< --after MS (0 or more)
     int replayStep = -1;      ///< --replay-step K: open the Replay dock at event K (-1: not asked)
     QString dashboard;        ///< --dashboard NAME: raise that dashboard (scalars, histograms, …, text)
+    int64_t step = -1;        ///< --step N: images, audio and text at step N (-1: follow the newest)
     bool watch = false;       ///< --watch (re-run a script when saved)
     bool dark = false;        ///< --dark
     QSize size;               ///< --size WxH (window size; invalid: the default)

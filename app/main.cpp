@@ -98,6 +98,8 @@ int runGui(int argc, char** argv, const Options& o)
     }
     if (o.replayStep >= 0)
         window.showReplayStep(o.replayStep); // kept for the document to come, and as a script's graph grows
+    if (o.step >= 0)
+        window.setSummaryStep(o.step);
     if (!o.dashboard.isEmpty() && o.dashboard != "scalars") {
         static const QStringList boards = {"histograms", "distributions", "images", "audio", "text"};
         window.showSummaryDashboard(int(boards.indexOf(o.dashboard)));

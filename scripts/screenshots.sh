@@ -88,6 +88,13 @@ shot inception-apply "$inception" --select module_apply_default
 shot live-seed --after 4000
 # A real log directory: 31,444 points in four tags, one run.
 shot logdir-dqn "$dqn" --after 1500
+# The dashboards beside Scalars: the live seed demo's weight, bias and activation histograms, and
+# their distributions; the mnist example's log with its input images at step 10 (of 0-29) and its audio.
+mnist=tests/data/events/scopeviz-mnist-with-summaries
+shot histograms-seed --dashboard histograms --after 5000
+shot distributions-seed --dashboard distributions --after 5000
+shot images-slider "$mnist" --dashboard images --step 10 --after 2000
+shot audio-clips "$mnist" --dashboard audio --after 2000
 # Three seeds of the tutorial's training example, one run each, for run comparison.
 if want compare-seeds; then
   for s in 1 2 3; do

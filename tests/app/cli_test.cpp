@@ -73,6 +73,8 @@ private slots:
         QTest::newRow("replay-step x") << QStringList{"--replay-step", "x"} << 2 << "--replay-step: 'x'";
         QTest::newRow("replay-step -1") << QStringList{"--replay-step", "-1"} << 2 << "--replay-step: '-1'";
         QTest::newRow("replay-step 2.5") << QStringList{"--replay-step", "2.5"} << 2 << "--replay-step: '2.5'";
+        QTest::newRow("dashboard nope") << QStringList{"--dashboard", "graphs"} << 2 << "--dashboard: 'graphs' is not a dashboard";
+        QTest::newRow("step -3") << QStringList{"--step", "-3"} << 2 << "--step: '-3'";
         QTest::newRow("size 10x") << QStringList{"--size", "10x"} << 2 << "--size: '10x'";
         QTest::newRow("size x800") << QStringList{"--size", "x800"} << 2 << "--size: 'x800'";
         QTest::newRow("size 10x10") << QStringList{"--size", "10x10"} << 2 << "--size: '10x10'";
@@ -124,6 +126,11 @@ private slots:
         const auto t = parseCommandLine(withProgram({"--replay-step", "20"}));
         QCOMPARE(t.exitCode, -1);
         QCOMPARE(t.options.replayStep, 20);
+        const auto d = parseCommandLine(withProgram({"--dashboard", "Images", "--step", "12"}));
+        QCOMPARE(d.exitCode, -1);
+        QCOMPARE(d.options.dashboard, QStringLiteral("images"));
+        QCOMPARE(d.options.step, int64_t(12));
+        QCOMPARE(s.options.step, int64_t(-1)); // not asked: the media follow the newest step
     }
 
     void helpAndVersion()

@@ -365,6 +365,12 @@ void MainWindow::wireGraph()
     connect(m_scalars, &ScalarsDashboard::tagTitleClicked, this, &MainWindow::revealSummaryTag);
 }
 
+void MainWindow::setSummaryStep(int64_t step)
+{
+    for (SummaryDashboard* d : m_summaryBoards)
+        d->setStep(step);
+}
+
 void MainWindow::showSummaryDashboard(int index)
 {
     QDockWidget* d = m_summaryDocks[std::size_t(index)];

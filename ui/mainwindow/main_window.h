@@ -98,6 +98,8 @@ public:
     SummaryHub* summaryHub() const { return m_summaryHub; }
     /// The dock of a summary dashboard (hidden until its kind of data arrives).
     QDockWidget* summaryDock(int index) const { return m_summaryDocks[std::size_t(index)]; }
+    /// Shows the Images, Audio and Text cards at `step` (as their sliders would) from now on.
+    void setSummaryStep(int64_t step);
     /// Raises the dock of the summary dashboard `index` (0 = Histograms … 4 = Text).
     void showSummaryDashboard(int index);
     /// The live feed of the followed log directory, or null.

@@ -205,6 +205,14 @@ void SummaryDashboard::setHistogramMode(HistogramMode mode)
             h->setMode(mode);
 }
 
+void SummaryDashboard::setStep(int64_t step)
+{
+    m_step = step;
+    for (Card& c : m_cards)
+        if (c.media && step >= 0)
+            c.media->setIndex(int(c.media->series().indexAtOrBefore(step)));
+}
+
 void SummaryDashboard::onChanged(const SummaryChanges& ch)
 {
     if (ch.seriesAdded || ch.purged)
@@ -290,6 +298,8 @@ QWidget* SummaryDashboard::makeCard(int id)
         else
             card = new TextCard(st, id, run, m_grid);
         connect(card, &MediaCard::tagClicked, this, &SummaryDashboard::tagClicked);
+        if (m_step >= 0)
+            card->setIndex(int(s.indexAtOrBefore(m_step)));
         m_cards.push_back({id, card, nullptr, card});
         return card;
     }

@@ -74,6 +74,9 @@ public:
     QString tagFilter() const;
     /// Histograms only: offset or overlay.
     void setHistogramMode(HistogramMode mode);
+    /// Images, Audio, Text: shows every card at `step` (the value at or before it) instead of following the
+    /// newest; also for cards still to come. A negative step follows the newest again.
+    void setStep(int64_t step);
     /// Applies pending changes now (tests, screenshots).
     void refreshNow();
     /// How many series of this kind the hub holds, and how many cards are shown.
@@ -127,6 +130,7 @@ private:
     QElapsedTimer m_sinceRefresh;
     QSet<int> m_dirty;
     bool m_rebuild = true;
+    int64_t m_step = -1; ///< setStep(); -1: follow the newest
     bool m_hadData = false;
     int m_columns = 0;
     HistogramMode m_histogramMode = HistogramMode::Offset;
