@@ -2,6 +2,7 @@
 // What a log-directory watcher hands to its consumers: appended scalar points
 // per (run, tag), and run-level events, in batches.
 #include <cstdint>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -60,5 +61,20 @@ struct WatchBatch {
     std::vector<SummaryValueRow> summaries; ///< every summary value in file order per run, when asked for
     bool empty() const { return scalars.empty() && events.empty() && summaries.empty(); }
 };
+
+/// Appends `part` to `into`, vector by vector (a watcher joins the batches of the runs it read in
+/// parallel this way, in run order). Every vector WatchBatch gains must be appended here too.
+inline void appendWatchBatch(WatchBatch& into, WatchBatch&& part)
+{
+    auto append = [](auto& to, auto& from) {
+        if (to.empty())
+            to = std::move(from);
+        else
+            to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+    };
+    append(into.scalars, part.scalars);
+    append(into.events, part.events);
+    append(into.summaries, part.summaries);
+}
 
 } // namespace scopeviz
