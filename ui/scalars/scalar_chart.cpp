@@ -13,6 +13,7 @@
 #include <QSvgGenerator>
 #include <QToolTip>
 
+#include <climits>
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -226,7 +227,112 @@ private:
     std::vector<Mark> m_marks;
 };
 
+/// The curves of a chart with many runs, drawn into one image per replot of changed data or view
+/// (ScalarChart::renderDense) and blitted below the graphs of selected runs.
+class DenseCurveLayer : public QCPLayerable {
+public:
+    explicit DenseCurveLayer(ScalarChart* chart) : QCPLayerable(chart, QStringLiteral("main")), m_chart(chart) {}
+
+    void setKey(uint64_t key) { m_key = key; }
+    void clear()
+    {
+        m_key = 0;
+        m_image = QImage();
+    }
+
+protected:
+    QRect clipRect() const override { return mParentPlot->axisRect()->rect(); }
+    void applyDefaultAntialiasingHint(QCPPainter*) const override {}
+    void draw(QCPPainter* p) override
+    {
+        if (m_key == 0)
+            return;
+        const QRect area = mParentPlot->axisRect()->rect();
+        if (area.width() <= 0 || area.height() <= 0)
+            return;
+        const QCPRange yr = mParentPlot->yAxis->range();
+        uint64_t key = m_key ^ (uint64_t(area.width()) << 40) ^ (uint64_t(area.height()) << 20);
+        key = key * 0x9e3779b97f4a7c15ull ^ std::hash<double>{}(yr.lower) ^ (std::hash<double>{}(yr.upper) << 1);
+        if (key != m_imageKey || m_image.size() != area.size()) {
+            if (m_image.size() != area.size())
+                m_image = QImage(area.size(), QImage::Format_ARGB32_Premultiplied);
+            m_chart->renderDense(m_image);
+            m_imageKey = key;
+        }
+        p->drawImage(area.topLeft(), m_image);
+    }
+
+private:
+    ScalarChart* m_chart;
+    uint64_t m_key = 0;
+    uint64_t m_imageKey = 0;
+    QImage m_image;
+};
+
 } // namespace detail
+
+namespace {
+
+/// dst = src + dst * (255 - a) / 255 on premultiplied ARGB, two channels at a time.
+inline uint32_t blendOver(uint32_t dst, uint32_t src, uint32_t inverseAlpha)
+{
+    const uint32_t rb = (((dst & 0x00ff00ffu) * inverseAlpha) >> 8) & 0x00ff00ffu;
+    const uint32_t ag = (((dst >> 8) & 0x00ff00ffu) * inverseAlpha) & 0xff00ff00u;
+    return src + rb + ag;
+}
+
+/// Blends a 1 px line from (x0, y0) to (x1, y1) (pixel centres) into `img`, clipped to it; the
+/// first pixel is left out when `skipFirst` (it is the last pixel of the previous segment).
+/// A DDA in 16.16 fixed point: one blend per pixel, no floating point inside the loop.
+void blendLine(QImage& img, double x0, double y0, double x1, double y1, uint32_t src, uint32_t inverseAlpha,
+               bool skipFirst)
+{
+    const double w = img.width() - 0.5, h = img.height() - 0.5;
+    // Liang-Barsky clipping to [-0.5, w] x [-0.5, h].
+    double t0 = 0, t1 = 1;
+    const double dx = x1 - x0, dy = y1 - y0;
+    const double p[4] = {-dx, dx, -dy, dy}, q[4] = {x0 + 0.5, w - x0, y0 + 0.5, h - y0};
+    for (int i = 0; i < 4; ++i) {
+        if (p[i] == 0) {
+            if (q[i] < 0)
+                return;
+            continue;
+        }
+        const double t = q[i] / p[i];
+        if (p[i] < 0)
+            t0 = std::max(t0, t);
+        else
+            t1 = std::min(t1, t);
+        if (t0 > t1)
+            return;
+    }
+    if (t0 > 0)
+        skipFirst = false;
+    const int width = img.width(), height = img.height();
+    const int ax = std::clamp(int(std::floor(x0 + t0 * dx + 0.5)), 0, width - 1);
+    const int ay = std::clamp(int(std::floor(y0 + t0 * dy + 0.5)), 0, height - 1);
+    const int bx = std::clamp(int(std::floor(x0 + t1 * dx + 0.5)), 0, width - 1);
+    const int by = std::clamp(int(std::floor(y0 + t1 * dy + 0.5)), 0, height - 1);
+    const int n = std::max(std::abs(bx - ax), std::abs(by - ay));
+    uint32_t* bits = reinterpret_cast<uint32_t*>(img.bits());
+    const qsizetype stride = img.bytesPerLine() / 4;
+    const int32_t sx = n ? ((bx - ax) * 65536) / n : 0, sy = n ? ((by - ay) * 65536) / n : 0;
+    int32_t fx = ax * 65536 + 32768, fy = ay * 65536 + 32768;
+    int i = 0;
+    if (skipFirst) {
+        if (n == 0)
+            return;
+        fx += sx;
+        fy += sy;
+        i = 1;
+    }
+    for (; i <= n; ++i, fx += sx, fy += sy) {
+        uint32_t& d = bits[qsizetype(fy >> 16) * stride + (fx >> 16)];
+        d = blendOver(d, src, inverseAlpha);
+    }
+}
+
+} // namespace
 
 // ---------------------------------------------------------------------------
 
@@ -247,6 +353,7 @@ ScalarChart::ScalarChart(ScalarsContext* ctx, QWidget* parent) : QCustomPlot(par
     plotLayout()->addElement(0, 0, m_title);
     connect(m_title, &QCPTextElement::clicked, this, [this] { emit titleClicked(m_tag); });
 
+    m_denseLayer = new detail::DenseCurveLayer(this);
     m_markers = new detail::NonFiniteLayer(this);
     m_cursor = new QCPItemStraightLine(this);
     m_cursor->setLayer(QStringLiteral("overlay"));
@@ -315,6 +422,8 @@ void ScalarChart::bind(int tagId, const QString& tag)
     clearGraphs();
     m_buffers.clear();
     m_markers->clear();
+    m_denseLayer->clear();
+    m_dense = false;
     m_cursor->setVisible(false);
     m_key = 0;
     m_axesVersion = ~quint64(0);
@@ -405,9 +514,13 @@ void ScalarChart::rebuildGraphs(const std::vector<ChartCurve>& curves, bool smoo
     clearGraphs();
     m_buffers.clear();
     m_graphs.assign(curves.size(), CurveGraphs{});
+    // In dense mode only selected curves get graphs (drawn on top, bold); the others go to the image.
+    auto own = [&](std::size_t i) { return !m_dense || curves[i].selected; };
     // Creation order is drawing order: bands, then faint raw curves, then smoothed curves on top.
     if (grouping) {
         for (std::size_t i = 0; i < curves.size(); ++i) {
+            if (!own(i))
+                continue;
             CurveGraphs& g = m_graphs[i];
             g.lower = addGraph();
             g.upper = addGraph();
@@ -418,12 +531,16 @@ void ScalarChart::rebuildGraphs(const std::vector<ChartCurve>& curves, bool smoo
         }
     }
     for (std::size_t i = 0; i < curves.size(); ++i) {
+        if (!own(i))
+            continue;
         CurveGraphs& g = m_graphs[i];
         g.raw = addGraph();
         g.raw->setPen(smoothing ? QPen(withAlpha(curves[i].color, 64), 1.0) : QPen(curves[i].color, 1.0));
     }
     if (smoothing) {
         for (std::size_t i = 0; i < curves.size(); ++i) {
+            if (!own(i))
+                continue;
             CurveGraphs& g = m_graphs[i];
             g.smooth = addGraph();
             g.smooth->setPen(QPen(curves[i].color, 1.0));
@@ -433,6 +550,14 @@ void ScalarChart::rebuildGraphs(const std::vector<ChartCurve>& curves, bool smoo
         graph(i)->setSelectable(QCP::stNone);
         graph(i)->setAdaptiveSampling(true);
     }
+    if (m_dense) // the selected runs among many: bold, over the faint rest
+        for (const CurveGraphs& g : m_graphs)
+            for (QCPGraph* graph : {g.raw, g.smooth})
+                if (graph && (graph == g.smooth || !g.smooth)) {
+                    QPen pen = graph->pen();
+                    pen.setWidthF(2.2);
+                    graph->setPen(pen);
+                }
 }
 
 void ScalarChart::prepare()
@@ -450,9 +575,14 @@ void ScalarChart::prepare()
         configureAxes();
         m_axesVersion = view;
     }
-    QString structure = QStringLiteral("%1|%2|").arg(smoothing).arg(st.grouping);
-    for (const ChartCurve& c : curves)
-        structure += QStringLiteral("%1:%2,").arg(int(c.kind)).arg(c.index);
+    m_dense = int(curves.size()) > DenseCurveThreshold;
+    QString structure = QStringLiteral("%1|%2|%3|").arg(smoothing).arg(st.grouping).arg(m_dense);
+    for (const ChartCurve& c : curves) {
+        structure += QString::number(int(c.kind));
+        structure += QLatin1Char(c.selected ? '*' : ':');
+        structure += QString::number(c.index);
+        structure += QLatin1Char(',');
+    }
     if (structure != m_structure) {
         rebuildGraphs(curves, smoothing, st.grouping);
         m_structure = structure;
@@ -510,6 +640,7 @@ void ScalarChart::prepare()
         return;
     }
     m_key = key;
+    ++m_decimations;
 
     DecimationRequest req;
     req.xLo = xr.lower;
@@ -525,6 +656,8 @@ void ScalarChart::prepare()
     };
     m_drawnPoints = 0;
     m_markers->clear();
+    m_denseReq = DenseRequest{req.xLo, req.xHi, req.logX, req.logY, req.smoothing};
+    m_denseLayer->setKey(m_dense ? key : 0);
     std::vector<NonFiniteMarker> marks;
     const ScalarStore& store = m_ctx->store();
     for (std::size_t i = 0; i < m_curves.size(); ++i) {
@@ -532,19 +665,32 @@ void ScalarChart::prepare()
         CurveGraphs& g = m_graphs[i];
         req.map = c.map;
         req.envelope = Envelope::Full;
+        if (!g.raw) {
+            // Drawn by the dense layer: here only the extent (of the raw values, as for graphs) and markers.
+            const ScalarSeries& s = c.kind == ChartCurve::Kind::Run ? store.series(c.seriesId) : aggs[i]->mean;
+            req.smoothed = false;
+            extend(decimate(s, req, m_scratch));
+            m_drawnPoints += m_scratch.size();
+            if (c.kind == ChartCurve::Kind::Run) {
+                nonFiniteMarkers(s, req, marks);
+                m_markers->add(marks);
+            }
+            continue;
+        }
         if (c.kind == ChartCurve::Kind::Run) {
             const ScalarSeries& s = store.series(c.seriesId);
             req.smoothed = false;
             extend(decimate(s, req, m_scratch));
             setGraphData(g.raw, m_scratch, m_buffers[g.raw]);
             m_drawnPoints += m_scratch.size();
-            if (!g.smooth)
+            if (!g.smooth && !m_dense)
                 emphasize(g.raw, m_scratch.size(), columns);
             if (g.smooth) {
                 req.smoothed = true;
                 decimate(s, req, m_scratch);
                 setGraphData(g.smooth, m_scratch, m_buffers[g.smooth]);
-                emphasize(g.smooth, m_scratch.size(), columns);
+                if (!m_dense)
+                    emphasize(g.smooth, m_scratch.size(), columns);
                 m_drawnPoints += m_scratch.size();
             }
             req.smoothed = false;
@@ -611,6 +757,45 @@ void ScalarChart::prepare()
         setRangeGuarded(yAxis, r);
     }
     m_preparing = false;
+}
+
+void ScalarChart::renderDense(QImage& image)
+{
+    ++m_denseRenders;
+    image.fill(Qt::transparent);
+    const QRect area = axisRect()->rect();
+    DecimationRequest req;
+    req.xLo = m_denseReq.xLo;
+    req.xHi = m_denseReq.xHi;
+    req.columns = std::max(16, area.width());
+    req.logX = m_denseReq.logX;
+    req.logY = m_denseReq.logY;
+    req.smoothing = m_denseReq.smoothing;
+    req.smoothed = m_denseReq.smoothing > 0; // the smoothed curve only: 1,000 noisy raw curves are a blur
+    // Unselected curves are faint when some runs are selected, else translucent so that overlaps show.
+    const int alpha = m_ctx->anySelected() ? 40 : 150;
+    const ScalarStore& store = m_ctx->store();
+    for (std::size_t i = 0; i < m_curves.size(); ++i) {
+        const ChartCurve& c = m_curves[i];
+        if (i < m_graphs.size() && m_graphs[i].raw)
+            continue; // has graphs of its own
+        const ScalarSeries& s = c.kind == ChartCurve::Kind::Run ? store.series(c.seriesId) : m_ctx->aggregate(m_tagId, c).mean;
+        req.map = c.map;
+        decimate(s, req, m_scratch);
+        const uint32_t src = qPremultiply(qRgba(c.color.red(), c.color.green(), c.color.blue(), alpha));
+        const uint32_t inverse = 255u - uint32_t(alpha);
+        double px = 0, py = 0;
+        for (std::size_t k = 0; k < m_scratch.size(); ++k) {
+            const double x = xAxis->coordToPixel(m_scratch[k].x) - area.left();
+            const double y = yAxis->coordToPixel(m_scratch[k].y) - area.top();
+            if (k > 0)
+                blendLine(image, px, py, x, y, src, inverse, k > 1);
+            else if (m_scratch.size() == 1)
+                blendLine(image, x, y, x, y, src, inverse, false);
+            px = x;
+            py = y;
+        }
+    }
 }
 
 QStringList ScalarChart::shownCurves() const
