@@ -761,40 +761,94 @@ void ScalarChart::prepare()
 
 void ScalarChart::renderDense(QImage& image)
 {
+    // One pass per curve over its visible points: each pixel column gets one vertical span from
+    // the lowest to the highest point in it (joined to the previous column's last point), columns
+    // skipped by sparse data get a line. Cost: O(visible points + pixels covered) per curve, no
+    // intermediate point list.
     ++m_denseRenders;
     image.fill(Qt::transparent);
     const QRect area = axisRect()->rect();
-    DecimationRequest req;
-    req.xLo = m_denseReq.xLo;
-    req.xHi = m_denseReq.xHi;
-    req.columns = std::max(16, area.width());
-    req.logX = m_denseReq.logX;
-    req.logY = m_denseReq.logY;
-    req.smoothing = m_denseReq.smoothing;
-    req.smoothed = m_denseReq.smoothing > 0; // the smoothed curve only: 1,000 noisy raw curves are a blur
+    const int width = image.width(), height = image.height();
+    uint32_t* bits = reinterpret_cast<uint32_t*>(image.bits());
+    const qsizetype stride = image.bytesPerLine() / 4;
+    const bool smoothed = m_denseReq.smoothing > 0; // the smoothed curve only: 1,000 noisy raw curves are a blur
     // Unselected curves are faint when some runs are selected, else translucent so that overlaps show.
     const int alpha = m_ctx->anySelected() ? 40 : 150;
+    const bool linX = xAxis->scaleType() == QCPAxis::stLinear, linY = yAxis->scaleType() == QCPAxis::stLinear;
+    const QCPRange xr = xAxis->range(), yr = yAxis->range();
+    const double xScale = double(area.width()) / (xr.upper - xr.lower);
+    const double yScale = double(area.height()) / (yr.upper - yr.lower);
+    auto toPx = [&](double x) { return linX ? (x - xr.lower) * xScale : xAxis->coordToPixel(x) - area.left(); };
+    auto toPy = [&](double y) { return linY ? (yr.upper - y) * yScale : yAxis->coordToPixel(y) - area.top(); };
     const ScalarStore& store = m_ctx->store();
+    std::vector<float> values;
     for (std::size_t i = 0; i < m_curves.size(); ++i) {
         const ChartCurve& c = m_curves[i];
         if (i < m_graphs.size() && m_graphs[i].raw)
             continue; // has graphs of its own
         const ScalarSeries& s = c.kind == ChartCurve::Kind::Run ? store.series(c.seriesId) : m_ctx->aggregate(m_tagId, c).mean;
-        req.map = c.map;
-        decimate(s, req, m_scratch);
+        if (s.empty())
+            continue;
+        // Visible points plus one neighbour on each side, so that lines reach the edges.
+        std::size_t i0 = 0, i1 = s.size();
+        if (c.map.monotonic(s)) {
+            const std::size_t a = nearestIndex(s, c.map, m_denseReq.xLo), b = nearestIndex(s, c.map, m_denseReq.xHi);
+            i0 = a > 0 ? a - 1 : 0;
+            i1 = std::min(s.size(), b + 2);
+        }
+        values.resize(i1 - i0);
+        if (smoothed)
+            s.smoothed(m_denseReq.smoothing, i0, i1, values.data());
         const uint32_t src = qPremultiply(qRgba(c.color.red(), c.color.green(), c.color.blue(), alpha));
         const uint32_t inverse = 255u - uint32_t(alpha);
-        double px = 0, py = 0;
-        for (std::size_t k = 0; k < m_scratch.size(); ++k) {
-            const double x = xAxis->coordToPixel(m_scratch[k].x) - area.left();
-            const double y = yAxis->coordToPixel(m_scratch[k].y) - area.top();
-            if (k > 0)
-                blendLine(image, px, py, x, y, src, inverse, k > 1);
-            else if (m_scratch.size() == 1)
-                blendLine(image, x, y, x, y, src, inverse, false);
-            px = x;
-            py = y;
+        auto span = [&](int col, double ya, double yb) {
+            if (col < 0 || col >= width)
+                return;
+            int lo = int(std::floor(std::min(ya, yb) + 0.5)), hi = int(std::floor(std::max(ya, yb) + 0.5));
+            lo = std::max(lo, 0);
+            hi = std::min(hi, height - 1);
+            for (int y = lo; y <= hi; ++y) {
+                uint32_t& d = bits[qsizetype(y) * stride + col];
+                d = blendOver(d, src, inverse);
+            }
+        };
+        bool have = false;       // a column is open
+        int col = 0;             // the open column
+        double lo = 0, hi = 0;   // its extent so far
+        double lastX = 0, lastY = 0;
+        for (std::size_t k = i0; k < i1; ++k) {
+            const double v = smoothed ? double(values[k - i0]) : s.value(k);
+            const double x = c.map.x(s, k);
+            if (!std::isfinite(v) || (m_denseReq.logY && v <= 0) || (m_denseReq.logX && x <= 0))
+                continue;
+            const double px = toPx(x), py = toPy(v);
+            if (!std::isfinite(px) || !std::isfinite(py))
+                continue;
+            const int pc = int(std::floor(px + 0.5));
+            if (have && pc == col) {
+                lo = std::min(lo, py);
+                hi = std::max(hi, py);
+            } else {
+                if (have) {
+                    span(col, lo, hi);
+                    if (pc == col + 1) { // the step between neighbouring columns joins them
+                        lo = std::min(lastY, py);
+                        hi = std::max(lastY, py);
+                    } else {
+                        blendLine(image, lastX, lastY, px, py, src, inverse, true);
+                        lo = hi = py;
+                    }
+                } else {
+                    lo = hi = py;
+                }
+                col = pc;
+                have = true;
+            }
+            lastX = px;
+            lastY = py;
         }
+        if (have)
+            span(col, lo, hi);
     }
 }
 
@@ -840,7 +894,19 @@ QString ScalarChart::hoverTextAt(double x)
         }
         return QString();
     };
-    for (const ChartCurve& c : m_curves) {
+    // With many curves the read-out lists the selected runs first and stops after MaxHoverLines.
+    constexpr int MaxHoverLines = 20;
+    std::vector<const ChartCurve*> order;
+    for (const ChartCurve& c : m_curves)
+        if (c.selected)
+            order.push_back(&c);
+    for (const ChartCurve& c : m_curves)
+        if (!c.selected)
+            order.push_back(&c);
+    const int omitted = std::max(0, int(order.size()) - MaxHoverLines);
+    order.resize(order.size() - std::size_t(omitted));
+    for (const ChartCurve* curve : order) {
+        const ChartCurve& c = *curve;
         const QString swatch = QStringLiteral("<span style='color:%1'>&#9679;</span>").arg(c.color.name());
         QString line, cells;
         if (c.kind == ChartCurve::Kind::Run) {
@@ -881,6 +947,11 @@ QString ScalarChart::hoverTextAt(double x)
         }
         plain << line;
         html += QStringLiteral("<tr><td>%1&nbsp;%2&nbsp;</td>%3</tr>").arg(swatch, c.name.toHtmlEscaped(), cells);
+    }
+    if (omitted > 0) {
+        const QString more = tr("… and %1 more (select runs in the list to see them here)").arg(omitted);
+        plain << more;
+        html += QStringLiteral("<tr><td colspan='4'><i>%1</i></td></tr>").arg(more.toHtmlEscaped());
     }
     html += QStringLiteral("</table>");
     m_hoverPlain = plain.join(QLatin1Char('\n'));

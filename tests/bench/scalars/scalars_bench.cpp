@@ -3,7 +3,7 @@
 // latency from a writer's flush to the repaint of the chart showing the point.
 // The sweep benchmarks (issue 19: 1,000 and 10,000 runs) are in sweep_bench.cpp.
 //   scopeviz_bench_scalars [--quick] [--latency-only] [--sweep-only] [--screenshot out.png]
-//                          [--write-sweep DIR RUNS TAGS STEPS]
+//                          [--write-sweep DIR RUNS TAGS STEPS] [--sweep-screenshot DIR OUT.png GROUP_REGEX]
 #include "core/summary/event_writer.h"
 #include "core/summary/logdir_watcher.h"
 #include "tests/bench/bench.h"
@@ -542,7 +542,13 @@ int main(int argc, char** argv)
             latencyOnly = true;
         else if (std::strcmp(argv[i], "--sweep-only") == 0)
             sweepOnly = true;
-        else if (std::strcmp(argv[i], "--write-sweep") == 0 && i + 4 < argc) {
+        else if (std::strcmp(argv[i], "--sweep-screenshot") == 0 && i + 3 < argc) {
+            QApplication app(argc, argv);
+            applyTheme(false);
+            bench::sweepScreenshots(QString::fromLocal8Bit(argv[i + 1]), QString::fromLocal8Bit(argv[i + 2]),
+                                    QString::fromLocal8Bit(argv[i + 3]));
+            return 0;
+        } else if (std::strcmp(argv[i], "--write-sweep") == 0 && i + 4 < argc) {
             const QString dir = QString::fromLocal8Bit(argv[i + 1]);
             const long long bytes = bench::writeSweep(dir, std::atoi(argv[i + 2]), std::atoi(argv[i + 3]), std::atoi(argv[i + 4]));
             std::printf("wrote %s (%.1f MB)\n", qPrintable(dir), double(bytes) / 1e6);

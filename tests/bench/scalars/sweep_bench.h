@@ -16,4 +16,9 @@ void benchSweepOpen(bool quick);
 /// (filter by regex, all, none).
 void benchSweepRunList(bool quick);
 
+/// Opens `dir` in a dashboard (through the feed, as the window does) and saves `out` (.png): as it
+/// opens, then with runs grouped by `groupRegex` (out_grouped.png), then with two runs selected
+/// (out_selected.png).
+void sweepScreenshots(const QString& dir, const QString& out, const QString& groupRegex);
+
 } // namespace scopeviz::bench

@@ -254,6 +254,13 @@ private slots:
             return n;
         };
         QVERIFY2(strong(selected) < strong(all) / 2, qPrintable(QStringLiteral("%1 vs %2").arg(strong(selected)).arg(strong(all))));
+        // The hover read-out names the selected runs first and does not list 300 lines.
+        chart->hoverTextAt(100);
+        const QStringList lines = chart->hoverText().split('\n');
+        QCOMPARE(lines.size(), 21);
+        QVERIFY(lines[0].startsWith(QString::fromStdString(d.store().run(5).label) + ":"));
+        QVERIFY(lines[1].startsWith(QString::fromStdString(d.store().run(250).label) + ":"));
+        QVERIFY(lines.last().contains("280 more"));
         // Below the threshold, every run is a graph as before.
         d.setRunFilter("_seed1$");
         d.refreshNow();
