@@ -330,6 +330,7 @@ void ScalarsDashboard::buildUi()
     m_scroll->setWidget(m_grid);
     ml->addWidget(m_scroll, 1);
     connect(m_grid, &ChartGrid::chartCreated, this, &ScalarsDashboard::onChartCreated);
+    m_grid->setReplotter([this](ScalarChart* chart) { queueReplot(chart); });
     connect(m_grid, &ChartGrid::chartBound, this, [this](ScalarChart* chart) {
         if (m_ctx->settings().linkX && m_hasSharedX)
             chart->setLinkedXRange(m_sharedX);
@@ -425,6 +426,25 @@ void ScalarsDashboard::scheduleRefresh()
     m_refreshTimer.start(int(std::max<qint64>(0, gap - since)));
 }
 
+void ScalarsDashboard::queueReplot(ScalarChart* chart)
+{
+    if (!m_replotQueue.contains(chart))
+        m_replotQueue.append(chart);
+    if (!m_replotTimer.isActive()) {
+        if (m_replotQueue.size() == 1)
+            m_refreshCostMs = 0;
+        m_replotTimer.start(0);
+    }
+}
+
+void ScalarsDashboard::flushReplots()
+{
+    for (const QPointer<ScalarChart>& chart : std::exchange(m_replotQueue, {}))
+        if (chart && chart->tagId() >= 0)
+            chart->replot();
+    m_replotTimer.stop();
+}
+
 void ScalarsDashboard::replotNext()
 {
     while (!m_replotQueue.isEmpty()) {
@@ -483,21 +503,11 @@ void ScalarsDashboard::refresh(bool queued)
             chart->invalidate();
             // During ingest charts replot one per pass of the event loop, each at most once per
             // refresh; refreshNow() draws them all before it returns.
-            if (!queued)
-                chart->replot();
-            else if (!m_replotQueue.contains(chart))
-                m_replotQueue.append(chart);
+            queueReplot(chart);
         }
     }
-    if (!queued) {
-        for (const QPointer<ScalarChart>& chart : std::exchange(m_replotQueue, {}))
-            if (chart && chart->tagId() >= 0)
-                chart->replot();
-        m_replotTimer.stop();
-    } else if (!m_replotQueue.isEmpty() && !m_replotTimer.isActive()) {
-        m_refreshCostMs = 0;
-        m_replotTimer.start(0);
-    }
+    if (!queued)
+        flushReplots();
     m_allDirty = false;
     m_dirtyTags.clear();
     updateStatus();
@@ -725,6 +735,7 @@ ScalarChart* ScalarsDashboard::scrollToTag(const QString& tag)
         return nullptr;
     m_scroll->ensureVisible(r.center().x(), r.center().y(), 0, r.height() / 2 + ChartGrid::Gap);
     m_grid->updateBindings();
+    flushReplots();
     return m_grid->chartFor(tag);
 }
 

@@ -129,6 +129,10 @@ private:
     void runListMenu(const QPoint& pos);
     /// Replots the next chart of the replot queue (one per pass of the event loop).
     void replotNext();
+    /// Queues a chart's replot (each chart once).
+    void queueReplot(ScalarChart* chart);
+    /// Replots every queued chart now.
+    void flushReplots();
     void rebuildSections();
     void settingsChanged();
     void onChartCreated(ScalarChart* chart);
