@@ -14,12 +14,20 @@
 // - Purges are applied to the batch being built as well as reported, which is
 //   what makes "apply events, then scalars" correct for any mix of points and
 //   restarts within one poll.
+// - Runs are independent: each is read into a WatchBatch of its own (pollRun
+//   touches only its RunState), on up to 8 threads taking runs in turn, and the
+//   batches are joined in run order (appendWatchBatch), as TensorBoard's Rust
+//   loader reads runs in parallel. Discovery stays on the calling thread.
 #include "core/summary/logdir_watcher.h"
 
 #include "core/util/strings.h"
 
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <exception>
+#include <mutex>
+#include <thread>
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
@@ -53,6 +61,49 @@ std::string joinPath(const std::string& dir, const std::string& name)
     if (dir.empty())
         return name;
     return dir.back() == '/' ? dir + name : dir + "/" + name;
+}
+
+// Threads for reading `runs` runs: a thread is worth starting for a few runs' worth of files.
+unsigned readThreadsFor(unsigned requested, size_t runs)
+{
+    unsigned n = requested;
+    if (n == 0)
+        n = std::min(8u, std::max(1u, std::thread::hardware_concurrency()));
+    return unsigned(std::min<size_t>(n, std::max<size_t>(1, runs / 4)));
+}
+
+// Calls work(i) for every i < count on `threads` threads (the caller being one of them), each
+// taking the next index; returns when all are done. The first exception is rethrown.
+template <class F>
+void runParallel(size_t count, unsigned threads, F&& work)
+{
+    if (threads <= 1 || count <= 1) {
+        for (size_t i = 0; i < count; ++i)
+            work(i);
+        return;
+    }
+    std::atomic<size_t> next{0};
+    std::exception_ptr error;
+    std::mutex errorMutex;
+    auto loop = [&] {
+        for (size_t i; (i = next.fetch_add(1)) < count;) {
+            try {
+                work(i);
+            } catch (...) {
+                std::lock_guard lock(errorMutex);
+                if (!error)
+                    error = std::current_exception();
+            }
+        }
+    };
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < threads; ++t)
+        pool.emplace_back(loop);
+    loop();
+    for (std::thread& t : pool)
+        t.join();
+    if (error)
+        std::rethrow_exception(error);
 }
 
 RunEvent makeEvent(RunEvent::Kind kind, std::string run, std::string message)
@@ -346,7 +397,7 @@ void LogdirWatcher::discover(WatchBatch& batch, std::map<std::string, Listing>& 
     m_reportedDirErrors = std::move(errors);
 }
 
-void LogdirWatcher::resetRun(RunState& run)
+void LogdirWatcher::resetRun(RunState& run) const
 {
     run.files.clear();
     run.fileVersion = -1;
@@ -354,13 +405,16 @@ void LogdirWatcher::resetRun(RunState& run)
     run.hasRecentStep = false;
 }
 
-void LogdirWatcher::pollRun(const std::string& name, RunState& run, const Listing& listing, WatchBatch& batch)
+bool LogdirWatcher::pollRun(const std::string& name, RunState& run, const Listing& listing, WatchBatch& batch,
+                            uint64_t budget) const
 {
     const size_t scalarsMark = batch.scalars.size();
     const size_t histogramsMark = batch.histograms.size();
     const size_t mediaMark = batch.media.size();
     const size_t eventsMark = batch.events.size();
     const size_t summariesMark = batch.summaries.size();
+    const bool limited = budget != UINT64_MAX;
+    bool more = false;
     for (int attempt = 0; attempt < 2; ++attempt) {
         Collector collector(batch, name, run, m_collectSummaries, m_collectRich);
         std::string replaced;
@@ -371,17 +425,15 @@ void LogdirWatcher::pollRun(const std::string& name, RunState& run, const Listin
             const std::string path = joinPath(listing.dir, base);
             if (!fs.reader)
                 fs.reader = std::make_unique<EventReader>(path);
-            if (m_maxBytesPerPoll > 0 && m_budgetLeft == 0) {
-                m_hasMore = true;
-                return;
-            }
+            if (limited && budget == 0)
+                return true;
             collector.setFile(path);
             const uint64_t before = fs.reader->offset();
-            const ReadStatus st = fs.reader->poll(collector, m_maxBytesPerPoll > 0 ? m_budgetLeft : UINT64_MAX);
-            if (m_maxBytesPerPoll > 0) {
+            const ReadStatus st = fs.reader->poll(collector, budget);
+            if (limited) {
                 const uint64_t used = fs.reader->offset() - (st.restarted ? 0 : before);
-                m_budgetLeft -= std::min(m_budgetLeft, used);
-                m_hasMore = m_hasMore || st.more;
+                budget -= std::min(budget, used);
+                more = more || st.more;
             }
             if (st.restarted && attempt == 0) {
                 replaced = path;
@@ -403,7 +455,7 @@ void LogdirWatcher::pollRun(const std::string& name, RunState& run, const Listin
             }
         }
         if (replaced.empty())
-            return;
+            return more;
         // A file was replaced or truncated: what we delivered for this run no
         // longer matches the disk. Drop it all (here and at the consumer) and
         // read the run again from the start.
@@ -419,13 +471,13 @@ void LogdirWatcher::pollRun(const std::string& name, RunState& run, const Listin
         batch.events.push_back(std::move(e));
         resetRun(run);
     }
+    return more;
 }
 
 WatchBatch LogdirWatcher::poll()
 {
     WatchBatch batch;
     m_hasMore = false;
-    m_budgetLeft = m_maxBytesPerPoll;
 
     struct stat st {};
     if (::stat(m_path.c_str(), &st) != 0) {
@@ -452,19 +504,42 @@ WatchBatch LogdirWatcher::poll()
         batch.events.push_back(makeEvent(RunEvent::Kind::RunRemoved, it->first, cat("run ", it->first, " disappeared")));
         it = m_runs.erase(it);
     }
+    // Each run is read into a batch of its own (its RunAdded first), on a few threads when there are
+    // many runs; the batches are then joined in run order, so the result is what reading the runs one
+    // after the other would give. A byte limit is shared equally among the runs.
+    struct Job {
+        const std::string* name;
+        RunState* run;
+        const Listing* listing;
+        WatchBatch part;
+        bool more = false;
+    };
+    std::vector<Job> jobs;
+    jobs.reserve(found.size());
     for (const auto& [name, listing] : found) {
         auto [it, added] = m_runs.try_emplace(name);
+        Job job{&name, &it->second, &listing, {}};
         if (added) {
             it->second.dir = listing.dir;
-            batch.events.push_back(makeEvent(RunEvent::Kind::RunAdded, name, cat("run ", name, " found in ", listing.dir)));
+            job.part.events.push_back(makeEvent(RunEvent::Kind::RunAdded, name, cat("run ", name, " found in ", listing.dir)));
             if (!m_seenRuns.insert(name).second) {
                 RunEvent e = makeEvent(RunEvent::Kind::Purge, name,
                                        cat("run ", name, " reappeared; reading it again from the start"));
                 e.step = INT64_MIN;
-                batch.events.push_back(std::move(e));
+                job.part.events.push_back(std::move(e));
             }
         }
-        pollRun(name, it->second, listing, batch);
+        jobs.push_back(std::move(job));
+    }
+    const uint64_t share =
+        m_maxBytesPerPoll == 0 ? UINT64_MAX : std::max<uint64_t>(1, m_maxBytesPerPoll / std::max<size_t>(1, jobs.size()));
+    runParallel(jobs.size(), readThreadsFor(m_readThreads, jobs.size()), [&](size_t i) {
+        Job& j = jobs[i];
+        j.more = pollRun(*j.name, *j.run, *j.listing, j.part, share);
+    });
+    for (Job& j : jobs) {
+        m_hasMore = m_hasMore || j.more;
+        appendWatchBatch(batch, std::move(j.part));
     }
     // Series that a purge emptied carry nothing.
     std::erase_if(batch.scalars, [](const ScalarSeriesBatch& s) { return s.points.empty(); });

@@ -1,7 +1,8 @@
 #pragma once
 // LogdirWatcher: follows a TensorBoard log directory (or one event file) and
-// reports what was appended since the last poll. No threads inside: call
-// poll() from one worker thread, periodically.
+// reports what was appended since the last poll. Call poll() from one thread,
+// periodically; with many runs, a poll reads the runs on a few short-lived
+// threads of its own (setReadThreads) and returns when all are done.
 #include "core/summary/event_reader.h"
 #include "core/summary/scalar_batch.h"
 
@@ -60,7 +61,13 @@ public:
     WatchBatch poll();
 
     /// Limits the bytes of records one poll reads (0 = unlimited), to keep polls short on huge logs.
+    /// The limit is shared equally among the runs (each reads at least one record when it has one),
+    /// so every run's curves grow together while a big directory loads.
     void setMaxBytesPerPoll(uint64_t bytes) { m_maxBytesPerPoll = bytes; }
+    /// How many threads read runs in parallel during a poll: 0 (the default) = one per core, up to 8;
+    /// 1 = read on the calling thread only. Runs are read into batches of their own and joined in run
+    /// order, so the result does not depend on this number.
+    void setReadThreads(unsigned threads) { m_readThreads = threads; }
     /// Also collects every summary value, classified, into WatchBatch::summaries (for --dump-summaries).
     /// Purges do not apply to them: they list what the files hold, in file order.
     void setCollectSummaries(bool on) { m_collectSummaries = on; }
@@ -99,8 +106,11 @@ private:
     void discover(WatchBatch& batch, std::map<std::string, Listing>& found);
     void walk(const std::string& dir, const std::string& rel, int depth, std::set<std::pair<uint64_t, uint64_t>>& visited,
               std::map<std::string, Listing>& found, std::map<std::string, std::string>& errors);
-    void pollRun(const std::string& name, RunState& run, const Listing& listing, WatchBatch& batch);
-    void resetRun(RunState& run);
+    /// Reads what was appended to one run into `batch` (the run's own batch). Touches only `run`:
+    /// runs are read in parallel. Returns true when the run's byte budget stopped it with data left.
+    bool pollRun(const std::string& name, RunState& run, const Listing& listing, WatchBatch& batch,
+                 uint64_t budget) const;
+    void resetRun(RunState& run) const;
 
     std::string m_path;
     std::map<std::string, RunState> m_runs;
@@ -108,7 +118,7 @@ private:
     std::map<std::string, std::string> m_reportedDirErrors; // path -> message
     RootState m_root = RootState::Unknown;
     uint64_t m_maxBytesPerPoll = 0;
-    uint64_t m_budgetLeft = 0;
+    unsigned m_readThreads = 0;
     bool m_hasMore = false;
     bool m_collectSummaries = false;
     bool m_collectRich = false;

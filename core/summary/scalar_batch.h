@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -105,6 +106,23 @@ void purgeSeries(std::vector<SeriesBatch<Point>>& list, size_t first, const RunE
             continue;
         std::erase_if(s.points, [&](const Point& p) { return p.step >= e.step; });
     }
+}
+
+/// Appends `part` to `into`, vector by vector (a watcher joins the batches of the runs it read in
+/// parallel this way, in run order). Every vector WatchBatch gains must be appended here too.
+inline void appendWatchBatch(WatchBatch& into, WatchBatch&& part)
+{
+    auto append = [](auto& to, auto& from) {
+        if (to.empty())
+            to = std::move(from);
+        else
+            to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+    };
+    append(into.scalars, part.scalars);
+    append(into.events, part.events);
+    append(into.summaries, part.summaries);
+    append(into.histograms, part.histograms);
+    append(into.media, part.media);
 }
 
 } // namespace scopeviz

@@ -172,7 +172,10 @@ void ChartGrid::updateBindings()
     }
     for (ScalarChart* chart : fresh) {
         emit chartBound(chart);
-        chart->replot();
+        if (m_replot)
+            m_replot(chart);
+        else
+            chart->replot();
     }
 }
 

@@ -13,6 +13,7 @@
 #include <QStringList>
 #include <QWidget>
 
+#include <functional>
 #include <vector>
 
 namespace scopeviz::ui {
@@ -67,6 +68,9 @@ public:
     int chartWidgetCount() const { return int(m_bound.size() + m_pool.size()); }
     /// Binds charts to the cards in view and releases the others (after scrolling or resizing).
     void updateBindings();
+    /// How a newly bound chart gets its first replot (default: at once). The dashboard queues them,
+    /// so that ten charts of 1,000 runs scrolled into view are drawn one per pass of the event loop.
+    void setReplotter(std::function<void(ScalarChart*)> replot) { m_replot = std::move(replot); }
 
     bool hasHeightForWidth() const override { return true; }
     int heightForWidth(int width) const override;
@@ -114,6 +118,7 @@ private:
     QHash<QString, ScalarChart*> m_bound;
     std::vector<ScalarChart*> m_pool;
     bool m_inRelayout = false;
+    std::function<void(ScalarChart*)> m_replot;
 };
 
 } // namespace scopeviz::ui

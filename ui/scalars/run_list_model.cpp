@@ -1,6 +1,7 @@
 #include "ui/scalars/run_list_model.h"
 
 #include "ui/common/theme.h"
+#include "ui/scalars/run_colors.h"
 #include "ui/scalars/scalar_store.h"
 
 #include <QFont>
@@ -68,7 +69,7 @@ QIcon RunListModel::iconFor(int run) const
     pm.fill(Qt::transparent);
     QPainter p(&pm);
     p.setRenderHint(QPainter::Antialiasing);
-    QColor c = seriesColor(info.colorIndex);
+    QColor c = runColor(info.colorIndex);
     if (info.removed)
         c.setAlpha(110);
     p.setPen(Qt::NoPen);
@@ -133,7 +134,7 @@ QVariant RunListModel::data(const QModelIndex& index, int role) const
         }
         return {};
     case RunColorRole:
-        return seriesColor(info.colorIndex);
+        return runColor(info.colorIndex);
     case RunErrorRole:
         return info.hasError ? QString::fromStdString(info.errorMessage) : QString();
     case RunRemovedRole:

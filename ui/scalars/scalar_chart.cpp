@@ -13,6 +13,7 @@
 #include <QSvgGenerator>
 #include <QToolTip>
 
+#include <climits>
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -226,7 +227,112 @@ private:
     std::vector<Mark> m_marks;
 };
 
+/// The curves of a chart with many runs, drawn into one image per replot of changed data or view
+/// (ScalarChart::renderDense) and blitted below the graphs of selected runs.
+class DenseCurveLayer : public QCPLayerable {
+public:
+    explicit DenseCurveLayer(ScalarChart* chart) : QCPLayerable(chart, QStringLiteral("main")), m_chart(chart) {}
+
+    void setKey(uint64_t key) { m_key = key; }
+    void clear()
+    {
+        m_key = 0;
+        m_image = QImage();
+    }
+
+protected:
+    QRect clipRect() const override { return mParentPlot->axisRect()->rect(); }
+    void applyDefaultAntialiasingHint(QCPPainter*) const override {}
+    void draw(QCPPainter* p) override
+    {
+        if (m_key == 0)
+            return;
+        const QRect area = mParentPlot->axisRect()->rect();
+        if (area.width() <= 0 || area.height() <= 0)
+            return;
+        const QCPRange yr = mParentPlot->yAxis->range();
+        uint64_t key = m_key ^ (uint64_t(area.width()) << 40) ^ (uint64_t(area.height()) << 20);
+        key = key * 0x9e3779b97f4a7c15ull ^ std::hash<double>{}(yr.lower) ^ (std::hash<double>{}(yr.upper) << 1);
+        if (key != m_imageKey || m_image.size() != area.size()) {
+            if (m_image.size() != area.size())
+                m_image = QImage(area.size(), QImage::Format_ARGB32_Premultiplied);
+            m_chart->renderDense(m_image);
+            m_imageKey = key;
+        }
+        p->drawImage(area.topLeft(), m_image);
+    }
+
+private:
+    ScalarChart* m_chart;
+    uint64_t m_key = 0;
+    uint64_t m_imageKey = 0;
+    QImage m_image;
+};
+
 } // namespace detail
+
+namespace {
+
+/// dst = src + dst * (255 - a) / 255 on premultiplied ARGB, two channels at a time.
+inline uint32_t blendOver(uint32_t dst, uint32_t src, uint32_t inverseAlpha)
+{
+    const uint32_t rb = (((dst & 0x00ff00ffu) * inverseAlpha) >> 8) & 0x00ff00ffu;
+    const uint32_t ag = (((dst >> 8) & 0x00ff00ffu) * inverseAlpha) & 0xff00ff00u;
+    return src + rb + ag;
+}
+
+/// Blends a 1 px line from (x0, y0) to (x1, y1) (pixel centres) into `img`, clipped to it; the
+/// first pixel is left out when `skipFirst` (it is the last pixel of the previous segment).
+/// A DDA in 16.16 fixed point: one blend per pixel, no floating point inside the loop.
+void blendLine(QImage& img, double x0, double y0, double x1, double y1, uint32_t src, uint32_t inverseAlpha,
+               bool skipFirst)
+{
+    const double w = img.width() - 0.5, h = img.height() - 0.5;
+    // Liang-Barsky clipping to [-0.5, w] x [-0.5, h].
+    double t0 = 0, t1 = 1;
+    const double dx = x1 - x0, dy = y1 - y0;
+    const double p[4] = {-dx, dx, -dy, dy}, q[4] = {x0 + 0.5, w - x0, y0 + 0.5, h - y0};
+    for (int i = 0; i < 4; ++i) {
+        if (p[i] == 0) {
+            if (q[i] < 0)
+                return;
+            continue;
+        }
+        const double t = q[i] / p[i];
+        if (p[i] < 0)
+            t0 = std::max(t0, t);
+        else
+            t1 = std::min(t1, t);
+        if (t0 > t1)
+            return;
+    }
+    if (t0 > 0)
+        skipFirst = false;
+    const int width = img.width(), height = img.height();
+    const int ax = std::clamp(int(std::floor(x0 + t0 * dx + 0.5)), 0, width - 1);
+    const int ay = std::clamp(int(std::floor(y0 + t0 * dy + 0.5)), 0, height - 1);
+    const int bx = std::clamp(int(std::floor(x0 + t1 * dx + 0.5)), 0, width - 1);
+    const int by = std::clamp(int(std::floor(y0 + t1 * dy + 0.5)), 0, height - 1);
+    const int n = std::max(std::abs(bx - ax), std::abs(by - ay));
+    uint32_t* bits = reinterpret_cast<uint32_t*>(img.bits());
+    const qsizetype stride = img.bytesPerLine() / 4;
+    const int32_t sx = n ? ((bx - ax) * 65536) / n : 0, sy = n ? ((by - ay) * 65536) / n : 0;
+    int32_t fx = ax * 65536 + 32768, fy = ay * 65536 + 32768;
+    int i = 0;
+    if (skipFirst) {
+        if (n == 0)
+            return;
+        fx += sx;
+        fy += sy;
+        i = 1;
+    }
+    for (; i <= n; ++i, fx += sx, fy += sy) {
+        uint32_t& d = bits[qsizetype(fy >> 16) * stride + (fx >> 16)];
+        d = blendOver(d, src, inverseAlpha);
+    }
+}
+
+} // namespace
 
 // ---------------------------------------------------------------------------
 
@@ -247,6 +353,7 @@ ScalarChart::ScalarChart(ScalarsContext* ctx, QWidget* parent) : QCustomPlot(par
     plotLayout()->addElement(0, 0, m_title);
     connect(m_title, &QCPTextElement::clicked, this, [this] { emit titleClicked(m_tag); });
 
+    m_denseLayer = new detail::DenseCurveLayer(this);
     m_markers = new detail::NonFiniteLayer(this);
     m_cursor = new QCPItemStraightLine(this);
     m_cursor->setLayer(QStringLiteral("overlay"));
@@ -315,6 +422,8 @@ void ScalarChart::bind(int tagId, const QString& tag)
     clearGraphs();
     m_buffers.clear();
     m_markers->clear();
+    m_denseLayer->clear();
+    m_dense = false;
     m_cursor->setVisible(false);
     m_key = 0;
     m_axesVersion = ~quint64(0);
@@ -405,9 +514,13 @@ void ScalarChart::rebuildGraphs(const std::vector<ChartCurve>& curves, bool smoo
     clearGraphs();
     m_buffers.clear();
     m_graphs.assign(curves.size(), CurveGraphs{});
+    // In dense mode only selected curves get graphs (drawn on top, bold); the others go to the image.
+    auto own = [&](std::size_t i) { return !m_dense || curves[i].selected; };
     // Creation order is drawing order: bands, then faint raw curves, then smoothed curves on top.
     if (grouping) {
         for (std::size_t i = 0; i < curves.size(); ++i) {
+            if (!own(i))
+                continue;
             CurveGraphs& g = m_graphs[i];
             g.lower = addGraph();
             g.upper = addGraph();
@@ -418,12 +531,16 @@ void ScalarChart::rebuildGraphs(const std::vector<ChartCurve>& curves, bool smoo
         }
     }
     for (std::size_t i = 0; i < curves.size(); ++i) {
+        if (!own(i))
+            continue;
         CurveGraphs& g = m_graphs[i];
         g.raw = addGraph();
         g.raw->setPen(smoothing ? QPen(withAlpha(curves[i].color, 64), 1.0) : QPen(curves[i].color, 1.0));
     }
     if (smoothing) {
         for (std::size_t i = 0; i < curves.size(); ++i) {
+            if (!own(i))
+                continue;
             CurveGraphs& g = m_graphs[i];
             g.smooth = addGraph();
             g.smooth->setPen(QPen(curves[i].color, 1.0));
@@ -433,6 +550,14 @@ void ScalarChart::rebuildGraphs(const std::vector<ChartCurve>& curves, bool smoo
         graph(i)->setSelectable(QCP::stNone);
         graph(i)->setAdaptiveSampling(true);
     }
+    if (m_dense) // the selected runs among many: bold, over the faint rest
+        for (const CurveGraphs& g : m_graphs)
+            for (QCPGraph* graph : {g.raw, g.smooth})
+                if (graph && (graph == g.smooth || !g.smooth)) {
+                    QPen pen = graph->pen();
+                    pen.setWidthF(2.2);
+                    graph->setPen(pen);
+                }
 }
 
 void ScalarChart::prepare()
@@ -450,9 +575,14 @@ void ScalarChart::prepare()
         configureAxes();
         m_axesVersion = view;
     }
-    QString structure = QStringLiteral("%1|%2|").arg(smoothing).arg(st.grouping);
-    for (const ChartCurve& c : curves)
-        structure += QStringLiteral("%1:%2,").arg(int(c.kind)).arg(c.index);
+    m_dense = int(curves.size()) > DenseCurveThreshold;
+    QString structure = QStringLiteral("%1|%2|%3|").arg(smoothing).arg(st.grouping).arg(m_dense);
+    for (const ChartCurve& c : curves) {
+        structure += QString::number(int(c.kind));
+        structure += QLatin1Char(c.selected ? '*' : ':');
+        structure += QString::number(c.index);
+        structure += QLatin1Char(',');
+    }
     if (structure != m_structure) {
         rebuildGraphs(curves, smoothing, st.grouping);
         m_structure = structure;
@@ -510,6 +640,7 @@ void ScalarChart::prepare()
         return;
     }
     m_key = key;
+    ++m_decimations;
 
     DecimationRequest req;
     req.xLo = xr.lower;
@@ -525,6 +656,8 @@ void ScalarChart::prepare()
     };
     m_drawnPoints = 0;
     m_markers->clear();
+    m_denseReq = DenseRequest{req.xLo, req.xHi, req.logX, req.logY, req.smoothing};
+    m_denseLayer->setKey(m_dense ? key : 0);
     std::vector<NonFiniteMarker> marks;
     const ScalarStore& store = m_ctx->store();
     for (std::size_t i = 0; i < m_curves.size(); ++i) {
@@ -532,19 +665,32 @@ void ScalarChart::prepare()
         CurveGraphs& g = m_graphs[i];
         req.map = c.map;
         req.envelope = Envelope::Full;
+        if (!g.raw) {
+            // Drawn by the dense layer: here only the extent (of the raw values, as for graphs) and markers.
+            const ScalarSeries& s = c.kind == ChartCurve::Kind::Run ? store.series(c.seriesId) : aggs[i]->mean;
+            req.smoothed = false;
+            extend(decimate(s, req, m_scratch));
+            m_drawnPoints += m_scratch.size();
+            if (c.kind == ChartCurve::Kind::Run) {
+                nonFiniteMarkers(s, req, marks);
+                m_markers->add(marks);
+            }
+            continue;
+        }
         if (c.kind == ChartCurve::Kind::Run) {
             const ScalarSeries& s = store.series(c.seriesId);
             req.smoothed = false;
             extend(decimate(s, req, m_scratch));
             setGraphData(g.raw, m_scratch, m_buffers[g.raw]);
             m_drawnPoints += m_scratch.size();
-            if (!g.smooth)
+            if (!g.smooth && !m_dense)
                 emphasize(g.raw, m_scratch.size(), columns);
             if (g.smooth) {
                 req.smoothed = true;
                 decimate(s, req, m_scratch);
                 setGraphData(g.smooth, m_scratch, m_buffers[g.smooth]);
-                emphasize(g.smooth, m_scratch.size(), columns);
+                if (!m_dense)
+                    emphasize(g.smooth, m_scratch.size(), columns);
                 m_drawnPoints += m_scratch.size();
             }
             req.smoothed = false;
@@ -613,6 +759,99 @@ void ScalarChart::prepare()
     m_preparing = false;
 }
 
+void ScalarChart::renderDense(QImage& image)
+{
+    // One pass per curve over its visible points: each pixel column gets one vertical span from
+    // the lowest to the highest point in it (joined to the previous column's last point), columns
+    // skipped by sparse data get a line. Cost: O(visible points + pixels covered) per curve, no
+    // intermediate point list.
+    ++m_denseRenders;
+    image.fill(Qt::transparent);
+    const QRect area = axisRect()->rect();
+    const int width = image.width(), height = image.height();
+    uint32_t* bits = reinterpret_cast<uint32_t*>(image.bits());
+    const qsizetype stride = image.bytesPerLine() / 4;
+    const bool smoothed = m_denseReq.smoothing > 0; // the smoothed curve only: 1,000 noisy raw curves are a blur
+    // Unselected curves are faint when some runs are selected, else translucent so that overlaps show.
+    const int alpha = m_ctx->anySelected() ? 40 : 150;
+    const bool linX = xAxis->scaleType() == QCPAxis::stLinear, linY = yAxis->scaleType() == QCPAxis::stLinear;
+    const QCPRange xr = xAxis->range(), yr = yAxis->range();
+    const double xScale = double(area.width()) / (xr.upper - xr.lower);
+    const double yScale = double(area.height()) / (yr.upper - yr.lower);
+    auto toPx = [&](double x) { return linX ? (x - xr.lower) * xScale : xAxis->coordToPixel(x) - area.left(); };
+    auto toPy = [&](double y) { return linY ? (yr.upper - y) * yScale : yAxis->coordToPixel(y) - area.top(); };
+    const ScalarStore& store = m_ctx->store();
+    std::vector<float> values;
+    for (std::size_t i = 0; i < m_curves.size(); ++i) {
+        const ChartCurve& c = m_curves[i];
+        if (i < m_graphs.size() && m_graphs[i].raw)
+            continue; // has graphs of its own
+        const ScalarSeries& s = c.kind == ChartCurve::Kind::Run ? store.series(c.seriesId) : m_ctx->aggregate(m_tagId, c).mean;
+        if (s.empty())
+            continue;
+        // Visible points plus one neighbour on each side, so that lines reach the edges.
+        std::size_t i0 = 0, i1 = s.size();
+        if (c.map.monotonic(s)) {
+            const std::size_t a = nearestIndex(s, c.map, m_denseReq.xLo), b = nearestIndex(s, c.map, m_denseReq.xHi);
+            i0 = a > 0 ? a - 1 : 0;
+            i1 = std::min(s.size(), b + 2);
+        }
+        values.resize(i1 - i0);
+        if (smoothed)
+            s.smoothed(m_denseReq.smoothing, i0, i1, values.data());
+        const uint32_t src = qPremultiply(qRgba(c.color.red(), c.color.green(), c.color.blue(), alpha));
+        const uint32_t inverse = 255u - uint32_t(alpha);
+        auto span = [&](int col, double ya, double yb) {
+            if (col < 0 || col >= width)
+                return;
+            int lo = int(std::floor(std::min(ya, yb) + 0.5)), hi = int(std::floor(std::max(ya, yb) + 0.5));
+            lo = std::max(lo, 0);
+            hi = std::min(hi, height - 1);
+            for (int y = lo; y <= hi; ++y) {
+                uint32_t& d = bits[qsizetype(y) * stride + col];
+                d = blendOver(d, src, inverse);
+            }
+        };
+        bool have = false;       // a column is open
+        int col = 0;             // the open column
+        double lo = 0, hi = 0;   // its extent so far
+        double lastX = 0, lastY = 0;
+        for (std::size_t k = i0; k < i1; ++k) {
+            const double v = smoothed ? double(values[k - i0]) : s.value(k);
+            const double x = c.map.x(s, k);
+            if (!std::isfinite(v) || (m_denseReq.logY && v <= 0) || (m_denseReq.logX && x <= 0))
+                continue;
+            const double px = toPx(x), py = toPy(v);
+            if (!std::isfinite(px) || !std::isfinite(py))
+                continue;
+            const int pc = int(std::floor(px + 0.5));
+            if (have && pc == col) {
+                lo = std::min(lo, py);
+                hi = std::max(hi, py);
+            } else {
+                if (have) {
+                    span(col, lo, hi);
+                    if (pc == col + 1) { // the step between neighbouring columns joins them
+                        lo = std::min(lastY, py);
+                        hi = std::max(lastY, py);
+                    } else {
+                        blendLine(image, lastX, lastY, px, py, src, inverse, true);
+                        lo = hi = py;
+                    }
+                } else {
+                    lo = hi = py;
+                }
+                col = pc;
+                have = true;
+            }
+            lastX = px;
+            lastY = py;
+        }
+        if (have)
+            span(col, lo, hi);
+    }
+}
+
 QStringList ScalarChart::shownCurves() const
 {
     QStringList names;
@@ -655,7 +894,19 @@ QString ScalarChart::hoverTextAt(double x)
         }
         return QString();
     };
-    for (const ChartCurve& c : m_curves) {
+    // With many curves the read-out lists the selected runs first and stops after MaxHoverLines.
+    constexpr int MaxHoverLines = 20;
+    std::vector<const ChartCurve*> order;
+    for (const ChartCurve& c : m_curves)
+        if (c.selected)
+            order.push_back(&c);
+    for (const ChartCurve& c : m_curves)
+        if (!c.selected)
+            order.push_back(&c);
+    const int omitted = std::max(0, int(order.size()) - MaxHoverLines);
+    order.resize(order.size() - std::size_t(omitted));
+    for (const ChartCurve* curve : order) {
+        const ChartCurve& c = *curve;
         const QString swatch = QStringLiteral("<span style='color:%1'>&#9679;</span>").arg(c.color.name());
         QString line, cells;
         if (c.kind == ChartCurve::Kind::Run) {
@@ -696,6 +947,11 @@ QString ScalarChart::hoverTextAt(double x)
         }
         plain << line;
         html += QStringLiteral("<tr><td>%1&nbsp;%2&nbsp;</td>%3</tr>").arg(swatch, c.name.toHtmlEscaped(), cells);
+    }
+    if (omitted > 0) {
+        const QString more = tr("… and %1 more (select runs in the list to see them here)").arg(omitted);
+        plain << more;
+        html += QStringLiteral("<tr><td colspan='4'><i>%1</i></td></tr>").arg(more.toHtmlEscaped());
     }
     html += QStringLiteral("</table>");
     m_hoverPlain = plain.join(QLatin1Char('\n'));

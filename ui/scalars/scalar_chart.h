@@ -27,6 +27,7 @@ struct ChartCurve;
 
 namespace detail {
 class NonFiniteLayer;
+class DenseCurveLayer;
 }
 
 /// A QCustomPlot showing one tag of a ScalarsContext.
@@ -45,6 +46,13 @@ public:
     int tagId() const { return m_tagId; }
     /// Names of the runs (or groups) currently drawn.
     QStringList shownCurves() const;
+    /// True when the last preparation drew its curves in one pass into an image (more than
+    /// DenseCurveThreshold curves): unselected curves 1 px and, when runs are selected, faint.
+    bool denseMode() const { return m_dense; }
+    /// How many times the dense image was rendered (tests: off-screen charts render nothing).
+    uint64_t denseRenderCount() const { return m_denseRenders; }
+    /// How many times the chart re-decimated its curves (data, settings or view changed) since it was made.
+    uint64_t decimationCount() const { return m_decimations; }
     /// Number of points handed to QCustomPlot by the last preparation (all graphs).
     std::size_t drawnPoints() const { return m_drawnPoints; }
     /// Number of NaN/Inf markers drawn.
@@ -104,6 +112,9 @@ private:
         QCPGraph* upper = nullptr;
     };
 
+    friend class detail::DenseCurveLayer;
+    /// Draws every curve that has no graph of its own into `image` (the axis rect's size), one pass per curve.
+    void renderDense(QImage& image);
     void applyStyle();
     void rebuildGraphs(const std::vector<ChartCurve>& curves, bool smoothing, bool grouping);
     void configureAxes();
@@ -118,6 +129,14 @@ private:
     QCPTextElement* m_title = nullptr;
     QCPItemStraightLine* m_cursor = nullptr;
     detail::NonFiniteLayer* m_markers = nullptr;
+    detail::DenseCurveLayer* m_denseLayer = nullptr;
+    bool m_dense = false;
+    uint64_t m_denseRenders = 0;
+    struct DenseRequest {
+        double xLo = 0, xHi = 1;
+        bool logX = false, logY = false;
+        double smoothing = 0;
+    } m_denseReq;
     std::vector<CurveGraphs> m_graphs;
     std::vector<ChartCurve> m_curves;
     QString m_structure;
@@ -128,6 +147,7 @@ private:
     bool m_settingRange = false;
     bool m_preparing = false;
     std::size_t m_drawnPoints = 0;
+    uint64_t m_decimations = 0;
     QString m_hoverPlain;
     std::vector<CurvePoint> m_scratch;
     QHash<QCPGraph*, QVector<QCPGraphData>> m_buffers; ///< reused point buffers per graph

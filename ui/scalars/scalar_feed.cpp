@@ -12,6 +12,63 @@
 namespace scopeviz::ui {
 
 ScalarSource::~ScalarSource() = default;
+void ScalarSource::setMaxBytesPerPoll(uint64_t) {}
+bool ScalarSource::hasMore() const { return false; }
+
+std::size_t watchBatchItems(const WatchBatch& batch)
+{
+    std::size_t n = batch.summaries.size();
+    for (const ScalarSeriesBatch& sb : batch.scalars)
+        n += sb.points.size();
+    for (const HistogramSeriesBatch& sb : batch.histograms)
+        n += sb.points.size();
+    for (const MediaSeriesBatch& sb : batch.media)
+        n += sb.points.size();
+    return n;
+}
+
+namespace {
+
+/// Moves series from the front of `from` into `out` until `left` points were taken, splitting the last one.
+template <class Point>
+void takeSeriesFront(std::vector<SeriesBatch<Point>>& from, std::vector<SeriesBatch<Point>>& out, std::size_t& left)
+{
+    std::size_t taken = 0;
+    while (taken < from.size() && left > 0) {
+        SeriesBatch<Point>& sb = from[taken];
+        if (sb.points.size() <= left) {
+            left -= sb.points.size();
+            out.push_back(std::move(sb));
+            ++taken;
+            continue;
+        }
+        // Split the series: its first points now, the rest with the next batch.
+        const auto cut = sb.points.begin() + std::ptrdiff_t(left);
+        out.push_back({sb.run, sb.tag,
+                       std::vector<Point>(std::make_move_iterator(sb.points.begin()), std::make_move_iterator(cut))});
+        sb.points.erase(sb.points.begin(), cut);
+        left = 0;
+    }
+    from.erase(from.begin(), from.begin() + std::ptrdiff_t(taken));
+}
+
+} // namespace
+
+WatchBatch takeWatchBatchFront(WatchBatch& from, std::size_t maxPoints)
+{
+    WatchBatch out;
+    out.events = std::move(from.events);
+    out.summaries = std::move(from.summaries);
+    from.events.clear();
+    from.summaries.clear();
+    // Scalars first, then histograms, images, audio and text, one budget for all (a histogram or an image
+    // counts as one point: each is one value the GUI stores and may draw).
+    std::size_t left = maxPoints;
+    takeSeriesFront(from.scalars, out.scalars, left);
+    takeSeriesFront(from.histograms, out.histograms, left);
+    takeSeriesFront(from.media, out.media, left);
+    return out;
+}
 
 namespace {
 
@@ -53,10 +110,23 @@ void mergeWatchBatch(WatchBatch& into, WatchBatch&& next)
 }
 
 namespace detail {
+namespace {
 
-FeedWorker::FeedWorker(std::unique_ptr<ScalarSource> source, QString logdir, int fallbackMs, int minEmitMs)
-    : m_source(std::move(source)), m_logdir(std::move(logdir)), m_fallbackMs(fallbackMs), m_minEmitMs(minEmitMs)
+/// Batches on their way to the GUI thread at once: two, so that the GUI has one to apply while the
+/// worker is busy reading.
+constexpr int MaxInFlight = 2;
+/// Batches' worth of points read ahead at most.
+constexpr std::size_t ReadAhead = 8;
+/// Watched paths (run directories and event files) past which an idle directory's fallback polls slow down.
+constexpr qsizetype BigDirectoryPaths = 200;
+
+} // namespace
+
+FeedWorker::FeedWorker(std::unique_ptr<ScalarSource> source, QString logdir, const FeedLimits& limits,
+                       std::shared_ptr<std::atomic<int>> inFlight)
+    : m_source(std::move(source)), m_logdir(std::move(logdir)), m_limits(limits), m_inFlight(std::move(inFlight))
 {
+    m_source->setMaxBytesPerPoll(m_limits.maxBytesPerPoll);
 }
 
 FeedWorker::~FeedWorker() = default;
@@ -120,7 +190,7 @@ void FeedWorker::beginNow()
         watchDirectory(m_logdir, true);
         watchMissingLogdir();
     }
-    m_fallback->start(m_fallbackMs);
+    m_fallback->start(m_limits.fallbackMs);
     poll();
 }
 
@@ -150,27 +220,70 @@ void FeedWorker::pollNow()
 {
     if (m_stopped)
         return;
+    // Reading ahead stops while a few batches' worth is waiting for the GUI thread.
+    if (m_pendingItems >= ReadAhead * m_limits.maxPointsPerBatch) {
+        m_pollDeferred = true;
+        return;
+    }
+    m_pollDeferred = false;
     WatchBatch batch = m_source->poll();
+    if (m_source->hasMore())
+        pollSoon(); // the byte limit stopped the poll: read on
+    // A big directory that stays idle is polled less often by the fallback timer (up to 4x its
+    // interval): file notifications still start a poll at once, and each fallback poll of a
+    // 1,000-run sweep lists and opens every run's files.
+    const int fallback = batch.empty() && m_watched.size() > BigDirectoryPaths
+                             ? std::min(m_fallback->interval() * 2, 4 * m_limits.fallbackMs)
+                             : m_limits.fallbackMs;
+    if (fallback != m_fallback->interval())
+        m_fallback->setInterval(fallback);
     if (batch.empty())
         return;
     updateWatches(batch);
     mergeWatchBatch(m_pending, std::move(batch));
+    m_pendingItems = watchBatchItems(m_pending);
     // More may be waiting (a watcher may cap what one poll reads): look again shortly.
     m_soon->start(20);
+    scheduleEmit();
+}
+
+void FeedWorker::scheduleEmit()
+{
+    if (m_pending.empty() || m_stopped)
+        return;
+    const bool backlog = m_pendingItems > m_limits.maxPointsPerBatch;
     const qint64 since = m_sinceEmit.elapsed();
-    if (since >= m_minEmitMs)
+    const int inFlight = m_inFlight->load();
+    if (backlog ? inFlight < MaxInFlight : (inFlight == 0 && since >= m_limits.minEmitMs))
         emitPending();
-    else if (!m_emitTimer->isActive())
-        m_emitTimer->start(int(m_minEmitMs - since));
+    else if (!m_emitTimer->isActive() && inFlight == 0)
+        m_emitTimer->start(int(std::max<qint64>(0, m_limits.minEmitMs - since)));
+    // Otherwise batchTaken() comes back here.
+}
+
+void FeedWorker::batchTaken()
+{
+    m_inFlight->fetch_sub(1);
+    guarded(*this, [this] {
+        if (m_pollDeferred && m_pendingItems < ReadAhead * m_limits.maxPointsPerBatch)
+            pollSoon();
+        scheduleEmit();
+    });
 }
 
 void FeedWorker::emitPending()
 {
     if (m_pending.empty() || m_stopped)
         return;
-    auto out = std::make_shared<const WatchBatch>(std::move(m_pending));
-    m_pending = WatchBatch{};
+    if (m_inFlight->load() >= MaxInFlight)
+        return; // batchTaken() emits the rest
+    WatchBatch part = takeWatchBatchFront(m_pending, m_limits.maxPointsPerBatch);
+    m_pendingItems = watchBatchItems(m_pending);
+    if (m_pending.empty())
+        m_pending = WatchBatch{};
+    auto out = std::make_shared<const WatchBatch>(std::move(part));
     m_sinceEmit.restart();
+    m_inFlight->fetch_add(1);
     emit batchReady(out);
 }
 
@@ -279,12 +392,21 @@ void ScalarFeed::start()
 {
     if (m_thread.isRunning() || !m_source)
         return;
-    m_worker = new detail::FeedWorker(std::move(m_source), m_logdir, m_fallbackMs, m_minEmitMs);
+    m_inFlight->store(0);
+    m_worker = new detail::FeedWorker(std::move(m_source), m_logdir, m_limits, m_inFlight);
     m_worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::started, m_worker, &detail::FeedWorker::begin);
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
-    // Queued: the worker emits on its thread, we re-emit on ours.
-    connect(m_worker, &detail::FeedWorker::batchReady, this, &ScalarFeed::batchReady, Qt::QueuedConnection);
+    // Queued: the worker emits on its thread, we re-emit on ours (receivers apply the batch right
+    // there), then tell the worker that the next batch may leave.
+    connect(
+        m_worker, &detail::FeedWorker::batchReady, this,
+        [this](const WatchBatchPtr& batch) {
+            emit batchReady(batch);
+            if (m_worker)
+                QMetaObject::invokeMethod(m_worker, &detail::FeedWorker::batchTaken, Qt::QueuedConnection);
+        },
+        Qt::QueuedConnection);
     connect(m_worker, &detail::FeedWorker::failed, this, &ScalarFeed::sourceFailed, Qt::QueuedConnection);
     m_thread.start();
 }

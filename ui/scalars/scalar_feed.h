@@ -16,6 +16,19 @@
 // latency near 50 ms median, under 100 ms at the 95th percentile
 // (scopeviz_bench_scalars, scalars_latency_*). The batch crosses threads as an
 // immutable std::shared_ptr<const WatchBatch> through a queued signal.
+//
+// Big directories (a sweep of 1,000 runs) are loaded in steps sized to the GUI:
+// a poll reads at most maxBytesPerPoll (shared among the runs, which the
+// watcher reads in parallel), an emitted batch carries at most
+// maxPointsPerBatch points (what the GUI thread stores in a few ms; the rest
+// waits in the pending batch, events always go with the first part), the next
+// batch leaves only once the GUI thread has taken an earlier one, and the
+// worker stops reading ahead while the pending batch holds more than a few
+// batches' worth. While such a backlog lasts batches leave as fast as the GUI
+// takes them (two may be on their way, so the GUI has one to apply while the
+// worker reads); otherwise at most every min-emit interval. When a big directory
+// (over 200 watched paths) is idle, the fallback poll backs off to 4x its
+// interval; file notifications still trigger polls at once.
 #include "core/summary/scalar_batch.h"
 
 #include <QElapsedTimer>
@@ -24,6 +37,9 @@
 #include <QString>
 #include <QThread>
 
+#include <algorithm>
+#include <atomic>
+#include <cstddef>
 #include <memory>
 #include <utility>
 
@@ -37,6 +53,10 @@ struct ScalarSource {
     virtual ~ScalarSource();
     /// Everything new since the last call (may be empty). Must not block for long.
     virtual WatchBatch poll() = 0;
+    /// Asks the source to read at most about `bytes` per poll (0 = no limit); a source may ignore it.
+    virtual void setMaxBytesPerPoll(uint64_t bytes);
+    /// True when the last poll stopped at that limit with more to read.
+    virtual bool hasMore() const;
 };
 
 /// Adapts any class with `WatchBatch poll()` (such as LogdirWatcher) to ScalarSource:
@@ -50,6 +70,17 @@ public:
     {
     }
     WatchBatch poll() override { return m_watcher.poll(); }
+    void setMaxBytesPerPoll(uint64_t bytes) override
+    {
+        if constexpr (requires { m_watcher.setMaxBytesPerPoll(bytes); })
+            m_watcher.setMaxBytesPerPoll(bytes);
+    }
+    bool hasMore() const override
+    {
+        if constexpr (requires { m_watcher.hasMore(); })
+            return m_watcher.hasMore();
+        return false;
+    }
     /// The adapted watcher.
     Watcher& watcher() { return m_watcher; }
 
@@ -64,13 +95,31 @@ using WatchBatchPtr = std::shared_ptr<const WatchBatch>;
 /// a Purge in `next` also drops the matching points still pending in `into`.
 void mergeWatchBatch(WatchBatch& into, WatchBatch&& next);
 
+/// Takes the first part of `from`: every event and summary row, then scalar points, histograms and media
+/// values in order up to `maxPoints` in all (a series may be split); what is left in `from` are points only. Applying the part
+/// and then the rest is the same as applying `from`. New kinds of items in WatchBatch are split here.
+WatchBatch takeWatchBatchFront(WatchBatch& from, std::size_t maxPoints);
+
+/// Scalar points, histograms, media values and summary rows a batch carries: the measure of how long the
+/// GUI takes to apply it.
+std::size_t watchBatchItems(const WatchBatch& batch);
+
+/// How much a feed hands the GUI thread at once (see the file comment).
+struct FeedLimits {
+    int fallbackMs = 1000;                  ///< poll at least this often
+    int minEmitMs = 80;                     ///< between two batches when there is no backlog
+    std::size_t maxPointsPerBatch = 150000; ///< per emitted batch
+    uint64_t maxBytesPerPoll = 16u << 20;   ///< asked of the source
+};
+
 namespace detail {
 
 /// The part of ScalarFeed that lives on the worker thread.
 class FeedWorker : public QObject {
     Q_OBJECT
 public:
-    FeedWorker(std::unique_ptr<ScalarSource> source, QString logdir, int fallbackMs, int minEmitMs);
+    FeedWorker(std::unique_ptr<ScalarSource> source, QString logdir, const FeedLimits& limits,
+               std::shared_ptr<std::atomic<int>> inFlight);
     ~FeedWorker() override;
 
     /// Creates timers and watches (on the worker thread) and polls once.
@@ -79,6 +128,8 @@ public:
     void finish();
     /// Polls soon (coalesced).
     void pollSoon();
+    /// The GUI thread took a batch: the next may leave.
+    void batchTaken();
 
 signals:
     void batchReady(const scopeviz::ui::WatchBatchPtr& batch);
@@ -95,16 +146,20 @@ private:
     void forgetIfUnwatched(const QString& path, const QStringList& stillWatched);
     void watchMissingLogdir();
 
+    void scheduleEmit();
+
     std::unique_ptr<ScalarSource> m_source;
     QString m_logdir;
-    int m_fallbackMs;
-    int m_minEmitMs;
+    FeedLimits m_limits;
+    std::shared_ptr<std::atomic<int>> m_inFlight; ///< batches emitted and not yet taken by the GUI thread
     QFileSystemWatcher* m_fs = nullptr;
     QTimer* m_fallback = nullptr;
     QTimer* m_soon = nullptr;
     QTimer* m_emitTimer = nullptr;
     QElapsedTimer m_sinceEmit;
     WatchBatch m_pending;
+    std::size_t m_pendingItems = 0;
+    bool m_pollDeferred = false; ///< a poll was skipped because the pending batch was full
     QSet<QString> m_watched;
     QString m_ancestor; ///< nearest existing ancestor of a missing logdir, watched for its return
     bool m_stopped = false;
@@ -122,9 +177,13 @@ public:
     ~ScalarFeed() override;
 
     /// Fallback poll interval in ms (default 1000); set before start().
-    void setFallbackInterval(int ms) { m_fallbackMs = ms; }
+    void setFallbackInterval(int ms) { m_limits.fallbackMs = ms; }
     /// Minimum interval between two emitted batches in ms (default 80); set before start().
-    void setMinEmitInterval(int ms) { m_minEmitMs = ms; }
+    void setMinEmitInterval(int ms) { m_limits.minEmitMs = ms; }
+    /// Most scalar points one emitted batch carries (default 150,000); set before start().
+    void setMaxPointsPerBatch(std::size_t points) { m_limits.maxPointsPerBatch = std::max<std::size_t>(1, points); }
+    /// Bytes the source is asked to read per poll at most (default 16 MiB, 0 = no limit); set before start().
+    void setMaxBytesPerPoll(uint64_t bytes) { m_limits.maxBytesPerPoll = bytes; }
     /// Starts polling on the worker thread.
     void start();
     /// Stops polling and joins the worker thread (pending data is dropped).
@@ -145,8 +204,8 @@ signals:
 private:
     std::unique_ptr<ScalarSource> m_source; ///< until start() hands it to the worker
     QString m_logdir;
-    int m_fallbackMs = 1000;
-    int m_minEmitMs = 80;
+    FeedLimits m_limits;
+    std::shared_ptr<std::atomic<int>> m_inFlight = std::make_shared<std::atomic<int>>(0);
     QThread m_thread;
     detail::FeedWorker* m_worker = nullptr;
 };

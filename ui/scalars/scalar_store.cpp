@@ -1,5 +1,7 @@
 #include "ui/scalars/scalar_store.h"
 
+#include "ui/scalars/run_colors.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -55,7 +57,7 @@ int ScalarStore::ensureRun(const std::string& name, bool* added)
     RunInfo info;
     info.name = name;
     info.label = labelFor(name);
-    info.colorIndex = index;
+    info.colorIndex = runColorIndex(name, m_runs.empty() ? -1 : m_runs.back().colorIndex);
     m_runs.push_back(std::move(info));
     m_runSeries.emplace_back();
     m_runIndex.emplace(name, index);

@@ -43,7 +43,7 @@ namespace scopeviz::ui {
 struct RunInfo {
     std::string name;        ///< path relative to the logdir ("." for the logdir itself): the key
     std::string label;       ///< what the user sees: `name`, or for "." the top run's name (see setTopRunLabel)
-    int colorIndex = 0;      ///< order of appearance, for seriesColor()
+    int colorIndex = 0;      ///< run palette index (runColor()): from the name's hash, distinct from the run above
     bool removed = false;    ///< its directory disappeared (points are kept)
     bool hasError = false;   ///< a file of the run is unreadable or corrupt
     std::string errorMessage; ///< the latest FileError text (names file and offset)

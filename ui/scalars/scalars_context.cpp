@@ -1,10 +1,12 @@
 #include "ui/scalars/scalars_context.h"
 
 #include "ui/common/theme.h"
+#include "ui/scalars/run_colors.h"
 #include "ui/scalars/run_list_model.h"
 
 #include <QHash>
 
+#include <algorithm>
 #include <cmath>
 
 namespace scopeviz::ui {
@@ -35,21 +37,60 @@ void ScalarsContext::setRunFilter(const QRegularExpression& re)
     ++m_filterVersion;
 }
 
+void ScalarsContext::updateShown() const
+{
+    const quint64 key = mix(mix(m_filterVersion, m_runModel ? m_runModel->visibilityVersion() : 0), 0);
+    const std::size_t n = std::size_t(m_store.runCount());
+    if (key == m_shownKey && m_shown.size() == n)
+        return;
+    // Only new runs need the filter when neither it nor a check state changed.
+    const std::size_t from = key == m_shownKey ? m_shown.size() : 0;
+    m_shown.resize(n);
+    const bool filtering = !m_runFilter.pattern().isEmpty() && m_runFilter.isValid();
+    for (std::size_t r = from; r < n; ++r) {
+        bool on = !m_runModel || m_runModel->isChecked(int(r));
+        if (on && filtering)
+            on = m_runFilter.match(QString::fromStdString(m_store.run(int(r)).label)).hasMatch();
+        m_shown[r] = on;
+    }
+    m_shownCount = int(std::count(m_shown.begin(), m_shown.end(), char(1)));
+    m_shownKey = key;
+}
+
 bool ScalarsContext::runShown(int run) const
 {
-    if (m_runModel && !m_runModel->isChecked(run))
-        return false;
-    if (!m_runFilter.pattern().isEmpty() && m_runFilter.isValid())
-        return m_runFilter.match(QString::fromStdString(m_store.run(run).label)).hasMatch();
-    return true;
+    updateShown();
+    return run >= 0 && std::size_t(run) < m_shown.size() && m_shown[std::size_t(run)];
+}
+
+int ScalarsContext::shownRunCount() const
+{
+    updateShown();
+    return m_shownCount;
+}
+
+void ScalarsContext::setSelectedRuns(std::vector<int> runs)
+{
+    std::vector<char> selected(std::size_t(m_store.runCount()), 0);
+    for (int r : runs)
+        if (r >= 0 && r < int(selected.size()))
+            selected[std::size_t(r)] = 1;
+    if (selected == m_selected)
+        return;
+    m_selected = std::move(selected);
+    m_selectedCount = int(std::count(m_selected.begin(), m_selected.end(), char(1)));
+    ++m_selectionVersion;
 }
 
 void ScalarsContext::regroup()
 {
-    std::vector<int> groupOf;
-    std::vector<QString> names;
-    QHash<QString, int> index;
-    for (int r = 0; r < m_store.runCount(); ++r) {
+    // Group keys are computed once per run and regex: a refresh during ingest only adds new runs.
+    const QString pattern = m_settings.groupRegex.pattern();
+    const bool fresh = pattern != m_groupPattern;
+    std::vector<int> groupOf = fresh ? std::vector<int>{} : m_groupOfRun;
+    std::vector<QString> names = fresh ? std::vector<QString>{} : m_groupNames;
+    QHash<QString, int> index = fresh ? QHash<QString, int>{} : m_groupIndex;
+    for (int r = int(groupOf.size()); r < m_store.runCount(); ++r) {
         const QString key = runGroupKey(QString::fromStdString(m_store.run(r).label), m_settings.groupRegex);
         auto it = index.find(key);
         if (it == index.end()) {
@@ -58,6 +99,8 @@ void ScalarsContext::regroup()
         }
         groupOf.push_back(it.value());
     }
+    m_groupPattern = pattern;
+    m_groupIndex = std::move(index);
     // A group wears the colour of its first run, so the run list still reads as the legend.
     std::vector<int> colors(names.size(), -1);
     for (int r = 0; r < int(groupOf.size()); ++r)
@@ -96,6 +139,7 @@ quint64 ScalarsContext::viewVersion() const
     h = mix(h, m_filterVersion);
     h = mix(h, m_groupVersion);
     h = mix(h, m_runModel ? m_runModel->visibilityVersion() : 0);
+    h = mix(h, m_selectionVersion);
     return h;
 }
 
@@ -115,11 +159,12 @@ std::vector<ChartCurve> ScalarsContext::curvesForTag(int tag) const
             c.kind = ChartCurve::Kind::Run;
             c.index = r;
             c.name = QString::fromStdString(info.label);
-            c.color = seriesColor(info.colorIndex);
+            c.color = runColor(info.colorIndex);
             c.seriesId = id;
             c.map.mode = mode;
             c.map.offset = mode == XAxisMode::Relative && std::isfinite(info.firstWall) ? info.firstWall : 0.0;
             c.hasError = info.hasError;
+            c.selected = runSelected(r);
             curves.push_back(std::move(c));
         }
         return curves;
@@ -139,7 +184,7 @@ std::vector<ChartCurve> ScalarsContext::curvesForTag(int tag) const
             c.kind = ChartCurve::Kind::Group;
             c.index = g;
             c.name = m_groupNames[std::size_t(g)];
-            c.color = seriesColor(m_groupColor[std::size_t(g)]);
+            c.color = runColor(m_groupColor[std::size_t(g)]);
             c.map.mode = mode;
             // The aggregate's wall column holds the mean relative time.
             c.map.offset = mode == XAxisMode::Wall ? -m_groupFirstWall[std::size_t(g)] : 0.0;
@@ -149,6 +194,7 @@ std::vector<ChartCurve> ScalarsContext::curvesForTag(int tag) const
         ChartCurve& c = curves[it->second];
         c.members.push_back(id);
         c.hasError = c.hasError || m_store.run(r).hasError;
+        c.selected = c.selected || runSelected(r);
     }
     return curves;
 }

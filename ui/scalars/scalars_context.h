@@ -8,6 +8,7 @@
 #include "ui/scalars/scalar_store.h"
 
 #include <QColor>
+#include <QHash>
 #include <QRegularExpression>
 #include <QString>
 
@@ -43,7 +44,12 @@ struct ChartCurve {
     std::vector<int> members;   ///< Group: the member series ids
     XMapping map;               ///< point -> x for this curve
     bool hasError = false;      ///< Run: a file of the run is corrupt
+    bool selected = false;      ///< Run: selected in the run list (Group: a member is)
 };
+
+/// Past this many curves in one chart, curves are drawn in one pass into an image (ScalarChart's dense
+/// layer) and, when runs are selected in the run list, the others are drawn thin and faint.
+constexpr int DenseCurveThreshold = 40;
 
 /// Shared state of one dashboard.
 class ScalarsContext {
@@ -65,8 +71,17 @@ public:
     /// Run-name filter (runs not matching are hidden like unchecked ones).
     void setRunFilter(const QRegularExpression& re);
     const QRegularExpression& runFilter() const { return m_runFilter; }
-    /// True when run `run` is checked and matches the run filter.
+    /// True when run `run` is checked and matches the run filter (cached per run: the filter is
+    /// matched once per run and filter, not at every chart refresh).
     bool runShown(int run) const;
+    /// Number of runs shown.
+    int shownRunCount() const;
+    /// Runs selected in the run list (drawn on top, the others faint in charts past DenseCurveThreshold).
+    void setSelectedRuns(std::vector<int> runs);
+    /// True when run `run` is selected in the run list.
+    bool runSelected(int run) const { return run >= 0 && run < int(m_selected.size()) && m_selected[std::size_t(run)]; }
+    /// True when any run is selected.
+    bool anySelected() const { return m_selectedCount > 0; }
     /// Recomputes group membership (after new runs or a new group regex).
     void regroup();
     /// Group index of a run (valid after regroup()).
@@ -95,6 +110,16 @@ private:
     ChartSettings m_settings;
     const RunListModel* m_runModel = nullptr;
     QRegularExpression m_runFilter;
+    void updateShown() const;
+
+    mutable std::vector<char> m_shown;       ///< runShown() per run
+    mutable int m_shownCount = 0;
+    mutable quint64 m_shownKey = ~quint64(0); ///< (filter, check states) m_shown was computed for
+    std::vector<char> m_selected;
+    int m_selectedCount = 0;
+    quint64 m_selectionVersion = 0;
+    QString m_groupPattern;                  ///< the regex m_groupOfRun was computed with
+    QHash<QString, int> m_groupIndex;        ///< group key -> index
     std::vector<int> m_groupOfRun;
     std::vector<QString> m_groupNames;
     std::vector<int> m_groupColor; ///< colour index of each group (its first run's)

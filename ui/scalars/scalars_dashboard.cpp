@@ -19,6 +19,7 @@
 #include <QLineEdit>
 #include <QListView>
 #include <QMap>
+#include <QMenu>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QScrollBar>
@@ -29,6 +30,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <utility>
 
 namespace scopeviz::ui {
 namespace {
@@ -111,7 +113,9 @@ ScalarsDashboard::ScalarsDashboard(QWidget* parent) : QWidget(parent), m_ctx(std
     m_ctx->setRunModel(m_runModel);
     buildUi();
     m_refreshTimer.setSingleShot(true);
-    connect(&m_refreshTimer, &QTimer::timeout, this, &ScalarsDashboard::refreshNow);
+    connect(&m_refreshTimer, &QTimer::timeout, this, [this] { refresh(true); });
+    m_replotTimer.setSingleShot(true);
+    connect(&m_replotTimer, &QTimer::timeout, this, &ScalarsDashboard::replotNext);
     m_sinceRefresh.start();
     connect(m_runModel, &RunListModel::visibilityChanged, this, [this] {
         m_allDirty = true;
@@ -173,10 +177,54 @@ void ScalarsDashboard::buildUi()
     m_runView->setModel(m_runProxy);
     m_runView->setUniformItemSizes(true);
     m_runView->setIconSize(QSize(16, 16));
-    m_runView->setSelectionMode(QAbstractItemView::NoSelection);
+    m_runView->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_runView->setTextElideMode(Qt::ElideMiddle);
+    m_runView->setToolTip(tr("Check to show a run; select runs to draw them on top (with many runs the others turn faint).\n"
+                             "Right-click to group runs like the one under the mouse."));
+    m_runView->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_runView, &QWidget::customContextMenuRequested, this, &ScalarsDashboard::runListMenu);
     sl->addWidget(m_runView, 1);
     connect(m_runFilter, &QLineEdit::textChanged, this, &ScalarsDashboard::setRunFilter);
+    connect(m_runView->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
+        std::vector<int> runs;
+        for (const QModelIndex& i : m_runView->selectionModel()->selectedRows())
+            runs.push_back(m_runProxy->mapToSource(i).row());
+        m_ctx->setSelectedRuns(std::move(runs));
+        m_allDirty = true;
+        scheduleRefresh();
+    });
+    // Grouping belongs to the run list: the runs it groups are the ones listed above it.
+    m_group = new QCheckBox(tr("Group runs by (mean ± band)"));
+    m_group->setToolTip(tr("Runs whose names differ only in the matched part (or share the first capture group)\n"
+                           "are drawn as one mean curve with a band, aligned by step on the full data."));
+    sl->addWidget(m_group);
+    m_groupRegex = new QLineEdit(m_ctx->settings().groupRegex.pattern());
+    m_groupRegex->setPlaceholderText(tr("regex, e.g. _seed\\d+$ or (.*)_seed"));
+    sl->addWidget(m_groupRegex);
+    m_band = new QComboBox;
+    m_band->addItem(tr("Band: min – max"), int(BandMode::MinMax));
+    m_band->addItem(tr("Band: mean ± std"), int(BandMode::StdDev));
+    sl->addWidget(m_band);
+    connect(m_group, &QCheckBox::toggled, this, [this](bool on) {
+        m_ctx->settings().grouping = on;
+        settingsChanged();
+    });
+    connect(m_groupRegex, &QLineEdit::textChanged, this, [this](const QString& text) {
+        bool valid = true;
+        QRegularExpression re(text);
+        valid = re.isValid();
+        m_groupRegex->setStyleSheet(valid ? QString() : QStringLiteral("color: %1").arg(themeColor(ThemeColor::Error, palette()).name()));
+        if (!valid)
+            return;
+        m_ctx->settings().groupRegex = re;
+        m_ctx->regroup();
+        settingsChanged();
+    });
+    connect(m_band, &QComboBox::currentIndexChanged, this, [this](int i) {
+        m_ctx->settings().band = BandMode(m_band->itemData(i).toInt());
+        settingsChanged();
+    });
+
 
     sl->addWidget(separator());
     auto* smoothHead = new QHBoxLayout;
@@ -239,38 +287,6 @@ void ScalarsDashboard::buildUi()
         m_hasSharedX = false;
     });
 
-    sl->addWidget(separator());
-    m_group = new QCheckBox(tr("Compare: group runs by"));
-    m_group->setToolTip(tr("Runs whose names differ only in the matched part (or share the first capture group)\n"
-                           "are drawn as one mean curve with a band, aligned by step on the full data."));
-    sl->addWidget(m_group);
-    m_groupRegex = new QLineEdit(m_ctx->settings().groupRegex.pattern());
-    m_groupRegex->setPlaceholderText(tr("regex, e.g. _seed\\d+$ or (.*)_seed"));
-    sl->addWidget(m_groupRegex);
-    m_band = new QComboBox;
-    m_band->addItem(tr("Band: min – max"), int(BandMode::MinMax));
-    m_band->addItem(tr("Band: mean ± std"), int(BandMode::StdDev));
-    sl->addWidget(m_band);
-    connect(m_group, &QCheckBox::toggled, this, [this](bool on) {
-        m_ctx->settings().grouping = on;
-        settingsChanged();
-    });
-    connect(m_groupRegex, &QLineEdit::textChanged, this, [this](const QString& text) {
-        bool valid = true;
-        QRegularExpression re(text);
-        valid = re.isValid();
-        m_groupRegex->setStyleSheet(valid ? QString() : QStringLiteral("color: %1").arg(themeColor(ThemeColor::Error, palette()).name()));
-        if (!valid)
-            return;
-        m_ctx->settings().groupRegex = re;
-        m_ctx->regroup();
-        settingsChanged();
-    });
-    connect(m_band, &QComboBox::currentIndexChanged, this, [this](int i) {
-        m_ctx->settings().band = BandMode(m_band->itemData(i).toInt());
-        settingsChanged();
-    });
-
     // ---- main area: tag filter, status, chart grid
     auto* main = new QWidget;
     auto* ml = new QVBoxLayout(main);
@@ -305,6 +321,7 @@ void ScalarsDashboard::buildUi()
     m_scroll->setWidget(m_grid);
     ml->addWidget(m_scroll, 1);
     connect(m_grid, &ChartGrid::chartCreated, this, &ScalarsDashboard::onChartCreated);
+    m_grid->setReplotter([this](ScalarChart* chart) { queueReplot(chart); });
     connect(m_grid, &ChartGrid::chartBound, this, [this](ScalarChart* chart) {
         if (m_ctx->settings().linkX && m_hasSharedX)
             chart->setLinkedXRange(m_sharedX);
@@ -391,8 +408,52 @@ void ScalarsDashboard::scheduleRefresh()
 {
     if (m_refreshTimer.isActive())
         return;
+    // New data waits at least twice as long as the last refresh took to draw, so that charts with
+    // thousands of runs leave the GUI thread most of its time during ingest; a user's change does not.
+    qint64 gap = MinRefreshMs;
+    if (!m_allDirty && !m_runsDirty && !m_sectionsDirty)
+        gap = std::clamp<qint64>(qint64(2 * m_lastRefreshCostMs), MinRefreshMs, 400);
     const qint64 since = m_sinceRefresh.elapsed();
-    m_refreshTimer.start(int(std::max<qint64>(0, MinRefreshMs - since)));
+    m_refreshTimer.start(int(std::max<qint64>(0, gap - since)));
+}
+
+void ScalarsDashboard::queueReplot(ScalarChart* chart)
+{
+    if (!m_replotQueue.contains(chart))
+        m_replotQueue.append(chart);
+    if (!m_replotTimer.isActive()) {
+        if (m_replotQueue.size() == 1)
+            m_refreshCostMs = 0;
+        m_replotTimer.start(0);
+    }
+}
+
+void ScalarsDashboard::flushReplots()
+{
+    for (const QPointer<ScalarChart>& chart : std::exchange(m_replotQueue, {}))
+        if (chart && chart->tagId() >= 0)
+            chart->replot();
+    m_replotTimer.stop();
+}
+
+void ScalarsDashboard::replotNext()
+{
+    while (!m_replotQueue.isEmpty()) {
+        QPointer<ScalarChart> chart = m_replotQueue.takeFirst();
+        if (!chart || chart->tagId() < 0)
+            continue;
+        QElapsedTimer t;
+        t.start();
+        chart->replot();
+        m_refreshCostMs += double(t.nsecsElapsed()) / 1e6;
+        break;
+    }
+    if (!m_replotQueue.isEmpty()) {
+        m_replotTimer.start(0); // the next chart after timers and input had their turn
+    } else {
+        m_lastRefreshCostMs = m_refreshCostMs;
+        m_refreshCostMs = 0;
+    }
 }
 
 void ScalarsDashboard::settingsChanged()
@@ -402,7 +463,9 @@ void ScalarsDashboard::settingsChanged()
     scheduleRefresh();
 }
 
-void ScalarsDashboard::refreshNow()
+void ScalarsDashboard::refreshNow() { refresh(false); }
+
+void ScalarsDashboard::refresh(bool queued)
 {
     m_refreshTimer.stop();
     m_sinceRefresh.restart();
@@ -429,9 +492,13 @@ void ScalarsDashboard::refreshNow()
     for (ScalarChart* chart : m_grid->boundCharts()) {
         if (m_allDirty || m_dirtyTags.contains(chart->tagId())) {
             chart->invalidate();
-            chart->replot();
+            // During ingest charts replot one per pass of the event loop, each at most once per
+            // refresh; refreshNow() draws them all before it returns.
+            queueReplot(chart);
         }
     }
+    if (!queued)
+        flushReplots();
     m_allDirty = false;
     m_dirtyTags.clear();
     updateStatus();
@@ -445,9 +512,7 @@ void ScalarsDashboard::updateStatus()
         shownTags += int(s.tags.size());
     const QString charts = store.tagCount() == 1 ? tr("1 chart") : tr("%1 charts").arg(store.tagCount());
     m_status->setText(shownTags == store.tagCount() ? charts : tr("%1 of %2").arg(shownTags).arg(charts));
-    int shownRuns = 0;
-    for (int r = 0; r < store.runCount(); ++r)
-        shownRuns += m_ctx->runShown(r) ? 1 : 0;
+    const int shownRuns = m_ctx->shownRunCount();
     m_runCount->setText(shownRuns == store.runCount() ? QString::number(store.runCount())
                                                        : tr("%1 of %2").arg(shownRuns).arg(store.runCount()));
 }
@@ -563,6 +628,64 @@ void ScalarsDashboard::setRunGrouping(bool on, const QString& regex)
     m_group->setChecked(on);
 }
 
+void ScalarsDashboard::setSelectedRuns(const std::vector<int>& runs)
+{
+    QItemSelection sel;
+    for (int r : runs) {
+        const QModelIndex i = m_runProxy->mapFromSource(m_runModel->index(r));
+        if (i.isValid())
+            sel.select(i, i);
+    }
+    m_runView->selectionModel()->select(sel, QItemSelectionModel::ClearAndSelect);
+}
+
+QString ScalarsDashboard::groupRegexFor(const QString& run)
+{
+    // The last "<separator><letters><digits>" of the name ("_seed3", "-s12", "run7"); digits alone otherwise.
+    static const QRegularExpression last(QStringLiteral("([_\\-./]?[A-Za-z]*)\\d+(?!.*\\d)"));
+    const QRegularExpressionMatch m = last.match(run);
+    if (!m.hasMatch())
+        return {};
+    const bool atEnd = m.capturedEnd() == run.size();
+    return QRegularExpression::escape(m.captured(1)) + QStringLiteral("\\d+") + (atEnd ? QStringLiteral("$") : QString());
+}
+
+void ScalarsDashboard::groupRunsLike(const QString& run)
+{
+    const QString regex = groupRegexFor(run);
+    if (!regex.isEmpty())
+        setRunGrouping(true, regex);
+}
+
+void ScalarsDashboard::runListMenu(const QPoint& pos)
+{
+    const QModelIndex at = m_runView->indexAt(pos);
+    QMenu menu(this);
+    if (at.isValid()) {
+        const QString run = at.data(Qt::DisplayRole).toString();
+        const QString regex = groupRegexFor(run);
+        QAction* like = menu.addAction(regex.isEmpty() ? tr("Group runs like %1").arg(run)
+                                                       : tr("Group runs differing only in %1").arg(regex));
+        like->setEnabled(!regex.isEmpty());
+        connect(like, &QAction::triggered, this, [this, run] { groupRunsLike(run); });
+    }
+    QAction* group = menu.addAction(tr("Group runs by the regex below"));
+    group->setCheckable(true);
+    group->setChecked(m_group->isChecked());
+    connect(group, &QAction::toggled, m_group, &QCheckBox::setChecked);
+    menu.addSeparator();
+    connect(menu.addAction(tr("Show only the selected runs")), &QAction::triggered, this, [this] {
+        const QModelIndexList rows = m_runView->selectionModel()->selectedRows();
+        if (rows.isEmpty())
+            return;
+        m_runModel->setAllChecked(false);
+        for (const QModelIndex& i : rows)
+            m_runModel->setChecked(m_runProxy->mapToSource(i).row(), true);
+    });
+    connect(menu.addAction(tr("Clear the selection")), &QAction::triggered, m_runView, &QListView::clearSelection);
+    menu.exec(m_runView->viewport()->mapToGlobal(pos));
+}
+
 void ScalarsDashboard::setBandMode(BandMode mode) { m_band->setCurrentIndex(m_band->findData(int(mode))); }
 
 const ScalarStore& ScalarsDashboard::store() const { return m_ctx->store(); }
@@ -603,6 +726,7 @@ ScalarChart* ScalarsDashboard::scrollToTag(const QString& tag)
         return nullptr;
     m_scroll->ensureVisible(r.center().x(), r.center().y(), 0, r.height() / 2 + ChartGrid::Gap);
     m_grid->updateBindings();
+    flushReplots();
     return m_grid->chartFor(tag);
 }
 

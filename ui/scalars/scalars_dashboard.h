@@ -53,8 +53,16 @@ public:
     void setFeed(ScalarFeed* feed, const QString& topRunName = {});
     /// Applies one batch (points and run events); the screen follows within ~60 ms.
     void applyBatch(const WatchBatch& batch);
-    /// Performs any pending refresh now (tests, exports).
+    /// Performs any pending refresh now (tests, exports): charts are replotted before it returns.
     void refreshNow();
+    /// Selects runs in the run list (by index in the store); past DenseCurveThreshold curves the
+    /// others are drawn thin and faint.
+    void setSelectedRuns(const std::vector<int>& runs);
+    /// Groups runs like `run` (by name): the regex matches its last "<word><number>" part, e.g.
+    /// "_seed3" in "lr1e-3_seed3", so that the runs differing only there share a mean and band.
+    void groupRunsLike(const QString& run);
+    /// The regex groupRunsLike() uses for `run` (empty when the name has no number).
+    static QString groupRegexFor(const QString& run);
 
     /// Shows only tags matching `regex` (case-insensitive; invalid patterns match literally).
     void setTagFilter(const QString& regex);
@@ -115,6 +123,16 @@ signals:
 private:
     void buildUi();
     void scheduleRefresh();
+    /// The refresh itself; `queued`: charts replot at the next pass of the event loop (at most one
+    /// replot per chart per pass), as the timer-driven refresh during ingest does.
+    void refresh(bool queued);
+    void runListMenu(const QPoint& pos);
+    /// Replots the next chart of the replot queue (one per pass of the event loop).
+    void replotNext();
+    /// Queues a chart's replot (each chart once).
+    void queueReplot(ScalarChart* chart);
+    /// Replots every queued chart now.
+    void flushReplots();
     void rebuildSections();
     void settingsChanged();
     void onChartCreated(ScalarChart* chart);
@@ -149,6 +167,10 @@ private:
     QMetaObject::Connection m_feedConnection;
     QTimer m_refreshTimer;
     QElapsedTimer m_sinceRefresh;
+    QTimer m_replotTimer;                    ///< drives replotNext()
+    QList<QPointer<ScalarChart>> m_replotQueue; ///< charts waiting for their replot, each once
+    double m_refreshCostMs = 0;              ///< replot time of the refresh being drawn
+    double m_lastRefreshCostMs = 0;          ///< replot time of the last complete refresh
     QSet<int> m_dirtyTags;
     bool m_tagFilterValid = true; ///< the tag filter parses as a regular expression
     bool m_allDirty = false;

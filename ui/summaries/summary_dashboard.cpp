@@ -1,7 +1,7 @@
 #include "ui/summaries/summary_dashboard.h"
 
 #include "ui/common/filter_regex.h"
-#include "ui/common/theme.h"
+#include "ui/scalars/run_colors.h"
 #include "ui/scalars/scalar_feed.h"
 #include "ui/summaries/media_cards.h"
 
@@ -20,16 +20,16 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
-#include <functional>
 
 namespace scopeviz::ui {
 
 namespace {
 
-/// A stable colour per run name, the same in every dashboard and session.
-QColor runColor(const std::string& run)
+/// A run's colour from its name's hash, as the scalar dashboard gives it (there, a run whose hash lands next
+/// to its upper neighbour's hue takes another; the cards here have no neighbours in a list).
+QColor colorOfRun(const std::string& run)
 {
-    return seriesColor(int(std::hash<std::string>{}(run) % 997u));
+    return runColor(runColorIndex(run, -1));
 }
 
 QString kindNoun(SummaryView v)
@@ -319,7 +319,7 @@ QWidget* SummaryDashboard::makeCard(int id)
     connect(title, &QPushButton::clicked, this, [this, tag] { emit tagClicked(tag); });
     auto* runLabel = new QLabel(run, frame);
     QPalette pal = runLabel->palette();
-    pal.setColor(QPalette::WindowText, runColor(st.runs()[std::size_t(s.run)]));
+    pal.setColor(QPalette::WindowText, colorOfRun(st.runs()[std::size_t(s.run)]));
     runLabel->setPalette(pal);
     auto* head = new QHBoxLayout;
     head->addWidget(title, 1);
@@ -333,7 +333,7 @@ QWidget* SummaryDashboard::makeCard(int id)
     } else {
         chart = new DistributionChart(frame);
     }
-    chart->setSeries(&s, runColor(st.runs()[std::size_t(s.run)]));
+    chart->setSeries(&s, colorOfRun(st.runs()[std::size_t(s.run)]));
     v->addWidget(chart, 1);
     m_cards.push_back({id, frame, chart, nullptr});
     return frame;

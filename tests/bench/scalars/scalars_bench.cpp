@@ -1,10 +1,13 @@
 // Benchmarks of the scalar dashboard: ingest, memory per point, decimated
 // replot of 10 runs x 1M points, smoothing, a 1,000-tag refresh, and the
 // latency from a writer's flush to the repaint of the chart showing the point.
-//   scopeviz_bench_scalars [--quick] [--latency-only] [--screenshot out.png]
+// The sweep benchmarks (issue 19: 1,000 and 10,000 runs) are in sweep_bench.cpp.
+//   scopeviz_bench_scalars [--quick] [--latency-only] [--sweep-only] [--screenshot out.png]
+//                          [--write-sweep DIR RUNS TAGS STEPS] [--sweep-screenshot DIR OUT.png GROUP_REGEX]
 #include "core/summary/event_writer.h"
 #include "core/summary/logdir_watcher.h"
 #include "tests/bench/bench.h"
+#include "tests/bench/scalars/sweep_bench.h"
 #include "ui/common/theme.h"
 #include "ui/scalars/chart_grid.h"
 #include "ui/scalars/decimation.h"
@@ -530,12 +533,27 @@ int main(int argc, char** argv)
         qputenv("QT_QPA_PLATFORM", "offscreen");
     bool quick = false;
     bool latencyOnly = false;
+    bool sweepOnly = false;
     QString shot;
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--quick") == 0)
             quick = true;
         else if (std::strcmp(argv[i], "--latency-only") == 0)
             latencyOnly = true;
+        else if (std::strcmp(argv[i], "--sweep-only") == 0)
+            sweepOnly = true;
+        else if (std::strcmp(argv[i], "--sweep-screenshot") == 0 && i + 3 < argc) {
+            QApplication app(argc, argv);
+            applyTheme(false);
+            bench::sweepScreenshots(QString::fromLocal8Bit(argv[i + 1]), QString::fromLocal8Bit(argv[i + 2]),
+                                    QString::fromLocal8Bit(argv[i + 3]));
+            return 0;
+        } else if (std::strcmp(argv[i], "--write-sweep") == 0 && i + 4 < argc) {
+            const QString dir = QString::fromLocal8Bit(argv[i + 1]);
+            const long long bytes = bench::writeSweep(dir, std::atoi(argv[i + 2]), std::atoi(argv[i + 3]), std::atoi(argv[i + 4]));
+            std::printf("wrote %s (%.1f MB)\n", qPrintable(dir), double(bytes) / 1e6);
+            return 0;
+        }
         else if (std::strcmp(argv[i], "--screenshot") == 0 && i + 1 < argc)
             shot = QString::fromLocal8Bit(argv[++i]);
     }
@@ -545,8 +563,13 @@ int main(int argc, char** argv)
         screenshot(shot);
         return 0;
     }
-    benchLatency(quick);
+    if (!sweepOnly)
+        benchLatency(quick);
     if (latencyOnly)
+        return 0;
+    bench::benchSweepOpen(quick);
+    bench::benchSweepRunList(quick);
+    if (sweepOnly)
         return 0;
     benchSmoothing(quick);
     benchStoreAndReplot(quick);

@@ -85,6 +85,22 @@ std::vector<int64_t> range(int64_t a, int64_t b)
     return v;
 }
 
+// Everything a batch says, as text: events with every field, then points, in order.
+std::string describe(const WatchBatch& b)
+{
+    std::string out;
+    for (const RunEvent& e : b.events)
+        out += cat("E ", int(e.kind), " ", e.run, " ", e.file, " @", e.offset, " ", e.tag, " ", e.step, " ",
+                   e.payload.size(), " ", e.message, "\n");
+    for (const ScalarSeriesBatch& s : b.scalars) {
+        out += cat("S ", s.run, " ", s.tag, ":");
+        for (const ScalarPoint& p : s.points)
+            out += cat(" ", p.step, "/", p.value, "/", p.wallTime);
+        out += "\n";
+    }
+    return out;
+}
+
 } // namespace
 
 class SummaryWatcherTest : public QObject {
@@ -475,6 +491,102 @@ private slots:
         QCOMPARE(countKind(b, Kind::Purge), 1);
         c.apply(b);
         QCOMPARE(c.steps("run", "a"), std::vector<int64_t>{1}); // not duplicated
+    }
+
+    void parallelReadingMatchesSequential()
+    {
+        // A sweep with every kind of trouble in some runs: restarts with and without a version,
+        // a corrupt record, several files per run, a file truncated and one replaced between polls.
+        QTemporaryDir tmp;
+        const int runs = 40;
+        std::vector<std::string> files;
+        for (int r = 0; r < runs; ++r) {
+            const std::string dir = mkdirs(tmp, cat("sweep/lr", r % 5, "_seed", r));
+            std::string bytes = r % 3 == 0 ? framed(versionEvent()) : std::string();
+            for (int s = 0; s < 50; ++s)
+                bytes += framed(scalarEvent("loss", s, float(r * 100 + s), 1000.0 + s)) +
+                         framed(scalarEvent("acc", s, float(s) / 50, 1000.0 + s));
+            if (r % 7 == 1) // no version: the step goes back, the tag is purged from there
+                bytes += framed(scalarEvent("loss", 20, -1.0f));
+            if (r % 3 == 0 && r % 2 == 0) // versioned: a session restart purges every tag
+                bytes += framed(sessionEvent(tfproto::SessionLog::START, 30)) + framed(scalarEvent("acc", 30, 9));
+            if (r == 11) {
+                std::string bad = framed(scalarEvent("loss", 99, 1));
+                bad[5] ^= 1;
+                bytes += bad + framed(scalarEvent("loss", 100, 1));
+            }
+            files.push_back(dir + "/events.out.tfevents.1.h");
+            writeAll(files.back(), bytes);
+            if (r % 4 == 2)
+                writeAll(dir + "/events.out.tfevents.2.h", framed(scalarEvent("extra", r, float(r))));
+        }
+        LogdirWatcher sequential(tmp.path().toStdString()), parallel(tmp.path().toStdString());
+        sequential.setReadThreads(1);
+        parallel.setReadThreads(4);
+        bool same = true;
+        auto pollBoth = [&](const char* when) -> WatchBatch {
+            WatchBatch a = sequential.poll(), b = parallel.poll();
+            if (describe(a) != describe(b)) {
+                qWarning("parallel and sequential polls differ %s", when);
+                same = false;
+            }
+            return a;
+        };
+        const WatchBatch first = pollBoth("on the first poll");
+        QVERIFY(same);
+        QCOMPARE(countKind(first, Kind::RunAdded), runs);
+        QCOMPARE(countKind(first, Kind::FileError), 1);
+        QVERIFY(countKind(first, Kind::Purge) >= 6);
+        // Runs come in name order, each run's events right after its RunAdded.
+        std::vector<std::string> added;
+        for (const RunEvent& e : first.events)
+            if (e.kind == Kind::RunAdded)
+                added.push_back(e.run);
+        QVERIFY(std::is_sorted(added.begin(), added.end()));
+        std::string current;
+        for (const RunEvent& e : first.events) {
+            if (e.kind == Kind::RunAdded)
+                current = e.run;
+            QCOMPARE(e.run, current);
+        }
+
+        // Appends to every run, one truncated, one replaced, one removed, one new run.
+        for (int r = 0; r < runs; ++r)
+            appendBytes(files[size_t(r)], framed(scalarEvent("loss", 60 + r, float(r))));
+        QCOMPARE(::truncate(files[3].c_str(), 0), 0);
+        appendBytes(files[3], framed(scalarEvent("loss", 7, 7)));
+        const std::string staging = tmp.filePath("staging").toStdString();
+        writeAll(staging, framed(scalarEvent("acc", 1, 1)) + framed(scalarEvent("acc", 2, 2)));
+        QCOMPARE(::rename(staging.c_str(), files[8].c_str()), 0);
+        QVERIFY(QDir(tmp.filePath("sweep/lr4_seed39")).removeRecursively());
+        writeAll(mkdirs(tmp, "sweep/late") + "/events.out.tfevents.1.h", framed(scalarEvent("loss", 1, 1)));
+        const WatchBatch second = pollBoth("after appends, a truncation, a replacement and a removal");
+        QVERIFY(same);
+        QCOMPARE(countKind(second, Kind::RunRemoved), 1);
+        QCOMPARE(countKind(second, Kind::RunAdded), 1);
+        QCOMPARE(countKind(second, Kind::Purge), 2); // the truncated and the replaced run
+        QVERIFY(pollBoth("when nothing changed").empty());
+
+        // A byte limit is shared among the runs the same way on both.
+        LogdirWatcher seqLimited(tmp.path().toStdString()), parLimited(tmp.path().toStdString());
+        seqLimited.setReadThreads(1);
+        parLimited.setReadThreads(3);
+        seqLimited.setMaxBytesPerPoll(20000);
+        parLimited.setMaxBytesPerPoll(20000);
+        Consumer c;
+        int polls = 0;
+        do {
+            const WatchBatch a = seqLimited.poll(), b = parLimited.poll();
+            QCOMPARE(describe(b), describe(a));
+            QCOMPARE(parLimited.hasMore(), seqLimited.hasMore());
+            c.apply(b);
+            ++polls;
+        } while (parLimited.hasMore() && polls < 100);
+        QVERIFY(polls > 3);
+        QCOMPARE(c.steps("sweep/lr0_seed5", "acc"), range(0, 50)); // every run read to the end
+        std::vector<int64_t> loss = range(0, 50);
+        loss.push_back(65);
+        QCOMPARE(c.steps("sweep/lr0_seed5", "loss"), loss);
     }
 
     void byteBudget()

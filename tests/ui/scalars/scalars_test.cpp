@@ -6,6 +6,7 @@
 #include "ui/common/theme.h"
 #include "ui/scalars/chart_grid.h"
 #include "ui/scalars/decimation.h"
+#include "ui/scalars/run_colors.h"
 #include "ui/scalars/run_comparison.h"
 #include "ui/scalars/run_list_model.h"
 #include "ui/scalars/scalar_chart.h"
@@ -624,7 +625,7 @@ void ScalarsTest::runListModelIsConsistent()
     model.syncWithStore();
     QCOMPARE(model.rowCount(), 2);
     QCOMPARE(model.data(model.index(1), Qt::DisplayRole).toString(), QStringLiteral("b"));
-    QCOMPARE(model.data(model.index(1), RunColorRole).value<QColor>(), seriesColor(1));
+    QCOMPARE(model.data(model.index(1), RunColorRole).value<QColor>(), runColor(store.run(1).colorIndex));
     QVERIFY(model.setData(model.index(0), Qt::Unchecked, Qt::CheckStateRole));
     QVERIFY(!model.isChecked(0));
     QVERIFY(model.isChecked(1));

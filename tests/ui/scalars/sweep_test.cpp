@@ -1,0 +1,395 @@
+// Sweep-size log directories (issue 19): run colours, the run list at 10,000 runs, grouping from the
+// run list, charts with many runs, and feed batches bounded to what the GUI absorbs in a frame.
+#include "core/summary/event_writer.h"
+#include "core/summary/logdir_watcher.h"
+#include "ui/scalars/run_colors.h"
+#include "ui/scalars/run_list_model.h"
+#include "ui/scalars/scalar_chart.h"
+#include "ui/scalars/scalar_feed.h"
+#include "ui/scalars/scalar_store.h"
+#include "ui/scalars/scalars_dashboard.h"
+
+#include <QImage>
+#include <QListView>
+#include <QSet>
+#include <QSignalSpy>
+#include <QSortFilterProxyModel>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QToolButton>
+
+#include <cmath>
+#include <map>
+#include <mutex>
+
+using namespace scopeviz;
+using namespace scopeviz::ui;
+
+namespace {
+
+std::string sweepRun(int r)
+{
+    static const char* lrs[] = {"1e-4", "3e-4", "1e-3", "3e-3", "1e-2"};
+    return "lr" + std::string(lrs[r % 5]) + "_bs" + std::to_string(16 << ((r / 5) % 4)) + "_seed" + std::to_string(r / 20);
+}
+
+ScalarSeriesBatch series(const std::string& run, const std::string& tag, int count, double offset)
+{
+    ScalarSeriesBatch b{run, tag, {}};
+    for (int i = 0; i < count; ++i)
+        b.points.push_back({i, 1.7e9 + i, offset + std::sin(i * 0.05)});
+    return b;
+}
+
+WatchBatch sweep(int runs, int points, const std::vector<std::string>& tags = {"loss"})
+{
+    WatchBatch b;
+    for (int r = 0; r < runs; ++r) {
+        RunEvent e;
+        e.kind = RunEvent::Kind::RunAdded;
+        e.run = sweepRun(r);
+        b.events.push_back(e);
+        for (const std::string& t : tags)
+            b.scalars.push_back(series(e.run, t, points, r * 0.01));
+    }
+    return b;
+}
+
+void showDashboard(ScalarsDashboard& d, QSize size = QSize(1400, 900))
+{
+    d.resize(size);
+    d.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&d));
+}
+
+QListView* runView(ScalarsDashboard& d) { return d.findChild<QListView*>(); }
+
+/// A source returning prepared batches, as a LogdirWatcher would.
+class QueueSource : public ScalarSource {
+public:
+    void push(WatchBatch b)
+    {
+        std::lock_guard lock(m_mutex);
+        m_queue.push_back(std::move(b));
+    }
+    WatchBatch poll() override
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_queue.empty())
+            return {};
+        WatchBatch b = std::move(m_queue.front());
+        m_queue.erase(m_queue.begin());
+        return b;
+    }
+
+private:
+    std::mutex m_mutex;
+    std::vector<WatchBatch> m_queue;
+};
+
+/// Every point per (run, tag), applied the documented way (events, then points).
+using Points = std::map<std::pair<std::string, std::string>, std::vector<int64_t>>;
+void applyTo(Points& into, const WatchBatch& b)
+{
+    for (const RunEvent& e : b.events)
+        if (e.kind == RunEvent::Kind::Purge)
+            for (auto& [key, steps] : into)
+                if (key.first == e.run && (e.tag.empty() || key.second == e.tag))
+                    std::erase_if(steps, [&](int64_t s) { return s >= e.step; });
+    for (const ScalarSeriesBatch& s : b.scalars)
+        for (const ScalarPoint& p : s.points)
+            into[{s.run, s.tag}].push_back(p.step);
+}
+
+} // namespace
+
+class SweepTest : public QObject {
+    Q_OBJECT
+
+private slots:
+    void runColoursAreStableAndDistinctForNeighbours()
+    {
+        WatchBatch b = sweep(1000, 1);
+        ScalarStore first, second;
+        first.apply(b);
+        second.apply(b);
+        QSet<QRgb> used;
+        for (int r = 0; r < first.runCount(); ++r) {
+            // The same run gets the same colour in another session...
+            QCOMPARE(first.run(r).colorIndex, second.run(r).colorIndex);
+            // ...from its name's hash (or the next one far enough from the run above it)...
+            QCOMPARE(first.run(r).colorIndex,
+                     runColorIndex(first.run(r).name, r == 0 ? -1 : first.run(r - 1).colorIndex));
+            // ...and neighbours in the run list differ in hue.
+            if (r > 0)
+                QVERIFY2(runColorsDistinct(first.run(r).colorIndex, first.run(r - 1).colorIndex),
+                         first.run(r).name.c_str());
+            used.insert(runColor(first.run(r).colorIndex).rgb());
+        }
+        QCOMPARE(used.size(), RunPaletteSize); // a sweep uses the whole palette, not one grey
+        // A run alone keeps the colour of its name, whatever else the directory holds.
+        ScalarStore alone;
+        WatchBatch one;
+        one.scalars.push_back(series("lr1e-3_bs32_seed4", "loss", 1, 0));
+        alone.apply(one);
+        QCOMPARE(alone.run(0).colorIndex, runColorIndex("lr1e-3_bs32_seed4", -1));
+        // The run list shows the colour the charts draw.
+        RunListModel model(&first);
+        QCOMPARE(model.data(model.index(7), RunColorRole).value<QColor>(), runColor(first.run(7).colorIndex));
+    }
+
+    void runListFiltersAndTogglesTenThousandRuns()
+    {
+        ScalarsDashboard d;
+        showDashboard(d);
+        d.applyBatch(sweep(10000, 3));
+        d.refreshNow();
+        QListView* view = runView(d);
+        QVERIFY(view);
+        QCOMPARE(view->model()->rowCount(), 10000);
+        ScalarChart* chart = d.chartForTag("loss");
+        QVERIFY(chart);
+        QCOMPARE(chart->shownCurves().size(), 10000);
+
+        // Filter by regex: the list and the charts keep the matching runs only.
+        d.setRunFilter("^lr1e-3_bs32_seed\\d*7$");
+        int expected = 0;
+        for (int r = 0; r < 10000; ++r)
+            expected += QRegularExpression("^lr1e-3_bs32_seed\\d*7$").match(QString::fromStdString(sweepRun(r))).hasMatch();
+        QVERIFY(expected > 0 && expected < 1000);
+        QCOMPARE(view->model()->rowCount(), expected);
+        QCOMPARE(chart->shownCurves().size(), expected);
+        for (const QString& name : chart->shownCurves())
+            QVERIFY(name.startsWith("lr1e-3_bs32_seed") && name.endsWith('7'));
+
+        // None, then All, through the buttons the user clicks.
+        d.setRunFilter(QString());
+        QCOMPARE(view->model()->rowCount(), 10000);
+        auto button = [&](const QString& text) {
+            for (QToolButton* b : d.findChildren<QToolButton*>())
+                if (b->text() == text)
+                    return b;
+            return static_cast<QToolButton*>(nullptr);
+        };
+        QVERIFY(button("None") && button("All"));
+        button("None")->click();
+        d.refreshNow();
+        QVERIFY(chart->shownCurves().isEmpty());
+        QCOMPARE(view->model()->index(9999, 0).data(Qt::CheckStateRole).toInt(), int(Qt::Unchecked));
+        button("All")->click();
+        d.refreshNow();
+        QCOMPARE(chart->shownCurves().size(), 10000);
+        QCOMPARE(view->model()->index(9999, 0).data(Qt::CheckStateRole).toInt(), int(Qt::Checked));
+        // The list is virtual: scrolling to the end shows the last run without creating 10,000 widgets.
+        view->scrollToBottom();
+        QTRY_VERIFY2(view->indexAt(QPoint(5, 5)).row() > 9900,
+                     qPrintable(QStringLiteral("row %1 at the top of a %2 px list scrolled to the end")
+                                    .arg(view->indexAt(QPoint(5, 5)).row())
+                                    .arg(view->viewport()->height())));
+    }
+
+    void groupingFromTheRunListDrawsABand()
+    {
+        ScalarsDashboard d;
+        showDashboard(d);
+        d.applyBatch(sweep(60, 200));
+        d.refreshNow();
+        QCOMPARE(ScalarsDashboard::groupRegexFor("lr1e-3_bs32_seed2"), QStringLiteral("_seed\\d+$"));
+        QCOMPARE(ScalarsDashboard::groupRegexFor("trial7-lr0.1"), QStringLiteral("\\.\\d+$"));
+        QVERIFY(ScalarsDashboard::groupRegexFor("baseline").isEmpty());
+        // What the run list's "Group runs differing only in _seed\d+$" does.
+        d.groupRunsLike("lr1e-3_bs32_seed2");
+        d.refreshNow();
+        ScalarChart* chart = d.chartForTag("loss");
+        QVERIFY(chart);
+        // 60 runs = 5 learning rates x 4 batch sizes x 3 seeds: 20 groups of 3.
+        QCOMPARE(chart->shownCurves().size(), 20);
+        QVERIFY(chart->shownCurves().contains("lr1e-3_bs32"));
+        int bands = 0;
+        for (int i = 0; i < chart->graphCount(); ++i)
+            if (chart->graph(i)->channelFillGraph() && chart->graph(i)->brush().style() != Qt::NoBrush)
+                ++bands;
+        QCOMPARE(bands, 20);
+        chart->hoverTextAt(50);
+        QVERIFY(chart->hoverText().contains("lr1e-3_bs32 (3 runs)"));
+    }
+
+    void manyRunsAreDrawnInOnePassAndSelectedRunsOnTop()
+    {
+        ScalarsDashboard d;
+        showDashboard(d);
+        d.setSmoothing(0);
+        d.applyBatch(sweep(300, 500));
+        d.refreshNow();
+        ScalarChart* chart = d.chartForTag("loss");
+        QVERIFY(chart);
+        QVERIFY(chart->denseMode());
+        QCOMPARE(chart->graphCount(), 0); // no QCPGraph per run: one image
+        chart->replot();
+        const QImage all = chart->grab().toImage();
+        auto countColour = [](const QImage& img, QColor c) {
+            int n = 0;
+            for (int y = 0; y < img.height(); ++y)
+                for (int x = 0; x < img.width(); ++x) {
+                    const QColor p = img.pixelColor(x, y);
+                    n += std::abs(p.red() - c.red()) + std::abs(p.green() - c.green()) + std::abs(p.blue() - c.blue()) < 12;
+                }
+            return n;
+        };
+        // Select two runs: they get graphs of their own, drawn in full colour over the faint rest.
+        d.setSelectedRuns({5, 250});
+        d.refreshNow();
+        QCOMPARE(chart->graphCount(), 2);
+        QVERIFY(chart->denseMode());
+        chart->replot();
+        const QImage selected = chart->grab().toImage();
+        const QColor c5 = runColor(d.store().run(5).colorIndex);
+        QVERIFY2(countColour(selected, c5) > 30, qPrintable(QString::number(countColour(selected, c5))));
+        // The unselected runs are fainter than before: fewer strongly coloured pixels overall.
+        auto strong = [](const QImage& img) {
+            int n = 0;
+            for (int y = 0; y < img.height(); ++y)
+                for (int x = 0; x < img.width(); ++x)
+                    n += img.pixelColor(x, y).saturation() > 60;
+            return n;
+        };
+        QVERIFY2(strong(selected) < strong(all) / 2, qPrintable(QStringLiteral("%1 vs %2").arg(strong(selected)).arg(strong(all))));
+        // The hover read-out names the selected runs first and does not list 300 lines.
+        chart->hoverTextAt(100);
+        const QStringList lines = chart->hoverText().split('\n');
+        QCOMPARE(lines.size(), 21);
+        QVERIFY(lines[0].startsWith(QString::fromStdString(d.store().run(5).label) + ":"));
+        QVERIFY(lines[1].startsWith(QString::fromStdString(d.store().run(250).label) + ":"));
+        QVERIFY(lines.last().contains("280 more"));
+        // Below the threshold, every run is a graph as before.
+        d.setRunFilter("_seed1$");
+        d.refreshNow();
+        QVERIFY(!chart->denseMode());
+        QVERIFY(chart->graphCount() > 0);
+    }
+
+    void chartsRepaintOncePerFrameAndNotOffScreen()
+    {
+        ScalarsDashboard d;
+        showDashboard(d, QSize(1200, 700));
+        std::vector<std::string> tags;
+        for (int t = 0; t < 40; ++t)
+            tags.push_back("m/tag" + std::to_string(100 + t));
+        d.applyBatch(sweep(100, 50, tags));
+        d.refreshNow();
+        ScalarChart* top = d.chartForTag("m/tag100");
+        QVERIFY(top);
+        QVERIFY(!d.chartForTag("m/tag139")); // off screen: no chart at all
+        const uint64_t before = top->decimationCount();
+        const uint64_t rendersBefore = top->denseRenderCount();
+        // Ten batches during ingest, as fast as the feed can hand them over.
+        for (int k = 0; k < 10; ++k) {
+            WatchBatch b;
+            for (int r = 0; r < 100; ++r)
+                for (const std::string& t : tags)
+                    b.scalars.push_back({sweepRun(r), t, {{50 + k, 1.7e9, 0.5}}});
+            d.applyBatch(b);
+        }
+        QTRY_VERIFY(top->decimationCount() > before);
+        QTest::qWait(100);
+        // Coalesced: one refresh for the ten batches (two if the refresh timer fell in between).
+        QVERIFY2(top->decimationCount() - before <= 2, qPrintable(QString::number(top->decimationCount() - before)));
+        QVERIFY(top->denseRenderCount() - rendersBefore <= 2);
+    }
+
+    void feedBatchesAreBoundedAndLoseNothing()
+    {
+        // One poll that reads a whole sweep, with a restart in the middle of it.
+        WatchBatch huge = sweep(200, 2000, {"loss", "acc"});
+        RunEvent purge;
+        purge.kind = RunEvent::Kind::Purge;
+        purge.run = sweepRun(3);
+        purge.step = 1500;
+        WatchBatch restart;
+        restart.events.push_back(purge);
+        restart.scalars.push_back(series(sweepRun(3), "loss", 10, 7));
+        Points expected;
+        applyTo(expected, huge);
+        applyTo(expected, restart);
+
+        auto source = std::make_unique<QueueSource>();
+        QueueSource* src = source.get();
+        src->push(std::move(huge));
+        ScalarFeed feed(std::move(source));
+        feed.setMaxPointsPerBatch(50000);
+        Points got;
+        std::size_t largest = 0;
+        int batches = 0, withEvents = 0;
+        connect(&feed, &ScalarFeed::batchReady, this, [&](const WatchBatchPtr& b) {
+            largest = std::max(largest, watchBatchItems(*b));
+            ++batches;
+            withEvents += b->events.empty() ? 0 : 1;
+            applyTo(got, *b);
+            if (batches == 3)
+                src->push(restart);
+        });
+        feed.start();
+        QTRY_VERIFY_WITH_TIMEOUT(got == expected, 20000);
+        feed.stop();
+        QVERIFY2(largest <= 50000, qPrintable(QString::number(largest)));
+        QVERIFY(batches >= 16); // 800,010 points in batches of at most 50,000
+        QCOMPARE(withEvents, 2); // the RunAdded events with the first part, the purge with its batch
+    }
+
+    void takeFrontKeepsTheMeaningOfABatch()
+    {
+        WatchBatch b = sweep(3, 10);
+        RunEvent purge;
+        purge.kind = RunEvent::Kind::Purge;
+        purge.run = sweepRun(0);
+        purge.step = 5;
+        b.events.push_back(purge);
+        const WatchBatch whole = b;
+        const WatchBatch front = takeWatchBatchFront(b, 15);
+        QCOMPARE(watchBatchItems(front), std::size_t(15));
+        QCOMPARE(front.events.size(), whole.events.size());
+        QVERIFY(b.events.empty());
+        QCOMPARE(watchBatchItems(b), std::size_t(15));
+        Points split, together;
+        applyTo(split, front);
+        applyTo(split, b);
+        applyTo(together, whole);
+        QCOMPARE(split, together);
+    }
+
+    void takeFrontCarriesHistogramsAndMedia()
+    {
+        // The dashboards beside Scalars get their values through the same bounded batches: nothing stays
+        // behind, and the order within a series is kept across the cut.
+        WatchBatch b = sweep(1, 4);
+        HistogramSeriesBatch h{sweepRun(0), "w", {}};
+        for (int64_t s = 0; s < 5; ++s)
+            h.points.push_back({s, 0.0, Histogram{}});
+        b.histograms.push_back(h);
+        MediaSeriesBatch m{sweepRun(0), "img", {}};
+        m.points.resize(3);
+        for (int64_t s = 0; s < 3; ++s)
+            m.points[std::size_t(s)].step = s;
+        b.media.push_back(m);
+        QCOMPARE(watchBatchItems(b), std::size_t(4 + 5 + 3));
+        std::vector<int64_t> histogramSteps, mediaSteps;
+        int batches = 0;
+        while (!b.empty() && batches < 10) {
+            const WatchBatch front = takeWatchBatchFront(b, 5);
+            QVERIFY(watchBatchItems(front) <= 5);
+            for (const auto& sb : front.histograms)
+                for (const auto& p : sb.points)
+                    histogramSteps.push_back(p.step);
+            for (const auto& sb : front.media)
+                for (const auto& p : sb.points)
+                    mediaSteps.push_back(p.step);
+            ++batches;
+        }
+        QCOMPARE(batches, 3);
+        QCOMPARE(histogramSteps, (std::vector<int64_t>{0, 1, 2, 3, 4}));
+        QCOMPARE(mediaSteps, (std::vector<int64_t>{0, 1, 2}));
+    }
+};
+
+QTEST_MAIN(SweepTest)
+#include "sweep_test.moc"
