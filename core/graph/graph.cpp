@@ -422,6 +422,32 @@ OpId Graph::createWrapperOp(std::string_view type, std::string_view name, std::v
     return finishOp(def, finalName, true, h, std::move(inputs), std::move(attrs), {}, ts);
 }
 
+OpId Graph::createOpWithOutputs(std::string_view type, std::string_view name, std::vector<Output> inputs,
+                                AttrList attrs, std::vector<OutputInfo> outputs, std::vector<OpId> controlInputs,
+                                bool wrapper)
+{
+    std::lock_guard lock(m_mutex);
+    ThreadScopeState& ts = threadState();
+    DefCacheEntry entry = findDef(type);
+    if (!entry.def) {
+        entry.symbol = Symbol(type);
+        entry.type = entry.symbol.str();
+    }
+    if (name.empty())
+        name = type;
+    if (wrapper && !isValidScopeName(name, ts.nameStack.empty()))
+        throw ValueError(cat("'", name, "' is not a valid scope name"));
+    if (name.back() == '/') {
+        name.remove_suffix(1);
+        return finishOp(entry, name, false, detail::hashName(name), std::move(inputs), std::move(attrs),
+                        std::move(controlInputs), ts, &outputs);
+    }
+    uint64_t h = 0;
+    const std::string_view finalName = uniqueNameLocked(name, true, &h);
+    return finishOp(entry, finalName, true, h, std::move(inputs), std::move(attrs), std::move(controlInputs), ts,
+                    &outputs);
+}
+
 bool Graph::validNodeName(std::string_view name, ThreadScopeState& ts) const
 {
     // Most names are "<current stack>/<leaf>": once the stack is known to be a valid
@@ -441,7 +467,7 @@ bool Graph::validNodeName(std::string_view name, ThreadScopeState& ts) const
 
 OpId Graph::finishOp(const DefCacheEntry& entry, std::string_view finalName, bool stored, uint64_t h,
                      std::vector<Output>&& inputs, AttrList&& attrs, std::vector<OpId>&& controlInputs,
-                     ThreadScopeState& ts)
+                     ThreadScopeState& ts, std::vector<OutputInfo>* given)
 {
     const OpDef* def = entry.def;
     const std::string_view type = entry.type;
@@ -460,7 +486,7 @@ OpId Graph::finishOp(const DefCacheEntry& entry, std::string_view finalName, boo
             throw ValueError(cat("Invalid control input to '", finalName, "'"));
     if (!ts.colocation.empty())
         attrs.set("_class", AttrValue::stringList({ts.colocation}));
-    else if (def->colocateWithRef && !inputs.empty() && isRef(info(inputs[0]).dtype))
+    else if (def && def->colocateWithRef && !inputs.empty() && isRef(info(inputs[0]).dtype))
         attrs.set("_class", AttrValue::stringList({cat("loc:@", op(inputs[0].op).name())}));
     for (OpId c : ts.controlDependencies)
         if (std::find(controlInputs.begin(), controlInputs.end(), c) == controlInputs.end())
@@ -483,7 +509,7 @@ OpId Graph::finishOp(const DefCacheEntry& entry, std::string_view finalName, boo
             c.outShapes.swap(t_outShapes);
         }
     } recycle{ctx};
-    if (def->shapeFn)
+    if (!given && def && def->shapeFn)
         def->shapeFn(ctx);
 
     Operation& o = m_ops.emplace_back();
@@ -495,7 +521,7 @@ OpId Graph::finishOp(const DefCacheEntry& entry, std::string_view finalName, boo
     if (!controlInputs.empty())
         o.m_controlInputs = &m_controlPool.emplace_back(std::move(controlInputs));
     o.m_attrs = internAttrs(std::move(attrs));
-    o.m_outputs = internOutputs(ctx);
+    o.m_outputs = given ? internOutputs(std::move(*given)) : internOutputs(ctx);
     o.m_graph = this;
     // The variable scope's interned index is cached per thread (scopes change far less often than ops).
     if (ts.varScope && ts.varScope != ts.internedScope) {
@@ -615,6 +641,15 @@ const std::vector<OutputInfo>* Graph::internOutputs(std::vector<OutputInfo>&& ou
     const std::vector<OutputInfo>* p = &m_outputPool.emplace_back(std::move(outputs));
     m_outputIntern.emplace(h, p);
     return p;
+}
+
+void Graph::setOpAttr(OpId id, std::string_view key, AttrValue value)
+{
+    std::lock_guard lock(m_mutex);
+    Operation& o = m_ops[size_t(id)];
+    AttrList attrs = *o.m_attrs; // interned lists are shared: copy, then re-intern
+    attrs.set(std::string(key), std::move(value));
+    o.m_attrs = internAttrs(std::move(attrs));
 }
 
 void Graph::addControlInput(OpId id, OpId control)
