@@ -382,25 +382,30 @@ void bindGraph(py::module_& m)
             }
             return PyOperation{g, g->createOp(type, name, std::move(ins), std::move(al))};
         })
-        // Ops whose outputs the Python layer infers (Graph::createOpWithOutputs). Attrs come
-        // tagged as (kind, value): "type", "int", "float", "bool", "string", "shape", "tensor",
-        // "ints", "floats", "types", "shapes", "strings"; outputs as (dtype enum, shape or None).
+        // Ops whose outputs the Python layer infers (Graph::createOp with the given-outputs attrs:
+        // op types without a shape function here). Attrs come tagged as (kind, value): "type",
+        // "int", "float", "bool", "string", "shape", "tensor", "ints", "floats", "types", "shapes",
+        // "strings"; outputs as (dtype enum, shape or None). Control dependencies and colocation
+        // of the open scopes apply as for every op.
         .def("create_op_outputs", [](const GraphPtr& g, const std::string& type, const std::string& name,
-                                     py::list inputs, py::dict attrs, py::list outputs, std::vector<int> control,
-                                     bool wrapper) {
+                                     py::list inputs, py::dict attrs, py::list outputs, std::vector<int> control) {
             std::vector<Output> ins;
             for (py::handle h : inputs)
                 ins.push_back(toInputOutput(g, h));
             AttrList al;
             for (auto [k, v] : attrs)
                 al.set(std::string(py::str(k)), taggedAttr(v.cast<py::tuple>()));
-            std::vector<OutputInfo> outs;
+            std::vector<DType> types;
+            std::vector<Shape> shapes;
             for (py::handle h : outputs) {
                 py::tuple t = h.cast<py::tuple>();
-                outs.push_back(OutputInfo{DType(t[0].cast<int>()), shapeFromPy(t[1])});
+                types.push_back(DType(t[0].cast<int>()));
+                shapes.push_back(shapeFromPy(t[1]));
             }
-            return PyOperation{g, g->createOpWithOutputs(type, name, std::move(ins), std::move(al), std::move(outs),
-                                                         std::vector<OpId>(control.begin(), control.end()), wrapper)};
+            al.set("_scopeviz_output_types", AttrValue::typeList(std::move(types)));
+            al.set("_scopeviz_output_shapes", AttrValue::shapeList(std::move(shapes)));
+            return PyOperation{g, g->createOp(type, name, std::move(ins), std::move(al),
+                                              std::vector<OpId>(control.begin(), control.end()))};
         })
         .def("set_op_inputs", [](const GraphPtr& g, OpId i, py::list inputs, std::vector<int> control) {
             // Control-flow contexts rewire an op to its captured inputs (Switch/Enter), as TF's _update_input.
@@ -408,10 +413,6 @@ void bindGraph(py::module_& m)
             for (py::handle h : inputs)
                 ins.push_back(toInputOutput(g, h));
             g->setImportedInputs(i, std::move(ins), std::vector<OpId>(control.begin(), control.end()));
-        })
-        .def("set_op_attr", [](const GraphPtr& g, OpId i, const std::string& key, py::tuple tagged) {
-            // Attrs set after creation (e.g. `_class` of colocation); the op's attrs are copied, not shared.
-            g->setOpAttr(i, key, taggedAttr(tagged));
         })
         .def_property("_colocation", [](Graph& g) { return g.threadState().colocation; },
                       [](Graph& g, const std::string& c) { g.threadState().colocation = c; })

@@ -381,13 +381,28 @@ const Graph::DefCacheEntry& Graph::findDef(std::string_view type)
     return e;
 }
 
+namespace {
+// Outputs given by the caller instead of a shape function: the Python layer infers the
+// shapes of op types the engine has no shape function for (ConcatV2, Conv2D, Switch, ...).
+// The two attrs are consumed here and never stored on the op.
+constexpr std::string_view kGivenTypes = "_scopeviz_output_types";
+constexpr std::string_view kGivenShapes = "_scopeviz_output_shapes";
+} // namespace
+
 OpId Graph::createOp(std::string_view type, std::string_view name, std::vector<Output> inputs, AttrList attrs,
                      std::vector<OpId> controlInputs)
 {
     std::lock_guard lock(m_mutex);
     ThreadScopeState& ts = threadState();
-    const DefCacheEntry& def = findDef(type);
-    if (!def.def)
+    const DefCacheEntry* defp = &findDef(type);
+    DefCacheEntry given; // an unregistered type whose outputs the caller gives (no kernel, no gradient)
+    if (!defp->def && attrs.has(kGivenTypes)) {
+        given.symbol = Symbol(type);
+        given.type = given.symbol.str();
+        defp = &given;
+    }
+    const DefCacheEntry& def = *defp;
+    if (!def.def && def.type.empty())
         throw ValueError(cat("Op type not registered '", type, "'"));
     if (name.empty())
         name = type;
@@ -422,32 +437,6 @@ OpId Graph::createWrapperOp(std::string_view type, std::string_view name, std::v
     return finishOp(def, finalName, true, h, std::move(inputs), std::move(attrs), {}, ts);
 }
 
-OpId Graph::createOpWithOutputs(std::string_view type, std::string_view name, std::vector<Output> inputs,
-                                AttrList attrs, std::vector<OutputInfo> outputs, std::vector<OpId> controlInputs,
-                                bool wrapper)
-{
-    std::lock_guard lock(m_mutex);
-    ThreadScopeState& ts = threadState();
-    DefCacheEntry entry = findDef(type);
-    if (!entry.def) {
-        entry.symbol = Symbol(type);
-        entry.type = entry.symbol.str();
-    }
-    if (name.empty())
-        name = type;
-    if (wrapper && !isValidScopeName(name, ts.nameStack.empty()))
-        throw ValueError(cat("'", name, "' is not a valid scope name"));
-    if (name.back() == '/') {
-        name.remove_suffix(1);
-        return finishOp(entry, name, false, detail::hashName(name), std::move(inputs), std::move(attrs),
-                        std::move(controlInputs), ts, &outputs);
-    }
-    uint64_t h = 0;
-    const std::string_view finalName = uniqueNameLocked(name, true, &h);
-    return finishOp(entry, finalName, true, h, std::move(inputs), std::move(attrs), std::move(controlInputs), ts,
-                    &outputs);
-}
-
 bool Graph::validNodeName(std::string_view name, ThreadScopeState& ts) const
 {
     // Most names are "<current stack>/<leaf>": once the stack is known to be a valid
@@ -467,7 +456,7 @@ bool Graph::validNodeName(std::string_view name, ThreadScopeState& ts) const
 
 OpId Graph::finishOp(const DefCacheEntry& entry, std::string_view finalName, bool stored, uint64_t h,
                      std::vector<Output>&& inputs, AttrList&& attrs, std::vector<OpId>&& controlInputs,
-                     ThreadScopeState& ts, std::vector<OutputInfo>* given)
+                     ThreadScopeState& ts)
 {
     const OpDef* def = entry.def;
     const std::string_view type = entry.type;
@@ -494,6 +483,20 @@ OpId Graph::finishOp(const DefCacheEntry& entry, std::string_view finalName, boo
 
     // The shape function's output vectors are recycled per thread (two allocations
     // per op otherwise); what they hold is copied out by internOutputs.
+    std::vector<DType> givenTypes;
+    std::vector<Shape> givenShapes;
+    const bool givenOutputs = attrs.has(kGivenTypes);
+    if (givenOutputs) {
+        givenTypes = attrs.find(kGivenTypes)->types();
+        if (const AttrValue* s = attrs.find(kGivenShapes))
+            givenShapes = s->shapes();
+        givenShapes.resize(givenTypes.size());
+        AttrList kept;
+        for (const Attr& a : attrs)
+            if (a.name.str() != kGivenTypes && a.name.str() != kGivenShapes)
+                kept.set(a.name.str(), a.value);
+        attrs = std::move(kept);
+    }
     thread_local std::vector<DType> t_outTypes;
     thread_local std::vector<Shape> t_outShapes;
     ShapeContext ctx(*this, finalName, type, inputs, attrs);
@@ -509,8 +512,12 @@ OpId Graph::finishOp(const DefCacheEntry& entry, std::string_view finalName, boo
             c.outShapes.swap(t_outShapes);
         }
     } recycle{ctx};
-    if (!given && def && def->shapeFn)
+    if (givenOutputs) {
+        for (size_t i = 0; i < givenTypes.size(); ++i)
+            ctx.setOutput(int(i), givenTypes[i], givenShapes[i]);
+    } else if (def && def->shapeFn) {
         def->shapeFn(ctx);
+    }
 
     Operation& o = m_ops.emplace_back();
     o.m_id = OpId(m_ops.size() - 1);
@@ -521,7 +528,7 @@ OpId Graph::finishOp(const DefCacheEntry& entry, std::string_view finalName, boo
     if (!controlInputs.empty())
         o.m_controlInputs = &m_controlPool.emplace_back(std::move(controlInputs));
     o.m_attrs = internAttrs(std::move(attrs));
-    o.m_outputs = given ? internOutputs(std::move(*given)) : internOutputs(ctx);
+    o.m_outputs = internOutputs(ctx);
     o.m_graph = this;
     // The variable scope's interned index is cached per thread (scopes change far less often than ops).
     if (ts.varScope && ts.varScope != ts.internedScope) {
@@ -641,15 +648,6 @@ const std::vector<OutputInfo>* Graph::internOutputs(std::vector<OutputInfo>&& ou
     const std::vector<OutputInfo>* p = &m_outputPool.emplace_back(std::move(outputs));
     m_outputIntern.emplace(h, p);
     return p;
-}
-
-void Graph::setOpAttr(OpId id, std::string_view key, AttrValue value)
-{
-    std::lock_guard lock(m_mutex);
-    Operation& o = m_ops[size_t(id)];
-    AttrList attrs = *o.m_attrs; // interned lists are shared: copy, then re-intern
-    attrs.set(std::string(key), std::move(value));
-    o.m_attrs = internAttrs(std::move(attrs));
 }
 
 void Graph::addControlInput(OpId id, OpId control)

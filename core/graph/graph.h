@@ -352,16 +352,6 @@ public:
     /// calling createOp with its scope string, without entering the scope.
     OpId createWrapperOp(std::string_view type, std::string_view name, std::vector<Output> inputs,
                          AttrList attrs = {});
-    /// createOp (wrapper=false) or createWrapperOp (wrapper=true) for an op whose outputs the
-    /// caller has inferred: the Python layer's shape functions of op types without one here
-    /// (ConcatV2, Conv2D, Switch, ...). Naming, name checks, colocation and control
-    /// dependencies are createOp's; the type need not be registered (no kernel then: a
-    /// Session names the op it cannot run).
-    OpId createOpWithOutputs(std::string_view type, std::string_view name, std::vector<Output> inputs,
-                             AttrList attrs, std::vector<OutputInfo> outputs, std::vector<OpId> controlInputs,
-                             bool wrapper);
-    /// Sets one attr of an existing op (Operation._set_attr).
-    void setOpAttr(OpId op, std::string_view key, AttrValue value);
     /// Adds a control input to an existing op (used by group/init).
     void addControlInput(OpId op, OpId control);
 
@@ -456,7 +446,7 @@ private:
     /// `stored` tells whether `name` already lives in the arena; `h` is hashName(name).
     OpId finishOp(const DefCacheEntry& def, std::string_view name, bool stored, uint64_t h,
                   std::vector<Output>&& inputs, AttrList&& attrs, std::vector<OpId>&& controlInputs,
-                  ThreadScopeState& ts, std::vector<OutputInfo>* given = nullptr);
+                  ThreadScopeState& ts);
     /// isValidNodeName, checking only the part after the current name stack when the
     /// stack itself is already known to be valid.
     bool validNodeName(std::string_view name, ThreadScopeState& ts) const;

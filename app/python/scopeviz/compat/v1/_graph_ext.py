@@ -125,8 +125,6 @@ def install():
     t.Graph.control_dependencies = lambda self, control_inputs: _graph_control_dependencies(self, control_inputs)
     t.Graph.colocate_with = lambda self, op, ignore_existing=False: _graph_colocate_with(self, op, ignore_existing)
     t.Operation.colocation_groups = colocation_groups
-    t.Operation._set_attr_string_list = lambda self, key, values: self.graph._g.set_op_attr(
-        self._id, key, ("strings", list(values)))
     t.Tensor.set_shape = _set_shape
     t.Tensor.consumers = _consumers
     t.Tensor.__lt__ = lambda self, other: t.less(self, other)

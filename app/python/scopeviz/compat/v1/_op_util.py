@@ -128,7 +128,7 @@ def make_op(op_type, name, inputs, attrs, infer, graph=None, wrapper=True, contr
         a = attrs(flat) if callable(attrs) else attrs
         return g._g.create_op_outputs(op_type, scope, [t._t(x) for x in flat], a,
                                       [(t.as_dtype(d)._enum, s) for d, s in outs],
-                                      [c._id for c in control_inputs], False)
+                                      [c._id for c in control_inputs])
 
 
 class ListArg(list):
