@@ -131,6 +131,17 @@ AttrValue taggedAttr(const py::tuple& tv)
     throw TypeError(cat("Unknown attr kind '", kind, "'"));
 }
 
+/// An existing tensor as the initializer of tf.Variable(initial_value=<Tensor>): builds no ops.
+class TensorAsInitializer : public Initializer {
+public:
+    explicit TensorAsInitializer(Output t) : m_t(t) {}
+    Output build(Graph&, const std::vector<int64_t>&, DType) const override { return m_t; }
+    std::string describe() const override { return "<Tensor>"; }
+
+private:
+    Output m_t;
+};
+
 /// An op input: a Tensor of this graph (or a Variable's ref tensor).
 Output toInputOutput(const GraphPtr& g, py::handle h)
 {
@@ -669,7 +680,13 @@ void bindGraph(py::module_& m)
             return PyVariable{g, v.index};
         }
         if (py::isinstance<PyTensor>(initial)) {
-            Variable v = makeVariable(*g, initial.cast<const PyTensor&>().output, name, trainable);
+            // tf.Variable(initial_value=<Tensor>): the tensor is the initial value as is (no Const).
+            const Output t = initial.cast<const PyTensor&>().output;
+            const OutputInfo& info = g->info(t);
+            if (!info.shape.rankKnown())
+                throw ValueError(cat("initial_value must have a shape specified: ", g->tensorName(t)));
+            Variable v = makeVariable(*g, std::make_shared<TensorAsInitializer>(t), info.shape.dims(),
+                                      baseType(info.dtype), name, trainable);
             return PyVariable{g, v.index};
         }
         Variable v = makeVariable(*g, toTensor(initial, optDType(dtype)), name, trainable);

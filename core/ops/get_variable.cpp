@@ -251,12 +251,11 @@ Variable getVariable(Graph& g, std::string_view name, const GetVariableOptions& 
 
 namespace {
 Variable makeVariableImpl(Graph& g, const InitializerPtr& init, const std::optional<Tensor>& value, const Shape& shape,
-                          DType dtype, std::string_view name, bool trainable,
-                          const std::optional<Output>& tensor = std::nullopt)
+                          DType dtype, std::string_view name, bool trainable)
 {
     // name_scope(name, "Variable") of the Variable constructor: an internal scope, not traced.
     auto ns = openOpScope(g, name.empty() ? std::string_view("Variable") : name);
-    Built b = buildVariableOps(g, ns->scope(), dtype, shape, init, value, tensor);
+    Built b = buildVariableOps(g, ns->scope(), dtype, shape, init, value, std::nullopt);
     VariableInfo info = variableInfo(g, b, ns->scope().substr(0, ns->scope().size() - 1), dtype, trainable);
     info.fromGetVariable = false; // invisible to get_variable's store (§10)
     int idx = g.addVariable(std::move(info));
@@ -268,12 +267,6 @@ Variable makeVariableImpl(Graph& g, const InitializerPtr& init, const std::optio
 Variable makeVariable(Graph& g, const Tensor& initialValue, std::string_view name, bool trainable)
 {
     return makeVariableImpl(g, nullptr, initialValue, initialValue.shape(), initialValue.dtype(), name, trainable);
-}
-
-Variable makeVariable(Graph& g, Output initialTensor, std::string_view name, bool trainable)
-{
-    const OutputInfo& i = g.info(initialTensor);
-    return makeVariableImpl(g, nullptr, std::nullopt, i.shape, baseType(i.dtype), name, trainable, initialTensor);
 }
 
 Variable makeVariable(Graph& g, const InitializerPtr& init, std::vector<int64_t> shape, DType dtype,

@@ -59,8 +59,6 @@ Variable getVariable(Graph& g, std::string_view name, std::vector<int64_t> shape
 
 /// tf.Variable(initial_value, name=...): named from the current *name* scope (§10).
 Variable makeVariable(Graph& g, const Tensor& initialValue, std::string_view name = "", bool trainable = true);
-/// tf.Variable(initial_value=<Tensor>): the tensor is the initial value as is (no Const).
-Variable makeVariable(Graph& g, Output initialTensor, std::string_view name = "", bool trainable = true);
 /// tf.Variable(initializer-callable, shape).
 Variable makeVariable(Graph& g, const InitializerPtr& init, std::vector<int64_t> shape, DType dtype = DType::Float,
                       std::string_view name = "", bool trainable = true);

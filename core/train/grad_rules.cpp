@@ -301,6 +301,46 @@ GradVec selectGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
             b.op("Select", {{"condition", c}, {"t", zeros}, {"e", grad}})};
 }
 
+/// The attrs of a convolution or pooling op that its gradient op repeats.
+AttrList windowAttrs(const Operation& op, std::initializer_list<const char*> names)
+{
+    AttrList a;
+    for (const char* n : names)
+        if (const AttrValue* v = op.attrs().find(n))
+            a.set(n, *v);
+    return a;
+}
+
+GradVec conv2DGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    Output grad = g0(grads);
+    const auto names = {"strides", "padding", "data_format", "dilations", "use_cudnn_on_gpu", "explicit_paddings"};
+    Output inputSizes = b.shape(in(op, 0));
+    Output filterSizes = b.shape(in(op, 1), "Shape_1");
+    return {b.op("Conv2DBackpropInput", {{"input_sizes", inputSizes}, {"filter", in(op, 1)}, {"out_backprop", grad}},
+                 windowAttrs(op, names)),
+            b.op("Conv2DBackpropFilter", {{"input", in(op, 0)}, {"filter_sizes", filterSizes}, {"out_backprop", grad}},
+                 windowAttrs(op, names))};
+}
+
+GradVec maxPoolGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    return {b.op("MaxPoolGrad", {{"orig_input", in(op, 0)}, {"orig_output", out(op, 0)}, {"grad", g0(grads)}},
+                 windowAttrs(op, {"ksize", "strides", "padding", "data_format"}))};
+}
+
+GradVec avgPoolGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    return {b.op("AvgPoolGrad", {{"orig_input_shape", b.shape(in(op, 0))}, {"grad", g0(grads)}},
+                 windowAttrs(op, {"ksize", "strides", "padding", "data_format"}))};
+}
+
+/// L2Loss: x * dy (nn_grad.py _L2LossGrad).
+GradVec l2LossGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    return {b.binaryOperator("mul", "Mul", in(op, 0), g0(grads))};
+}
+
 /// Reshape and ExpandDims: reshape the gradient back to the input's shape.
 GradVec reshapeToInputGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
 {
@@ -489,6 +529,10 @@ const std::unordered_map<std::string_view, GradRule>& table()
         {"AddN", {addNGrad}},
         {"Select", {selectGrad}},
         {"Reshape", {reshapeToInputGrad}},
+        {"Conv2D", {conv2DGrad}},
+        {"MaxPool", {maxPoolGrad}},
+        {"AvgPool", {avgPoolGrad}},
+        {"L2Loss", {l2LossGrad}},
         {"ExpandDims", {reshapeToInputGrad}},
         {"Cast", {castGrad}},
         {"Fill", {fillGrad}},

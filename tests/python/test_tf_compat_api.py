@@ -1180,6 +1180,138 @@ class ArrayOpErrorsTest(Case):
             tf.where(tf.constant([True]), tf.ones([1]), tf.constant([1]))
 
 
+def _numpy_conv(x, f, stride, same):
+    n, h, w, c = x.shape
+    kh, kw, _, oc = f.shape
+    if same:
+        oh, ow = -(-h // stride), -(-w // stride)
+        ph = max((oh - 1) * stride + kh - h, 0) // 2
+        pw = max((ow - 1) * stride + kw - w, 0) // 2
+    else:
+        oh, ow, ph, pw = (h - kh) // stride + 1, (w - kw) // stride + 1, 0, 0
+    xp = np.zeros((n, h + 2 * kh, w + 2 * kw, c))
+    xp[:, ph:ph + h, pw:pw + w] = x
+    out = np.zeros((n, oh, ow, oc))
+    for i in range(oh):
+        for j in range(ow):
+            patch = xp[:, i * stride:i * stride + kh, j * stride:j * stride + kw, :]
+            out[:, i, j, :] = np.tensordot(patch, f, axes=([1, 2, 3], [0, 1, 2]))
+    return out
+
+
+class KernelValuesTest(Case):
+    """Values of the kernels behind tf.nn and the array ops (conv_ops_test.py, pooling_ops_test.py,
+    nn_test.py, concat_op_test.py, stack_op_test.py, array_ops_test.py StridedSliceTest)."""
+
+    def run_(self, t, feed=None):
+        with tf.Session() as sess:
+            return sess.run(t, feed)
+
+    def testConv2DValid(self):
+        """conv_ops_test.py Conv2DTest.testConv2D2x2Filter: against a direct sum."""
+        x = np.random.RandomState(0).rand(2, 5, 6, 3)
+        f = np.random.RandomState(1).rand(2, 2, 3, 4)
+        got = self.run_(tf.nn.conv2d(tf.constant(x), tf.constant(f), [1, 1, 1, 1], "VALID"))
+        np.testing.assert_allclose(got, _numpy_conv(x, f, 1, False), rtol=1e-10)
+
+    def testConv2DSameStride2(self):
+        """conv_ops_test.py Conv2DTest.testConv2D2x2FilterStride2Same."""
+        x = np.random.RandomState(2).rand(1, 5, 5, 2)
+        f = np.random.RandomState(3).rand(3, 3, 2, 2)
+        got = self.run_(tf.nn.conv2d(tf.constant(x), tf.constant(f), [1, 2, 2, 1], "SAME"))
+        np.testing.assert_allclose(got, _numpy_conv(x, f, 2, True), rtol=1e-10)
+
+    def testConv2DGradients(self):
+        """conv_ops_test.py Conv2DTest.testInputGradientValidPaddingStrideOne (gradient checker)."""
+        x0 = np.random.RandomState(4).rand(1, 4, 4, 2)
+        f0 = np.random.RandomState(5).rand(3, 3, 2, 2)
+
+        def loss(x, f):
+            return tf.reduce_sum(tf.square(tf.nn.conv2d(tf.constant(x), tf.constant(f), [1, 1, 1, 1], "SAME")))
+        x, f = tf.constant(x0), tf.constant(f0)
+        out = tf.reduce_sum(tf.square(tf.nn.conv2d(x, f, [1, 1, 1, 1], "SAME")))
+        gx, gf = tf.gradients(out, [x, f])
+        self.assertEqual(gx.op.type, "Conv2DBackpropInput")
+        self.assertEqual(gf.op.type, "Conv2DBackpropFilter")
+        self.assertEqual(gx.op.name, "gradients/Conv2D_grad/Conv2DBackpropInput")
+        GX, GF, O = self.run_([gx, gf, out])
+        eps = 1e-6
+        for arr, g, idx in ((x0, GX, (0, 1, 2, 1)), (f0, GF, (2, 0, 1, 0))):
+            bumped = arr.copy()
+            bumped[idx] += eps
+            tf.reset_default_graph()
+            o = self.run_(loss(bumped, f0) if arr is x0 else loss(x0, bumped))
+            self.assertAlmostEqual((o - O) / eps, g[idx], places=3)
+
+    def testMaxPoolValues(self):
+        """pooling_ops_test.py PoolingTest.testMaxPoolValidPadding."""
+        x = np.arange(16, dtype=np.float32).reshape(1, 4, 4, 1)
+        got = self.run_(tf.nn.max_pool(tf.constant(x), [1, 2, 2, 1], [1, 2, 2, 1], "VALID"))
+        self.assertEqual(got.reshape(-1).tolist(), [5.0, 7.0, 13.0, 15.0])
+
+    def testMaxPoolGrad(self):
+        """pooling_ops_test.py PoolingTest.testMaxPoolGrad: the gradient goes to each window's maximum."""
+        x = tf.constant(np.arange(16, dtype=np.float32).reshape(1, 4, 4, 1))
+        g = tf.gradients(tf.reduce_sum(tf.nn.max_pool(x, [1, 2, 2, 1], [1, 2, 2, 1], "VALID")), x)[0]
+        self.assertEqual(g.op.type, "MaxPoolGrad")
+        got = self.run_(g).reshape(4, 4)
+        self.assertEqual(got[1].tolist(), [0.0, 1.0, 0.0, 1.0])
+        self.assertEqual(got.sum(), 4.0)
+
+    def testAvgPoolSameExcludesPadding(self):
+        """pooling_ops_test.py PoolingTest.testAvgPoolSamePadding: padded cells are not counted."""
+        x = np.array([[1.0, 2.0, 3.0]], dtype=np.float32).reshape(1, 1, 3, 1)
+        got = self.run_(tf.nn.avg_pool(tf.constant(x), [1, 1, 2, 1], [1, 1, 2, 1], "SAME"))
+        self.assertEqual(got.reshape(-1).tolist(), [1.5, 3.0])
+
+    def testL2LossValueAndGrad(self):
+        """nn_test.py L2LossTest.testL2Loss and testGradient."""
+        x = tf.constant([1.0, 2.0, 3.0])
+        l = tf.nn.l2_loss(x)
+        g = tf.gradients(l, x)[0]
+        v, gv = self.run_([l, g])
+        self.assertAlmostEqual(float(v), 7.0)
+        self.assertEqual(gv.tolist(), [1.0, 2.0, 3.0])
+
+    def testConcatValues(self):
+        """concat_op_test.py ConcatOpTest.testHStack."""
+        got = self.run_(tf.concat([tf.constant([[1, 2]]), tf.constant([[3, 4]])], 1))
+        self.assertEqual(got.tolist(), [[1, 2, 3, 4]])
+
+    def testStackValues(self):
+        """stack_op_test.py StackOpTest.testSimple."""
+        a = tf.placeholder(tf.float32, [2])
+        got = self.run_(tf.stack([a, a * 2], axis=1), {a: [1.0, 2.0]})
+        self.assertEqual(got.tolist(), [[1.0, 2.0], [2.0, 4.0]])
+
+    def testStridedSliceValues(self):
+        """array_ops_test.py StridedSliceTest.testBasicSlice / testShrink."""
+        x = tf.constant(np.arange(12).reshape(3, 4).astype(np.int32))
+        self.assertEqual(self.run_(x[1]).tolist(), [4, 5, 6, 7])
+        self.assertEqual(self.run_(x[:, 1:3]).tolist(), [[1, 2], [5, 6], [9, 10]])
+        self.assertEqual(self.run_(x[::-1, 0]).tolist(), [8, 4, 0])
+
+    def testSmallCnnTrains(self):
+        """A tf.layers CNN (conv2d, max_pooling2d, flatten, dropout, dense, sparse softmax loss) trains."""
+        tf.set_random_seed(1)
+        x = tf.placeholder(tf.float32, [None, 8, 8, 1])
+        y = tf.placeholder(tf.int32, [None])
+        h = tf.layers.conv2d(x, 4, 3, padding="same", activation=tf.nn.relu)
+        h = tf.layers.flatten(tf.layers.max_pooling2d(h, 2, 2))
+        logits = tf.layers.dense(tf.layers.dropout(h, 0.1, training=True), 2)
+        loss = tf.losses.sparse_softmax_cross_entropy(y, logits)
+        step = tf.train.AdamOptimizer(0.05).minimize(loss)
+        rng = np.random.RandomState(0)
+        X = rng.rand(64, 8, 8, 1).astype(np.float32)
+        Y = (X[:, :4].mean(axis=(1, 2, 3)) > X[:, 4:].mean(axis=(1, 2, 3))).astype(np.int32)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            first = sess.run(loss, {x: X, y: Y})
+            for _ in range(60):
+                sess.run(step, {x: X, y: Y})
+            self.assertLess(sess.run(loss, {x: X, y: Y}), first)
+
+
 class NamesTest(Case):
     """Composite op names (nn_ops.py, embedding_ops.py, state_ops.py) as TF 1.15 builds them."""
 

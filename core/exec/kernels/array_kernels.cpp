@@ -1,6 +1,6 @@
 // Kernels that make, reshape or convert tensors without arithmetic:
 // Placeholder, Const, Identity, StopGradient, Fill, ZerosLike, OnesLike,
-// Reshape, Shape, Cast, NoOp.
+// Reshape, Shape, Cast, NoOp, Pack, ConcatV2, StridedSlice.
 #include "core/exec/kernels/kernel_util.h"
 
 #include <cstring>
@@ -135,10 +135,139 @@ void castKernel(KernelContext& c)
     c.setOutput(0, castTensor(x, to));
 }
 
+// ---- Pack, ConcatV2, StridedSlice (compat.v1's tf.stack, tf.concat, Tensor[...]) -----------
+
+int64_t product(const std::vector<int64_t>& d, size_t from, size_t to)
+{
+    int64_t p = 1;
+    for (size_t k = from; k < to; ++k)
+        p *= d[k];
+    return p;
+}
+
+/// Copies the inputs' [outer, inner_k] blocks side by side along one axis (Pack and ConcatV2).
+void joinAlongAxis(KernelContext& c, int count, int64_t axis, bool pack)
+{
+    const Tensor& first = denseInput(c, 0);
+    const int rank = first.rank() + (pack ? 1 : 0);
+    if (axis < -rank || axis >= rank)
+        c.fail(cat("axis ", axis, " is out of range [", -rank, ", ", rank, ")"));
+    if (axis < 0)
+        axis += rank;
+    std::vector<int64_t> outDims = first.dims();
+    if (pack)
+        outDims.insert(outDims.begin() + axis, count);
+    else
+        outDims[size_t(axis)] = 0;
+    for (int k = 0; k < count; ++k) {
+        const Tensor& t = denseInput(c, k);
+        if (t.dtype() != first.dtype() || t.rank() != first.rank())
+            c.fail(cat("Shapes of all inputs must match: values[0].shape = ", dimsString(first.dims()), " != values[",
+                       k, "].shape = ", dimsString(t.dims())));
+        for (int d = 0; d < t.rank(); ++d)
+            if ((pack || d != axis) && t.dim(d) != first.dim(d))
+                c.fail(cat("Shapes of all inputs must match: values[0].shape = ", dimsString(first.dims()),
+                           " != values[", k, "].shape = ", dimsString(t.dims())));
+        if (!pack)
+            outDims[size_t(axis)] += t.dim(int(axis));
+    }
+    Tensor& out = c.allocateOutput(0, first.dtype(), outDims);
+    const size_t elem = size_t(dtypeSize(first.dtype()));
+    const int64_t outer = product(outDims, 0, size_t(axis));
+    auto* dst = static_cast<char*>(out.rawData());
+    for (int64_t o = 0; o < outer; ++o)
+        for (int k = 0; k < count; ++k) {
+            const Tensor& t = denseInput(c, k);
+            const int64_t inner = outer ? t.numElements() / std::max<int64_t>(outer, 1) : 0;
+            const size_t bytes = size_t(inner) * elem;
+            std::memcpy(dst, static_cast<const char*>(t.rawData()) + size_t(o) * bytes, bytes);
+            dst += bytes;
+        }
+}
+
+void packKernel(KernelContext& c) { joinAlongAxis(c, c.numInputs(), attrInt(c, "axis", 0), true); }
+
+void concatV2Kernel(KernelContext& c)
+{
+    const int n = c.numInputs() - 1;
+    const std::vector<int64_t> axis = indexValues(c, denseInput(c, n), "axis");
+    if (axis.size() != 1)
+        c.fail("axis must be a scalar");
+    joinAlongAxis(c, n, axis[0], false);
+}
+
+/// StridedSlice with begin/end/shrink masks (no ellipsis or new axes).
+void stridedSliceKernel(KernelContext& c)
+{
+    const Tensor& x = denseInput(c, 0);
+    const std::vector<int64_t> begin = indexValues(c, denseInput(c, 1), "begin");
+    const std::vector<int64_t> end = indexValues(c, denseInput(c, 2), "end");
+    const std::vector<int64_t> strides = indexValues(c, denseInput(c, 3), "strides");
+    const int64_t bm = attrInt(c, "begin_mask", 0), em = attrInt(c, "end_mask", 0), sm = attrInt(c, "shrink_axis_mask", 0);
+    if (attrInt(c, "ellipsis_mask", 0) || attrInt(c, "new_axis_mask", 0))
+        c.fail("scopeviz's StridedSlice supports no ellipsis or new axes");
+    const int rank = x.rank();
+    if (int(begin.size()) > rank)
+        c.fail(cat("Index out of range using input dim ", begin.size() - 1, "; input has only ", rank, " dims"));
+    std::vector<int64_t> start(size_t(rank), 0), step(size_t(rank), 1), extent(size_t(rank), 0), outDims;
+    for (int d = 0; d < rank; ++d) {
+        const int64_t n = x.dim(d);
+        if (d >= int(begin.size())) {
+            extent[size_t(d)] = n;
+            outDims.push_back(n);
+            continue;
+        }
+        const int64_t s = strides[size_t(d)];
+        if (s == 0)
+            c.fail("strides[i] must be non-zero");
+        if (sm & (int64_t(1) << d)) {
+            int64_t b = begin[size_t(d)] < 0 ? begin[size_t(d)] + n : begin[size_t(d)];
+            if (b < 0 || b >= n)
+                c.fail(cat("slice index ", begin[size_t(d)], " of dimension ", d, " out of bounds."));
+            start[size_t(d)] = b;
+            extent[size_t(d)] = 1;
+            continue;
+        }
+        auto clampIndex = [&](int64_t v, bool masked, bool isBegin) {
+            if (masked)
+                return isBegin ? (s > 0 ? int64_t(0) : n - 1) : (s > 0 ? n : int64_t(-1));
+            if (v < 0)
+                v += n;
+            return s > 0 ? std::clamp<int64_t>(v, 0, n) : std::clamp<int64_t>(v, -1, n - 1);
+        };
+        const int64_t b = clampIndex(begin[size_t(d)], bm & (int64_t(1) << d), true);
+        const int64_t e = clampIndex(end[size_t(d)], em & (int64_t(1) << d), false);
+        const int64_t k = s > 0 ? std::max<int64_t>((e - b + s - 1) / s, 0) : std::max<int64_t>((b - e - s - 1) / -s, 0);
+        start[size_t(d)] = b;
+        step[size_t(d)] = s;
+        extent[size_t(d)] = k;
+        outDims.push_back(k);
+    }
+    Tensor& out = c.allocateOutput(0, x.dtype(), outDims);
+    const size_t elem = size_t(dtypeSize(x.dtype()));
+    std::vector<int64_t> idx(size_t(rank), 0);
+    const int64_t total = out.numElements();
+    auto* dst = static_cast<char*>(out.rawData());
+    for (int64_t i = 0; i < total; ++i) {
+        int64_t src = 0;
+        for (int d = 0; d < rank; ++d)
+            src = src * x.dim(d) + start[size_t(d)] + idx[size_t(d)] * step[size_t(d)];
+        std::memcpy(dst + size_t(i) * elem, static_cast<const char*>(x.rawData()) + size_t(src) * elem, elem);
+        for (int d = rank - 1; d >= 0; --d) {
+            if (++idx[size_t(d)] < extent[size_t(d)])
+                break;
+            idx[size_t(d)] = 0;
+        }
+    }
+}
+
 } // namespace
 
 void registerArrayKernels(KernelRegistry& r)
 {
+    r.add("Pack", packKernel, kFresh);
+    r.add("ConcatV2", concatV2Kernel, kFresh);
+    r.add("StridedSlice", stridedSliceKernel, kFresh);
     r.add("Placeholder", placeholderKernel, kFresh);
     r.add("Const", constKernel); // shares the attr's buffer
     r.add("Identity", identityKernel, kAlias);
