@@ -192,6 +192,207 @@ class VariableScopeTest(Case):
                          ["testVarScopeGetOrCreateReuse_bar/Assign", "testVarScopeGetOrCreateReuse_bar_2/Assign"])
 
 
+class VariableScopeMethodsTest(Case):
+    """tensorflow/python/kernel_tests/variable_scope_test.py, VariableScopeTest methods in graph mode."""
+
+    def evaluate(self, t):
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            return sess.run(t)
+
+    def testVarScopeInitializer(self):
+        """variable_scope_test.py VariableScopeTest.testVarScopeInitializer."""
+        init = tf.constant_initializer(0.3)
+        with tf.variable_scope("tower0") as tower:
+            with tf.variable_scope("foo", initializer=init):
+                v = tf.get_variable("v", [])
+            with tf.variable_scope(tower, initializer=init):
+                w = tf.get_variable("w", [])
+        self.assertAlmostEqual(float(self.evaluate(v)), 0.3, places=6)
+        self.assertAlmostEqual(float(self.evaluate(w)), 0.3, places=6)
+
+    def testVarScopeDType(self):
+        """variable_scope_test.py VariableScopeTest.testVarScopeDType: float16 from the scope."""
+        with tf.variable_scope("tower2") as tower:
+            with tf.variable_scope("foo", dtype=tf.float16):
+                v = tf.get_variable("v", [])
+                self.assertEqual(v.dtype.base_dtype, tf.float16)
+            with tf.variable_scope(tower, dtype=tf.float16):
+                w = tf.get_variable("w", [])
+                self.assertEqual(w.dtype.base_dtype, tf.float16)
+
+    def testInitFromNonTensorValueDictQuirk(self):
+        """variable_scope_test.py VariableScopeTest.testInitFromNonTensorValue: a dict initializer is a TypeError."""
+        with self.assertRaises(TypeError):
+            tf.get_variable("x4", initializer={})
+
+    def testInitFromNonInitializer(self):
+        """variable_scope_test.py VariableScopeTest.testInitFromNonInitializer: default and zeros agree per dtype."""
+        types = [tf.int8, tf.uint8, tf.int16, tf.uint16, tf.int32, tf.int64, tf.bool]
+        pairs = []
+        for i, dtype in enumerate(types):
+            x = tf.get_variable(name="xx%d" % i, shape=(3, 4), dtype=dtype)
+            y = tf.get_variable(name="yy%d" % i, shape=(3, 4), dtype=dtype,
+                                initializer=tf.zeros_initializer(dtype=dtype))
+            self.assertEqual(x.dtype.base_dtype, dtype)
+            pairs.append((x, y))
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            for x, y in pairs:
+                self.assertEqual(sess.run(x.value()).tolist(), sess.run(y.value()).tolist())
+
+    def testInitializeFromValue(self):
+        """variable_scope_test.py VariableScopeTest.testInitializeFromValue."""
+        init = tf.constant(0.1)
+        w = tf.get_variable("v", initializer=init)
+        with self.assertRaisesRegex(ValueError, "shape"):
+            tf.get_variable("u", [1], initializer=init)
+        with tf.variable_scope("foo", initializer=init):
+            v = tf.get_variable("v")
+        self.assertAlmostEqual(float(self.evaluate(w)), 0.1, places=6)
+        self.assertAlmostEqual(float(self.evaluate(v)), 0.1, places=6)
+        init = tf.constant(1, dtype=tf.int32)
+        t = tf.get_variable("t", initializer=init)
+        self.assertEqual(t.dtype.base_dtype, tf.int32)
+        with self.assertRaisesRegex(ValueError, "don't match"):
+            tf.get_variable("s", initializer=init, dtype=tf.float64)
+
+    def testControlDeps(self):
+        """variable_scope_test.py VariableScopeTest.testControlDeps: initializers ignore outer control deps."""
+        v0 = tf.get_variable("v0", [1], initializer=tf.constant_initializer(0))
+        with tf.control_dependencies([v0.value()]):
+            v1 = tf.get_variable("v1", [1], initializer=tf.constant_initializer(1))
+            add = v1 + v0
+        with tf.Session() as sess:
+            with self.assertRaisesRegex(tf.errors.OpError, "uninitialized"):
+                sess.run(v0)
+            sess.run(v1.initializer)
+            self.assertEqual(1, sess.run(v1))
+            with self.assertRaisesRegex(tf.errors.OpError, "uninitialized"):
+                sess.run(add)
+            sess.run(v0.initializer)
+            sess.run(add)
+
+    def testGetVariableScope(self):
+        """variable_scope_test.py VariableScopeTest.testGetVariableScope."""
+        init = tf.constant_initializer(0.3)
+        with tf.variable_scope("bar"):
+            self.assertIsNone(tf.get_variable_scope().initializer)
+            tf.get_variable_scope().set_initializer(init)
+            v = tf.get_variable("v", [])
+            tf.get_variable_scope().reuse_variables()
+            with self.assertRaises(ValueError):
+                tf.get_variable("w", [1])
+        self.assertIsNone(tf.get_variable_scope().initializer)
+        self.assertAlmostEqual(float(self.evaluate(v)), 0.3, places=6)
+
+    def testVarScope(self):
+        """variable_scope_test.py VariableScopeTest.testVarScope."""
+        with tf.variable_scope("tower4") as tower:
+            self.assertEqual(tower.name, "tower4")
+            with tf.name_scope("scope") as sc:
+                self.assertEqual(sc, "tower4/scope/")
+        with tf.variable_scope("tower5"):
+            with tf.variable_scope("bar") as bar:
+                self.assertEqual(bar.name, "tower5/bar")
+                with tf.name_scope("scope") as sc:
+                    self.assertEqual(sc, "tower5/bar/scope/")
+        with tf.variable_scope("tower6"):
+            with tf.variable_scope(tower, reuse=True) as tower_shared:
+                self.assertEqual(tower_shared.name, "tower4")
+                with tf.name_scope("scope") as sc:
+                    self.assertEqual(sc, "tower6/tower4/scope/")
+
+    def testVarScopeNameScope(self):
+        """variable_scope_test.py VariableScopeTest.testVarScopeNameScope."""
+        with tf.name_scope("testVarScopeNameScope1"):
+            with tf.variable_scope("tower") as tower:
+                with tf.name_scope("scope2") as sc2:
+                    self.assertEqual(sc2, "testVarScopeNameScope1/tower/scope2/")
+            with tf.variable_scope(tower):
+                with tf.name_scope("scope2") as sc2:
+                    self.assertEqual(sc2, "testVarScopeNameScope1/tower_1/scope2/")
+            with tf.variable_scope("tower"):
+                with tf.name_scope("scope2") as sc2:
+                    self.assertEqual(sc2, "testVarScopeNameScope1/tower_2/scope2/")
+        with tf.name_scope("testVarScopeNameScope2"):
+            with tf.variable_scope("tower"):
+                with tf.name_scope("scope2") as sc2:
+                    self.assertEqual(sc2, "testVarScopeNameScope2/tower/scope2/")
+            with tf.variable_scope(tower):
+                with tf.name_scope("scope2") as sc2:
+                    self.assertEqual(sc2, "testVarScopeNameScope2/tower_1/scope2/")
+        root = tf.get_variable_scope()
+        with tf.name_scope("testVarScopeNameScope3"):
+            with tf.variable_scope(root):
+                with tf.name_scope("scope2") as sc2:
+                    self.assertEqual(sc2, "testVarScopeNameScope3/scope2/")
+
+    def testVarScopeOriginalNameScope(self):
+        """variable_scope_test.py VariableScopeTest.testVarScopeOriginalNameScope."""
+        with tf.name_scope("scope1"):
+            with tf.variable_scope("tower") as tower:
+                self.assertEqual(tower.original_name_scope, "scope1/tower/")
+                with tf.name_scope("scope2") as sc2:
+                    self.assertEqual(sc2, "scope1/tower/scope2/")
+        with tf.name_scope("scope2"):
+            with tf.variable_scope(tower) as tower1:
+                self.assertEqual(tower1.original_name_scope, "scope1/tower/")
+                with tf.name_scope("foo") as sc2:
+                    self.assertEqual(sc2, "scope2/tower/foo/")
+            with tf.name_scope(tower.original_name_scope):
+                with tf.name_scope("bar") as sc3:
+                    self.assertEqual(sc3, "scope1/tower/bar/")
+        with tf.name_scope("scope2"):
+            with tf.variable_scope(tower):
+                with tf.name_scope(tower.original_name_scope):
+                    with tf.name_scope("bar") as sc3:
+                        self.assertEqual(sc3, "scope1/tower/bar_1/")
+
+    def testVarScopeObjectReuse(self):
+        """variable_scope_test.py VariableScopeTest.testVarScopeObjectReuse."""
+        # (reuse of the scope object, then reuse True / False on re-entry): True sticks, False does not.
+        for created_with, expected in ((True, [True, True, True]), (False, [False, True, False])):
+            with tf.variable_scope("jump", reuse=created_with) as scope:
+                vs = scope
+            got = []
+            for reuse in (None, True, False):
+                with tf.variable_scope(vs, reuse=reuse) as jump:
+                    got.append(bool(jump.reuse))
+            self.assertEqual(got, expected)
+
+    def testVarOpScope(self):
+        """variable_scope_test.py VariableScopeTest.testVarOpScope."""
+        with tf.name_scope("testVarOpScope1"):
+            with tf.variable_scope("tower", "default", []):
+                self.assertEqual(tf.get_variable("w", []).name, "tower/w:0")
+                with tf.name_scope("testVarOpScope2") as sc2:
+                    self.assertEqual(sc2, "testVarOpScope1/tower/testVarOpScope2/")
+            with tf.variable_scope("tower", "default", []):
+                with self.assertRaises(ValueError):
+                    tf.get_variable("w", [])
+                with tf.name_scope("testVarOpScope2") as sc2:
+                    self.assertEqual(sc2, "testVarOpScope1/tower_1/testVarOpScope2/")
+        with tf.name_scope("testVarOpScope2"):
+            with tf.variable_scope(None, "default", []):
+                self.assertEqual(tf.get_variable("w", []).name, "default/w:0")
+                with tf.name_scope("testVarOpScope2") as sc2:
+                    self.assertEqual(sc2, "testVarOpScope2/default/testVarOpScope2/")
+            with tf.variable_scope(None, "default", []):
+                self.assertEqual(tf.get_variable("w", []).name, "default_1/w:0")
+                with tf.name_scope("testVarOpScope2") as sc2:
+                    self.assertEqual(sc2, "testVarOpScope2/default_1/testVarOpScope2/")
+
+    def testVarOpScopeUniqueNamesInterleavedSubstringScopes(self):
+        """variable_scope_test.py VariableScopeTest.testVarOpScopeUniqueNamesInterleavedSubstringScopes."""
+        expected = ["defaultScope1/layer/w:0", "defaultScope1_1/layer/w:0", "defaultScope/layer/w:0",
+                    "defaultScope1_2/layer/w:0"]
+        for default, want in zip(["defaultScope1", "defaultScope1", "defaultScope", "defaultScope1"], expected):
+            with tf.variable_scope(None, default):
+                with tf.variable_scope(None, "layer"):
+                    self.assertEqual(tf.get_variable("w", []).name, want)
+
+
 # --------------------------------------------------------------------------- dtypes (dtypes_test.py, constant_op_test.py)
 
 

@@ -1026,6 +1026,16 @@ def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=Non
     """tf.get_variable (docs/scoping.md §9)."""
     g = get_default_graph()
     core_init, initial = None, None
+    if initializer is None:
+        scope_init = get_variable_scope().initializer
+        if scope_init is not None and not isinstance(scope_init, _Initializer):
+            initializer = scope_init  # a Tensor or value given to variable_scope(initializer=...)
+    if isinstance(initializer, dict) or (initializer is not None and not callable(initializer) and
+                                         not isinstance(initializer, (Tensor, Variable)) and
+                                         _np.asarray(initializer).dtype == object and
+                                         not isinstance(initializer, (str, _py_bytes))):
+        raise TypeError("Failed to convert object of type %s to Tensor. Contents: %s. Consider casting elements to "
+                        "a supported type." % (type(initializer), initializer))
     if isinstance(initializer, type) and issubclass(initializer, _Initializer):
         initializer = initializer()
     if isinstance(initializer, _Initializer):
@@ -1051,8 +1061,9 @@ def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=Non
             shape = None
     defined_at = "".join(_user_stack(5))
     before = g._g.num_variables()
-    core_var = _core.get_variable(g._g, name, _shape_list(shape), _enum_or_none(dtype), core_init, initial,
-                                  trainable, collections, False, defined_at, _caller_source())
+    with init_scope():  # variable_scope.py: the variable and its initializer ignore outer control dependencies
+        core_var = _core.get_variable(g._g, name, _shape_list(shape), _enum_or_none(dtype), core_init, initial,
+                                      trainable, collections, False, defined_at, _caller_source())
     v = _wrap_variable(g, core_var)
     if g._g.num_variables() != before:
         _regularize(g, v, regularizer if regularizer is not None else get_variable_scope().regularizer)
