@@ -1836,6 +1836,22 @@ class MetaGraphTest(Case):
         tf.train.import_meta_graph(data, import_scope="s")
         self.assertEqual([getattr(v, "name", None) for v in tf.get_collection("variables")], ["s/v:0"])
 
+    def testImportMetaGraphRestores(self):
+        """saver_test.py MetaGraphTest.testImportIntoNamescope-style: the returned saver restores values."""
+        v = tf.get_variable("v", initializer=[1.0, 2.0])
+        tf.multiply(v, 2.0, name="out")
+        saver = tf.train.Saver()
+        d = tempfile.mkdtemp()
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            path = saver.save(sess, os.path.join(d, "model"))
+        tf.reset_default_graph()
+        imported = tf.train.import_meta_graph(path + ".meta")
+        self.assertIsNotNone(imported)
+        with tf.Session() as sess:
+            imported.restore(sess, path)
+            self.assertEqual(sess.run("out:0").tolist(), [2.0, 4.0])
+
     def testImportMissingFile(self):
         """meta_graph_test.py: a missing file raises IOError."""
         with self.assertRaises(IOError):

@@ -307,7 +307,8 @@ def _prefix_graph_def(gd, scope):
 
 def import_meta_graph(meta_graph_or_file, clear_devices=False, import_scope=None, **kwargs):
     """tf.train.import_meta_graph: the graph's ops into the default graph (names under import_scope),
-    its collections of names restored; returns a Saver when the meta graph has one, else None."""
+    its collections of names restored; returns a saver over the imported save/ ops when the meta graph
+    has a SaverDef, else None."""
     t = tf()
     if isinstance(meta_graph_or_file, (bytes, bytearray)):
         data = bytes(meta_graph_or_file)
@@ -350,4 +351,42 @@ def import_meta_graph(meta_graph_or_file, clear_devices=False, import_scope=None
                 g.get_collection_ref(key).append(item)
             else:
                 g.add_to_collection(key, item)
+    if saver_def and saver_def.get(3):
+        return _ImportedSaver(g, scoped(saver_def[3]))
     return None
+
+
+class _ImportedSaver(object):
+    """What import_meta_graph returns for a meta graph with a SaverDef: save and restore through the
+    imported save/ ops (RestoreV2's outputs fed from the checkpoint, save/restore_all run)."""
+
+    def __init__(self, graph, restore_op_name):
+        self._graph = graph
+        self._restore_op = graph.get_operation_by_name(restore_op_name)
+        prefix = restore_op_name.rsplit("/", 1)[0]
+        self._restore_v2 = graph.get_operation_by_name(prefix + "/RestoreV2")
+        names = graph.get_operation_by_name(prefix + "/RestoreV2/tensor_names").get_attr("value")
+        self._names = [n.decode() if isinstance(n, bytes) else str(n) for n in _np.asarray(names).reshape(-1)]
+        self._scope = prefix[:-len("save")] if prefix.endswith("save") else ""
+
+    def restore(self, sess, save_path):
+        path = save_path + ".npz"
+        if not _os.path.exists(path):
+            raise ValueError("The passed save_path is not a valid checkpoint: " + save_path)
+        data = _np.load(path, allow_pickle=False)
+        stored = list(data["__names__"])
+        feed = {}
+        for k, n in enumerate(self._names):
+            if n not in stored:
+                raise ValueError("Key %s not found in checkpoint" % n)
+            feed[self._restore_v2.outputs[k]] = data["v%d" % stored.index(n)]
+        sess.run(self._restore_op, feed_dict=feed)
+
+    def save(self, sess, save_path, global_step=None, **kwargs):
+        if global_step is not None:
+            save_path = "%s-%d" % (save_path, global_step if isinstance(global_step, int) else
+                                   int(sess.run(global_step)))
+        values = sess.run([self._graph.get_tensor_by_name(self._scope + n + ":0") for n in self._names])
+        _np.savez(save_path + ".npz", **{"v%d" % i: val for i, val in enumerate(values)},
+                  __names__=_np.array(self._names))
+        return save_path
