@@ -98,9 +98,7 @@ class Saver(object):
         d = _os.path.dirname(_os.path.abspath(save_path))
         if not _os.path.isdir(d):
             raise ValueError("Parent directory of %s doesn't exist, can't save." % save_path)
-        values = sess.run([v.value() for _, v in self._items])
-        _np.savez(save_path + ".npz", **{"v%d" % i: val for i, val in enumerate(values)},
-                  __names__=_np.array([n for n, _ in self._items]))
+        _write_checkpoint(save_path, [n for n, _ in self._items], sess.run([v.value() for _, v in self._items]))
         if write_state:
             self._last = [p for p in self._last if p != save_path] + [save_path]
             while self._max_to_keep and len(self._last) > self._max_to_keep:
@@ -120,18 +118,7 @@ class Saver(object):
             return
         if save_path is None:
             raise ValueError("Can't load save_path when it is None.")
-        path = save_path + ".npz"
-        if not _os.path.exists(path):
-            raise ValueError("The passed save_path is not a valid checkpoint: " + save_path)
-        data = _np.load(path, allow_pickle=False)
-        names = list(data["__names__"])
-        feed = {}
-        for (n, v), out in zip(self._items, self._restored):
-            if n not in names:
-                raise tf().errors.NotFoundError(None, None, "Key %s not found in checkpoint" % n) \
-                    if hasattr(tf().errors, "NotFoundError") else ValueError("Key %s not found in checkpoint" % n)
-            feed[out] = data["v%d" % names.index(n)]
-        sess.run(self._restore_op, feed_dict=feed)
+        _run_restore(sess, save_path, [n for n, _ in self._items], self._restored, self._restore_op)
 
     def last_checkpoints(self):
         return list(self._last)
@@ -140,6 +127,28 @@ class Saver(object):
 
     def as_saver_def(self):
         return self.saver_def
+
+
+def _write_checkpoint(save_path, names, values):
+    """The checkpoint's values: `<prefix>.npz` holding v0, v1, ... and their names."""
+    _np.savez(save_path + ".npz", **{"v%d" % i: val for i, val in enumerate(values)}, __names__=_np.array(names))
+
+
+def _run_restore(sess, save_path, names, restored_outputs, restore_op):
+    """Runs the save/ restore ops with RestoreV2's outputs fed from `<prefix>.npz`."""
+    if save_path is None:
+        raise ValueError("Can't load save_path when it is None.")
+    path = save_path + ".npz"
+    if not _os.path.exists(path):
+        raise ValueError("The passed save_path is not a valid checkpoint: " + save_path)
+    data = _np.load(path, allow_pickle=False)
+    stored = list(data["__names__"])
+    feed = {}
+    for n, out in zip(names, restored_outputs):
+        if n not in stored:
+            raise ValueError("Key %s not found in checkpoint" % n)
+        feed[out] = data["v%d" % stored.index(n)]
+    sess.run(restore_op, feed_dict=feed)
 
 
 class _null(object):
@@ -370,23 +379,12 @@ class _ImportedSaver(object):
         self._scope = prefix[:-len("save")] if prefix.endswith("save") else ""
 
     def restore(self, sess, save_path):
-        path = save_path + ".npz"
-        if not _os.path.exists(path):
-            raise ValueError("The passed save_path is not a valid checkpoint: " + save_path)
-        data = _np.load(path, allow_pickle=False)
-        stored = list(data["__names__"])
-        feed = {}
-        for k, n in enumerate(self._names):
-            if n not in stored:
-                raise ValueError("Key %s not found in checkpoint" % n)
-            feed[self._restore_v2.outputs[k]] = data["v%d" % stored.index(n)]
-        sess.run(self._restore_op, feed_dict=feed)
+        _run_restore(sess, save_path, self._names, list(self._restore_v2.outputs), self._restore_op)
 
     def save(self, sess, save_path, global_step=None, **kwargs):
         if global_step is not None:
             save_path = "%s-%d" % (save_path, global_step if isinstance(global_step, int) else
                                    int(sess.run(global_step)))
-        values = sess.run([self._graph.get_tensor_by_name(self._scope + n + ":0") for n in self._names])
-        _np.savez(save_path + ".npz", **{"v%d" % i: val for i, val in enumerate(values)},
-                  __names__=_np.array(self._names))
+        _write_checkpoint(save_path, self._names,
+                          sess.run([self._graph.get_tensor_by_name(self._scope + n + ":0") for n in self._names]))
         return save_path
