@@ -696,7 +696,7 @@ class TemplateTest(Case):
         self.assertEqual("s1_1/dummy:0", v3.name)
 
     def test_same_unique_name_raise_error(self):
-        """TemplateTest.test_same_unique_name_raise_error."""
+        """TemplateTest.test_unique_name_raise_error (with TF's message)."""
         tmpl1 = tf.make_template("_", _var_scoped_function, unique_name_="s1")
         tmpl1()
         tmpl2 = tf.make_template("_", _var_scoped_function, unique_name_="s1")
@@ -793,7 +793,7 @@ class TemplateTest(Case):
         self.assertEqual("s1_1/nested/x:0", v3.name)
 
     def test_template_ops_names(self):
-        """TemplateTest.test_template_in_scope: ops of each call get their own name scope."""
+        """TemplateTest.test_name_scopes_for_variable_scopes (deferred scope): each call's ops get a new name scope."""
         x = tf.placeholder(tf.float32, [None, 3], name="x")
         lin = tf.make_template("linear", _linear, output_size=2)
         y1 = lin(x)
@@ -802,17 +802,138 @@ class TemplateTest(Case):
         self.assertEqual(y2.name, "linear_1/add:0")
 
     def test_trainable_variables_property(self):
-        """TemplateTest.test_trainable_variables."""
+        """TemplateTest.test_trainable_variables (one template, before and after its call)."""
         tmpl = tf.make_template("s1", _var_scoped_function)
         self.assertEqual(tmpl.trainable_variables, [])
         tmpl()
         self.assertEqual([v.name for v in tmpl.trainable_variables], ["s1/dummy:0"])
 
     def test_create_scope_now(self):
-        """TemplateTest.test_make_template (create_scope_now_=True): the scope is made at construction."""
+        """TemplateTest.test_immediate_scope_creation (create_scope_now_=True, one template)."""
         tmpl = tf.make_template("s1", _var_scoped_function, create_scope_now_=True)
         self.assertEqual(tmpl.variable_scope.name, "s1")
         self.assertEqual(tmpl().name, "s1/dummy:0")
+
+
+class TemplateMethodsTest(Case):
+    """tensorflow/python/kernel_tests/template_test.py, TemplateTest methods ported as written there."""
+
+    def test_nested_templates(self):
+        """template_test.py TemplateTest.test_nested_templates."""
+        def nested_template():
+            nested1 = tf.make_template("nested", _var_scoped_function)
+            nested2 = tf.make_template("nested", _var_scoped_function)
+            v1 = nested1()
+            v2 = nested2()
+            self.assertIsNot(v1, v2)
+            return v2
+        tmpl1 = tf.make_template("s1", nested_template)
+        tmpl2 = tf.make_template("s1", nested_template)
+        v1 = tmpl1()
+        v2 = tmpl1()
+        v3 = tmpl2()
+        self.assertIs(v1, v2)
+        self.assertIsNot(v1, v3)
+        self.assertEqual("s1/nested_1/dummy:0", v1.name)
+        self.assertEqual("s1_1/nested_1/dummy:0", v3.name)
+
+    def test_immediate_scope_creation(self):
+        """template_test.py TemplateTest.test_immediate_scope_creation."""
+        with tf.variable_scope("ctor_scope"):
+            tmpl_immed = tf.make_template("a", _var_scoped_function, True)
+            tmpl_defer = tf.make_template("b", _var_scoped_function, False)
+        with tf.variable_scope("call_scope"):
+            inner_imm_var = tmpl_immed()
+            inner_defer_var = tmpl_defer()
+        outer_imm_var = tmpl_immed()
+        outer_defer_var = tmpl_defer()
+        self.assertIsNot(inner_imm_var, inner_defer_var)
+        self.assertIs(outer_imm_var, inner_imm_var)
+        self.assertIs(outer_defer_var, inner_defer_var)
+        self.assertEqual("ctor_scope/a/dummy:0", inner_imm_var.name)
+        self.assertEqual("call_scope/b/dummy:0", inner_defer_var.name)
+
+    def test_scope_access(self):
+        """template_test.py TemplateTest.test_scope_access."""
+        with tf.variable_scope("foo"):
+            ta = tf.make_template("bar", _var_scoped_function, True)
+            tb = tf.make_template("bar", _var_scoped_function, True)
+        self.assertEqual(ta.variable_scope.name, "foo/bar")
+        self.assertEqual(tb.variable_scope.name, "foo/bar_1")
+        with tf.variable_scope("foo_2"):
+            tc = tf.make_template("blah", _var_scoped_function, False)
+        self.assertIsNone(tc.variable_scope)
+        tc()
+        self.assertEqual(tc.variable_scope.name, "blah")
+
+    def test_fails_gracefully(self):
+        """template_test.py TemplateTest.test_fails_gracefully."""
+        for create_scope_now in (True, False):
+            def module_function_with_one_arg(inputs):
+                w = tf.get_variable("w", shape=[1], initializer=tf.zeros_initializer())
+                return inputs * w
+            templatized = tf.make_template("f1", module_function_with_one_arg, create_scope_now_=create_scope_now)
+            data = tf.zeros(1)
+            try:
+                templatized(data, is_training=True)
+            except TypeError:
+                pass
+            self.assertFalse(templatized.variables_created)
+            templatized(data)
+            self.assertTrue(templatized.variables_created)
+
+    def test_name_scopes_for_variable_scopes(self):
+        """template_test.py TemplateTest.test_name_scopes_for_variable_scopes."""
+        def linear_module(x, output_size):
+            w = tf.get_variable("w", shape=[x.get_shape()[1], output_size], initializer=tf.zeros_initializer())
+            b = tf.get_variable("b", shape=[output_size], initializer=tf.zeros_initializer())
+            return (tf.matmul(x, w) + b), w
+
+        def make_linear_module(output_size, name):
+            return tf.make_template(name, linear_module, output_size=output_size, create_scope_now_=True)
+        inputs = tf.ones((3, 4))
+        linear1 = make_linear_module(output_size=2, name="foo")
+        outputs_a, w1 = linear1(inputs)
+        outputs_b, _ = linear1(inputs)
+        self.assertEqual("foo", linear1.variable_scope.name)
+        self.assertEqual("foo/w:0", w1.name)
+        self.assertEqual("foo/add:0", outputs_a.name)
+        self.assertEqual("foo_1/add:0", outputs_b.name)
+        linear2 = make_linear_module(output_size=2, name="foo")
+        outputs_c, w2 = linear2(inputs)
+        outputs_d, _ = linear2(inputs)
+        self.assertEqual("foo_1", linear2.variable_scope.name)
+        self.assertEqual("foo_1/w:0", w2.name)
+        self.assertEqual("foo_1_1/add:0", outputs_c.name)
+        self.assertEqual("foo_1_2/add:0", outputs_d.name)
+
+    def test_global_variables(self):
+        """template_test.py TemplateTest.test_global_variables."""
+        def function_with_create(trainable):
+            tf.Variable(0, trainable=trainable)
+            return tf.get_variable("dummy", shape=[1], initializer=tf.zeros_initializer())
+        with tf.variable_scope("foo"):
+            ta = tf.make_template("bar", _var_scoped_function, True)
+            tb = tf.make_template("s", function_with_create, trainable=False)
+        self.assertEqual([], ta.global_variables)
+        self.assertEqual([], tb.global_variables)
+        ta()
+        tb()
+        self.assertEqual(1, len(ta.global_variables))
+        self.assertEqual(2, len(tb.global_variables))
+
+    def test_trainable_variables(self):
+        """template_test.py TemplateTest.test_trainable_variables (two templates of one name)."""
+        with tf.variable_scope("foo2"):
+            ta = tf.make_template("bar", _var_scoped_function, True)
+            tb = tf.make_template("bar", _var_scoped_function, True)
+        self.assertEqual([], ta.trainable_variables)
+        self.assertEqual([], tb.trainable_variables)
+        ta()
+        tb()
+        self.assertEqual(1, len(ta.trainable_variables))
+        self.assertEqual(1, len(tb.trainable_variables))
+        self.assertEqual("foo2/bar/dummy:0", ta.trainable_variables[0].name)
 
 
 # --------------------------------------------------------------------------- layers (core_test.py, convolutional_test.py, pooling_test.py, normalization_test.py)
