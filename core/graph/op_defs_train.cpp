@@ -326,6 +326,22 @@ void conv2DBackpropFilterShape(ShapeContext& c) { c.setOutput(0, baseType(c.inpu
 void maxPoolGradShape(ShapeContext& c) { c.setOutput(0, baseType(c.inputType(0)), c.inputShape(0)); }
 void avgPoolGradShape(ShapeContext& c) { c.setOutput(0, baseType(c.inputType(1)), shapeOfConstInput(c, 0, 4)); }
 
+/// UnsortedSegmentSum (the dense gradient of GatherV2): [num_segments] + data.shape[rank(segment_ids):].
+void unsortedSegmentSumShape(ShapeContext& c)
+{
+    const Shape& data = c.inputShape(0);
+    const Shape& ids = c.inputShape(1);
+    const Tensor* n = c.constInput(2);
+    if (!data.rankKnown() || !ids.rankKnown()) {
+        c.setOutput(0, baseType(c.inputType(0)), Shape());
+        return;
+    }
+    std::vector<int64_t> d{n ? int64_t(n->toDouble(0)) : -1};
+    for (int k = ids.rank(); k < data.rank(); ++k)
+        d.push_back(data.dim(k));
+    c.setOutput(0, baseType(c.inputType(0)), Shape(d));
+}
+
 } // namespace
 
 void registerTrainingOps(OpRegistry& r)
@@ -357,6 +373,7 @@ void registerTrainingOps(OpRegistry& r)
     r.add(makeOpDef("Conv2DBackpropFilter", {"input", "filter_sizes", "out_backprop"}, conv2DBackpropFilterShape));
     r.add(makeOpDef("MaxPoolGrad", {"orig_input", "orig_output", "grad"}, maxPoolGradShape));
     r.add(makeOpDef("AvgPoolGrad", {"orig_input_shape", "grad"}, avgPoolGradShape));
+    r.add(makeOpDef("UnsortedSegmentSum", {"data", "segment_ids", "num_segments"}, unsortedSegmentSumShape));
     const std::pair<const char*, std::vector<std::string>> applyInputs[] = {
         {"ApplyGradientDescent", {"var", "alpha", "delta"}},
         {"ApplyMomentum", {"var", "accum", "lr", "grad", "momentum"}},

@@ -335,18 +335,35 @@ GradVec avgPoolGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
                  windowAttrs(op, {"ksize", "strides", "padding", "data_format"}))};
 }
 
+/// GatherV2 along axis 0: the gradient as a dense tensor of the params' shape, the rows summed
+/// by index (UnsortedSegmentSum; TensorFlow hands an IndexedSlices to the optimizer instead).
+GradVec gatherV2Grad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    const Shape& params = b.info(in(op, 0)).shape;
+    const Operation& axisOp = b.graph().op(in(op, 2).op);
+    const AttrValue* axis = axisOp.type() == "Const" ? axisOp.attrs().find("value") : nullptr;
+    if (!axis || axis->tensor().toDouble(0) != 0 || !params.rankKnown() || params.rank() == 0 || params.dim(0) < 0)
+        return {std::nullopt, std::nullopt, std::nullopt};
+    Output rows = b.constant(Tensor::scalar<int32_t>(int32_t(params.dim(0))), "num_segments");
+    return {b.op("UnsortedSegmentSum", {{"data", g0(grads)}, {"segment_ids", in(op, 1)}, {"num_segments", rows}}),
+            std::nullopt, std::nullopt};
+}
+
 /// L2Loss: x * dy (nn_grad.py _L2LossGrad).
 GradVec l2LossGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
 {
     return {b.binaryOperator("mul", "Mul", in(op, 0), g0(grads))};
 }
 
-/// Reshape and ExpandDims: reshape the gradient back to the input's shape.
+/// Reshape, ExpandDims and Squeeze: reshape the gradient back to the input's shape (no gradient
+/// for a shape or axis input).
 GradVec reshapeToInputGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
 {
     Output grad = g0(grads);
     Output s = b.shape(in(op, 0));
-    return {b.reshape(grad, s), std::nullopt};
+    GradVec r(op.inputs().size());
+    r[0] = b.reshape(grad, s);
+    return r;
 }
 
 GradVec castGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
@@ -533,6 +550,8 @@ const std::unordered_map<std::string_view, GradRule>& table()
         {"MaxPool", {maxPoolGrad}},
         {"AvgPool", {avgPoolGrad}},
         {"L2Loss", {l2LossGrad}},
+        {"GatherV2", {gatherV2Grad}},
+        {"Squeeze", {reshapeToInputGrad}},
         {"ExpandDims", {reshapeToInputGrad}},
         {"Cast", {castGrad}},
         {"Fill", {fillGrad}},

@@ -1613,6 +1613,77 @@ class KernelValuesTest(Case):
         self.assertEqual(self.run_(x[:, 1:3]).tolist(), [[1, 2], [5, 6], [9, 10]])
         self.assertEqual(self.run_(x[::-1, 0]).tolist(), [8, 4, 0])
 
+    def testTransposeValues(self):
+        """transpose_op_test.py TransposeTest.testSimple (values)."""
+        x = np.arange(24).reshape(2, 3, 4).astype(np.float32)
+        np.testing.assert_array_equal(self.run_(tf.transpose(tf.constant(x), [1, 2, 0])), x.transpose(1, 2, 0))
+        np.testing.assert_array_equal(self.run_(tf.transpose(tf.constant(x))), x.T)
+
+    def testSqueezeValues(self):
+        """shape_ops_test.py ShapeOpsTest.testSqueeze (values)."""
+        self.assertEqual(self.run_(tf.squeeze(tf.constant([[[1], [2]]]))).tolist(), [1, 2])
+
+    def testUnstackValues(self):
+        """unstack_op_test.py UnstackOpTest.testSimple (values), axis 1."""
+        x = np.arange(6).reshape(2, 3).astype(np.int32)
+        got = self.run_(tf.unstack(tf.constant(x), axis=1))
+        self.assertEqual([g.tolist() for g in got], [[0, 3], [1, 4], [2, 5]])
+
+    def testSplitValues(self):
+        """split_op_test.py SplitOpTest.testSplitCols / testSpecialCasesVariable (values)."""
+        x = tf.constant(np.arange(12).reshape(2, 6).astype(np.float32))
+        a, b = self.run_(tf.split(x, 2, 1))
+        self.assertEqual(a.tolist(), [[0, 1, 2], [6, 7, 8]])
+        c, d = self.run_(tf.split(x, [1, -1], 1))
+        self.assertEqual(c.tolist(), [[0], [6]])
+        self.assertEqual(d.shape, (2, 5))
+
+    def testGatherValues(self):
+        """gather_op_test.py GatherTest.testScalar1D / testAxis (values)."""
+        params = tf.constant([[1, 2], [3, 4], [5, 6]])
+        self.assertEqual(self.run_(tf.gather(params, [2, 0])).tolist(), [[5, 6], [1, 2]])
+        self.assertEqual(self.run_(tf.gather(params, [1], axis=1)).tolist(), [[2], [4], [6]])
+
+    def testGatherOutOfRange(self):
+        """gather_op_test.py GatherTest.testBadIndicesCPU: TF's message at run time."""
+        with self.assertRaisesRegex(tf.errors.InvalidArgumentError, r"indices\[1\] = 7 is not in \[0, 3\)"):
+            self.run_(tf.gather(tf.constant([1, 2, 3]), [0, 7]))
+
+    def testEmbeddingLookupValues(self):
+        """embedding_ops_test.py EmbeddingLookupTest.testSimple (one shard, values)."""
+        emb = tf.get_variable("emb", initializer=np.arange(8).reshape(4, 2).astype(np.float32))
+        got = self.run_init(tf.nn.embedding_lookup(emb, [3, 1]))
+        self.assertEqual(got.tolist(), [[6.0, 7.0], [2.0, 3.0]])
+
+    def testOneHotValues(self):
+        """one_hot_op_test.py OneHotTest.testFloatBasic / testAxis (values)."""
+        self.assertEqual(self.run_(tf.one_hot([0, 2], 3)).tolist(), [[1, 0, 0], [0, 0, 1]])
+        self.assertEqual(self.run_(tf.one_hot([0, 2], 3, axis=0)).tolist(), [[1, 0], [0, 0], [0, 1]])
+
+    def testEmbeddingLookupTrains(self):
+        """embedding_ops_test.py EmbeddingLookupTest.testGradientsEmbeddingLookup (dense): rows summed by index."""
+        emb = tf.get_variable("emb", initializer=np.zeros((4, 2), np.float32))
+        out = tf.reduce_sum(tf.nn.embedding_lookup(emb, [1, 3, 1]))
+        g = tf.gradients(out, emb)[0]
+        self.assertEqual(g.op.type, "UnsortedSegmentSum")
+        self.assertEqual(self.run_init(g).tolist(), [[0, 0], [2, 2], [0, 0], [1, 1]])
+        step = tf.train.GradientDescentOptimizer(0.5).minimize(out)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            sess.run(step)
+            self.assertEqual(sess.run(emb).tolist(), [[0, 0], [-1, -1], [0, 0], [-0.5, -0.5]])
+
+    def testSqueezeGradient(self):
+        """shape_ops_test.py ShapeOpsTest.testSqueezeGradient."""
+        x = tf.constant(np.ones((1, 3, 1), np.float32))
+        g = tf.gradients(tf.reduce_sum(tf.squeeze(x) * 2.0), x)[0]
+        self.assertEqual(self.run_(g).shape, (1, 3, 1))
+
+    def run_init(self, t):
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            return sess.run(t)
+
     def testSmallCnnTrains(self):
         """A tf.layers CNN (conv2d, max_pooling2d, flatten, dropout, dense, sparse softmax loss) trains."""
         tf.set_random_seed(1)
