@@ -1319,6 +1319,42 @@ class BatchNormTest(Case):
         self.assertEqual(len(tf.global_variables()), 8)
         self.assertEqual(tf.global_variables()[4].name, "batch_normalization_1/gamma:0")
 
+    def testTrainingUpdatesAndNames(self):
+        """BNTest.testCreateBN / testUpdates (training=True): moments, AssignMovingAvg in UPDATE_OPS."""
+        x = tf.placeholder(tf.float32, [None, 3])
+        bn = tf.layers.BatchNormalization(momentum=0.5)
+        y = bn.apply(x, training=True)
+        names = op_names()
+        for n in ("batch_normalization/moments/mean", "batch_normalization/moments/StopGradient",
+                  "batch_normalization/moments/SquaredDifference", "batch_normalization/moments/variance",
+                  "batch_normalization/moments/Squeeze", "batch_normalization/moments/Squeeze_1",
+                  "batch_normalization/AssignMovingAvg/decay", "batch_normalization/AssignMovingAvg",
+                  "batch_normalization/AssignMovingAvg_1"):
+            self.assertIn(n, names)
+        updates = tf.get_collection(tf.GraphKeys.UPDATE_OPS)
+        self.assertEqual(len(updates), 2)
+        self.assertEqual(updates[0].op.colocation_groups(), [b"loc:@batch_normalization/moving_mean"])
+        data = np.array([[1.0, 2.0, 3.0], [3.0, 6.0, 9.0]], np.float32)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            out, _ = sess.run([y, updates], {x: data})
+            np.testing.assert_allclose(out[:, 0], [-1.0, 1.0], atol=1e-2)
+            np.testing.assert_allclose(sess.run(bn.moving_mean), [1.0, 2.0, 3.0], atol=1e-6)
+
+    def testTrainingGradients(self):
+        """BNTest.testGradient-style: a dense net with batch norm in training mode trains."""
+        x = tf.placeholder(tf.float32, [None, 3])
+        h = tf.layers.batch_normalization(tf.layers.dense(x, 4), training=True)
+        loss = tf.reduce_mean(tf.square(tf.layers.dense(h, 1)))
+        step = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+        data = np.random.RandomState(0).rand(8, 3).astype(np.float32)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            first = sess.run(loss, {x: data})
+            for _ in range(20):
+                sess.run(step, {x: data})
+            self.assertLess(sess.run(loss, {x: data}), first)
+
     def testInferenceNames(self):
         """BNTest.testCreateBN (inference): the batchnorm/ arithmetic."""
         tf.layers.batch_normalization(tf.placeholder(tf.float32, [None, 3]))

@@ -1745,6 +1745,7 @@ nn.dropout = _nn_mod.dropout
 nn.l2_loss = _nn_mod.l2_loss
 nn.embedding_lookup = _nn_mod.embedding_lookup
 nn.batch_normalization = _layers_mod.batch_normalization_op
+nn.moments = _layers_mod.moments
 nn.sigmoid_cross_entropy_with_logits = getattr(nn, "sigmoid_cross_entropy_with_logits", None)
 layers = _types.SimpleNamespace(
     Layer=_layers_mod.Layer, Dense=_layers_mod.Dense, Conv2D=_layers_mod.Conv2D,

@@ -321,18 +321,57 @@ class BatchNormalization(Layer):
         self.built = True
 
     def call(self, inputs, training=False):
+        """layers/normalization.py BatchNormalization.call (the non-fused path): moving statistics when
+        training is False, else the batch's moments and two AssignMovingAvg updates in UPDATE_OPS."""
         t = tf()
-        if training is not False:
-            raise NotImplementedError("tf.layers.batch_normalization(training=True) is not supported by scopeviz "
-                                      "yet (moments and moving-average updates)")
         ndims = inputs.shape.ndims
-        params = [self.moving_mean, self.moving_variance, self.beta, self.gamma]
-        if ndims is not None and self.axis % ndims != ndims - 1:
-            # layers/normalization.py _broadcast: parameters reshaped to broadcast along `axis`.
-            shape = [1] * ndims
-            shape[self.axis % ndims] = inputs.shape[self.axis % ndims].value
-            params = [None if p is None else t.reshape(p, shape) for p in params]
-        return batch_normalization_op(inputs, params[0], params[1], params[2], params[3], self.epsilon)
+        axis = self.axis % ndims
+        reduction_axes = [i for i in range(ndims) if i != axis]
+        broadcast_shape = [1] * ndims
+        broadcast_shape[axis] = inputs.shape[axis].value
+
+        def _broadcast(v):
+            if v is not None and v.shape.ndims != ndims and reduction_axes != list(range(ndims - 1)):
+                return t.reshape(v, broadcast_shape)
+            return v
+
+        scale, offset = _broadcast(self.gamma), _broadcast(self.beta)
+        if training is False or training is None:
+            mean, variance = self.moving_mean, self.moving_variance
+        elif training is True:
+            mean, variance = moments(inputs, reduction_axes)
+            for var, value in ((self.moving_mean, mean), (self.moving_variance, variance)):
+                update = self._assign_moving_average(var, value)
+                self._updates.append(update)
+                t.add_to_collection(t.GraphKeys.UPDATE_OPS, update)
+        else:
+            raise NotImplementedError("tf.layers.batch_normalization with a Tensor `training` (tf.cond over the "
+                                      "moments) is not supported by scopeviz")
+        return batch_normalization_op(inputs, _broadcast(mean), _broadcast(variance), offset, scale, self.epsilon)
+
+    def _assign_moving_average(self, variable, value):
+        t = tf()
+        with t.name_scope(None, "AssignMovingAvg", [variable, value]) as scope:
+            with t.colocate_with(variable):
+                decay = t.constant(1.0 - self.momentum, name="decay")
+                update_delta = (variable - value) * decay
+                return t.assign_sub(variable, update_delta, name=scope)
+
+
+def moments(x, axes, shift=None, name=None, keep_dims=None, keepdims=None):
+    """tf.nn.moments: moments/mean, moments/StopGradient, moments/SquaredDifference, moments/variance,
+    then moments/Squeeze and moments/Squeeze_1 unless keep_dims."""
+    t = tf()
+    keep = bool(keep_dims if keep_dims is not None else keepdims)
+    g = _u.graph_of(x)
+    with g.as_default(), t.name_scope(name, "moments", [x, axes]):
+        mean = t.reduce_mean(x, axes, keepdims=True, name="mean")
+        variance = t.reduce_mean(t.squared_difference(x, t.stop_gradient(mean)), axes, keepdims=True,
+                                 name="variance")
+        if not keep:
+            mean = t.squeeze(mean, axes)
+            variance = t.squeeze(variance, axes)
+        return mean, variance
 
 
 def batch_normalization_op(x, mean, variance, offset, scale, variance_epsilon, name=None):
