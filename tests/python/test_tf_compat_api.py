@@ -654,6 +654,139 @@ class OpsGraphTest(Case):
         self.assertIn("concat_1/axis", op_names())
 
 
+class OpsNameScopeMethodsTest(Case):
+    """tensorflow/python/framework/ops_test.py NameStackTest, NameTest and NameScopeTest methods."""
+
+    def testBasics(self):
+        """ops_test.py NameStackTest.testBasics."""
+        g = tf.Graph()
+        for name, want in (("foo", "foo"), ("foo", "foo_1"), ("foo", "foo_2"), ("foo_1", "foo_1_1"),
+                           ("foo_1", "foo_1_2"), ("foo_1_2", "foo_1_2_1")):
+            self.assertEqual(want, g.unique_name(name, mark_as_used=False))
+            self.assertEqual(want, g.unique_name(name))
+        with g.name_scope("bar"):
+            self.assertEqual("bar/foo", g.unique_name("foo", mark_as_used=False))
+            self.assertEqual("bar/foo", g.unique_name("foo"))
+            self.assertEqual("bar/foo_1", g.unique_name("foo"))
+            with g.name_scope(None):
+                self.assertEqual("foo_3", g.unique_name("foo", mark_as_used=False))
+                self.assertEqual("foo_3", g.unique_name("foo"))
+            with g.name_scope("baz"):
+                self.assertEqual("bar/baz/foo", g.unique_name("foo"))
+                self.assertEqual("bar/baz/foo_1", g.unique_name("foo"))
+            with g.name_scope("baz"):
+                self.assertEqual("bar/baz_1/foo", g.unique_name("foo"))
+                self.assertEqual("bar/baz_1/foo_1", g.unique_name("foo"))
+        with g.name_scope("quux"):
+            self.assertEqual("quux/foo", g.unique_name("foo"))
+        with g.name_scope("bar"):
+            with g.name_scope("baz"):
+                self.assertEqual("bar_1/baz/foo", g.unique_name("foo"))
+        self.assertEqual("foo_4", g.unique_name("foo", mark_as_used=False))
+        self.assertEqual("foo_4", g.unique_name("foo"))
+        self.assertEqual("bar_2", g.unique_name("bar", mark_as_used=False))
+        self.assertEqual("bar_2", g.unique_name("bar"))
+
+    def testNameAndVariableScope(self):
+        """ops_test.py NameStackTest.testNameAndVariableScope."""
+        g = tf.get_default_graph()
+        with g.name_scope("l0"):
+            with tf.variable_scope("l1"):
+                with g.name_scope("l1") as scope:
+                    self.assertEqual("l0/l1/l1/", scope)
+                    self.assertEqual("l0/l1/l1/foo", g.unique_name("foo", mark_as_used=False))
+                    self.assertEqual("l0/l1/l1/foo", g.unique_name("foo"))
+                with g.name_scope("l2") as scope:
+                    self.assertEqual("l0/l1/l2/", scope)
+                    self.assertEqual("l0/l1/l2/foo", g.unique_name("foo"))
+
+    def testOutOfOrderUniqueName(self):
+        """ops_test.py NameStackTest.testOutOfOrderUniqueName."""
+        g = tf.Graph()
+        self.assertEqual(["foo_2", "foo", "foo_1", "foo_3"], [g.unique_name(n) for n in ("foo_2", "foo", "foo", "foo")])
+
+    def testInvalidNameRaisesError(self):
+        """ops_test.py NameStackTest.testInvalidNameRaisesError."""
+        g = tf.Graph()
+        with g.name_scope(""):
+            pass
+        with g.name_scope("foo/"):
+            with g.name_scope("_bar"):
+                pass
+        with self.assertRaises(ValueError):
+            with g.name_scope("foo:0"):
+                pass
+        with self.assertRaises(ValueError):
+            with g.name_scope("_bar"):
+                pass
+
+    def testGenerateName(self):
+        """ops_test.py NameTest.testGenerateName: Graph.create_op of an unregistered type with dtypes."""
+        g = tf.Graph()
+        op0 = g.create_op("const", [], [tf.float32, tf.float32])
+        self.assertEqual("const", op0.name)
+        self.assertEqual("const:0", op0.outputs[0].name)
+        self.assertEqual("const:1", op0.outputs[1].name)
+        op1 = g.create_op("const", [], [tf.float32])
+        self.assertEqual("const_1", op1.name)
+        self.assertEqual("const_1:0", op1.outputs[0].name)
+        op2 = g.create_op("const", [], [tf.float32], name="my_op")
+        self.assertEqual("my_op", op2.name)
+
+    def testNameScope(self):
+        """ops_test.py NameTest.testNameScope."""
+        g = tf.Graph()
+        with g.name_scope("foo") as foo:
+            self.assertEqual("foo/", foo)
+            with g.name_scope("foo2") as foo2:
+                self.assertEqual("foo/foo2/", foo2)
+            with g.name_scope(None) as empty1:
+                self.assertEqual("", empty1)
+                with g.name_scope("foo3") as foo3:
+                    self.assertEqual("foo3/", foo3)
+            with g.name_scope("") as empty2:
+                self.assertEqual("", empty2)
+        self.assertEqual("const", g.create_op("const", [], [tf.float32]).name)
+        with g.name_scope("bar") as scope:
+            self.assertEqual("bar/const", g.create_op("const", [], [tf.float32]).name)
+            self.assertEqual("bar/const_1", g.create_op("const", [], [tf.float32]).name)
+            self.assertEqual("bar", g.create_op("const", [], [tf.float32], name=scope).name)
+        with g.name_scope("baz") as scope:
+            with g.name_scope("quux"):
+                self.assertEqual("baz/quux/const", g.create_op("const", [], [tf.float32]).name)
+            with g.name_scope(scope):
+                self.assertEqual("baz/const", g.create_op("const", [], [tf.float32]).name)
+                self.assertEqual("baz", g.create_op("const", [], [tf.float32], name=scope).name)
+                self.assertEqual("trailing", g.create_op("const", [], [tf.float32], name="trailing/").name)
+        with g.name_scope("bar"):
+            self.assertEqual("bar_1/const", g.create_op("const", [], [tf.float32]).name)
+        with g.name_scope("bar/"):
+            self.assertEqual("bar/const_2", g.create_op("const", [], [tf.float32]).name)
+
+    def testGetNameScope(self):
+        """ops_test.py NameScopeTest.testGetNameScope."""
+        with tf.Graph().as_default() as g:
+            with tf.name_scope("scope1"):
+                with tf.name_scope("scope2"):
+                    with tf.name_scope("scope3"):
+                        self.assertEqual("scope1/scope2/scope3", g.get_name_scope())
+                    self.assertEqual("scope1/scope2", g.get_name_scope())
+                self.assertEqual("scope1", g.get_name_scope())
+            self.assertEqual("", g.get_name_scope())
+
+    def testOneOutput(self):
+        """ops_test.py OutputTypesTest.testOneOutput: a uint16 constant's output type."""
+        op = tf.constant(12, dtype=tf.uint16).op
+        self.assertEqual([tf.uint16], [o.dtype for o in op.outputs])
+
+    def testThreeOutputs(self):
+        """ops_test.py OutputTypesTest.testThreeOutputs: SplitV of a string constant."""
+        a = tf.constant("abc", dtype=tf.string, shape=[5, 30])
+        split0, _, _ = tf.split(a, [4, 15, 11], 1)
+        self.assertEqual([tf.string] * 3, [o.dtype for o in split0.op.outputs])
+        self.assertEqual([[5, 4], [5, 15], [5, 11]], [o.shape.as_list() for o in split0.op.outputs])
+
+
 # --------------------------------------------------------------------------- template_test.py
 
 

@@ -408,6 +408,11 @@ class Graph(object):
         return obj
 
     def create_op(self, op_type, inputs, dtypes=None, input_types=None, name=None, attrs=None):
+        """Graph.create_op: with `dtypes`, the op's outputs are those (shapes unknown) and the type need
+        not be registered; the name is uniquified under the name scope unless it ends in '/'."""
+        if dtypes is not None:
+            return self._g.create_op_outputs(op_type, name or op_type, [_t(i) for i in inputs], {},
+                                             [(as_dtype(d)._enum, None) for d in dtypes], [])
         return self._g.create_op(op_type, name or "", [_t(i) for i in inputs], dict(attrs or {}))
 
     # -- collections
