@@ -393,6 +393,239 @@ class VariableScopeMethodsTest(Case):
                     self.assertEqual(tf.get_variable("w", []).name, want)
 
 
+def _w(name="w"):
+    """The name of get_variable(name, []) in the current scope."""
+    return tf.get_variable(name, []).name
+
+
+def _ns(name="scope2"):
+    """The name scope a `with name_scope(name)` opens here."""
+    with tf.name_scope(name) as scope:
+        return scope
+
+
+def _c(name="c"):
+    return tf.constant([], name=name).name
+
+
+class VariableScopeOuterScopeTest(Case):
+    """tensorflow/python/kernel_tests/variable_scope_test.py, VariableScopeTest methods (outer scopes,
+    default names, auxiliary name scopes), graph mode."""
+
+    def testVarOpScopeUniqueNamesWithJump(self):
+        """variable_scope_test.py VariableScopeTest.testVarOpScopeUniqueNamesWithJump."""
+        with tf.variable_scope("default") as default:
+            with tf.variable_scope(None, "layer"):
+                self.assertEqual(_w(), "default/layer/w:0")
+            with tf.variable_scope(None, "layer"):
+                self.assertEqual(_w(), "default/layer_1/w:0")
+            with tf.variable_scope(default):
+                pass
+            with tf.variable_scope(None, "layer"):
+                self.assertEqual(_w(), "default/layer_2/w:0")
+
+    def testVarOpScopeReuse(self):
+        """variable_scope_test.py VariableScopeTest.testVarOpScopeReuse."""
+        with tf.variable_scope("outer") as outer:
+            with tf.variable_scope("tower", "default", []):
+                self.assertEqual(_w(), "outer/tower/w:0")
+                self.assertEqual(_ns(), "outer/tower/scope2/")
+            with tf.variable_scope(None, "default", []):
+                self.assertEqual(_w(), "outer/default/w:0")
+                self.assertEqual(_ns(), "outer/default/scope2/")
+        with tf.variable_scope(outer, reuse=True) as outer:
+            with tf.variable_scope("tower", "default", []):
+                self.assertEqual(_w(), "outer/tower/w:0")
+                self.assertEqual(_ns(), "outer_1/tower/scope2/")
+            with tf.variable_scope(None, "default", []):
+                self.assertEqual(_w(), "outer/default/w:0")
+                self.assertEqual(_ns(), "outer_1/default/scope2/")
+
+    def testVarScopeGetVar(self):
+        """variable_scope_test.py VariableScopeTest.testVarScopeGetVar."""
+        with tf.variable_scope("root"):
+            with tf.variable_scope("towerA") as tower_a:
+                va = tf.get_variable("v", [1])
+                self.assertEqual(va.name, "root/towerA/v:0")
+            with tf.variable_scope(tower_a, reuse=True):
+                self.assertIs(tf.get_variable("v", [1]), va)
+            with tf.variable_scope("towerB"):
+                self.assertEqual(tf.get_variable("v", [1]).name, "root/towerB/v:0")
+            with self.assertRaises(ValueError):
+                with tf.variable_scope("towerA"):
+                    tf.get_variable("v", [1])
+            with tf.variable_scope("towerA", reuse=True):
+                self.assertIs(tf.get_variable("v", [1]), va)
+            with tf.variable_scope("foo"):
+                with tf.variable_scope("bar"):
+                    self.assertEqual(tf.get_variable("v", [1]).name, "root/foo/bar/v:0")
+                    with tf.variable_scope(tower_a, reuse=True):
+                        self.assertIs(tf.get_variable("v", [1]), va)
+            with self.assertRaises(ValueError):
+                with tf.variable_scope(tower_a, reuse=True):
+                    with tf.variable_scope("baz"):
+                        tf.get_variable("v", [1])
+            with self.assertRaises(ValueError) as exc:
+                with tf.variable_scope(tower_a, reuse=True):
+                    tf.get_variable("v", [2])
+            self.assertIn("shape", str(exc.exception))
+            with self.assertRaises(ValueError) as exc:
+                with tf.variable_scope(tower_a, reuse=True):
+                    tf.get_variable("v", [1], dtype=tf.int32)
+            self.assertIn("dtype", str(exc.exception))
+
+    def testVarScopeOuterScope(self):
+        """variable_scope_test.py VariableScopeTest.testVarScopeOuterScope."""
+        with tf.variable_scope("outer") as outer:
+            pass
+        with tf.variable_scope(outer):
+            self.assertEqual(_w(), "outer/w:0")
+            self.assertEqual(_ns(), "outer_1/scope2/")
+            with tf.variable_scope("default"):
+                self.assertEqual(_w(), "outer/default/w:0")
+                self.assertEqual(_ns(), "outer_1/default/scope2/")
+        with tf.variable_scope(outer, reuse=True):
+            self.assertEqual(_w(), "outer/w:0")
+            self.assertEqual(_ns(), "outer_2/scope2/")
+            with tf.variable_scope("default", reuse=True):
+                self.assertEqual(_w(), "outer/default/w:0")
+                self.assertEqual(_ns(), "outer_2/default/scope2/")
+
+    def testVarScopeNestedOuterScope(self):
+        """variable_scope_test.py VariableScopeTest.testVarScopeNestedOuterScope."""
+        with tf.variable_scope("outer") as outer:
+            with tf.variable_scope(outer):
+                self.assertEqual(_w(), "outer/w:0")
+                self.assertEqual(_ns(), "outer/outer/scope2/")
+            with tf.variable_scope("default"):
+                self.assertEqual(_w(), "outer/default/w:0")
+                self.assertEqual(_ns(), "outer/default/scope2/")
+            with tf.variable_scope(outer, reuse=True):
+                self.assertEqual(_w(), "outer/w:0")
+                self.assertEqual(_ns(), "outer/outer_1/scope2/")
+            with tf.variable_scope("default", reuse=True):
+                self.assertEqual(_w(), "outer/default/w:0")
+                self.assertEqual(_ns(), "outer/default_1/scope2/")
+
+    def testVarOpScopeReuseParam(self):
+        """variable_scope_test.py VariableScopeTest.testVarOpScopeReuseParam."""
+        with tf.variable_scope("outer") as outer:
+            with tf.variable_scope("tower", "default", []):
+                self.assertEqual(_w(), "outer/tower/w:0")
+            with tf.variable_scope(None, "default", []):
+                self.assertEqual(_w(), "outer/default/w:0")
+        with tf.variable_scope(outer) as outer:
+            with tf.variable_scope("tower", "default", reuse=True):
+                self.assertEqual(_w(), "outer/tower/w:0")
+                self.assertEqual(_ns(), "outer_1/tower/scope2/")
+            outer.reuse_variables()
+            with tf.variable_scope(None, "default", []):
+                self.assertEqual(_w(), "outer/default/w:0")
+                self.assertEqual(_ns(), "outer_1/default/scope2/")
+
+    def testVarOpScopeReuseError(self):
+        """variable_scope_test.py VariableScopeTest.testVarOpScopeReuseError."""
+        with self.assertRaises(ValueError):
+            with tf.variable_scope(None, "default", reuse=True):
+                _w()
+
+    def testVarOpScopeOuterScope(self):
+        """variable_scope_test.py VariableScopeTest.testVarOpScopeOuterScope."""
+        with tf.variable_scope("outer") as outer:
+            pass
+        with tf.variable_scope(outer, "default", []):
+            self.assertEqual(_w(), "outer/w:0")
+            self.assertEqual(_ns(), "outer_1/scope2/")
+            with tf.variable_scope(None, "default", []):
+                self.assertEqual(_w(), "outer/default/w:0")
+                self.assertEqual(_ns(), "outer_1/default/scope2/")
+        with tf.variable_scope(outer, "default", reuse=True):
+            self.assertEqual(_w(), "outer/w:0")
+            self.assertEqual(_ns(), "outer_2/scope2/")
+            outer.reuse_variables()
+            with tf.variable_scope(None, "default", []):
+                self.assertEqual(_w(), "outer/default/w:0")
+                self.assertEqual(_ns(), "outer_2/default/scope2/")
+
+    def testVarOpScopeNestedOuterScope(self):
+        """variable_scope_test.py VariableScopeTest.testVarOpScopeNestedOuterScope."""
+        with tf.variable_scope("outer") as outer:
+            with tf.variable_scope(outer, "default", []):
+                self.assertEqual(_w(), "outer/w:0")
+                self.assertEqual(_ns(), "outer/outer/scope2/")
+            with tf.variable_scope(None, "default", []):
+                self.assertEqual(_w(), "outer/default/w:0")
+                self.assertEqual(_ns(), "outer/default/scope2/")
+        with tf.variable_scope(outer, "default", reuse=True):
+            self.assertEqual(_w(), "outer/w:0")
+            self.assertEqual(_ns(), "outer_1/scope2/")
+            with tf.variable_scope(None, "default", []):
+                self.assertEqual(_w(), "outer/default/w:0")
+                self.assertEqual(_ns(), "outer_1/default/scope2/")
+
+    def testBasicWhenAuxiliaryNameScopeIsFalse(self):
+        """variable_scope_test.py VariableScopeTest.testBasicWhenAuxiliaryNameScopeIsFalse."""
+        with tf.variable_scope("scope", auxiliary_name_scope=False) as scope:
+            self.assertEqual(scope.original_name_scope, "")
+            self.assertEqual(_w(), "scope/w:0")
+            self.assertEqual(_c(), "c:0")
+        with tf.variable_scope(scope, auxiliary_name_scope=False):
+            self.assertEqual(scope.original_name_scope, "")
+            self.assertEqual(_w("w1"), "scope/w1:0")
+            self.assertEqual(_c("c1"), "c1:0")
+        with tf.name_scope("scope"):
+            self.assertEqual(_c(), "scope/c:0")
+        with tf.variable_scope("outer"):
+            with tf.variable_scope("inner", auxiliary_name_scope=False) as inner:
+                self.assertEqual(inner.original_name_scope, "outer/")
+                self.assertEqual(_w(), "outer/inner/w:0")
+                self.assertEqual(_c(), "outer/c:0")
+            with tf.variable_scope(inner, auxiliary_name_scope=False) as inner1:
+                self.assertEqual(inner1.original_name_scope, "outer/")
+                self.assertEqual(_w("w1"), "outer/inner/w1:0")
+                self.assertEqual(_c("c1"), "outer/c1:0")
+            with tf.name_scope("inner"):
+                self.assertEqual(_c(), "outer/inner/c:0")
+
+    def testCreatedByDefaultNameWhenAuxiliaryNameScopeIsFalse(self):
+        """variable_scope_test.py VariableScopeTest.testCreatedByDefaultNameWhenAuxiliaryNameScopeIsFalse."""
+        with tf.variable_scope(None, default_name="default", auxiliary_name_scope=False) as scope:
+            self.assertEqual(scope.original_name_scope, "")
+            self.assertEqual(_w(), "default/w:0")
+            self.assertEqual(_c(), "c:0")
+        with tf.name_scope("default"):
+            self.assertEqual(_c(), "default/c:0")
+        with tf.variable_scope("outer"):
+            with tf.variable_scope(None, default_name="default", auxiliary_name_scope=False) as inner:
+                self.assertEqual(inner.original_name_scope, "outer/")
+                self.assertEqual(_w(), "outer/default/w:0")
+                self.assertEqual(_c(), "outer/c:0")
+            with tf.name_scope("default"):
+                self.assertEqual(_c(), "outer/default/c:0")
+
+    def testReenterRootScopeWhenAuxiliaryNameScopeIsFalse(self):
+        """variable_scope_test.py VariableScopeTest.testReenterRootScopeWhenAuxiliaryNameScopeIsFalse."""
+        root_scope = tf.get_variable_scope()
+        with tf.variable_scope(root_scope, auxiliary_name_scope=False) as scope:
+            self.assertEqual(scope.original_name_scope, "")
+            self.assertEqual(_w(), "w:0")
+            self.assertEqual(_c(), "c:0")
+        with tf.variable_scope("outer"):
+            with tf.variable_scope(root_scope, auxiliary_name_scope=False) as inner:
+                self.assertEqual(inner.original_name_scope, "")
+                self.assertEqual(_w("w1"), "w1:0")
+                self.assertEqual(_c("c1"), "outer/c1:0")
+
+    def testAuxiliaryNameScopeIsInvalid(self):
+        """variable_scope_test.py VariableScopeTest.testAuxiliaryNameScopeIsInvalid."""
+        with self.assertRaisesRegex(TypeError, "auxiliary_name_scope"):
+            with tf.variable_scope(None, default_name="scope", auxiliary_name_scope="invalid"):
+                pass
+        with self.assertRaisesRegex(TypeError, "auxiliary_name_scope"):
+            with tf.variable_scope("scope", auxiliary_name_scope="invalid"):
+                pass
+
+
 # --------------------------------------------------------------------------- dtypes (dtypes_test.py, constant_op_test.py)
 
 
