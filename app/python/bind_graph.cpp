@@ -85,7 +85,99 @@ py::object attrToPy(const AttrValue& a)
 
 PyTensor wrap(const GraphPtr& g, Output o) { return PyTensor{g, o}; }
 
+/// An attr value from the Python layer's (kind, value) tag.
+AttrValue taggedAttr(const py::tuple& tv)
+{
+    const std::string kind = tv[0].cast<std::string>();
+    py::object v = tv[1];
+    if (kind == "type")
+        return AttrValue::type(DType(v.cast<int>()));
+    if (kind == "int")
+        return AttrValue::integer(v.cast<int64_t>());
+    if (kind == "float")
+        return AttrValue::real(v.cast<double>());
+    if (kind == "bool")
+        return AttrValue::boolean(v.cast<bool>());
+    if (kind == "string")
+        return AttrValue::string(py::isinstance<py::bytes>(v) ? std::string(v.cast<py::bytes>()) : v.cast<std::string>());
+    if (kind == "shape")
+        return AttrValue::shape(shapeFromPy(v));
+    if (kind == "tensor") {
+        py::tuple tt = v.cast<py::tuple>(); // (value, dtype enum)
+        return AttrValue::tensor(toTensor(tt[0], DType(tt[1].cast<int>())));
+    }
+    if (kind == "ints")
+        return AttrValue::intList(v.cast<std::vector<int64_t>>());
+    if (kind == "floats")
+        return AttrValue::floatList(v.cast<std::vector<double>>());
+    if (kind == "types") {
+        std::vector<DType> ts;
+        for (int t : v.cast<std::vector<int>>())
+            ts.push_back(DType(t));
+        return AttrValue::typeList(std::move(ts));
+    }
+    if (kind == "shapes") {
+        std::vector<Shape> ss;
+        for (py::handle h : v)
+            ss.push_back(shapeFromPy(py::reinterpret_borrow<py::object>(h)));
+        return AttrValue::shapeList(std::move(ss));
+    }
+    if (kind == "strings") {
+        std::vector<std::string> ss;
+        for (py::handle h : v)
+            ss.push_back(py::isinstance<py::bytes>(h) ? std::string(h.cast<py::bytes>()) : h.cast<std::string>());
+        return AttrValue::stringList(std::move(ss));
+    }
+    throw TypeError(cat("Unknown attr kind '", kind, "'"));
+}
+
+/// An existing tensor as the initializer of tf.Variable(initial_value=<Tensor>): builds no ops.
+class TensorAsInitializer : public Initializer {
+public:
+    explicit TensorAsInitializer(Output t) : m_t(t) {}
+    Output build(Graph&, const std::vector<int64_t>&, DType) const override { return m_t; }
+    std::string describe() const override { return "<Tensor>"; }
+
+private:
+    Output m_t;
+};
+
+/// An op input: a Tensor of this graph (or a Variable's ref tensor).
+Output toInputOutput(const GraphPtr& g, py::handle h)
+{
+    if (py::isinstance<PyVariable>(h)) {
+        const PyVariable& var = h.cast<const PyVariable&>();
+        return Output{var.graph->variable(var.index).readOp, 0};
+    }
+    const PyTensor& t = h.cast<const PyTensor&>();
+    if (t.graph != g)
+        throw ValueError(cat("Tensor(\"", t.graph->tensorName(t.output), "\") must be from the same graph as the other inputs."));
+    return t.output;
+}
+
 std::string optStr(const py::object& o) { return o.is_none() ? std::string() : o.cast<std::string>(); }
+
+/// The numpy type name of a dtype with a numpy counterpart (all but bfloat16, string and the handles).
+const char* numpyName(DType t)
+{
+    switch (t) {
+    case DType::Float: return "float32";
+    case DType::Double: return "float64";
+    case DType::Half: return "float16";
+    case DType::Int8: return "int8";
+    case DType::Int16: return "int16";
+    case DType::Int32: return "int32";
+    case DType::Int64: return "int64";
+    case DType::UInt8: return "uint8";
+    case DType::UInt16: return "uint16";
+    case DType::UInt32: return "uint32";
+    case DType::UInt64: return "uint64";
+    case DType::Bool: return "bool";
+    case DType::Complex64: return "complex64";
+    case DType::Complex128: return "complex128";
+    default: return nullptr;
+    }
+}
 
 } // namespace
 
@@ -105,6 +197,8 @@ Tensor toTensor(py::handle value, std::optional<DType> dtype)
         t = itemsize == 8 ? (isList ? DType::Int32 : DType::Int64) : itemsize == 1 && kind == "u" ? DType::UInt8 : DType::Int32;
     else if (kind == "b")
         t = DType::Bool;
+    else if (kind == "c")
+        t = itemsize == 16 && !isList ? DType::Complex128 : DType::Complex64;
     else if (kind == "U" || kind == "S" || kind == "O")
         t = DType::String;
     else
@@ -123,16 +217,20 @@ Tensor toTensor(py::handle value, std::optional<DType> dtype)
         }
         return out;
     }
-    const char* npName = t == DType::Float    ? "float32"
-                         : t == DType::Double ? "float64"
-                         : t == DType::Int32  ? "int32"
-                         : t == DType::Int64  ? "int64"
-                         : t == DType::Bool   ? "bool"
-                         : t == DType::UInt8  ? "uint8"
-                                              : nullptr;
+    if (t == DType::BFloat16) { // no numpy type: the upper half of each float32 (truncation)
+        py::array_t<float, py::array::c_style | py::array::forcecast> f(arr);
+        auto* dst = static_cast<uint16_t*>(out.rawData());
+        for (py::ssize_t i = 0; i < f.size(); ++i) {
+            uint32_t bits;
+            std::memcpy(&bits, f.data() + i, 4);
+            dst[i] = uint16_t(bits >> 16);
+        }
+        return out;
+    }
+    const char* npName = numpyName(t);
     if (!npName)
         throw TypeError(cat("Cannot convert a value to ", dtypeName(t)));
-    py::array c = np.attr("ascontiguousarray")(arr, np.attr(npName));
+    py::array c = np.attr("ascontiguousarray")(arr, py::dtype(npName));
     std::memcpy(out.rawData(), c.data(), out.byteSize());
     return out;
 }
@@ -149,20 +247,24 @@ py::object fromTensor(const Tensor& t)
             l.append(py::bytes(s));
         return py::module_::import("numpy").attr("array")(l, "object").attr("reshape")(t.dims());
     }
-    py::dtype dt;
-    switch (t.dtype()) {
-    case DType::Float: dt = py::dtype::of<float>(); break;
-    case DType::Double: dt = py::dtype::of<double>(); break;
-    case DType::Int32: dt = py::dtype::of<int32_t>(); break;
-    case DType::Int64: dt = py::dtype::of<int64_t>(); break;
-    case DType::Bool: dt = py::dtype::of<bool>(); break;
-    case DType::UInt8: dt = py::dtype::of<uint8_t>(); break;
-    default: throw TypeError(cat("Cannot convert a ", dtypeName(t.dtype()), " tensor to numpy"));
-    }
     std::vector<py::ssize_t> shape(t.dims().begin(), t.dims().end());
-    py::array a(dt, shape);
-    if (t.byteSize())
-        std::memcpy(a.mutable_data(), t.rawData(), t.byteSize());
+    py::array a;
+    if (t.dtype() == DType::BFloat16) { // widened to float32, numpy has no bfloat16
+        a = py::array(py::dtype::of<float>(), shape);
+        auto* src = static_cast<const uint16_t*>(t.rawData());
+        auto* dst = static_cast<float*>(a.mutable_data());
+        for (int64_t i = 0; i < t.numElements(); ++i) {
+            uint32_t bits = uint32_t(src[i]) << 16;
+            std::memcpy(dst + i, &bits, 4);
+        }
+    } else {
+        const char* npName = numpyName(t.dtype());
+        if (!npName)
+            throw TypeError(cat("Cannot convert a ", dtypeName(t.dtype()), " tensor to numpy"));
+        a = py::array(py::dtype(npName), shape);
+        if (t.byteSize())
+            std::memcpy(a.mutable_data(), t.rawData(), t.byteSize());
+    }
     if (t.rank() == 0)
         return a[py::tuple()]; // a numpy scalar, as sess.run returns
     return a;
@@ -291,6 +393,46 @@ void bindGraph(py::module_& m)
             }
             return PyOperation{g, g->createOp(type, name, std::move(ins), std::move(al))};
         })
+        // Ops whose outputs the Python layer infers (Graph::createOp with the given-outputs attrs:
+        // op types without a shape function here). Attrs come tagged as (kind, value): "type",
+        // "int", "float", "bool", "string", "shape", "tensor", "ints", "floats", "types", "shapes",
+        // "strings"; outputs as (dtype enum, shape or None). Control dependencies and colocation
+        // of the open scopes apply as for every op.
+        .def("create_op_outputs", [](const GraphPtr& g, const std::string& type, const std::string& name,
+                                     py::list inputs, py::dict attrs, py::list outputs, std::vector<int> control) {
+            std::vector<Output> ins;
+            for (py::handle h : inputs)
+                ins.push_back(toInputOutput(g, h));
+            AttrList al;
+            for (auto [k, v] : attrs)
+                al.set(std::string(py::str(k)), taggedAttr(v.cast<py::tuple>()));
+            std::vector<DType> types;
+            std::vector<Shape> shapes;
+            for (py::handle h : outputs) {
+                py::tuple t = h.cast<py::tuple>();
+                types.push_back(DType(t[0].cast<int>()));
+                shapes.push_back(shapeFromPy(t[1]));
+            }
+            al.set("_scopeviz_output_types", AttrValue::typeList(std::move(types)));
+            al.set("_scopeviz_output_shapes", AttrValue::shapeList(std::move(shapes)));
+            return PyOperation{g, g->createOp(type, name, std::move(ins), std::move(al),
+                                              std::vector<OpId>(control.begin(), control.end()))};
+        })
+        .def("set_op_inputs", [](const GraphPtr& g, OpId i, py::list inputs, std::vector<int> control) {
+            // Control-flow contexts rewire an op to its captured inputs (Switch/Enter), as TF's _update_input.
+            std::vector<Output> ins;
+            for (py::handle h : inputs)
+                ins.push_back(toInputOutput(g, h));
+            g->setImportedInputs(i, std::move(ins), std::vector<OpId>(control.begin(), control.end()));
+        })
+        .def_property("_colocation", [](Graph& g) { return g.threadState().colocation; },
+                      [](Graph& g, const std::string& c) { g.threadState().colocation = c; })
+        .def_property("_control_dependencies",
+                      [](Graph& g) { return std::vector<int>(g.threadState().controlDependencies.begin(),
+                                                             g.threadState().controlDependencies.end()); },
+                      [](Graph& g, const std::vector<int>& c) {
+                          g.threadState().controlDependencies.assign(c.begin(), c.end());
+                      })
         .def("collection", [](const GraphPtr& g, const std::string& key) {
             py::list l;
             for (const Output& o : g->collection(key)) {
@@ -537,6 +679,16 @@ void bindGraph(py::module_& m)
                                       optDType(dtype).value_or(DType::Float), name, trainable);
             return PyVariable{g, v.index};
         }
+        if (py::isinstance<PyTensor>(initial)) {
+            // tf.Variable(initial_value=<Tensor>): the tensor is the initial value as is (no Const).
+            const Output t = initial.cast<const PyTensor&>().output;
+            const OutputInfo& info = g->info(t);
+            if (!info.shape.rankKnown())
+                throw ValueError(cat("initial_value must have a shape specified: ", g->tensorName(t)));
+            Variable v = makeVariable(*g, std::make_shared<TensorAsInitializer>(t), info.shape.dims(),
+                                      baseType(info.dtype), name, trainable);
+            return PyVariable{g, v.index};
+        }
         Variable v = makeVariable(*g, toTensor(initial, optDType(dtype)), name, trainable);
         return PyVariable{g, v.index};
     });
@@ -651,6 +803,16 @@ void bindGraph(py::module_& m)
     m.def("shape_op", [in](const GraphPtr& g, py::object x, int outType, const std::string& name) {
         return wrap(g, ops::shape(*g, in(g, x), DType(outType), name));
     });
+    // tf.random_normal / truncated_normal / random_uniform with a static shape (TF's composites).
+    m.def("random_op", [](const GraphPtr& g, const std::string& which, const std::vector<int64_t>& shape, double a,
+                          double b, int dtype, std::optional<int64_t> seed, const std::string& name) {
+        if (which == "normal")
+            return wrap(g, ops::randomNormal(*g, shape, a, b, DType(dtype), seed, name));
+        if (which == "truncated")
+            return wrap(g, ops::truncatedNormal(*g, shape, a, b, DType(dtype), seed, name));
+        return wrap(g, ops::randomUniform(*g, shape, a, b, DType(dtype), seed, name));
+    });
+    m.def("random_seeds", [](const GraphPtr& g, std::optional<int64_t> seed) { return ops::randomSeeds(*g, seed); });
     m.def("no_op", [](const GraphPtr& g, const std::string& name) { return PyOperation{g, ops::noOp(*g, name)}; });
     m.def("group", [](const GraphPtr& g, const std::vector<int>& opIds, const std::string& name) {
         return PyOperation{g, ops::group(*g, std::vector<OpId>(opIds.begin(), opIds.end()), name)};

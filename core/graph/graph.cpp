@@ -381,13 +381,28 @@ const Graph::DefCacheEntry& Graph::findDef(std::string_view type)
     return e;
 }
 
+namespace {
+// Outputs given by the caller instead of a shape function: the Python layer infers the
+// shapes of op types the engine has no shape function for (ConcatV2, Conv2D, Switch, ...).
+// The two attrs are consumed here and never stored on the op.
+constexpr std::string_view kGivenTypes = "_scopeviz_output_types";
+constexpr std::string_view kGivenShapes = "_scopeviz_output_shapes";
+} // namespace
+
 OpId Graph::createOp(std::string_view type, std::string_view name, std::vector<Output> inputs, AttrList attrs,
                      std::vector<OpId> controlInputs)
 {
     std::lock_guard lock(m_mutex);
     ThreadScopeState& ts = threadState();
-    const DefCacheEntry& def = findDef(type);
-    if (!def.def)
+    const DefCacheEntry* defp = &findDef(type);
+    DefCacheEntry given; // an unregistered type whose outputs the caller gives (no kernel, no gradient)
+    if (!defp->def && attrs.has(kGivenTypes)) {
+        given.symbol = Symbol(type);
+        given.type = given.symbol.str();
+        defp = &given;
+    }
+    const DefCacheEntry& def = *defp;
+    if (!def.def && def.type.empty())
         throw ValueError(cat("Op type not registered '", type, "'"));
     if (name.empty())
         name = type;
@@ -460,7 +475,7 @@ OpId Graph::finishOp(const DefCacheEntry& entry, std::string_view finalName, boo
             throw ValueError(cat("Invalid control input to '", finalName, "'"));
     if (!ts.colocation.empty())
         attrs.set("_class", AttrValue::stringList({ts.colocation}));
-    else if (def->colocateWithRef && !inputs.empty() && isRef(info(inputs[0]).dtype))
+    else if (def && def->colocateWithRef && !inputs.empty() && isRef(info(inputs[0]).dtype))
         attrs.set("_class", AttrValue::stringList({cat("loc:@", op(inputs[0].op).name())}));
     for (OpId c : ts.controlDependencies)
         if (std::find(controlInputs.begin(), controlInputs.end(), c) == controlInputs.end())
@@ -468,6 +483,20 @@ OpId Graph::finishOp(const DefCacheEntry& entry, std::string_view finalName, boo
 
     // The shape function's output vectors are recycled per thread (two allocations
     // per op otherwise); what they hold is copied out by internOutputs.
+    std::vector<DType> givenTypes;
+    std::vector<Shape> givenShapes;
+    const bool givenOutputs = attrs.has(kGivenTypes);
+    if (givenOutputs) {
+        givenTypes = attrs.find(kGivenTypes)->types();
+        if (const AttrValue* s = attrs.find(kGivenShapes))
+            givenShapes = s->shapes();
+        givenShapes.resize(givenTypes.size());
+        AttrList kept;
+        for (const Attr& a : attrs)
+            if (a.name.str() != kGivenTypes && a.name.str() != kGivenShapes)
+                kept.set(a.name.str(), a.value);
+        attrs = std::move(kept);
+    }
     thread_local std::vector<DType> t_outTypes;
     thread_local std::vector<Shape> t_outShapes;
     ShapeContext ctx(*this, finalName, type, inputs, attrs);
@@ -483,8 +512,12 @@ OpId Graph::finishOp(const DefCacheEntry& entry, std::string_view finalName, boo
             c.outShapes.swap(t_outShapes);
         }
     } recycle{ctx};
-    if (def->shapeFn)
+    if (givenOutputs) {
+        for (size_t i = 0; i < givenTypes.size(); ++i)
+            ctx.setOutput(int(i), givenTypes[i], givenShapes[i]);
+    } else if (def && def->shapeFn) {
         def->shapeFn(ctx);
+    }
 
     Operation& o = m_ops.emplace_back();
     o.m_id = OpId(m_ops.size() - 1);

@@ -308,6 +308,40 @@ void applyAdamShape(ShapeContext& c)
     applyShape(c, {1, 2, 9}, {3, 4, 5, 6, 7, 8});
 }
 
+/// The shape held by constant input i (Conv2DBackpropInput's input_sizes, AvgPoolGrad's
+/// orig_input_shape), else rank `rank` with unknown dimensions.
+Shape shapeOfConstInput(ShapeContext& c, int i, int rank)
+{
+    const Tensor* t = c.constInput(i);
+    if (!t)
+        return Shape::unknownDims(rank);
+    std::vector<int64_t> d;
+    for (int64_t k = 0; k < t->numElements(); ++k)
+        d.push_back(int64_t(t->toDouble(k)));
+    return Shape(d);
+}
+
+void conv2DBackpropInputShape(ShapeContext& c) { c.setOutput(0, baseType(c.inputType(1)), shapeOfConstInput(c, 0, 4)); }
+void conv2DBackpropFilterShape(ShapeContext& c) { c.setOutput(0, baseType(c.inputType(0)), shapeOfConstInput(c, 1, 4)); }
+void maxPoolGradShape(ShapeContext& c) { c.setOutput(0, baseType(c.inputType(0)), c.inputShape(0)); }
+void avgPoolGradShape(ShapeContext& c) { c.setOutput(0, baseType(c.inputType(1)), shapeOfConstInput(c, 0, 4)); }
+
+/// UnsortedSegmentSum (the dense gradient of GatherV2): [num_segments] + data.shape[rank(segment_ids):].
+void unsortedSegmentSumShape(ShapeContext& c)
+{
+    const Shape& data = c.inputShape(0);
+    const Shape& ids = c.inputShape(1);
+    const Tensor* n = c.constInput(2);
+    if (!data.rankKnown() || !ids.rankKnown()) {
+        c.setOutput(0, baseType(c.inputType(0)), Shape());
+        return;
+    }
+    std::vector<int64_t> d{n ? int64_t(n->toDouble(0)) : -1};
+    for (int k = ids.rank(); k < data.rank(); ++k)
+        d.push_back(data.dim(k));
+    c.setOutput(0, baseType(c.inputType(0)), Shape(d));
+}
+
 } // namespace
 
 void registerTrainingOps(OpRegistry& r)
@@ -334,6 +368,12 @@ void registerTrainingOps(OpRegistry& r)
     r.add(makeOpDef("PreventGradient", {"input"}, passThroughShape));
     r.add(makeOpDef("LogSoftmax", {"logits"}, logSoftmaxShape));
     r.add(makeOpDef("Sign", {"x"}, unaryShape));
+    // Gradients of the convolution and pooling ops built by the Python layer (compat.v1 tf.nn).
+    r.add(makeOpDef("Conv2DBackpropInput", {"input_sizes", "filter", "out_backprop"}, conv2DBackpropInputShape));
+    r.add(makeOpDef("Conv2DBackpropFilter", {"input", "filter_sizes", "out_backprop"}, conv2DBackpropFilterShape));
+    r.add(makeOpDef("MaxPoolGrad", {"orig_input", "orig_output", "grad"}, maxPoolGradShape));
+    r.add(makeOpDef("AvgPoolGrad", {"orig_input_shape", "grad"}, avgPoolGradShape));
+    r.add(makeOpDef("UnsortedSegmentSum", {"data", "segment_ids", "num_segments"}, unsortedSegmentSumShape));
     const std::pair<const char*, std::vector<std::string>> applyInputs[] = {
         {"ApplyGradientDescent", {"var", "alpha", "delta"}},
         {"ApplyMomentum", {"var", "accum", "lr", "grad", "momentum"}},

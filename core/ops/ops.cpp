@@ -6,6 +6,7 @@
 #include "core/util/strings.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace scopeviz::ops {
 
@@ -30,7 +31,14 @@ Tensor literalTensor(const std::vector<double>& values, const std::vector<int64_
         case DType::Int64: out.data<int64_t>()[i] = int64_t(values[i]); break;
         case DType::Bool: out.data<bool>()[i] = values[i] != 0; break;
         case DType::UInt8: out.data<uint8_t>()[i] = uint8_t(values[i]); break;
-        default: throw TypeError(cat("Cannot convert a literal to ", dtypeName(t)));
+        default: {
+            // The other numeric types (float16, bfloat16, int8/16, uint16/32/64): one element at a time.
+            const int size = dtypeSize(t);
+            if (size <= 0 || t == DType::Complex64 || t == DType::Complex128)
+                throw TypeError(cat("Cannot convert a literal to ", dtypeName(t)));
+            const Tensor one = Tensor::filled(t, {}, values[i]);
+            std::memcpy(static_cast<char*>(out.rawData()) + i * size_t(size), one.rawData(), size_t(size));
+        }
         }
     }
     return out;

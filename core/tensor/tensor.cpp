@@ -46,7 +46,33 @@ Tensor Tensor::filled(DType dtype, std::vector<int64_t> dims, double value)
     case DType::Int64: t.flat<int64_t>().setConstant(int64_t(value)); break;
     case DType::Bool: std::fill_n(t.data<bool>(), t.numElements(), value != 0); break;
     case DType::UInt8: std::fill_n(t.data<uint8_t>(), t.numElements(), uint8_t(value)); break;
-    default: break;
+    case DType::Int8: std::fill_n(t.data<int8_t>(), t.numElements(), int8_t(value)); break;
+    case DType::Int16: std::fill_n(t.data<int16_t>(), t.numElements(), int16_t(value)); break;
+    case DType::UInt16: std::fill_n(t.data<uint16_t>(), t.numElements(), uint16_t(value)); break;
+    case DType::UInt32: std::fill_n(t.data<uint32_t>(), t.numElements(), uint32_t(value)); break;
+    case DType::UInt64: std::fill_n(t.data<uint64_t>(), t.numElements(), uint64_t(value)); break;
+    case DType::Half: {
+        const uint16_t bits = Eigen::numext::bit_cast<uint16_t>(Eigen::half(float(value)));
+        std::fill_n(static_cast<uint16_t*>(t.rawData()), t.numElements(), bits);
+        break;
+    }
+    case DType::BFloat16: {
+        const uint16_t bits = Eigen::numext::bit_cast<uint16_t>(Eigen::bfloat16(float(value)));
+        std::fill_n(static_cast<uint16_t*>(t.rawData()), t.numElements(), bits);
+        break;
+    }
+    default:
+        if (t.byteSize())
+            std::memset(t.rawData(), 0, t.byteSize()); // complex and the rest: zeros, never garbage
+        if (value != 0 && (t.dtype() == DType::Complex64 || t.dtype() == DType::Complex128)) {
+            for (int64_t i = 0; i < t.numElements(); ++i) {
+                if (t.dtype() == DType::Complex64)
+                    static_cast<float*>(t.rawData())[2 * i] = float(value);
+                else
+                    static_cast<double*>(t.rawData())[2 * i] = value;
+            }
+        }
+        break;
     }
     return t;
 }
@@ -60,6 +86,14 @@ double Tensor::toDouble(int64_t i) const
     case DType::Int64: return double(data<int64_t>()[i]);
     case DType::Bool: return data<bool>()[i] ? 1 : 0;
     case DType::UInt8: return data<uint8_t>()[i];
+    case DType::Int8: return data<int8_t>()[i];
+    case DType::Int16: return data<int16_t>()[i];
+    case DType::UInt16: return data<uint16_t>()[i];
+    case DType::UInt32: return data<uint32_t>()[i];
+    case DType::UInt64: return double(data<uint64_t>()[i]);
+    case DType::Half: return double(float(Eigen::numext::bit_cast<Eigen::half>(static_cast<const uint16_t*>(rawData())[i])));
+    case DType::BFloat16:
+        return double(float(Eigen::numext::bit_cast<Eigen::bfloat16>(static_cast<const uint16_t*>(rawData())[i])));
     default: return 0;
     }
 }

@@ -301,12 +301,69 @@ GradVec selectGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
             b.op("Select", {{"condition", c}, {"t", zeros}, {"e", grad}})};
 }
 
-/// Reshape and ExpandDims: reshape the gradient back to the input's shape.
+/// The attrs of a convolution or pooling op that its gradient op repeats.
+AttrList windowAttrs(const Operation& op, std::initializer_list<const char*> names)
+{
+    AttrList a;
+    for (const char* n : names)
+        if (const AttrValue* v = op.attrs().find(n))
+            a.set(n, *v);
+    return a;
+}
+
+GradVec conv2DGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    Output grad = g0(grads);
+    const auto names = {"strides", "padding", "data_format", "dilations", "use_cudnn_on_gpu", "explicit_paddings"};
+    Output inputSizes = b.shape(in(op, 0));
+    Output filterSizes = b.shape(in(op, 1), "Shape_1");
+    return {b.op("Conv2DBackpropInput", {{"input_sizes", inputSizes}, {"filter", in(op, 1)}, {"out_backprop", grad}},
+                 windowAttrs(op, names)),
+            b.op("Conv2DBackpropFilter", {{"input", in(op, 0)}, {"filter_sizes", filterSizes}, {"out_backprop", grad}},
+                 windowAttrs(op, names))};
+}
+
+GradVec maxPoolGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    return {b.op("MaxPoolGrad", {{"orig_input", in(op, 0)}, {"orig_output", out(op, 0)}, {"grad", g0(grads)}},
+                 windowAttrs(op, {"ksize", "strides", "padding", "data_format"}))};
+}
+
+GradVec avgPoolGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    return {b.op("AvgPoolGrad", {{"orig_input_shape", b.shape(in(op, 0))}, {"grad", g0(grads)}},
+                 windowAttrs(op, {"ksize", "strides", "padding", "data_format"}))};
+}
+
+/// GatherV2 along axis 0: the gradient as a dense tensor of the params' shape, the rows summed
+/// by index (UnsortedSegmentSum; TensorFlow hands an IndexedSlices to the optimizer instead).
+GradVec gatherV2Grad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    const Shape& params = b.info(in(op, 0)).shape;
+    const Operation& axisOp = b.graph().op(in(op, 2).op);
+    const AttrValue* axis = axisOp.type() == "Const" ? axisOp.attrs().find("value") : nullptr;
+    if (!axis || axis->tensor().toDouble(0) != 0 || !params.rankKnown() || params.rank() == 0 || params.dim(0) < 0)
+        return {std::nullopt, std::nullopt, std::nullopt};
+    Output rows = b.constant(Tensor::scalar<int32_t>(int32_t(params.dim(0))), "num_segments");
+    return {b.op("UnsortedSegmentSum", {{"data", g0(grads)}, {"segment_ids", in(op, 1)}, {"num_segments", rows}}),
+            std::nullopt, std::nullopt};
+}
+
+/// L2Loss: x * dy (nn_grad.py _L2LossGrad).
+GradVec l2LossGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    return {b.binaryOperator("mul", "Mul", in(op, 0), g0(grads))};
+}
+
+/// Reshape, ExpandDims and Squeeze: reshape the gradient back to the input's shape (no gradient
+/// for a shape or axis input).
 GradVec reshapeToInputGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
 {
     Output grad = g0(grads);
     Output s = b.shape(in(op, 0));
-    return {b.reshape(grad, s), std::nullopt};
+    GradVec r(op.inputs().size());
+    r[0] = b.reshape(grad, s);
+    return r;
 }
 
 GradVec castGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
@@ -489,6 +546,12 @@ const std::unordered_map<std::string_view, GradRule>& table()
         {"AddN", {addNGrad}},
         {"Select", {selectGrad}},
         {"Reshape", {reshapeToInputGrad}},
+        {"Conv2D", {conv2DGrad}},
+        {"MaxPool", {maxPoolGrad}},
+        {"AvgPool", {avgPoolGrad}},
+        {"L2Loss", {l2LossGrad}},
+        {"GatherV2", {gatherV2Grad}},
+        {"Squeeze", {reshapeToInputGrad}},
         {"ExpandDims", {reshapeToInputGrad}},
         {"Cast", {castGrad}},
         {"Fill", {fillGrad}},

@@ -16,6 +16,8 @@ import traceback as _traceback
 import types as _types
 import weakref as _weakref
 
+_builtin_range = range
+
 import numpy as _np
 
 from scopeviz import _core
@@ -49,13 +51,61 @@ class DType(object):
         return self.base_dtype._enum in (3, 4, 5, 6, 9, 17, 22, 23)
 
     @property
+    def is_unsigned(self):
+        return self.base_dtype._enum in (4, 17, 22, 23)
+
+    @property
+    def is_complex(self):
+        return self.base_dtype._enum in (8, 18)
+
+    @property
+    def is_numpy_compatible(self):
+        return self.base_dtype._enum not in (14, 20, 21)
+
+    @property
+    def real_dtype(self):
+        return {8: float32, 18: float64}.get(self.base_dtype._enum, self.base_dtype)
+
+    @property
+    def is_quantized(self):
+        return False
+
+    @property
+    def _is_ref_dtype(self):
+        return self._enum > 100
+
+    @property
+    def _as_ref(self):
+        return self if self._enum > 100 else DType(self._enum + 100)
+
+    @property
+    def size(self):
+        return {1: 4, 2: 8, 3: 4, 4: 1, 5: 2, 6: 1, 7: 1, 8: 8, 9: 8, 10: 1, 14: 2, 17: 2, 18: 16, 19: 2, 22: 4,
+                23: 8}.get(self.base_dtype._enum, 1)
+
+    def _limit(self, which):
+        if self.is_bool or self.base_dtype._enum in (7, 8, 18):
+            raise TypeError("Cannot find %s value of %s." % ("minimum" if which == "min" else "maximum", self))
+        if self.base_dtype._enum == 14:
+            return float(-3.3895313892515355e+38 if which == "min" else 3.3895313892515355e+38)
+        info = _np.finfo(self.as_numpy_dtype) if self.is_floating else _np.iinfo(self.as_numpy_dtype)
+        return getattr(info, which)
+
+    @property
+    def min(self):
+        return self._limit("min")
+
+    @property
+    def max(self):
+        return self._limit("max")
+
+    @property
     def is_bool(self):
         return self.base_dtype._enum == 10
 
     @property
     def as_numpy_dtype(self):
-        return {1: _np.float32, 2: _np.float64, 3: _np.int32, 4: _np.uint8, 9: _np.int64,
-                10: _np.bool_, 7: _np.object_}[self.base_dtype._enum]
+        return _ENUM_TO_NUMPY[self.base_dtype._enum]
 
     @property
     def as_datatype_enum(self):
@@ -96,21 +146,41 @@ int64 = DType(9)
 uint8 = DType(4)
 string = DType(7)
 bool = DType(10)  # noqa: A001 (TensorFlow's name)
+uint16 = DType(17)
+uint32 = DType(22)
+uint64 = DType(23)
+bfloat16 = DType(14)
+complex64 = DType(8)
+complex128 = DType(18)
+resource = DType(20)
+variant = DType(21)
+_ALL_DTYPES = (float16, float32, float64, bfloat16, int8, int16, int32, int64, uint8, uint16, uint32, uint64,
+               complex64, complex128, string, bool, resource, variant)
+_ENUM_TO_NUMPY = {1: _np.float32, 2: _np.float64, 3: _np.int32, 4: _np.uint8, 5: _np.int16, 6: _np.int8,
+                  7: _np.object_, 8: _np.complex64, 9: _np.int64, 10: _np.bool_, 14: _np.float32, 17: _np.uint16,
+                  18: _np.complex128, 19: _np.float16, 22: _np.uint32, 23: _np.uint64}
 _py_bool = __builtins__["bool"] if isinstance(__builtins__, dict) else __builtins__.bool
 
 _NUMPY_TO_ENUM = {_np.dtype("float16"): 19, _np.dtype("float32"): 1, _np.dtype("float64"): 2,
                   _np.dtype("int8"): 6, _np.dtype("int16"): 5, _np.dtype("int32"): 3,
-                  _np.dtype("int64"): 9, _np.dtype("uint8"): 4, _np.dtype("bool"): 10}
+                  _np.dtype("int64"): 9, _np.dtype("uint8"): 4, _np.dtype("bool"): 10,
+                  _np.dtype("uint16"): 17, _np.dtype("uint32"): 22, _np.dtype("uint64"): 23,
+                  _np.dtype("complex64"): 8, _np.dtype("complex128"): 18, _np.dtype("object"): 7}
 
 
 def as_dtype(type_value):
     """tf.as_dtype."""
     if isinstance(type_value, DType):
         return type_value
+    if isinstance(type_value, int) and not isinstance(type_value, _py_bool):
+        if type_value in [d._enum for d in _ALL_DTYPES] or type_value - 100 in [d._enum for d in _ALL_DTYPES]:
+            return DType(type_value)
     if isinstance(type_value, str):
-        for d in (float16, float32, float64, int8, int16, int32, int64, uint8, string, bool):
+        for d in _ALL_DTYPES:
             if d.name == type_value:
                 return d
+            if d.name + "_ref" == type_value:
+                return d._as_ref
         if type_value in ("float", "double", "half"):
             return {"float": float32, "double": float64, "half": float16}[type_value]
     if type_value is float:
@@ -119,6 +189,10 @@ def as_dtype(type_value):
         return int32
     if type_value is _py_bool:
         return bool
+    if type_value is complex:
+        return complex128
+    if type_value in (_py_bytes, str):
+        return string
     try:
         return DType(_NUMPY_TO_ENUM[_np.dtype(type_value)])
     except (TypeError, KeyError):
@@ -314,7 +388,7 @@ class Graph(object):
         self._g.seed = value
 
     def get_operations(self):
-        return [_core_op(self, i) for i in range(self._g.num_ops)]
+        return [_core_op(self, i) for i in _builtin_range(self._g.num_ops)]
 
     def get_operation_by_name(self, name):
         i = self._g.find_op(name)
@@ -334,6 +408,11 @@ class Graph(object):
         return obj
 
     def create_op(self, op_type, inputs, dtypes=None, input_types=None, name=None, attrs=None):
+        """Graph.create_op: with `dtypes`, the op's outputs are those (shapes unknown) and the type need
+        not be registered; the name is uniquified under the name scope unless it ends in '/'."""
+        if dtypes is not None:
+            return self._g.create_op_outputs(op_type, name or op_type, [_t(i) for i in inputs], {},
+                                             [(as_dtype(d)._enum, None) for d in dtypes], [])
         return self._g.create_op(op_type, name or "", [_t(i) for i in inputs], dict(attrs or {}))
 
     # -- collections
@@ -429,7 +508,12 @@ class _DefaultGraphContext(object):
         return self._graph
 
     def __exit__(self, *exc):
-        _thread_graphs.stack.pop()
+        # The graph this context pushed, wherever it now is (TF restores the outer default).
+        stack = _thread_graphs.stack
+        for i in _builtin_range(len(stack) - 1, -1, -1):
+            if stack[i] is self._graph:
+                del stack[i]
+                break
         return False
 
 
@@ -572,8 +656,10 @@ class Variable(object):
             init, shp = initial_value(), None
         else:
             init, shp = initial_value, None
-        if isinstance(init, (Tensor, Variable)):
-            raise NotImplementedError("tf.Variable from a Tensor initial value is not supported yet")
+        if isinstance(init, Variable):
+            init = init.value()
+        if isinstance(init, Tensor) and dtype is not None and as_dtype(dtype) != init.dtype.base_dtype:
+            init = cast(init, dtype)
         self._v = _core.make_variable(self._graph._g, init, shp, _enum_or_none(dtype), name or "",
                                       _py_bool(trainable))
         self._graph._variables[self._v._index] = self
@@ -630,8 +716,16 @@ class Variable(object):
         return (session or get_default_session()).run(self)
 
     def assign(self, value, use_locking=None, name=None, read_value=True):
-        return _core.apply_op(self._graph._g, "Assign", name or "", [("ref", self._info["ref"]), ("value", _t(value))],
-                              {"use_locking": _py_bool(use_locking)})
+        return assign(self, value, use_locking=use_locking, name=name)
+
+    def assign_add(self, delta, use_locking=None, name=None, read_value=True):
+        return assign_add(self, delta, use_locking=use_locking, name=name)
+
+    def assign_sub(self, delta, use_locking=None, name=None, read_value=True):
+        return assign_sub(self, delta, use_locking=use_locking, name=name)
+
+    def load(self, value, session=None):
+        (session or get_default_session()).run(self.initializer, {self.initial_value: value})
 
     def __repr__(self):
         return "<tf.Variable '%s' shape=%s dtype=%s>" % (self.name, self.shape, self.dtype.name)
@@ -770,6 +864,13 @@ class VariableScope(object):
     def reuse_variables(self):
         self._s.reuse_variables()
 
+    @property
+    def regularizer(self):
+        return getattr(self, "_regularizer", None)
+
+    def set_regularizer(self, regularizer):
+        self._regularizer = regularizer
+
     def set_initializer(self, initializer):
         self._py_initializer = initializer
         self._s.set_initializer(initializer._core if initializer is not None else None)
@@ -866,6 +967,7 @@ class variable_scope(object):
             raise ValueError("Passed a custom_getter which is not callable: %s" % custom_getter)
         self._name_or_scope, self._default_name, self._values = name_or_scope, default_name, values
         self._initializer, self._reuse, self._dtype = initializer, reuse, dtype
+        self._regularizer = regularizer
         self._aux = auxiliary_name_scope
         self._graph = _get_graph_from_inputs(values) if values else get_default_graph()
 
@@ -875,9 +977,18 @@ class variable_scope(object):
             raise TypeError("VariableScope: name_or_scope must be a string or VariableScope.")
         core_nos = nos._s if isinstance(nos, VariableScope) else nos
         init = self._initializer._core if isinstance(self._initializer, _Initializer) else None
+        outer = get_variable_scope() if self._graph is get_default_graph() else None
         self._vs = _core.VariableScope(self._graph._g, core_nos, self._default_name, _REUSE_TO_CORE[self._reuse],
                                        init, _enum_or_none(self._dtype), self._aux, _caller_source())
         scope = _wrap_scope(self._graph, self._vs.scope)
+        # Regularizers live on the scope objects (TF's VariableScope): a new scope takes its parent's,
+        # re-entering a scope object takes that object's; an explicit one overrides either.
+        if self._regularizer is not None:
+            scope._regularizer = self._regularizer
+        elif isinstance(nos, VariableScope):
+            scope._regularizer = nos.regularizer
+        elif "_regularizer" not in scope.__dict__ and outer is not None:
+            scope._regularizer = outer.regularizer
         if self._initializer is not None:
             scope._py_initializer = self._initializer
         elif isinstance(nos, VariableScope):
@@ -920,6 +1031,16 @@ def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=Non
     """tf.get_variable (docs/scoping.md §9)."""
     g = get_default_graph()
     core_init, initial = None, None
+    if initializer is None:
+        scope_init = get_variable_scope().initializer
+        if scope_init is not None and not isinstance(scope_init, _Initializer):
+            initializer = scope_init  # a Tensor or value given to variable_scope(initializer=...)
+    if isinstance(initializer, dict) or (initializer is not None and not callable(initializer) and
+                                         not isinstance(initializer, (Tensor, Variable)) and
+                                         _np.asarray(initializer).dtype == object and
+                                         not isinstance(initializer, (str, _py_bytes))):
+        raise TypeError("Failed to convert object of type %s to Tensor. Contents: %s. Consider casting elements to "
+                        "a supported type." % (type(initializer), initializer))
     if isinstance(initializer, type) and issubclass(initializer, _Initializer):
         initializer = initializer()
     if isinstance(initializer, _Initializer):
@@ -929,16 +1050,56 @@ def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=Non
     elif initializer is not None and not callable(initializer):
         initial = _t(initializer)
     elif initializer is not None:
-        initial = initializer() if shape is None else initializer(_shape_list(shape), dtype=dtype)
+        if shape is not None and as_shape(shape).is_fully_defined():
+            initial = initializer(_shape_list(shape), dtype=dtype if dtype is None else as_dtype(dtype),
+                                  partition_info=None)
+        elif _takes_no_required_args(initializer):
+            initial = initializer()
+        else:
+            raise ValueError("The initializer passed is not valid. It should be a callable with no arguments and "
+                             "the shape should not be provided or an instance of `tf.keras.initializers.*' and "
+                             "`shape` should be fully defined.")
         if not isinstance(initial, (Tensor, Variable)):
             initial = _np.asarray(initial)
         initial = _t(initial)
         if shape is not None and not isinstance(initial, Tensor):
             shape = None
     defined_at = "".join(_user_stack(5))
-    core_var = _core.get_variable(g._g, name, _shape_list(shape), _enum_or_none(dtype), core_init, initial,
-                                  trainable, collections, False, defined_at, _caller_source())
-    return _wrap_variable(g, core_var)
+    before = g._g.num_variables()
+    with init_scope():  # variable_scope.py: the variable and its initializer ignore outer control dependencies
+        core_var = _core.get_variable(g._g, name, _shape_list(shape), _enum_or_none(dtype), core_init, initial,
+                                      trainable, collections, False, defined_at, _caller_source())
+    v = _wrap_variable(g, core_var)
+    if g._g.num_variables() != before:
+        _regularize(g, v, regularizer if regularizer is not None else get_variable_scope().regularizer)
+    return v
+
+
+def _takes_no_required_args(fn):
+    import inspect
+    try:
+        spec = inspect.getfullargspec(fn)
+    except TypeError:
+        return True
+    args = list(spec.args)
+    if inspect.ismethod(fn) or (not inspect.isfunction(fn) and hasattr(fn, "__call__") and args[:1] == ["self"]):
+        args = args[1:]
+    return len(args) == len(spec.defaults or ())
+
+
+def _regularize(g, v, regularizer):
+    """_VariableStore._get_single_variable: the regularizer's loss, made next to the new variable
+    (colocated, in '<var>/Regularizer/', outside control dependencies), into REGULARIZATION_LOSSES."""
+    if not regularizer:
+        return
+    with colocate_with(v.op):
+        with name_scope(v.op.name + "/Regularizer/"):
+            with init_scope():
+                loss = regularizer(v)
+    if loss is not None:
+        if isinstance(loss, Variable):
+            loss = loss.value()
+        g.add_to_collection(GraphKeys.REGULARIZATION_LOSSES, loss)
 
 
 def get_local_variable(name, shape=None, dtype=None, initializer=None, **kwargs):
@@ -996,7 +1157,41 @@ def placeholder(dtype, shape=None, name=None):
     return _core.placeholder(get_default_graph()._g, as_dtype(dtype)._enum, _shape_list(shape), name or "")
 
 
+def _check_literal(value, dtype):
+    """make_tensor_proto's _AssertCompatible: a literal must fit the requested dtype's kind."""
+    d = as_dtype(dtype).base_dtype
+    for v in _flat_values(value):
+        if isinstance(v, (Tensor, Variable)):
+            return
+        bad = False
+        if d.is_integer:
+            bad = isinstance(v, (float, complex, str, _py_bytes)) and not isinstance(v, _np.integer)
+        elif d.is_floating:
+            bad = isinstance(v, (complex, str, _py_bytes))
+        elif d.is_bool:
+            bad = not isinstance(v, (_py_bool, _np.bool_))
+        elif d == string:
+            bad = not isinstance(v, (str, _py_bytes))
+        if bad:
+            raise TypeError("Expected %s, got %r of type '%s' instead." % (d.name, v, type(v).__name__))
+
+
+def _flat_values(value):
+    if isinstance(value, (list, tuple)):
+        for x in value:
+            for y in _flat_values(x):
+                yield y
+    elif isinstance(value, _np.ndarray):
+        return
+    else:
+        yield value
+
+
 def constant(value, dtype=None, shape=None, name="Const", verify_shape=False):
+    if dtype is not None:
+        _check_literal(value, dtype)
+    if verify_shape and shape is not None and list(_np.shape(value)) != list(shape):
+        raise TypeError("Expected Tensor's shape: %s, got %s." % (tuple(shape), tuple(_np.shape(value))))
     return _core.constant(get_default_graph()._g, value, _enum_or_none(dtype), _shape_list(shape), name or "Const")
 
 
@@ -1540,5 +1735,71 @@ def _live_graphs():
     # valuerefs() copies the references in one step, so another thread may call this while graphs come and go.
     return [g for g in (r() for r in _graphs_by_core.valuerefs()) if g is not None]
 
+
+# --------------------------------------------------------------------------- API areas in their own modules
+
+from scopeviz.compat.v1 import _graph_ext  # noqa: E402
+from scopeviz.compat.v1 import _array_ops  # noqa: E402
+from scopeviz.compat.v1 import _nn as _nn_mod  # noqa: E402
+from scopeviz.compat.v1 import _layers as _layers_mod  # noqa: E402
+from scopeviz.compat.v1 import _control_flow  # noqa: E402
+from scopeviz.compat.v1 import _train_saver  # noqa: E402
+
+_graph_ext.install()
+has_default_graph = _graph_ext.has_default_graph
+control_dependencies = _graph_ext.control_dependencies
+colocate_with = _graph_ext.colocate_with
+init_scope = _graph_ext.init_scope
+convert_to_tensor = _graph_ext.convert_to_tensor
+for _name in ("concat", "stack", "pack", "unstack", "unpack", "split", "tile", "expand_dims", "squeeze", "transpose",
+              "gather", "one_hot", "where", "range", "fill", "zeros_like", "ones_like", "random_normal",
+              "truncated_normal", "random_uniform", "assign", "assign_add", "assign_sub", "less", "less_equal",
+              "greater_equal", "not_equal", "pow", "mod", "floormod", "floordiv", "logical_and", "logical_or",
+              "logical_not", "rsqrt", "reciprocal", "floor", "ceil", "round", "sign", "sin", "cos", "stop_gradient"):
+    globals()[_name] = getattr(_array_ops, _name)
+add_n = _nn_mod.add_n
+size = _nn_mod.size
+rank = _nn_mod.rank
+no_regularizer = _nn_mod.no_regularizer
+cond = _control_flow.cond
+while_loop = _control_flow.while_loop
+make_template = _layers_mod.make_template
+random = _types.SimpleNamespace(normal=random_normal, uniform=random_uniform, truncated_normal=truncated_normal,
+                                set_random_seed=set_random_seed)
+nn.conv2d = _nn_mod.conv2d
+nn.max_pool = _nn_mod.max_pool
+nn.avg_pool = _nn_mod.avg_pool
+nn.dropout = _nn_mod.dropout
+nn.l2_loss = _nn_mod.l2_loss
+nn.embedding_lookup = _nn_mod.embedding_lookup
+nn.batch_normalization = _layers_mod.batch_normalization_op
+nn.moments = _layers_mod.moments
+nn.sigmoid_cross_entropy_with_logits = getattr(nn, "sigmoid_cross_entropy_with_logits", None)
+layers = _types.SimpleNamespace(
+    Layer=_layers_mod.Layer, Dense=_layers_mod.Dense, Conv2D=_layers_mod.Conv2D,
+    MaxPooling2D=_layers_mod.MaxPooling2D, AveragePooling2D=_layers_mod.AveragePooling2D,
+    Dropout=_layers_mod.Dropout, Flatten=_layers_mod.Flatten, BatchNormalization=_layers_mod.BatchNormalization,
+    dense=_layers_mod.dense, conv2d=_layers_mod.conv2d, max_pooling2d=_layers_mod.max_pooling2d,
+    average_pooling2d=_layers_mod.average_pooling2d, dropout=_layers_mod.dropout, flatten=_layers_mod.flatten,
+    batch_normalization=_layers_mod.batch_normalization)
+losses = _types.SimpleNamespace(
+    Reduction=_nn_mod.Reduction, compute_weighted_loss=_nn_mod.compute_weighted_loss,
+    mean_squared_error=_nn_mod.mean_squared_error, absolute_difference=_nn_mod.absolute_difference,
+    softmax_cross_entropy=_nn_mod.softmax_cross_entropy,
+    sparse_softmax_cross_entropy=_nn_mod.sparse_softmax_cross_entropy, add_loss=_nn_mod.add_loss,
+    get_losses=_nn_mod.get_losses, get_regularization_losses=_nn_mod.get_regularization_losses,
+    get_regularization_loss=_nn_mod.get_regularization_loss, get_total_loss=_nn_mod.get_total_loss)
+keras.regularizers = _types.SimpleNamespace(l1=_nn_mod.l1, l2=_nn_mod.l2, l1_l2=_nn_mod.l1_l2, L1L2=_nn_mod._L1L2)
+train.Saver = _train_saver.Saver
+train.latest_checkpoint = _train_saver.latest_checkpoint
+train.export_meta_graph = _train_saver.export_meta_graph
+train.import_meta_graph = _train_saver.import_meta_graph
+export_meta_graph = _train_saver.export_meta_graph
+import_meta_graph = _train_saver.import_meta_graph
+math.pow = pow
+math.less = less
+math.logical_and = logical_and
+math.add_n = add_n
+uint16, uint32, uint64 = uint16, uint32, uint64
 
 _live_graph.start(_live_graphs, lambda: _global_default_graph[0])
