@@ -93,8 +93,8 @@ shot logdir-dqn "$dqn" --after 1500
 mnist=tests/data/events/scopeviz-mnist-with-summaries
 shot histograms-seed --dashboard histograms --after 5000
 shot distributions-seed --dashboard distributions --after 5000
-shot images-slider "$mnist" --dashboard images --step 10 --after 2000
-shot audio-clips "$mnist" --dashboard audio --after 2000
+shot images-slider "$mnist" --dashboard images --step 10 --after 2000 --size 1600x1000
+shot audio-clips "$mnist" --dashboard audio --after 2000 --size 1600x1000
 # Three seeds of the tutorial's training example, one run each, for run comparison.
 if want compare-seeds; then
   for s in 1 2 3; do

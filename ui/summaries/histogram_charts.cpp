@@ -202,7 +202,7 @@ std::size_t HistogramChart::maxDrawn(const QRect& plot) const
 {
     if (m_mode == HistogramMode::Overlay)
         return kMaxOverlay;
-    return std::size_t(std::max(1, int(plot.height() * 0.65) / 3));
+    return std::size_t(std::max(1, int(plot.height() * 0.65) / 4)); // a ridge per 4 pixel rows
 }
 
 std::vector<std::size_t> HistogramChart::drawnSteps() const

@@ -156,7 +156,8 @@ void WaveformView::paintEvent(QPaintEvent*)
         const uint64_t stride = std::max<uint64_t>(1, (f1 - f0) / 64);
         for (int c = 0; c < channels; ++c) {
             float lo = 1, hi = -1;
-            for (uint64_t f = f0; f < f1 && f < m_info.frames; f += stride) {
+            // Start at the previous column's last frame, so that neighbouring columns join into one line.
+            for (uint64_t f = f0 > 0 ? f0 - 1 : 0; f < f1 && f < m_info.frames; f += stride) {
                 const float s = wavSample(m_info, f, unsigned(c));
                 lo = std::min(lo, s);
                 hi = std::max(hi, s);

@@ -20,10 +20,21 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <cmath>
 
 namespace scopeviz::ui {
 
 namespace {
+
+/// `c`, darkened until it stands out against `background` (the palette's light shades, such as yellow, are
+/// hard to read on white).
+QColor readableOn(QColor c, const QColor& background)
+{
+    auto luma = [](const QColor& x) { return 0.299 * x.redF() + 0.587 * x.greenF() + 0.114 * x.blueF(); };
+    for (int i = 0; i < 8 && std::abs(luma(c) - luma(background)) < 0.45; ++i)
+        c = luma(background) > 0.5 ? c.darker(125) : c.lighter(125);
+    return c;
+}
 
 /// A run's colour from its name's hash, as the scalar dashboard gives it (there, a run whose hash lands next
 /// to its upper neighbour's hue takes another; the cards here have no neighbours in a list).
@@ -319,7 +330,8 @@ QWidget* SummaryDashboard::makeCard(int id)
     connect(title, &QPushButton::clicked, this, [this, tag] { emit tagClicked(tag); });
     auto* runLabel = new QLabel(run, frame);
     QPalette pal = runLabel->palette();
-    pal.setColor(QPalette::WindowText, colorOfRun(st.runs()[std::size_t(s.run)]));
+    const QColor color = readableOn(colorOfRun(st.runs()[std::size_t(s.run)]), palette().base().color());
+    pal.setColor(QPalette::WindowText, color);
     runLabel->setPalette(pal);
     auto* head = new QHBoxLayout;
     head->addWidget(title, 1);
@@ -333,7 +345,7 @@ QWidget* SummaryDashboard::makeCard(int id)
     } else {
         chart = new DistributionChart(frame);
     }
-    chart->setSeries(&s, colorOfRun(st.runs()[std::size_t(s.run)]));
+    chart->setSeries(&s, color);
     v->addWidget(chart, 1);
     m_cards.push_back({id, frame, chart, nullptr});
     return frame;
@@ -393,7 +405,8 @@ void SummaryDashboard::relayout()
         m_gridLayout->removeWidget(c.widget);
     for (std::size_t k = 0; k < m_cards.size(); ++k) {
         QWidget* w = m_cards[k].widget;
-        w->setMinimumHeight(isChartView(m_view) ? 250 : (m_view == SummaryView::Text ? 200 : 300));
+        // Low enough that a card's slider stays in view in a dock of a third of the window.
+        w->setMinimumHeight(isChartView(m_view) ? 220 : (m_view == SummaryView::Audio ? 190 : 210));
         m_gridLayout->addWidget(w, int(k) / cols, int(k) % cols);
     }
     for (int c = 0; c < cols; ++c)

@@ -377,7 +377,7 @@ private slots:
         chart.resize(400, 260);
         chart.setSeries(&store.histogram(id), QColor(200, 60, 40));
         const auto drawn = chart.drawnSteps();
-        QVERIFY(drawn.size() <= std::size_t(260 * 0.65 / 3) + 1);
+        QVERIFY(drawn.size() <= std::size_t(260 * 0.65 / 4) + 1);
         QCOMPARE(drawn.front(), std::size_t(0));
         QCOMPARE(drawn.back(), std::size_t(4999)); // the newest step is always drawn
         QImage img;
