@@ -195,8 +195,12 @@ LiveSession* LiveSession::runScript(MainWindow* window, const QString& script, b
     connect(r, &ScriptRunner::started, s, &LiveSession::onScriptStarted);
     connect(r, &ScriptRunner::runningChanged, s, &LiveSession::updateActions);
     connect(r, &ScriptRunner::logdirAnnounced, s, [window, r](const QString& dir) {
-        if (QDir(dir) != QDir(r->logdir()))
-            window->followLogdir(dir, QFileInfo(r->script()).completeBaseName());
+        // A FileWriter inside the script's log directory (train/ and test/ of mnist_with_summaries) is already
+        // a run of the followed directory; following it instead would lose the other runs.
+        const QString root = QDir(r->logdir()).canonicalPath(), d = QDir(dir).canonicalPath();
+        if (!root.isEmpty() && (d == root || d.startsWith(root + QLatin1Char('/'))))
+            return;
+        window->followLogdir(dir, QFileInfo(r->script()).completeBaseName());
     });
     connect(window, &MainWindow::graphFound, s,
             [s](const QString&, const QString& file, const QByteArray& bytes) { s->onGraphFound(file, bytes); });

@@ -14,6 +14,8 @@
 #include "ui/mainwindow/script_runner.h"
 #include "ui/scalars/scalar_store.h"
 #include "ui/scalars/scalars_dashboard.h"
+#include "ui/summaries/summary_dashboard.h"
+#include "ui/summaries/summary_store.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -191,6 +193,7 @@ private slots:
     void endlessScriptStopsFromToolbar();
     void scriptWritingNothingSaysSo();
     void fileWriterWithoutLogdirIsFollowedLive();
+    void writersInsideTheLogdirKeepEveryRunAndShowImages();
     void graphWithoutFileWriterAppearsAsItIsBuilt();
     void eachGraphOfAScriptCanBeChosen();
     void watchRerunsOnSaveAndKeepsExpansion();
@@ -335,6 +338,28 @@ void ScriptsTest::scriptWritingNothingSaysSo()
              qPrintable(window.statusBar()->currentMessage()));
     QVERIFY(window.messageText().contains("wrote no event file"));
     QVERIFY(!window.document());
+}
+
+void ScriptsTest::writersInsideTheLogdirKeepEveryRunAndShowImages()
+{
+    // resources/examples/mnist_with_summaries.py opens FileWriters in train/ and test/ of its log directory:
+    // both are runs of the followed directory (following the last one alone lost the graph, which only
+    // train/ holds, and train's images); its images reach the Images dashboard as they are written.
+    QFile example(QStringLiteral(SCOPEVIZ_SOURCE_DIR "/resources/examples/mnist_with_summaries.py"));
+    QVERIFY(example.open(QIODevice::ReadOnly));
+    MainWindow window;
+    window.show();
+    LiveSession* s = run(window, example.readAll());
+    QVERIFY(s);
+    QSignalSpy finished(s->script(), &ScriptRunner::finished);
+    QCOMPARE(waitFinished(finished, 1), int(ScriptRunner::Outcome::Succeeded));
+    QTRY_VERIFY_WITH_TIMEOUT(hasScope(window, "layer1"), kRunTimeoutMs);
+    const SummaryStore& store = window.summaryHub()->store();
+    QTRY_VERIFY_WITH_TIMEOUT(store.findMedia("train", "input_reshape/input/image/0") >= 0 &&
+                                 store.findMedia("test", "input_reshape/input/image/0") >= 0,
+                             kRunTimeoutMs);
+    QTRY_VERIFY(window.summaryDock(2)->isVisible()); // the Images tab came up with the first image
+    QVERIFY(store.findHistogram("train", "layer1/weights/summaries/histogram") >= 0);
 }
 
 void ScriptsTest::fileWriterWithoutLogdirIsFollowedLive()
