@@ -397,9 +397,13 @@ void MainWindow::filterScalarsForSelection(hierarchy::Item item)
     // A scope shows the curves logged under its name-scope path. An op or a variable shows those of its
     // enclosing name scope, but only when there are some: otherwise the filter stays as it is, since
     // "0 charts" for a click on a MatMul helps nobody. A filter the user typed is never cleared here.
+    // The dashboards beside Scalars follow the same filter, under the same rule.
     auto clearOurs = [this] {
         if (!m_selectionTagFilter.isEmpty() && m_scalars->tagFilter() == m_selectionTagFilter)
             m_scalars->setTagFilter({});
+        for (SummaryDashboard* d : m_summaryBoards)
+            if (!m_selectionTagFilter.isEmpty() && d->tagFilter() == m_selectionTagFilter)
+                d->setTagFilter({});
         m_selectionTagFilter.clear();
     };
     if (!m_document || item.id < 0) {
@@ -428,7 +432,10 @@ void MainWindow::filterScalarsForSelection(hierarchy::Item item)
             return;
     }
     const QString regex = QLatin1Char('^') + regexPath(path) + QLatin1Char('/');
-    m_scalars->setTagFilter(regex);
+    m_scalars->setTagFilter(regex); // a selection's filter replaces whatever the scalars showed before
+    for (SummaryDashboard* d : m_summaryBoards)
+        if (d->tagFilter().isEmpty() || d->tagFilter() == m_selectionTagFilter)
+            d->setTagFilter(regex);
     m_selectionTagFilter = regex;
     if (op >= 0 && m_document->graph->op(op).type().find("Summary") != std::string::npos) {
         const QString tag = QString::fromStdString(summary::tagOf(*m_document->graph, op));

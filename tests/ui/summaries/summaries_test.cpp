@@ -554,6 +554,11 @@ private slots:
         QCOMPARE(QString::fromUtf8(w.document()->graph->op(sel->id).name().data(),
                                    qsizetype(w.document()->graph->op(sel->id).name().size())),
                  QStringLiteral("my_net/weights"));
+        // Selecting the summary scope narrows these dashboards as it narrows Scalars.
+        QVERIFY(w.selectByName("summary"));
+        board->refreshNow();
+        QCOMPARE(board->tagFilter(), QStringLiteral("^summary/"));
+        QCOMPARE(board->cardCount(), 3); // weights, biases and activations of my_net
     }
 };
 
