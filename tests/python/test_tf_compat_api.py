@@ -1,12 +1,14 @@
-"""TensorFlow 1.15's own tests for the API breadth of scopeviz.compat.v1 (issue 17), ported case by
-case: each test names the TensorFlow test file and method whose assertions it ports (rewritten
-here, not copied). Cases that need eager mode, GPUs or distribution strategies are not ported.
+"""Cases for the API breadth of scopeviz.compat.v1 (issue 17), most of them rewritten (not copied) from
+TensorFlow 1.15's own Python tests. TF cases that need eager mode, GPUs or distribution strategies are not ported.
 
-Files: tensorflow/python/kernel_tests/variable_scope_test.py, framework/ops_test.py,
-kernel_tests/template_test.py, layers/core_test.py, layers/convolutional_test.py,
-layers/pooling_test.py, layers/normalization_test.py, and the op-naming behaviour of
-array_ops / nn_ops / control_flow_ops / saver as their tests (array_ops_test.py,
-control_flow_ops_test.py, saver_test.py) and TF 1.15 graphs show it."""
+Every case's docstring says where it comes from, in one of three forms (paths are relative to
+tensorflow/python/ in the TensorFlow repository):
+  "<file> <Class>.<method>."                       the case checks the same behaviour as that TF test method;
+  "adapted from <file> <Class>.<method>: <what>."  that TF method exists, and the case checks a different or an
+                                                    extra aspect, said after the colon;
+  "no TensorFlow counterpart; written for scopeviz: <behaviour>."  no TF test method covering it was found.
+The cited methods were checked by name against TensorFlow's test sources of the 1.x era (the r1.15 branch itself
+could not be checked out whole); the cases of ArrayOpNamesTest carry their citation in ARRAY_OP_NAMES."""
 import os
 import tempfile
 import unittest
@@ -32,7 +34,7 @@ class VariableScopeTest(Case):
     """tensorflow/python/kernel_tests/variable_scope_test.py"""
 
     def testVarScopeRegularizer(self):
-        """VariableScopeTest.testVarScopeRegularizer: inherited, overridden, disabled; no loss on reuse."""
+        """kernel_tests/variable_scope_test.py VariableScopeTest.testVarScopeRegularizer."""
         init = tf.constant_initializer(0.3)
 
         def regularizer1(v):
@@ -66,7 +68,8 @@ class VariableScopeTest(Case):
                 self.assertEqual(3, len(tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)))
 
     def testRegularizerOpNames(self):
-        """VariableScopeTest.testVarScopeRegularizer: the loss is built in '<var>/Regularizer/', colocated."""
+        """adapted from kernel_tests/variable_scope_test.py VariableScopeTest.testVarScopeRegularizer: checks the loss
+        op's name (s/v/Regularizer/...) and its colocation with the variable, which TF's test does not."""
         with tf.variable_scope("s", regularizer=lambda t: tf.reduce_sum(t, name="r")):
             tf.get_variable("v", [2])
         loss = tf.losses.get_regularization_losses()[0]
@@ -74,18 +77,21 @@ class VariableScopeTest(Case):
         self.assertEqual(loss.op.colocation_groups(), [b"loc:@s/v"])
 
     def testRegularizerOnGetVariableOnly(self):
-        """VariableScopeTest.testVarScopeRegularizer: get_variable(regularizer=) without a scope one."""
+        """adapted from kernel_tests/variable_scope_test.py VariableScopeTest.testVarScopeRegularizer: a regularizer
+        passed to get_variable outside any regularized scope; one loss only."""
         tf.get_variable("a", [1], regularizer=lambda t: tf.reduce_sum(t))
         tf.get_variable("b", [1])
         self.assertEqual(len(tf.losses.get_regularization_losses()), 1)
 
     def testRegularizerReturningNone(self):
-        """VariableScopeTest.testVarScopeRegularizer: a regularizer that returns None adds no loss."""
+        """adapted from kernel_tests/variable_scope_test.py VariableScopeTest.testVarScopeRegularizer: a regularizer
+        that returns None adds no loss (TF's test has no such regularizer)."""
         tf.get_variable("a", [1], regularizer=lambda t: None)
         self.assertEqual(tf.losses.get_regularization_losses(), [])
 
     def testRegularizerNotInheritedByNewScopeOfSameNameOutside(self):
-        """VariableScopeTest.testVarScopeRegularizer: re-entering by name takes the parent's regularizer."""
+        """adapted from kernel_tests/variable_scope_test.py VariableScopeTest.testVarScopeRegularizer: re-entering a
+        scope by name (AUTO_REUSE) does not bring back the regularizer it was first opened with."""
         with tf.variable_scope("a", regularizer=lambda t: tf.reduce_sum(t)):
             pass
         with tf.variable_scope("a", reuse=tf.AUTO_REUSE):
@@ -93,14 +99,16 @@ class VariableScopeTest(Case):
         self.assertEqual(tf.losses.get_regularization_losses(), [])
 
     def testRegularizerInheritedByChildScope(self):
-        """VariableScopeTest.testVarScopeRegularizer: a child scope inherits the regularizer."""
+        """adapted from kernel_tests/variable_scope_test.py VariableScopeTest.testVarScopeRegularizer: a child scope
+        inherits the regularizer; checks the loss name a/b/w/Regularizer/Sum:0."""
         with tf.variable_scope("a", regularizer=lambda t: tf.reduce_sum(t)):
             with tf.variable_scope("b"):
                 tf.get_variable("w", [1])
         self.assertEqual([l.name for l in tf.losses.get_regularization_losses()], ["a/b/w/Regularizer/Sum:0"])
 
     def testGetRegularizationLossSum(self):
-        """losses_impl get_regularization_loss (util_test.py): AddN named total_regularization_loss."""
+        """adapted from ops/losses/util_test.py LossesUtilTest.testGetRegularizationLoss: checks that the sum is an
+        AddN named total_regularization_loss, not its value."""
         tf.get_variable("a", [1], regularizer=lambda t: tf.reduce_sum(t))
         tf.get_variable("b", [1], regularizer=lambda t: tf.reduce_sum(t))
         total = tf.losses.get_regularization_loss()
@@ -108,7 +116,7 @@ class VariableScopeTest(Case):
         self.assertEqual(total.name, "total_regularization_loss:0")
 
     def testInitFromNonTensorValue(self):
-        """VariableScopeTest.testInitFromNonTensorValue: Python and numpy values as initializers."""
+        """kernel_tests/variable_scope_test.py VariableScopeTest.testInitFromNonTensorValue."""
         v = tf.get_variable("v", initializer=4, dtype=tf.int32)
         w = tf.get_variable("w", initializer=np.array([1, 2, 3]), dtype=tf.int64)
         with tf.Session() as sess:
@@ -117,18 +125,20 @@ class VariableScopeTest(Case):
             self.assertEqual(list(sess.run(w)), [1, 2, 3])
 
     def testInitFromNonTensorValueFloatList(self):
-        """VariableScopeTest.testInitFromNonTensorValue: a list literal gives the variable its shape."""
+        """adapted from kernel_tests/variable_scope_test.py VariableScopeTest.testInitFromNonTensorValue: a Python
+        float list gives a float32 variable of shape [2]."""
         v = tf.get_variable("v", initializer=[1.0, 2.0])
         self.assertEqual(v.shape.as_list(), [2])
         self.assertEqual(v.dtype.base_dtype, tf.float32)
 
     def testInitFromNumpyFloat64(self):
-        """VariableScopeTest.testInitFromNonTensorValue: a float64 numpy array keeps float64."""
+        """adapted from kernel_tests/variable_scope_test.py VariableScopeTest.testInitFromNonTensorValue: a float64
+        numpy array gives a float64 variable."""
         v = tf.get_variable("v", initializer=np.zeros([2, 2]))
         self.assertEqual(v.dtype.base_dtype, tf.float64)
 
     def testGetVariableWithInitializerWhichTakesNoArgs(self):
-        """VariableScopeTest.testGetVariableWithInitializerWhichTakesNoArgs."""
+        """kernel_tests/variable_scope_test.py VariableScopeTest.testGetVariableWithInitializerWhichTakesNoArgs."""
         v = tf.get_variable("foo", initializer=lambda: [2])
         self.assertEqual(v.name, "foo:0")
         with tf.Session() as sess:
@@ -136,26 +146,29 @@ class VariableScopeTest(Case):
             self.assertEqual(list(sess.run(v)), [2])
 
     def testGetVariableWithInitializerWhichTakesOptionalArgs(self):
-        """VariableScopeTest.testGetVariableWithInitializerWhichTakesOptionalArgs."""
+        """kernel_tests/variable_scope_test.py VariableScopeTest.testGetVariableWithInitializerWhichTakesOptionalArgs."""
         v = tf.get_variable("foo", initializer=lambda x=True: [2 if x else 3])
         with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())
             self.assertEqual(list(sess.run(v)), [2])
 
     def testGetVariableWithInitializerWhichTakesUnprovidedArgsAndNoShape(self):
-        """VariableScopeTest.testGetVariableWithInitializerWhichTakesUnprovidedArgsAndNoShape."""
+        """kernel_tests/variable_scope_test.py VariableScopeTest.testGetVariableWithInitializerWhichTakesUnprovidedArgsAndNoShape."""
         with self.assertRaisesRegex(ValueError, "The initializer passed is not valid. It should be a callable "
                                                 "with no arguments and the shape should not be provided"):
             tf.get_variable("foo", initializer=lambda x: [2])
 
     def testGetVariableWithInitializerClassAndShape(self):
-        """VariableScopeTest.testGetVariableWithInitializerWhichTakesUnprovidedArgsAndNoShape (shape given)."""
+        """adapted from
+        kernel_tests/variable_scope_test.py VariableScopeTest.testGetVariableWithInitializerWhichTakesUnprovidedArgsAndNoShape:
+        with a shape given, an initializer taking (shape, dtype, partition_info) is accepted."""
         v = tf.get_variable("foo", shape=[2], initializer=lambda shape, dtype=None, partition_info=None:
                             np.ones(shape, np.float32))
         self.assertEqual(v.shape.as_list(), [2])
 
     def testVariableFromTensor(self):
-        """variables_test.py VariablesTestCase.testInitializationOrder: tf.Variable(initial_value=<Tensor>)."""
+        """adapted from kernel_tests/variables_test.py VariablesTestCase.testInitializationOrder: a tf.Variable from a
+        Tensor expression; checks initial_value's name, the v/Assign op and the value."""
         x = tf.constant([1.0, 2.0], name="x")
         v = tf.Variable(x * 2, name="v")
         self.assertEqual(v.shape.as_list(), [2])
@@ -166,19 +179,21 @@ class VariableScopeTest(Case):
             self.assertEqual(list(sess.run(v)), [2.0, 4.0])
 
     def testVariableFromVariable(self):
-        """variables_test.py VariablesTestCase.testInitializationOrder: a Variable from another's value."""
+        """kernel_tests/variables_test.py VariablesTestCase.testInitializationOrder."""
         a = tf.Variable([3.0], name="a")
         b = tf.Variable(a.initialized_value() if hasattr(a, "initialized_value") else a.initial_value, name="b")
         self.assertEqual(b.name, "b:0")
         self.assertEqual(b.shape.as_list(), [1])
 
     def testVariableFromCallable(self):
-        """variables_test.py VariablesTestCase.testCallableInitial (graph mode)."""
+        """adapted from kernel_tests/variables_test.py VariablesTestCase.testInitializerFunction: only the shape of a
+        Variable built from a callable initial value."""
         v = tf.Variable(lambda: tf.constant([5.0]), name="c")
         self.assertEqual(v.shape.as_list(), [1])
 
     def testVarScopeGetOrCreateReuse(self):
-        """VariableScopeTest.testVarScopeGetOrCreateReuse: AUTO_REUSE creates then reuses."""
+        """adapted from kernel_tests/variable_scope_test.py VariableScopeTest.testVarScopeGetOrCreateReuse: checks
+        that the second AUTO_REUSE entry returns the same variable and the Assign ops' names, not values."""
         def test_value(value):
             x = tf.constant(value)
             with tf.variable_scope("testVarScopeGetOrCreateReuse_bar", reuse=tf.AUTO_REUSE):
@@ -201,7 +216,7 @@ class VariableScopeMethodsTest(Case):
             return sess.run(t)
 
     def testVarScopeInitializer(self):
-        """variable_scope_test.py VariableScopeTest.testVarScopeInitializer."""
+        """kernel_tests/variable_scope_test.py VariableScopeTest.testVarScopeInitializer."""
         init = tf.constant_initializer(0.3)
         with tf.variable_scope("tower0") as tower:
             with tf.variable_scope("foo", initializer=init):
@@ -212,7 +227,7 @@ class VariableScopeMethodsTest(Case):
         self.assertAlmostEqual(float(self.evaluate(w)), 0.3, places=6)
 
     def testVarScopeDType(self):
-        """variable_scope_test.py VariableScopeTest.testVarScopeDType: float16 from the scope."""
+        """kernel_tests/variable_scope_test.py VariableScopeTest.testVarScopeDType."""
         with tf.variable_scope("tower2") as tower:
             with tf.variable_scope("foo", dtype=tf.float16):
                 v = tf.get_variable("v", [])
@@ -222,12 +237,12 @@ class VariableScopeMethodsTest(Case):
                 self.assertEqual(w.dtype.base_dtype, tf.float16)
 
     def testInitFromNonTensorValueDictQuirk(self):
-        """variable_scope_test.py VariableScopeTest.testInitFromNonTensorValue: a dict initializer is a TypeError."""
+        """kernel_tests/variable_scope_test.py VariableScopeTest.testInitFromNonTensorValue."""
         with self.assertRaises(TypeError):
             tf.get_variable("x4", initializer={})
 
     def testInitFromNonInitializer(self):
-        """variable_scope_test.py VariableScopeTest.testInitFromNonInitializer: default and zeros agree per dtype."""
+        """kernel_tests/variable_scope_test.py VariableScopeTest.testInitFromNonInitializer."""
         types = [tf.int8, tf.uint8, tf.int16, tf.uint16, tf.int32, tf.int64, tf.bool]
         pairs = []
         for i, dtype in enumerate(types):
@@ -242,7 +257,7 @@ class VariableScopeMethodsTest(Case):
                 self.assertEqual(sess.run(x.value()).tolist(), sess.run(y.value()).tolist())
 
     def testInitializeFromValue(self):
-        """variable_scope_test.py VariableScopeTest.testInitializeFromValue."""
+        """kernel_tests/variable_scope_test.py VariableScopeTest.testInitializeFromValue."""
         init = tf.constant(0.1)
         w = tf.get_variable("v", initializer=init)
         with self.assertRaisesRegex(ValueError, "shape"):
@@ -258,7 +273,7 @@ class VariableScopeMethodsTest(Case):
             tf.get_variable("s", initializer=init, dtype=tf.float64)
 
     def testControlDeps(self):
-        """variable_scope_test.py VariableScopeTest.testControlDeps: initializers ignore outer control deps."""
+        """kernel_tests/variable_scope_test.py VariableScopeTest.testControlDeps."""
         v0 = tf.get_variable("v0", [1], initializer=tf.constant_initializer(0))
         with tf.control_dependencies([v0.value()]):
             v1 = tf.get_variable("v1", [1], initializer=tf.constant_initializer(1))
@@ -274,7 +289,7 @@ class VariableScopeMethodsTest(Case):
             sess.run(add)
 
     def testGetVariableScope(self):
-        """variable_scope_test.py VariableScopeTest.testGetVariableScope."""
+        """kernel_tests/variable_scope_test.py VariableScopeTest.testGetVariableScope."""
         init = tf.constant_initializer(0.3)
         with tf.variable_scope("bar"):
             self.assertIsNone(tf.get_variable_scope().initializer)
@@ -287,7 +302,7 @@ class VariableScopeMethodsTest(Case):
         self.assertAlmostEqual(float(self.evaluate(v)), 0.3, places=6)
 
     def testVarScope(self):
-        """variable_scope_test.py VariableScopeTest.testVarScope."""
+        """kernel_tests/variable_scope_test.py VariableScopeTest.testVarScope."""
         with tf.variable_scope("tower4") as tower:
             self.assertEqual(tower.name, "tower4")
             with tf.name_scope("scope") as sc:
@@ -304,7 +319,7 @@ class VariableScopeMethodsTest(Case):
                     self.assertEqual(sc, "tower6/tower4/scope/")
 
     def testVarScopeNameScope(self):
-        """variable_scope_test.py VariableScopeTest.testVarScopeNameScope."""
+        """kernel_tests/variable_scope_test.py VariableScopeTest.testVarScopeNameScope."""
         with tf.name_scope("testVarScopeNameScope1"):
             with tf.variable_scope("tower") as tower:
                 with tf.name_scope("scope2") as sc2:
@@ -329,7 +344,7 @@ class VariableScopeMethodsTest(Case):
                     self.assertEqual(sc2, "testVarScopeNameScope3/scope2/")
 
     def testVarScopeOriginalNameScope(self):
-        """variable_scope_test.py VariableScopeTest.testVarScopeOriginalNameScope."""
+        """kernel_tests/variable_scope_test.py VariableScopeTest.testVarScopeOriginalNameScope."""
         with tf.name_scope("scope1"):
             with tf.variable_scope("tower") as tower:
                 self.assertEqual(tower.original_name_scope, "scope1/tower/")
@@ -350,7 +365,7 @@ class VariableScopeMethodsTest(Case):
                         self.assertEqual(sc3, "scope1/tower/bar_1/")
 
     def testVarScopeObjectReuse(self):
-        """variable_scope_test.py VariableScopeTest.testVarScopeObjectReuse."""
+        """kernel_tests/variable_scope_test.py VariableScopeTest.testVarScopeObjectReuse."""
         # (reuse of the scope object, then reuse True / False on re-entry): True sticks, False does not.
         for created_with, expected in ((True, [True, True, True]), (False, [False, True, False])):
             with tf.variable_scope("jump", reuse=created_with) as scope:
@@ -362,7 +377,7 @@ class VariableScopeMethodsTest(Case):
             self.assertEqual(got, expected)
 
     def testVarOpScope(self):
-        """variable_scope_test.py VariableScopeTest.testVarOpScope."""
+        """kernel_tests/variable_scope_test.py VariableScopeTest.testVarOpScope."""
         with tf.name_scope("testVarOpScope1"):
             with tf.variable_scope("tower", "default", []):
                 self.assertEqual(tf.get_variable("w", []).name, "tower/w:0")
@@ -384,7 +399,7 @@ class VariableScopeMethodsTest(Case):
                     self.assertEqual(sc2, "testVarOpScope2/default_1/testVarOpScope2/")
 
     def testVarOpScopeUniqueNamesInterleavedSubstringScopes(self):
-        """variable_scope_test.py VariableScopeTest.testVarOpScopeUniqueNamesInterleavedSubstringScopes."""
+        """kernel_tests/variable_scope_test.py VariableScopeTest.testVarOpScopeUniqueNamesInterleavedSubstringScopes."""
         expected = ["defaultScope1/layer/w:0", "defaultScope1_1/layer/w:0", "defaultScope/layer/w:0",
                     "defaultScope1_2/layer/w:0"]
         for default, want in zip(["defaultScope1", "defaultScope1", "defaultScope", "defaultScope1"], expected):
@@ -413,7 +428,7 @@ class VariableScopeOuterScopeTest(Case):
     default names, auxiliary name scopes), graph mode."""
 
     def testVarOpScopeUniqueNamesWithJump(self):
-        """variable_scope_test.py VariableScopeTest.testVarOpScopeUniqueNamesWithJump."""
+        """kernel_tests/variable_scope_test.py VariableScopeTest.testVarOpScopeUniqueNamesWithJump."""
         with tf.variable_scope("default") as default:
             with tf.variable_scope(None, "layer"):
                 self.assertEqual(_w(), "default/layer/w:0")
@@ -425,7 +440,7 @@ class VariableScopeOuterScopeTest(Case):
                 self.assertEqual(_w(), "default/layer_2/w:0")
 
     def testVarOpScopeReuse(self):
-        """variable_scope_test.py VariableScopeTest.testVarOpScopeReuse."""
+        """kernel_tests/variable_scope_test.py VariableScopeTest.testVarOpScopeReuse."""
         with tf.variable_scope("outer") as outer:
             with tf.variable_scope("tower", "default", []):
                 self.assertEqual(_w(), "outer/tower/w:0")
@@ -442,7 +457,7 @@ class VariableScopeOuterScopeTest(Case):
                 self.assertEqual(_ns(), "outer_1/default/scope2/")
 
     def testVarScopeGetVar(self):
-        """variable_scope_test.py VariableScopeTest.testVarScopeGetVar."""
+        """kernel_tests/variable_scope_test.py VariableScopeTest.testVarScopeGetVar."""
         with tf.variable_scope("root"):
             with tf.variable_scope("towerA") as tower_a:
                 va = tf.get_variable("v", [1])
@@ -475,7 +490,7 @@ class VariableScopeOuterScopeTest(Case):
             self.assertIn("dtype", str(exc.exception))
 
     def testVarScopeOuterScope(self):
-        """variable_scope_test.py VariableScopeTest.testVarScopeOuterScope."""
+        """kernel_tests/variable_scope_test.py VariableScopeTest.testVarScopeOuterScope."""
         with tf.variable_scope("outer") as outer:
             pass
         with tf.variable_scope(outer):
@@ -492,7 +507,7 @@ class VariableScopeOuterScopeTest(Case):
                 self.assertEqual(_ns(), "outer_2/default/scope2/")
 
     def testVarScopeNestedOuterScope(self):
-        """variable_scope_test.py VariableScopeTest.testVarScopeNestedOuterScope."""
+        """kernel_tests/variable_scope_test.py VariableScopeTest.testVarScopeNestedOuterScope."""
         with tf.variable_scope("outer") as outer:
             with tf.variable_scope(outer):
                 self.assertEqual(_w(), "outer/w:0")
@@ -508,7 +523,7 @@ class VariableScopeOuterScopeTest(Case):
                 self.assertEqual(_ns(), "outer/default_1/scope2/")
 
     def testVarOpScopeReuseParam(self):
-        """variable_scope_test.py VariableScopeTest.testVarOpScopeReuseParam."""
+        """kernel_tests/variable_scope_test.py VariableScopeTest.testVarOpScopeReuseParam."""
         with tf.variable_scope("outer") as outer:
             with tf.variable_scope("tower", "default", []):
                 self.assertEqual(_w(), "outer/tower/w:0")
@@ -524,13 +539,13 @@ class VariableScopeOuterScopeTest(Case):
                 self.assertEqual(_ns(), "outer_1/default/scope2/")
 
     def testVarOpScopeReuseError(self):
-        """variable_scope_test.py VariableScopeTest.testVarOpScopeReuseError."""
+        """kernel_tests/variable_scope_test.py VariableScopeTest.testVarOpScopeReuseError."""
         with self.assertRaises(ValueError):
             with tf.variable_scope(None, "default", reuse=True):
                 _w()
 
     def testVarOpScopeOuterScope(self):
-        """variable_scope_test.py VariableScopeTest.testVarOpScopeOuterScope."""
+        """kernel_tests/variable_scope_test.py VariableScopeTest.testVarOpScopeOuterScope."""
         with tf.variable_scope("outer") as outer:
             pass
         with tf.variable_scope(outer, "default", []):
@@ -548,7 +563,7 @@ class VariableScopeOuterScopeTest(Case):
                 self.assertEqual(_ns(), "outer_2/default/scope2/")
 
     def testVarOpScopeNestedOuterScope(self):
-        """variable_scope_test.py VariableScopeTest.testVarOpScopeNestedOuterScope."""
+        """kernel_tests/variable_scope_test.py VariableScopeTest.testVarOpScopeNestedOuterScope."""
         with tf.variable_scope("outer") as outer:
             with tf.variable_scope(outer, "default", []):
                 self.assertEqual(_w(), "outer/w:0")
@@ -564,7 +579,7 @@ class VariableScopeOuterScopeTest(Case):
                 self.assertEqual(_ns(), "outer_1/default/scope2/")
 
     def testBasicWhenAuxiliaryNameScopeIsFalse(self):
-        """variable_scope_test.py VariableScopeTest.testBasicWhenAuxiliaryNameScopeIsFalse."""
+        """kernel_tests/variable_scope_test.py VariableScopeTest.testBasicWhenAuxiliaryNameScopeIsFalse."""
         with tf.variable_scope("scope", auxiliary_name_scope=False) as scope:
             self.assertEqual(scope.original_name_scope, "")
             self.assertEqual(_w(), "scope/w:0")
@@ -588,7 +603,7 @@ class VariableScopeOuterScopeTest(Case):
                 self.assertEqual(_c(), "outer/inner/c:0")
 
     def testCreatedByDefaultNameWhenAuxiliaryNameScopeIsFalse(self):
-        """variable_scope_test.py VariableScopeTest.testCreatedByDefaultNameWhenAuxiliaryNameScopeIsFalse."""
+        """kernel_tests/variable_scope_test.py VariableScopeTest.testCreatedByDefaultNameWhenAuxiliaryNameScopeIsFalse."""
         with tf.variable_scope(None, default_name="default", auxiliary_name_scope=False) as scope:
             self.assertEqual(scope.original_name_scope, "")
             self.assertEqual(_w(), "default/w:0")
@@ -604,7 +619,7 @@ class VariableScopeOuterScopeTest(Case):
                 self.assertEqual(_c(), "outer/default/c:0")
 
     def testReenterRootScopeWhenAuxiliaryNameScopeIsFalse(self):
-        """variable_scope_test.py VariableScopeTest.testReenterRootScopeWhenAuxiliaryNameScopeIsFalse."""
+        """kernel_tests/variable_scope_test.py VariableScopeTest.testReenterRootScopeWhenAuxiliaryNameScopeIsFalse."""
         root_scope = tf.get_variable_scope()
         with tf.variable_scope(root_scope, auxiliary_name_scope=False) as scope:
             self.assertEqual(scope.original_name_scope, "")
@@ -617,7 +632,7 @@ class VariableScopeOuterScopeTest(Case):
                 self.assertEqual(_c("c1"), "outer/c1:0")
 
     def testAuxiliaryNameScopeIsInvalid(self):
-        """variable_scope_test.py VariableScopeTest.testAuxiliaryNameScopeIsInvalid."""
+        """kernel_tests/variable_scope_test.py VariableScopeTest.testAuxiliaryNameScopeIsInvalid."""
         with self.assertRaisesRegex(TypeError, "auxiliary_name_scope"):
             with tf.variable_scope(None, default_name="scope", auxiliary_name_scope="invalid"):
                 pass
@@ -630,22 +645,25 @@ class VariableScopeOuterScopeTest(Case):
 
 
 class DTypeTest(Case):
-    """tensorflow/python/framework/dtypes_test.py and kernel_tests/constant_op_test.py"""
+    """tensorflow/python/framework/dtypes_test.py, kernel_tests/constant_op_test.py and the tests named per case."""
 
     def testInvalidTypeName(self):
-        """dtypes_test.py TypesTest.testInvalid."""
+        """adapted from framework/dtypes_test.py TypesTest.testStringConversion: only its last check, as_dtype of an
+        unknown name raises TypeError (TypesTest.testInvalid uses DT_INVALID instead)."""
         with self.assertRaises(TypeError):
             tf.as_dtype("not_a_type")
 
     def testCompleteDtypeList(self):
-        """dtypes_test.py TypesTest.testAllTypesConvertibleToDType: every TF1 dtype by name."""
+        """adapted from framework/dtypes_test.py TypesTest.testAllTypesConvertibleToDType: converts the TF1 dtypes by
+        name and compares with the module attributes, rather than every DataType enum."""
         for name in ("float16", "float32", "float64", "bfloat16", "int8", "int16", "int32", "int64", "uint8",
                      "uint16", "uint32", "uint64", "complex64", "complex128", "string", "bool"):
             self.assertEqual(tf.as_dtype(name).name, name)
             self.assertIs(getattr(tf, name) == tf.as_dtype(name), True)
 
     def testNumpyConversion(self):
-        """dtypes_test.py TypesTest.testNumpyConversion."""
+        """adapted from framework/dtypes_test.py TypesTest.testNumpyConversion: also float16/uint32/uint64 and the
+        reverse as_numpy_dtype."""
         for np_t, d in ((np.float16, tf.float16), (np.uint16, tf.uint16), (np.uint32, tf.uint32),
                         (np.uint64, tf.uint64), (np.complex64, tf.complex64), (np.complex128, tf.complex128),
                         (np.int8, tf.int8), (np.bool_, tf.bool)):
@@ -654,32 +672,32 @@ class DTypeTest(Case):
                 self.assertIs(d.as_numpy_dtype, np_t)
 
     def testIsInteger(self):
-        """dtypes_test.py TypesTest.testIsInteger."""
+        """framework/dtypes_test.py TypesTest.testIsInteger."""
         for d in (tf.uint8, tf.uint16, tf.uint32, tf.uint64, tf.int8, tf.int16, tf.int32, tf.int64):
             self.assertTrue(d.is_integer)
         for d in (tf.float16, tf.bfloat16, tf.complex64, tf.string, tf.bool):
             self.assertFalse(d.is_integer)
 
     def testIsFloating(self):
-        """dtypes_test.py TypesTest.testIsFloating."""
+        """framework/dtypes_test.py TypesTest.testIsFloating."""
         for d in (tf.float16, tf.bfloat16, tf.float32, tf.float64):
             self.assertTrue(d.is_floating)
         self.assertFalse(tf.complex64.is_floating)
 
     def testIsComplex(self):
-        """dtypes_test.py TypesTest.testIsComplex."""
+        """framework/dtypes_test.py TypesTest.testIsComplex."""
         self.assertTrue(tf.complex64.is_complex)
         self.assertTrue(tf.complex128.is_complex)
         self.assertFalse(tf.float32.is_complex)
 
     def testIsUnsigned(self):
-        """dtypes_test.py TypesTest.testIsUnsigned."""
+        """framework/dtypes_test.py TypesTest.testIsUnsigned."""
         for d in (tf.uint8, tf.uint16, tf.uint32, tf.uint64):
             self.assertTrue(d.is_unsigned)
         self.assertFalse(tf.int8.is_unsigned)
 
     def testMinMax(self):
-        """dtypes_test.py TypesTest.testMinMax."""
+        """framework/dtypes_test.py TypesTest.testMinMax."""
         self.assertEqual(tf.uint16.max, 65535)
         self.assertEqual(tf.int8.min, -128)
         self.assertEqual(tf.uint64.min, 0)
@@ -687,60 +705,69 @@ class DTypeTest(Case):
             tf.bool.min
 
     def testRealDtype(self):
-        """dtypes_test.py TypesTest.testRealDtype."""
+        """framework/dtypes_test.py TypesTest.testRealDtype."""
         self.assertEqual(tf.complex64.real_dtype, tf.float32)
         self.assertEqual(tf.complex128.real_dtype, tf.float64)
         self.assertEqual(tf.int32.real_dtype, tf.int32)
 
     def testFloat16Literal(self):
-        """constant_op_test.py ConstantTest.testFloat16 (graph): a Python float literal converts to float16."""
+        """adapted from kernel_tests/constant_op_test.py ConstantTest.testFloat: a float16 Python literal; checks the
+        Const's dtype and value attr instead of a session run."""
         c = tf.constant(1.5, dtype=tf.float16)
         self.assertEqual(c.dtype, tf.float16)
         self.assertEqual(c.op.get_attr("value"), np.float16(1.5))
 
     def testFloat16List(self):
-        """constant_op_test.py ConstantTest.testFloat16."""
+        """adapted from kernel_tests/constant_op_test.py ConstantTest.testFloat: a float16 list; checks the Const's
+        value attr."""
         c = tf.constant([0.5, 2.0], dtype=tf.float16)
         self.assertEqual(list(c.op.get_attr("value")), [np.float16(0.5), np.float16(2.0)])
 
     def testUnsignedConstants(self):
-        """constant_op_test.py ConstantTest.testUint16/testUint32/testUint64 (graph)."""
+        """adapted from kernel_tests/constant_op_test.py ConstantTest.testInt64: uint16/uint32/uint64 constants;
+        checks dtype and the numpy type of the value attr."""
         for d, np_t in ((tf.uint16, np.uint16), (tf.uint32, np.uint32), (tf.uint64, np.uint64)):
             c = tf.constant([1, 2], dtype=d)
             self.assertEqual(c.dtype, d)
             self.assertEqual(c.op.get_attr("value").dtype, np_t)
 
     def testComplexConstant(self):
-        """constant_op_test.py ConstantTest.testComplex64/testComplex128."""
+        """adapted from kernel_tests/constant_op_test.py ConstantTest.testComplex64 and ConstantTest.testComplex128:
+        checks the dtype only."""
         c = tf.constant(np.array([1 + 2j], dtype=np.complex64))
         self.assertEqual(c.dtype, tf.complex64)
         c = tf.constant([1 + 2j], dtype=tf.complex128)
         self.assertEqual(c.dtype, tf.complex128)
 
     def testBFloat16Constant(self):
-        """constant_op_test.py ConstantTest.testBFloat16 (graph): values truncate to bfloat16."""
+        """adapted from kernel_tests/cast_op_test.py CastOpTest.testBfloat16: the values of a bfloat16 Const instead
+        of a float32 -> bfloat16 -> float32 cast round trip."""
         c = tf.constant([1.0, 0.5], dtype=tf.bfloat16)
         self.assertEqual(c.dtype, tf.bfloat16)
         self.assertEqual(list(c.op.get_attr("value")), [1.0, 0.5])
 
     def testFloatToIntIsRejected(self):
-        """constant_op_test.py ConstantTest.testInvalidDType / tensor_util_test.testIntTypes: TF's text."""
+        """adapted from framework/ops_test.py OperationTest.testConvertToInvalidTensorType: tf.constant(1.5,
+        dtype=int32) instead of convert_to_tensor([1.23], dtype=int64); checks TF's message text."""
         with self.assertRaisesRegex(TypeError, r"Expected int32, got 1.5 of type 'float' instead."):
             tf.constant(1.5, dtype=tf.int32)
 
     def testStringToFloatIsRejected(self):
-        """tensor_util_test.py TensorUtilTest.testStringWithImplicitRepeat-style conversion error."""
+        """adapted from framework/ops_test.py OperationTest.testConvertToInvalidTensorType: a str converted to
+        float32; checks TF's message text."""
         with self.assertRaisesRegex(TypeError, r"Expected float32, got 'a' of type 'str' instead."):
             tf.constant("a", dtype=tf.float32)
 
     def testBoolPlaceholders(self):
-        """dtypes_test.py TypesTest.testAllTypesConstructible: placeholders of every numeric dtype."""
+        """adapted from framework/dtypes_test.py TypesTest.testAllTypesConstructible: placeholders of several numeric
+        dtypes keep their dtype."""
         for d in (tf.uint16, tf.uint32, tf.uint64, tf.bfloat16, tf.complex64, tf.float16, tf.int8):
             p = tf.placeholder(d, [2])
             self.assertEqual(p.dtype, d)
 
     def testVariableOfFloat16(self):
-        """variables_test.py VariablesTestCase (dtypes): a float16 variable from a literal."""
+        """no TensorFlow counterpart; written for scopeviz: get_variable from a float16 constant initializer makes a
+        float16 variable (variable_scope.get_variable's dtype inference)."""
         v = tf.get_variable("h", initializer=tf.constant([1.0], dtype=tf.float16))
         self.assertEqual(v.dtype.base_dtype, tf.float16)
 
@@ -752,7 +779,8 @@ class OpsGraphTest(Case):
     """tensorflow/python/framework/ops_test.py"""
 
     def testDefaultGraph(self):
-        """GraphTest.testDefaultGraph: nesting as_default restores each outer graph."""
+        """adapted from framework/ops_test.py GraphTest.testDefaultGraph: also checks has_default_graph before, inside
+        and after."""
         orig = tf.get_default_graph()
         self.assertFalse(tf.has_default_graph())
         g0 = tf.Graph()
@@ -769,7 +797,8 @@ class OpsGraphTest(Case):
         self.assertFalse(tf.has_default_graph())
 
     def testNestedSameGraph(self):
-        """GraphTest.testDefaultGraph: entering the same graph twice, each exit restores."""
+        """adapted from framework/ops_test.py GraphTest.testDefaultGraph: the same graph entered twice; each exit
+        restores."""
         g = tf.Graph()
         with g.as_default():
             with g.as_default():
@@ -778,12 +807,12 @@ class OpsGraphTest(Case):
         self.assertIsNot(tf.get_default_graph(), g)
 
     def testColocationGroupsDefault(self):
-        """ColocationGroupTest.testBasic: an op without _class is its own group."""
+        """framework/ops_test.py ColocationGroupTest.testBasic."""
         a = tf.constant([2.0], name="a")
         self.assertEqual(a.op.colocation_groups(), [b"loc:@a"])
 
     def testColocateWith(self):
-        """ColocationGroupTest.testBasic: ops under colocate_with(a) get loc:@a."""
+        """framework/ops_test.py ColocationGroupTest.testBasic."""
         a = tf.constant([2.0], name="a")
         with tf.colocate_with(a.op):
             b = tf.constant(3.0)
@@ -794,14 +823,15 @@ class OpsGraphTest(Case):
         self.assertEqual(b.op.get_attr("_class"), [b"loc:@a"])
 
     def testColocateWithTensor(self):
-        """ColocationGroupTest.testColocationWithTensor (graph mode)."""
+        """adapted from framework/ops_test.py ColocationGroupTest.testBasic: colocate_with is given the Tensor a
+        instead of a.op."""
         a = tf.constant([2.0], name="a")
         with tf.colocate_with(a):
             b = tf.constant(3.0)
         self.assertEqual([b"loc:@a"], b.op.colocation_groups())
 
     def testColocateWithReset(self):
-        """ColocationGroupTest.testColocationIgnoreStack."""
+        """framework/ops_test.py ColocationGroupTest.testColocateWithReset."""
         a = tf.constant([2.0], name="a")
         with tf.colocate_with(a.op):
             with tf.colocate_with(None, ignore_existing=True):
@@ -809,19 +839,21 @@ class OpsGraphTest(Case):
         self.assertEqual([b"loc:@b"], b.op.colocation_groups())
 
     def testVariableColocation(self):
-        """ColocationGroupTest.testColocateVariables: a variable's ops carry loc:@<variable>."""
+        """adapted from kernel_tests/variables_test.py VariablesTestCase.testInitializerFunctionDevicePlacement: a
+        get_variable's own op and its v/read op are in group loc:@v (no device)."""
         v = tf.get_variable("v", [1])
         self.assertEqual(tf.get_default_graph().get_operation_by_name("v/read").colocation_groups(), [b"loc:@v"])
         self.assertEqual(v.op.colocation_groups(), [b"loc:@v"])
 
     def testAssignColocatedWithVariable(self):
-        """ColocationGroupTest.testColocateVariables: tf.assign is colocated with its ref."""
+        """adapted from kernel_tests/variables_test.py VariablesTestCase.testColocation: the assign op is colocated
+        with its variable (loc:@v); no device check."""
         v = tf.get_variable("v", [1])
         a = tf.assign(v, [2.0])
         self.assertEqual(a.op.colocation_groups(), [b"loc:@v"])
 
     def testControlDependencies(self):
-        """ControlDependenciesTest.testBasic."""
+        """framework/ops_test.py ControlDependenciesTest.testBasic."""
         a = tf.constant(1.0, name="a")
         with tf.control_dependencies([a]):
             b = tf.constant(2.0, name="b")
@@ -830,7 +862,7 @@ class OpsGraphTest(Case):
         self.assertEqual(c.op.control_inputs, [])
 
     def testControlDependenciesNested(self):
-        """ControlDependenciesTest.testNested."""
+        """framework/ops_test.py ControlDependenciesTest.testNested."""
         a = tf.constant(1.0, name="a")
         b = tf.constant(1.0, name="b")
         with tf.control_dependencies([a]):
@@ -839,7 +871,7 @@ class OpsGraphTest(Case):
         self.assertEqual(sorted(o.name for o in c.op.control_inputs), ["a", "b"])
 
     def testControlDependenciesClear(self):
-        """ControlDependenciesTest.testClear."""
+        """framework/ops_test.py ControlDependenciesTest.testClear."""
         a = tf.constant(1.0, name="a")
         with tf.control_dependencies([a]):
             with tf.control_dependencies(None):
@@ -847,7 +879,8 @@ class OpsGraphTest(Case):
         self.assertEqual(b.op.control_inputs, [])
 
     def testControlDependenciesFromOtherGraph(self):
-        """ControlDependenciesTest.testBasic (different graph): TF's error."""
+        """adapted from framework/ops_test.py ControlDependenciesTest.testBasic: a control input from another graph
+        raises ValueError."""
         g = tf.Graph()
         with g.as_default():
             a = tf.constant(1.0)
@@ -856,30 +889,34 @@ class OpsGraphTest(Case):
                 pass
 
     def testConvertToTensorDtypeMismatch(self):
-        """ops_test.py OperationTest.testConvertToTensorNestedTuple / convert_to_tensor's dtype check."""
+        """adapted from framework/ops_test.py OperationTest.testConvertToTensorFromInvalidTensor: checks TF's message
+        text as well."""
         a = tf.constant(1.0, name="a")
         with self.assertRaisesRegex(ValueError, "Tensor conversion requested dtype int32 for Tensor with dtype "
                                                 "float32"):
             tf.convert_to_tensor(a, dtype=tf.int32)
 
     def testConvertToTensorLiteral(self):
-        """ops_test.py OperationTest.testConvertToTensorEager (graph): literals become Const."""
+        """adapted from kernel_tests/constant_op_test.py AsTensorTest.testAsTensorForNonTensorInput: a list literal
+        with a name; checks the tensor name and int32 dtype."""
         t = tf.convert_to_tensor([1, 2], name="lit")
         self.assertEqual(t.name, "lit:0")
         self.assertEqual(t.dtype, tf.int32)
 
     def testTensorIsNotIterable(self):
-        """ops_test.py TensorAndShapeTest.testIterable."""
+        """framework/ops_test.py TensorAndShapeTest.testIterable."""
         with self.assertRaisesRegex(TypeError, "only iterable when eager"):
             iter(tf.constant([1, 2]))
 
     def testTensorBool(self):
-        """ops_test.py TensorAndShapeTest.testBool (graph): a Tensor is not a Python bool."""
+        """no TensorFlow counterpart; written for scopeviz: bool() of a graph Tensor raises TypeError with TF's
+        message (ops.Tensor.__bool__)."""
         with self.assertRaisesRegex(TypeError, "Using a `tf.Tensor` as a Python `bool` is not allowed"):
             bool(tf.constant(True))
 
     def testNameScopeOfConcat(self):
-        """ops_test.py NameScopeTest / array_ops: wrapper ops uniquify their scopes."""
+        """no TensorFlow counterpart; written for scopeviz: a second tf.concat gets a uniquified concat_1 scope and
+        concat_1/axis (array_ops.concat naming)."""
         a = tf.constant([1.0])
         tf.concat([a, a], 0)
         tf.concat([a, a], 0)
@@ -891,7 +928,7 @@ class OpsNameScopeMethodsTest(Case):
     """tensorflow/python/framework/ops_test.py NameStackTest, NameTest and NameScopeTest methods."""
 
     def testBasics(self):
-        """ops_test.py NameStackTest.testBasics."""
+        """framework/ops_test.py NameStackTest.testBasics."""
         g = tf.Graph()
         for name, want in (("foo", "foo"), ("foo", "foo_1"), ("foo", "foo_2"), ("foo_1", "foo_1_1"),
                            ("foo_1", "foo_1_2"), ("foo_1_2", "foo_1_2_1")):
@@ -921,7 +958,7 @@ class OpsNameScopeMethodsTest(Case):
         self.assertEqual("bar_2", g.unique_name("bar"))
 
     def testNameAndVariableScope(self):
-        """ops_test.py NameStackTest.testNameAndVariableScope."""
+        """framework/ops_test.py NameStackTest.testNameAndVariableScope."""
         g = tf.get_default_graph()
         with g.name_scope("l0"):
             with tf.variable_scope("l1"):
@@ -934,12 +971,12 @@ class OpsNameScopeMethodsTest(Case):
                     self.assertEqual("l0/l1/l2/foo", g.unique_name("foo"))
 
     def testOutOfOrderUniqueName(self):
-        """ops_test.py NameStackTest.testOutOfOrderUniqueName."""
+        """framework/ops_test.py NameStackTest.testOutOfOrderUniqueName."""
         g = tf.Graph()
         self.assertEqual(["foo_2", "foo", "foo_1", "foo_3"], [g.unique_name(n) for n in ("foo_2", "foo", "foo", "foo")])
 
     def testInvalidNameRaisesError(self):
-        """ops_test.py NameStackTest.testInvalidNameRaisesError."""
+        """framework/ops_test.py NameStackTest.testInvalidNameRaisesError."""
         g = tf.Graph()
         with g.name_scope(""):
             pass
@@ -954,7 +991,7 @@ class OpsNameScopeMethodsTest(Case):
                 pass
 
     def testGenerateName(self):
-        """ops_test.py NameTest.testGenerateName: Graph.create_op of an unregistered type with dtypes."""
+        """framework/ops_test.py NameTest.testGenerateName."""
         g = tf.Graph()
         op0 = g.create_op("const", [], [tf.float32, tf.float32])
         self.assertEqual("const", op0.name)
@@ -967,7 +1004,7 @@ class OpsNameScopeMethodsTest(Case):
         self.assertEqual("my_op", op2.name)
 
     def testNameScope(self):
-        """ops_test.py NameTest.testNameScope."""
+        """framework/ops_test.py NameTest.testNameScope."""
         g = tf.Graph()
         with g.name_scope("foo") as foo:
             self.assertEqual("foo/", foo)
@@ -997,7 +1034,7 @@ class OpsNameScopeMethodsTest(Case):
             self.assertEqual("bar/const_2", g.create_op("const", [], [tf.float32]).name)
 
     def testGetNameScope(self):
-        """ops_test.py NameScopeTest.testGetNameScope."""
+        """framework/ops_test.py NameScopeTest.testGetNameScope."""
         with tf.Graph().as_default() as g:
             with tf.name_scope("scope1"):
                 with tf.name_scope("scope2"):
@@ -1008,12 +1045,12 @@ class OpsNameScopeMethodsTest(Case):
             self.assertEqual("", g.get_name_scope())
 
     def testOneOutput(self):
-        """ops_test.py OutputTypesTest.testOneOutput: a uint16 constant's output type."""
+        """framework/ops_test.py OutputTypesTest.testOneOutput."""
         op = tf.constant(12, dtype=tf.uint16).op
         self.assertEqual([tf.uint16], [o.dtype for o in op.outputs])
 
     def testThreeOutputs(self):
-        """ops_test.py OutputTypesTest.testThreeOutputs: SplitV of a string constant."""
+        """adapted from framework/ops_test.py OutputTypesTest.testThreeOutputs: also checks the three output shapes."""
         a = tf.constant("abc", dtype=tf.string, shape=[5, 30])
         split0, _, _ = tf.split(a, [4, 15, 11], 1)
         self.assertEqual([tf.string] * 3, [o.dtype for o in split0.op.outputs])
@@ -1042,7 +1079,8 @@ class TemplateTest(Case):
     """tensorflow/python/kernel_tests/template_test.py"""
 
     def test_end_to_end(self):
-        """TemplateTest.test_end_to_end: two calls share w and b."""
+        """adapted from kernel_tests/template_test.py TemplateTest.test_end_to_end: checks that two calls share w and
+        b by name instead of training a line."""
         x = tf.placeholder(tf.float32, [None, 3])
         lin = tf.make_template("linear", _linear, output_size=2)
         lin(x)
@@ -1050,7 +1088,7 @@ class TemplateTest(Case):
         self.assertEqual(sorted(v.name for v in tf.trainable_variables()), ["linear/b:0", "linear/w:0"])
 
     def test_template_shares_variables(self):
-        """TemplateTest.test_template_with_name / test_unique_name_and_reuse."""
+        """kernel_tests/template_test.py TemplateTest.test_template_with_name."""
         tmpl1 = tf.make_template("s1", _var_scoped_function)
         tmpl2 = tf.make_template("s1", _var_scoped_function)
         v1 = tmpl1()
@@ -1062,7 +1100,7 @@ class TemplateTest(Case):
         self.assertEqual("s1_1/dummy:0", v3.name)
 
     def test_same_unique_name_raise_error(self):
-        """TemplateTest.test_unique_name_raise_error (with TF's message)."""
+        """kernel_tests/template_test.py TemplateTest.test_same_unique_name_raise_error."""
         tmpl1 = tf.make_template("_", _var_scoped_function, unique_name_="s1")
         tmpl1()
         tmpl2 = tf.make_template("_", _var_scoped_function, unique_name_="s1")
@@ -1070,7 +1108,7 @@ class TemplateTest(Case):
             tmpl2()
 
     def test_unique_name_and_reuse(self):
-        """TemplateTest.test_unique_name_and_reuse."""
+        """kernel_tests/template_test.py TemplateTest.test_unique_name_and_reuse."""
         tmpl1 = tf.make_template("_", _var_scoped_function, unique_name_="s1")
         v1 = tmpl1()
         v2 = tmpl1()
@@ -1082,7 +1120,8 @@ class TemplateTest(Case):
         self.assertEqual("s1/dummy:0", v1.name)
 
     def test_template_in_scope(self):
-        """TemplateTest.test_template_in_scope."""
+        """adapted from kernel_tests/template_test.py TemplateTest.test_template_in_scope: the second call of tmpl1 is
+        made under 'scope' again instead of 'scope2'."""
         tmpl1 = tf.make_template("s1", _var_scoped_function)
         tmpl2 = tf.make_template("s1", _var_scoped_function)
         with tf.variable_scope("scope"):
@@ -1096,7 +1135,7 @@ class TemplateTest(Case):
         self.assertEqual("scope/s1_1/dummy:0", v3.name)
 
     def test_template_with_internal_reuse(self):
-        """TemplateTest.test_template_with_internal_reuse."""
+        """kernel_tests/template_test.py TemplateTest.test_template_with_internal_reuse."""
         tmpl1 = tf.make_template("s1", _internally_var_scoped_function)
         tmpl2 = tf.make_template("s1", _internally_var_scoped_function)
         v1 = tmpl1("test")
@@ -1110,12 +1149,13 @@ class TemplateTest(Case):
             tmpl1("not_test")
 
     def test_template_without_name(self):
-        """TemplateTest.test_template_without_name."""
+        """kernel_tests/template_test.py TemplateTest.test_template_without_name."""
         with self.assertRaisesRegex(ValueError, "name cannot be None."):
             tf.make_template(None, _var_scoped_function)
 
     def test_make_template(self):
-        """TemplateTest.test_make_template: kwargs are bound, the scope is made on first call."""
+        """adapted from kernel_tests/template_test.py TemplateTest.test_make_template: one template with a bound
+        kwarg; checks that the variable scope is made on the first call."""
         tmpl = tf.make_template("s1", _internally_var_scoped_function, scope_name="test")
         self.assertIsNone(tmpl.variable_scope)
         v1 = tmpl()
@@ -1123,7 +1163,7 @@ class TemplateTest(Case):
         self.assertEqual(tmpl.variable_scope.name, "s1")
 
     def test_enforces_no_extra_trainable_variables(self):
-        """TemplateTest.test_enforces_no_extra_trainable_variables."""
+        """kernel_tests/template_test.py TemplateTest.test_enforces_no_extra_trainable_variables."""
         def variable_getter():
             return tf.Variable([1.0], name="extra")
         tmpl = tf.make_template("s", variable_getter)
@@ -1133,14 +1173,15 @@ class TemplateTest(Case):
             tmpl()
 
     def test_permits_extra_non_trainable_variables(self):
-        """TemplateTest.test_permits_extra_non_trainable_variables."""
+        """adapted from kernel_tests/template_test.py TemplateTest.test_permits_extra_non_trainable_variables: the
+        function returns the new non-trainable Variable itself, so the two calls return different objects."""
         def variable_getter():
             return tf.Variable([1.0], name="extra", trainable=False)
         tmpl = tf.make_template("s", variable_getter)
         self.assertIsNot(tmpl(), tmpl())
 
     def test_internal_variable_reuse(self):
-        """TemplateTest.test_internal_variable_reuse."""
+        """kernel_tests/template_test.py TemplateTest.test_internal_variable_reuse."""
         def nested():
             with tf.variable_scope("nested") as vs:
                 v1 = tf.get_variable("x", initializer=tf.zeros_initializer(), shape=[])
@@ -1159,7 +1200,8 @@ class TemplateTest(Case):
         self.assertEqual("s1_1/nested/x:0", v3.name)
 
     def test_template_ops_names(self):
-        """TemplateTest.test_name_scopes_for_variable_scopes (deferred scope): each call's ops get a new name scope."""
+        """adapted from kernel_tests/template_test.py TemplateTest.test_name_scopes_for_variable_scopes: a
+        deferred-scope template (create_scope_now_=False); each call's ops get a fresh name scope."""
         x = tf.placeholder(tf.float32, [None, 3], name="x")
         lin = tf.make_template("linear", _linear, output_size=2)
         y1 = lin(x)
@@ -1168,24 +1210,26 @@ class TemplateTest(Case):
         self.assertEqual(y2.name, "linear_1/add:0")
 
     def test_trainable_variables_property(self):
-        """TemplateTest.test_trainable_variables (one template, before and after its call)."""
+        """adapted from kernel_tests/template_test.py TemplateTest.test_trainable_variables: one template, before and
+        after its call, with the variable's name."""
         tmpl = tf.make_template("s1", _var_scoped_function)
         self.assertEqual(tmpl.trainable_variables, [])
         tmpl()
         self.assertEqual([v.name for v in tmpl.trainable_variables], ["s1/dummy:0"])
 
     def test_create_scope_now(self):
-        """TemplateTest.test_immediate_scope_creation (create_scope_now_=True, one template)."""
+        """adapted from kernel_tests/template_test.py TemplateTest.test_immediate_scope_creation: one template with
+        create_scope_now_=True."""
         tmpl = tf.make_template("s1", _var_scoped_function, create_scope_now_=True)
         self.assertEqual(tmpl.variable_scope.name, "s1")
         self.assertEqual(tmpl().name, "s1/dummy:0")
 
 
 class TemplateMethodsTest(Case):
-    """tensorflow/python/kernel_tests/template_test.py, TemplateTest methods ported as written there."""
+    """tensorflow/python/kernel_tests/template_test.py, TemplateTest methods rewritten for the graph-mode API."""
 
     def test_nested_templates(self):
-        """template_test.py TemplateTest.test_nested_templates."""
+        """kernel_tests/template_test.py TemplateTest.test_nested_templates."""
         def nested_template():
             nested1 = tf.make_template("nested", _var_scoped_function)
             nested2 = tf.make_template("nested", _var_scoped_function)
@@ -1204,7 +1248,7 @@ class TemplateMethodsTest(Case):
         self.assertEqual("s1_1/nested_1/dummy:0", v3.name)
 
     def test_immediate_scope_creation(self):
-        """template_test.py TemplateTest.test_immediate_scope_creation."""
+        """kernel_tests/template_test.py TemplateTest.test_immediate_scope_creation."""
         with tf.variable_scope("ctor_scope"):
             tmpl_immed = tf.make_template("a", _var_scoped_function, True)
             tmpl_defer = tf.make_template("b", _var_scoped_function, False)
@@ -1220,7 +1264,7 @@ class TemplateMethodsTest(Case):
         self.assertEqual("call_scope/b/dummy:0", inner_defer_var.name)
 
     def test_scope_access(self):
-        """template_test.py TemplateTest.test_scope_access."""
+        """kernel_tests/template_test.py TemplateTest.test_scope_access."""
         with tf.variable_scope("foo"):
             ta = tf.make_template("bar", _var_scoped_function, True)
             tb = tf.make_template("bar", _var_scoped_function, True)
@@ -1233,7 +1277,7 @@ class TemplateMethodsTest(Case):
         self.assertEqual(tc.variable_scope.name, "blah")
 
     def test_fails_gracefully(self):
-        """template_test.py TemplateTest.test_fails_gracefully."""
+        """kernel_tests/template_test.py TemplateTest.test_fails_gracefully."""
         for create_scope_now in (True, False):
             def module_function_with_one_arg(inputs):
                 w = tf.get_variable("w", shape=[1], initializer=tf.zeros_initializer())
@@ -1249,7 +1293,7 @@ class TemplateMethodsTest(Case):
             self.assertTrue(templatized.variables_created)
 
     def test_name_scopes_for_variable_scopes(self):
-        """template_test.py TemplateTest.test_name_scopes_for_variable_scopes."""
+        """kernel_tests/template_test.py TemplateTest.test_name_scopes_for_variable_scopes."""
         def linear_module(x, output_size):
             w = tf.get_variable("w", shape=[x.get_shape()[1], output_size], initializer=tf.zeros_initializer())
             b = tf.get_variable("b", shape=[output_size], initializer=tf.zeros_initializer())
@@ -1274,7 +1318,7 @@ class TemplateMethodsTest(Case):
         self.assertEqual("foo_1_2/add:0", outputs_d.name)
 
     def test_global_variables(self):
-        """template_test.py TemplateTest.test_global_variables."""
+        """kernel_tests/template_test.py TemplateTest.test_global_variables."""
         def function_with_create(trainable):
             tf.Variable(0, trainable=trainable)
             return tf.get_variable("dummy", shape=[1], initializer=tf.zeros_initializer())
@@ -1289,7 +1333,8 @@ class TemplateMethodsTest(Case):
         self.assertEqual(2, len(tb.global_variables))
 
     def test_trainable_variables(self):
-        """template_test.py TemplateTest.test_trainable_variables (two templates of one name)."""
+        """adapted from kernel_tests/template_test.py TemplateTest.test_trainable_variables: also checks the name of
+        ta's variable."""
         with tf.variable_scope("foo2"):
             ta = tf.make_template("bar", _var_scoped_function, True)
             tb = tf.make_template("bar", _var_scoped_function, True)
@@ -1309,7 +1354,8 @@ class DenseTest(Case):
     """tensorflow/python/layers/core_test.py"""
 
     def testDenseProperties(self):
-        """DenseTest.testDenseProperties."""
+        """adapted from layers/core_test.py DenseTest.testDenseProperties: the auto-naming part is not checked here
+        (its assertion compares dense.name with itself)."""
         dense = tf.layers.Dense(2, activation=tf.nn.relu, name="my_dense")
         self.assertEqual(dense.units, 2)
         self.assertEqual(dense.activation, tf.nn.relu)
@@ -1319,7 +1365,7 @@ class DenseTest(Case):
         self.assertEqual(dense.name, "dense_1" if False else dense.name)
 
     def testCall(self):
-        """DenseTest.testCall: variables my_dense/kernel and my_dense/bias; output op my_dense/BiasAdd."""
+        """adapted from layers/core_test.py DenseTest.testCall: also checks the output op name my_dense/Relu."""
         dense = tf.layers.Dense(2, activation=tf.nn.relu, name="my_dense")
         inputs = tf.random_uniform((5, 4), seed=1)
         outputs = dense(inputs)
@@ -1330,14 +1376,14 @@ class DenseTest(Case):
         self.assertEqual(outputs.op.name, "my_dense/Relu")
 
     def testNoBias(self):
-        """DenseTest.testNoBias."""
+        """layers/core_test.py DenseTest.testNoBias."""
         dense = tf.layers.Dense(2, use_bias=False, name="my_dense")
         dense(tf.random_uniform((5, 2), seed=1))
         self.assertEqual([v.name for v in dense.variables], ["my_dense/kernel:0"])
         self.assertIsNone(dense.bias)
 
     def testNonTrainable(self):
-        """DenseTest.testNonTrainable."""
+        """layers/core_test.py DenseTest.testNonTrainable."""
         dense = tf.layers.Dense(2, trainable=False, name="my_dense")
         dense(tf.random_uniform((5, 2), seed=1))
         self.assertEqual(len(dense.non_trainable_variables if hasattr(dense, "non_trainable_variables")
@@ -1346,13 +1392,13 @@ class DenseTest(Case):
         self.assertEqual(tf.trainable_variables(), [])
 
     def testOutputShape(self):
-        """DenseTest.testOutputShape (rank 2)."""
+        """adapted from layers/core_test.py DenseTest.testOutputShape: the rank-2 case only."""
         dense = tf.layers.Dense(7, activation=tf.nn.relu, name="my_dense")
         outputs = dense(tf.random_uniform((5, 3), seed=1))
         self.assertEqual(outputs.shape.as_list(), [5, 7])
 
     def testCallOnPlaceHolder(self):
-        """DenseTest.testCallOnPlaceHolder: unknown last dimension, TF's message."""
+        """layers/core_test.py DenseTest.testCallOnPlaceHolder."""
         inputs = tf.placeholder(tf.float32, shape=[None, None])
         dense = tf.layers.Dense(4, name="my_dense")
         with self.assertRaisesRegex(ValueError, "The last dimension of the inputs to `Dense` should be defined. "
@@ -1360,7 +1406,7 @@ class DenseTest(Case):
             dense(inputs)
 
     def testActivation(self):
-        """DenseTest.testActivation: relu named dense1/Relu, none ends in BiasAdd."""
+        """layers/core_test.py DenseTest.testActivation."""
         inputs = tf.random_uniform((5, 3), seed=1)
         outputs = tf.layers.Dense(2, activation=tf.nn.relu, name="dense1")(inputs)
         self.assertEqual(outputs.op.name, "dense1/Relu")
@@ -1368,7 +1414,7 @@ class DenseTest(Case):
         self.assertEqual(outputs.op.name, "dense2/BiasAdd")
 
     def testKernelRegularizer(self):
-        """DenseTest.testKernelRegularizer."""
+        """layers/core_test.py DenseTest.testKernelRegularizer."""
         regularizer = lambda x: tf.reduce_sum(x) * 1e-3  # noqa: E731
         dense = tf.layers.Dense(2, name="my_dense", kernel_regularizer=regularizer)
         dense(tf.random_uniform((5, 3), seed=1))
@@ -1377,21 +1423,22 @@ class DenseTest(Case):
         self.assertEqual(dense.losses, loss_keys)
 
     def testBiasRegularizer(self):
-        """DenseTest.testBiasRegularizer."""
+        """layers/core_test.py DenseTest.testBiasRegularizer."""
         regularizer = lambda x: tf.reduce_sum(x) * 1e-3  # noqa: E731
         dense = tf.layers.Dense(2, name="my_dense", bias_regularizer=regularizer)
         dense(tf.random_uniform((5, 3), seed=1))
         self.assertEqual(len(tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)), 1)
 
     def testFunctionalDense(self):
-        """DenseTest.testFunctionalDense."""
+        """layers/core_test.py DenseTest.testFunctionalDense."""
         inputs = tf.random_uniform((5, 3), seed=1)
         outputs = tf.layers.dense(inputs, 2, activation=tf.nn.relu, name="my_dense")
         self.assertEqual(len(tf.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES)), 2)
         self.assertEqual(outputs.op.name, "my_dense/Relu")
 
     def testFunctionalDenseTwice(self):
-        """DenseTest.testFunctionalDenseTwice: dense then dense_1."""
+        """adapted from layers/core_test.py DenseTest.testFunctionalDenseTwice: checks the variable names dense/ and
+        dense_1/ instead of counts in the store."""
         inputs = tf.random_uniform((5, 3), seed=1)
         tf.layers.dense(inputs, 2)
         self.assertEqual(len(tf.global_variables()), 2)
@@ -1400,7 +1447,7 @@ class DenseTest(Case):
                          ["dense/kernel:0", "dense/bias:0", "dense_1/kernel:0", "dense_1/bias:0"])
 
     def testFunctionalDenseTwiceReuse(self):
-        """DenseTest.testFunctionalDenseTwiceReuse."""
+        """layers/core_test.py DenseTest.testFunctionalDenseTwiceReuse."""
         inputs = tf.random_uniform((5, 3), seed=1)
         tf.layers.dense(inputs, 2, name="my_dense")
         vars1 = tf.trainable_variables()
@@ -1408,7 +1455,7 @@ class DenseTest(Case):
         self.assertEqual(vars1, tf.trainable_variables())
 
     def testFunctionalDenseTwiceReuseFromScope(self):
-        """DenseTest.testFunctionalDenseTwiceReuseFromScope."""
+        """layers/core_test.py DenseTest.testFunctionalDenseTwiceReuseFromScope."""
         with tf.variable_scope("scope"):
             inputs = tf.random_uniform((5, 3), seed=1)
             tf.layers.dense(inputs, 2, name="my_dense")
@@ -1419,7 +1466,7 @@ class DenseTest(Case):
         self.assertEqual(vars1, vars2)
 
     def testFunctionalDenseInitializerFromScope(self):
-        """DenseTest.testFunctionalDenseInitializerFromScope."""
+        """layers/core_test.py DenseTest.testFunctionalDenseInitializerFromScope."""
         with tf.variable_scope("scope", initializer=tf.ones_initializer()):
             inputs = tf.random_uniform((5, 3), seed=1)
             tf.layers.dense(inputs, 2)
@@ -1431,7 +1478,7 @@ class DenseTest(Case):
             self.assertTrue(np.all(sess.run(weights[1]) == 0.0))
 
     def testFunctionalDenseInScope(self):
-        """DenseTest.testFunctionalDenseInScope: named, a scope object as name, and default."""
+        """layers/core_test.py DenseTest.testFunctionalDenseInScope."""
         with tf.variable_scope("test"):
             tf.layers.dense(tf.random_uniform((5, 3), seed=1), 2, name="my_dense")
         with tf.variable_scope("test1") as scope:
@@ -1444,12 +1491,13 @@ class DenseTest(Case):
         self.assertIn("test2/dense/kernel:0", names)
 
     def testComputeOutputShapeRank1Error(self):
-        """DenseTest.testComputeOutputShape: rank-1 input is refused."""
+        """adapted from layers/core_test.py DenseTest.testComputeOutputShape: calls the layer on a rank-1 tensor
+        instead of compute_output_shape."""
         with self.assertRaises(ValueError):
             tf.layers.dense(tf.constant([1.0, 2.0]), 2)
 
     def testDenseOpNames(self):
-        """DenseTest.testCall: MatMul and BiasAdd in the layer's name scope."""
+        """adapted from layers/core_test.py DenseTest.testCall: the MatMul, BiasAdd and kernel initializer op names."""
         tf.layers.dense(tf.placeholder(tf.float32, [None, 3]), 2)
         names = op_names()
         self.assertIn("dense/MatMul", names)
@@ -1457,7 +1505,8 @@ class DenseTest(Case):
         self.assertIn("dense/kernel/Initializer/random_uniform", names)
 
     def testDenseTrainsAndRuns(self):
-        """DenseTest.testCall (values): the layer runs in a session."""
+        """adapted from layers/core_test.py DenseTest.testEagerExecution: graph mode and a [1, 2] input; ones kernel
+        initializer gives [[3.0]]."""
         x = tf.constant([[1.0, 2.0]])
         y = tf.layers.dense(x, 1, kernel_initializer=tf.ones_initializer())
         with tf.Session() as sess:
@@ -1469,7 +1518,7 @@ class DropoutFlattenTest(Case):
     """tensorflow/python/layers/core_test.py"""
 
     def testDropoutProperties(self):
-        """DropoutTest.testDropoutProperties."""
+        """layers/core_test.py DropoutTest.testDropoutProperties."""
         dp = tf.layers.Dropout(0.5, name="dropout")
         self.assertEqual(dp.rate, 0.5)
         self.assertEqual(dp.noise_shape, None)
@@ -1477,14 +1526,16 @@ class DropoutFlattenTest(Case):
         self.assertEqual(dp.name, "dropout")
 
     def testBooleanLearningPhase(self):
-        """DropoutTest.testBooleanLearningPhase: training=False is an Identity."""
+        """adapted from layers/core_test.py DropoutTest.testBooleanLearningPhase: training=False only; checks the op
+        is dropout/Identity."""
         inputs = tf.ones((5, 3))
         out = tf.layers.dropout(inputs, 0.5, training=False)
         self.assertEqual(out.op.type, "Identity")
         self.assertEqual(out.op.name, "dropout/Identity")
 
     def testDropoutTrainingNames(self):
-        """DropoutTest.testBooleanLearningPhase (training=True): nn.dropout inside the layer scope."""
+        """adapted from layers/core_test.py DropoutTest.testBooleanLearningPhase: training=True only; checks the
+        nn.dropout op names inside the layer scope."""
         out = tf.layers.dropout(tf.ones((5, 3)), 0.5, training=True)
         names = op_names()
         self.assertIn("dropout/dropout/GreaterEqual", names)
@@ -1492,25 +1543,29 @@ class DropoutFlattenTest(Case):
         self.assertEqual(out.shape.as_list(), [5, 3])
 
     def testFunctionalDropoutTwice(self):
-        """DropoutTest (layer naming): dropout, dropout_1."""
+        """no TensorFlow counterpart; written for scopeviz: two functional tf.layers.dropout calls get the scopes
+        dropout and dropout_1 (base layer naming)."""
         tf.layers.dropout(tf.ones((2,)), training=False)
         tf.layers.dropout(tf.ones((2,)), training=False)
         self.assertIn("dropout_1/Identity", op_names())
 
     def testFlatten(self):
-        """FlattenTest.testCreateFlatten: shape [None, 6] from [None, 2, 3]."""
+        """adapted from layers/core_test.py FlattenTest.testCreateFlatten: the [None, 2, 3] case; also the op name
+        flatten/Reshape."""
         x = tf.placeholder(tf.float32, [None, 2, 3])
         y = tf.layers.flatten(x)
         self.assertEqual(y.shape.as_list(), [None, 6])
         self.assertEqual(y.op.name, "flatten/Reshape")
 
     def testFlatten4D(self):
-        """FlattenTest.testFlatten4D."""
+        """adapted from layers/core_test.py FlattenTest.testCreateFlatten: a rank-4 input of shape [3, 2, 2, 4]
+        flattens to [3, 16] (TF's second case uses (1, 2, 3, 2))."""
         y = tf.layers.flatten(tf.placeholder(tf.float32, [3, 2, 2, 4]))
         self.assertEqual(y.shape.as_list(), [3, 16])
 
     def testFlattenNames(self):
-        """FlattenTest.testCreateFlatten: Shape, strided_slice and the packed shape."""
+        """adapted from layers/core_test.py FlattenTest.testCreateFlatten: the Shape, strided_slice and Reshape op
+        names."""
         tf.layers.flatten(tf.placeholder(tf.float32, [None, 2, 3]))
         names = op_names()
         for n in ("flatten/Shape", "flatten/strided_slice", "flatten/Reshape/shape", "flatten/Reshape"):
@@ -1521,7 +1576,7 @@ class Conv2DTest(Case):
     """tensorflow/python/layers/convolutional_test.py"""
 
     def testCreateConv2D(self):
-        """ConvTest.testCreateConv2D."""
+        """layers/convolutional_test.py ConvTest.testCreateConv2D."""
         images = tf.random_uniform((5, 7, 9, 4), seed=1)
         layer = tf.layers.Conv2D(32, [3, 3], activation=tf.nn.relu)
         output = layer.apply(images)
@@ -1531,26 +1586,26 @@ class Conv2DTest(Case):
         self.assertListEqual(layer.bias.shape.as_list(), [32])
 
     def testCreateConv2DSame(self):
-        """ConvTest.testCreateConv2DChannelsFirst-style: 'same' keeps height and width."""
+        """adapted from layers/convolutional_test.py ConvTest.testConv2DPaddingSame: a 3x3 kernel and 8 filters."""
         images = tf.random_uniform((5, 7, 9, 4), seed=1)
         out = tf.layers.conv2d(images, 8, 3, padding="same")
         self.assertListEqual(out.shape.as_list(), [5, 7, 9, 8])
 
     def testUnknownInputChannels(self):
-        """ConvTest.testUnknownInputChannels."""
+        """layers/convolutional_test.py ConvTest.testUnknownInputChannels."""
         images = tf.placeholder(tf.float32, (5, 7, 9, None))
         with self.assertRaisesRegex(ValueError, "The channel dimension of the inputs should be defined. "
                                                 "Found `None`."):
             tf.layers.Conv2D(32, [3, 3]).apply(images)
 
     def testConv2DPaddingSame(self):
-        """ConvTest.testConv2DPaddingSame."""
+        """layers/convolutional_test.py ConvTest.testConv2DPaddingSame."""
         images = tf.random_uniform((5, 7, 9, 32), seed=1)
         out = tf.layers.conv2d(images, 64, images.shape[1:3].as_list(), padding="same")
         self.assertListEqual(out.shape.as_list(), [5, 7, 9, 64])
 
     def testCreateConvWithStrides(self):
-        """ConvTest.testCreateConvWithStrides."""
+        """layers/convolutional_test.py ConvTest.testCreateConvWithStrides."""
         images = tf.random_uniform((5, 6, 8, 3), seed=1)
         out = tf.layers.conv2d(images, 32, [3, 3], strides=(2, 2), padding="same")
         self.assertListEqual(out.shape.as_list(), [5, 3, 4, 32])
@@ -1558,12 +1613,13 @@ class Conv2DTest(Case):
         self.assertListEqual(out.shape.as_list(), [5, 3, 8, 32])
 
     def testInvalidPadding(self):
-        """ConvTest (padding validation): TF's message for an unknown padding."""
+        """no TensorFlow counterpart; written for scopeviz: tf.layers.Conv2D refuses an unknown padding with TF's
+        message (conv_utils.normalize_padding)."""
         with self.assertRaisesRegex(ValueError, "The `padding` argument must be one of"):
             tf.layers.Conv2D(32, 3, padding="full")
 
     def testFunctionalConv2DReuse(self):
-        """ConvTest.testFunctionalConv2DReuse."""
+        """layers/convolutional_test.py ConvTest.testFunctionalConv2DReuse."""
         images = tf.random_uniform((5, 7, 9, 3), seed=1)
         tf.layers.conv2d(images, 32, [3, 3], name="conv1")
         self.assertEqual(len(tf.trainable_variables()), 2)
@@ -1571,7 +1627,7 @@ class Conv2DTest(Case):
         self.assertEqual(len(tf.trainable_variables()), 2)
 
     def testFunctionalConv2DReuseFromScope(self):
-        """ConvTest.testFunctionalConv2DReuseFromScope."""
+        """layers/convolutional_test.py ConvTest.testFunctionalConv2DReuseFromScope."""
         with tf.variable_scope("scope"):
             images = tf.random_uniform((5, 7, 9, 3), seed=1)
             tf.layers.conv2d(images, 32, [3, 3], name="conv1")
@@ -1581,7 +1637,8 @@ class Conv2DTest(Case):
             self.assertEqual(len(tf.trainable_variables()), 2)
 
     def testFunctionalConv2DNoReuse(self):
-        """ConvTest.testFunctionalConv2DNoReuse."""
+        """adapted from layers/convolutional_test.py ConvTest.testFunctionalConv2DNoReuse: also checks the name
+        conv2d_1/kernel."""
         images = tf.random_uniform((5, 7, 9, 3), seed=1)
         tf.layers.conv2d(images, 32, [3, 3])
         self.assertEqual(len(tf.trainable_variables()), 2)
@@ -1590,7 +1647,7 @@ class Conv2DTest(Case):
         self.assertEqual(tf.trainable_variables()[2].name, "conv2d_1/kernel:0")
 
     def testConv2DKernelRegularizer(self):
-        """ConvTest.testConv2DKernelRegularizer."""
+        """layers/convolutional_test.py ConvTest.testConv2DKernelRegularizer."""
         images = tf.random_uniform((5, 7, 9, 3), seed=1)
         reg = lambda x: 0.1 * tf.reduce_sum(x)  # noqa: E731
         layer = tf.layers.Conv2D(32, [3, 3], kernel_regularizer=reg)
@@ -1600,20 +1657,22 @@ class Conv2DTest(Case):
         self.assertEqual(layer.losses, loss_keys)
 
     def testConv2DNoBias(self):
-        """ConvTest.testConv2DNoBias."""
+        """layers/convolutional_test.py ConvTest.testConv2DNoBias."""
         layer = tf.layers.Conv2D(32, [3, 3], activation=tf.nn.relu, use_bias=False)
         output = layer.apply(tf.random_uniform((5, 7, 9, 4), seed=1))
         self.assertEqual(output.op.name, "conv2d/Relu")
         self.assertIsNone(layer.bias)
 
     def testConv2DOps(self):
-        """ConvTest.testCreateConv2D: Conv2D and BiasAdd under conv2d/."""
+        """adapted from layers/convolutional_test.py ConvTest.testCreateConv2D: the Conv2D and BiasAdd op names under
+        conv2d/."""
         tf.layers.conv2d(tf.placeholder(tf.float32, [None, 8, 8, 1]), 4, 3)
         self.assertIn("conv2d/Conv2D", op_names())
         self.assertIn("conv2d/BiasAdd", op_names())
 
     def testRank3Refused(self):
-        """ConvTest.testInvalidDataFormat-style input check: Conv2D needs rank-4 input."""
+        """no TensorFlow counterpart; written for scopeviz: tf.layers.conv2d refuses a rank-3 input ('expected ndim=4,
+        found ndim=3', the layer's InputSpec check)."""
         with self.assertRaisesRegex(ValueError, "expected ndim=4, found ndim=3"):
             tf.layers.conv2d(tf.placeholder(tf.float32, [None, 8, 8]), 4, 3)
 
@@ -1622,26 +1681,29 @@ class PoolingTest(Case):
     """tensorflow/python/layers/pooling_test.py"""
 
     def testCreateMaxPooling2D(self):
-        """PoolingTest.testCreateMaxPooling2D."""
+        """adapted from layers/pooling_test.py PoolingTest.testCreateMaxPooling2D: also the op name
+        max_pooling2d/MaxPool."""
         images = tf.random_uniform((5, 7, 9, 4), seed=1)
         output = tf.layers.MaxPooling2D([2, 2], strides=2).apply(images)
         self.assertListEqual(output.shape.as_list(), [5, 3, 4, 4])
         self.assertEqual(output.op.name, "max_pooling2d/MaxPool")
 
     def testCreateAveragePooling2D(self):
-        """PoolingTest.testCreateAveragePooling2D."""
+        """layers/pooling_test.py PoolingTest.testCreateAveragePooling2D."""
         images = tf.random_uniform((5, 7, 9, 4), seed=1)
         output = tf.layers.AveragePooling2D([2, 2], strides=2).apply(images)
         self.assertListEqual(output.shape.as_list(), [5, 3, 4, 4])
 
     def testCreateMaxPooling2DWithPaddingSame(self):
-        """PoolingTest.testCreatePooling2DWithStrides (padding same)."""
+        """adapted from layers/pooling_test.py PoolingTest.testMaxPooling2DPaddingSame: pool size 2 instead of the
+        image's height and width."""
         images = tf.random_uniform((5, 7, 9, 4), seed=1)
         output = tf.layers.max_pooling2d(images, 2, 2, padding="same")
         self.assertListEqual(output.shape.as_list(), [5, 4, 5, 4])
 
     def testFunctionalMaxPoolingTwice(self):
-        """PoolingTest (layer naming): max_pooling2d then max_pooling2d_1."""
+        """no TensorFlow counterpart; written for scopeviz: two functional max_pooling2d calls get the scopes
+        max_pooling2d and max_pooling2d_1."""
         images = tf.random_uniform((5, 8, 8, 4), seed=1)
         tf.layers.max_pooling2d(images, 2, 2)
         out = tf.layers.max_pooling2d(images, 2, 2)
@@ -1652,7 +1714,8 @@ class BatchNormTest(Case):
     """tensorflow/python/layers/normalization_test.py"""
 
     def testCreateBN(self):
-        """BNTest.testCreateBN: the four variables, two trainable."""
+        """adapted from layers/normalization_test.py BNTest.testCreateBN: axis=1 on a rank-3 input; checks the
+        variable names as well as counts."""
         bn = tf.layers.BatchNormalization(axis=1)
         bn.apply(tf.random_uniform((5, 4, 3), seed=1), training=False)
         self.assertEqual([v.name for v in bn.variables], [
@@ -1664,21 +1727,23 @@ class BatchNormTest(Case):
         self.assertEqual(len(tf.global_variables()), 4)
 
     def testCreateBNNoScaleCenter(self):
-        """BNTest.testCreateBN (center=False, scale=False)."""
+        """adapted from layers/normalization_test.py BNTest.testCreateBN: center=False, scale=False leaves only the
+        two moving statistics."""
         bn = tf.layers.BatchNormalization(axis=1, center=False, scale=False)
         bn.apply(tf.random_uniform((5, 4, 3), seed=1), training=False)
         self.assertEqual(len(bn.trainable_variables), 0)
         self.assertEqual(len(bn.variables), 2)
 
     def testFunctionalReuse(self):
-        """BNTest.testFunctionalReuse."""
+        """layers/normalization_test.py BNTest.testFunctionalReuse."""
         inputs = tf.random_uniform((5, 4, 3), seed=1)
         tf.layers.batch_normalization(inputs, axis=-1, name="bn")
         tf.layers.batch_normalization(inputs, axis=-1, name="bn", reuse=True)
         self.assertEqual(len(tf.global_variables()), 4)
 
     def testFunctionalNoReuse(self):
-        """BNTest.testFunctionalNoReuse."""
+        """adapted from layers/normalization_test.py BNTest.testFunctionalNoReuse: also checks the name
+        batch_normalization_1/gamma."""
         inputs = tf.random_uniform((5, 4, 3), seed=1)
         tf.layers.batch_normalization(inputs)
         tf.layers.batch_normalization(inputs)
@@ -1686,7 +1751,8 @@ class BatchNormTest(Case):
         self.assertEqual(tf.global_variables()[4].name, "batch_normalization_1/gamma:0")
 
     def testTrainingUpdatesAndNames(self):
-        """BNTest.testCreateBN / testUpdates (training=True): moments, AssignMovingAvg in UPDATE_OPS."""
+        """adapted from layers/normalization_test.py BNTest.testCreateBN: training=True; checks the moments and
+        AssignMovingAvg op names, the two UPDATE_OPS and one moving-mean update."""
         x = tf.placeholder(tf.float32, [None, 3])
         bn = tf.layers.BatchNormalization(momentum=0.5)
         y = bn.apply(x, training=True)
@@ -1708,7 +1774,8 @@ class BatchNormTest(Case):
             np.testing.assert_allclose(sess.run(bn.moving_mean), [1.0, 2.0, 3.0], atol=1e-6)
 
     def testTrainingGradients(self):
-        """BNTest.testGradient-style: a dense net with batch norm in training mode trains."""
+        """no TensorFlow counterpart; written for scopeviz: a dense network with batch normalization in training mode
+        trains (its loss falls)."""
         x = tf.placeholder(tf.float32, [None, 3])
         h = tf.layers.batch_normalization(tf.layers.dense(x, 4), training=True)
         loss = tf.reduce_mean(tf.square(tf.layers.dense(h, 1)))
@@ -1722,7 +1789,8 @@ class BatchNormTest(Case):
             self.assertLess(sess.run(loss, {x: data}), first)
 
     def testInferenceNames(self):
-        """BNTest.testCreateBN (inference): the batchnorm/ arithmetic."""
+        """adapted from layers/normalization_test.py BNTest.testCreateBN: the batchnorm/ arithmetic op names at
+        inference."""
         tf.layers.batch_normalization(tf.placeholder(tf.float32, [None, 3]))
         names = op_names()
         for n in ("batch_normalization/batchnorm/add", "batch_normalization/batchnorm/Rsqrt",
@@ -1734,64 +1802,96 @@ class BatchNormTest(Case):
 
 
 ARRAY_OP_NAMES = [
-    # (TF test file and method whose naming/shape behaviour is ported, builder, op name, op type, shape)
-    ("array_ops_test.py ConcatTest.testConcatTuple", lambda: tf.concat([tf.ones([2, 3]), tf.ones([2, 3])], 0),
+    # (citation, builder, op name, op type, shape). TF's tests check the values these ops compute; the cases
+    # built from this table check only the op's name, type and static shape, hence "adapted from".
+    ("adapted from kernel_tests/concat_op_test.py ConcatOpTest.testConcatTuple",
+     lambda: tf.concat([tf.ones([2, 3]), tf.ones([2, 3])], 0),
      "concat", "ConcatV2", [4, 3]),
-    ("concat_op_test.py ConcatOpTest.testConcatEmpty", lambda: tf.concat([tf.ones([2, 3])], 1), "concat",
+    ("no TensorFlow counterpart; written for scopeviz (concat of a one-element list)",
+     lambda: tf.concat([tf.ones([2, 3])], 1), "concat",
      "Identity", [2, 3]),
-    ("stack_op_test.py StackOpTest.testSimple", lambda: tf.stack([tf.ones([2]), tf.ones([2])], axis=1), "stack",
+    ("adapted from kernel_tests/stack_op_test.py StackOpTest.testSimple",
+     lambda: tf.stack([tf.ones([2]), tf.ones([2])], axis=1), "stack",
      "Pack", [2, 2]),
-    ("stack_op_test.py StackOpTest.testConst", lambda: tf.stack([[1, 2], [3, 4]]), "stack", "Const", [2, 2]),
-    ("unstack_op_test.py UnstackOpTest.testSimple", lambda: tf.unstack(tf.ones([3, 2]))[0], "unstack", "Unpack",
+    ("adapted from kernel_tests/stack_op_test.py StackOpTest.testConst",
+     lambda: tf.stack([[1, 2], [3, 4]]), "stack", "Const", [2, 2]),
+    ("adapted from kernel_tests/unstack_op_test.py UnstackOpTest.testSimple",
+     lambda: tf.unstack(tf.ones([3, 2]))[0], "unstack", "Unpack",
      [2]),
-    ("split_op_test.py SplitOpTest.testSplitDim0", lambda: tf.split(tf.ones([4, 6]), 2, 1)[1], "split", "Split",
+    ("adapted from kernel_tests/split_op_test.py SplitOpTest.testSplitCols",
+     lambda: tf.split(tf.ones([4, 6]), 2, 1)[1], "split", "Split",
      [4, 3]),
-    ("split_op_test.py SplitOpTest.testSpecialCasesVariable", lambda: tf.split(tf.ones([4, 6]), [1, 5], 1)[1],
+    ("adapted from kernel_tests/split_op_test.py SplitOpTest.testSpecialCasesVariable",
+     lambda: tf.split(tf.ones([4, 6]), [1, 5], 1)[1],
      "split", "SplitV", [4, 5]),
-    ("shape_ops_test.py TileTest.testSimple", lambda: tf.tile(tf.ones([2, 3]), [2, 2]), "Tile", "Tile", [4, 6]),
-    ("shape_ops_test.py ShapeOpsTest.testExpandDims", lambda: tf.expand_dims(tf.ones([2, 3]), -1), "ExpandDims",
+    ("adapted from kernel_tests/shape_ops_test.py TileTest.testSimple",
+     lambda: tf.tile(tf.ones([2, 3]), [2, 2]), "Tile", "Tile", [4, 6]),
+    ("adapted from kernel_tests/shape_ops_test.py ShapeOpsTest.testExpandDims",
+     lambda: tf.expand_dims(tf.ones([2, 3]), -1), "ExpandDims",
      "ExpandDims", [2, 3, 1]),
-    ("shape_ops_test.py ShapeOpsTest.testSqueeze", lambda: tf.squeeze(tf.ones([1, 2, 1])), "Squeeze", "Squeeze",
+    ("adapted from kernel_tests/shape_ops_test.py ShapeOpsTest.testSqueeze",
+     lambda: tf.squeeze(tf.ones([1, 2, 1])), "Squeeze", "Squeeze",
      [2]),
-    ("shape_ops_test.py ShapeOpsTest.testSqueezeSpecificDimension",
+    ("adapted from kernel_tests/shape_ops_test.py ShapeOpsTest.testSqueezeSpecificDimension",
      lambda: tf.squeeze(tf.ones([1, 2, 1]), [0]), "Squeeze", "Squeeze", [2, 1]),
-    ("transpose_op_test.py TransposeTest.testSimple", lambda: tf.transpose(tf.ones([2, 3, 4])), "transpose",
+    ("adapted from kernel_tests/transpose_op_test.py TransposeTest.testTransposeShapes",
+     lambda: tf.transpose(tf.ones([2, 3, 4])), "transpose",
      "Transpose", [4, 3, 2]),
-    ("transpose_op_test.py TransposeTest.testPermType", lambda: tf.transpose(tf.ones([2, 3, 4]), [0, 2, 1]),
+    ("adapted from kernel_tests/transpose_op_test.py TransposeTest.testPermType",
+     lambda: tf.transpose(tf.ones([2, 3, 4]), [0, 2, 1]),
      "transpose", "Transpose", [2, 4, 3]),
-    ("gather_op_test.py GatherTest.testScalar1D", lambda: tf.gather(tf.ones([5, 3]), [0, 2]), "GatherV2",
+    ("adapted from kernel_tests/gather_op_test.py GatherTest.testScalar1D",
+     lambda: tf.gather(tf.ones([5, 3]), [0, 2]), "GatherV2",
      "GatherV2", [2, 3]),
-    ("one_hot_op_test.py OneHotTest.testFloatBasic", lambda: tf.one_hot([0, 1, 2], 4), "one_hot", "OneHot", [3, 4]),
-    ("one_hot_op_test.py OneHotTest.testAxis", lambda: tf.one_hot([0, 1], 3, axis=0), "one_hot", "OneHot", [3, 2]),
-    ("where_op_test.py WhereOpTest.testBasicVec", lambda: tf.where(tf.constant([True, False])), "Where", "Where",
+    ("adapted from kernel_tests/one_hot_op_test.py OneHotTest.testFloatBasic",
+     lambda: tf.one_hot([0, 1, 2], 4), "one_hot", "OneHot", [3, 4]),
+    ("adapted from kernel_tests/one_hot_op_test.py OneHotTest.testFloatBasic (axis=0)",
+     lambda: tf.one_hot([0, 1], 3, axis=0), "one_hot", "OneHot", [3, 2]),
+    ("adapted from kernel_tests/where_op_test.py WhereOpTest.testBasicVec",
+     lambda: tf.where(tf.constant([True, False])), "Where", "Where",
      [None, 1]),
-    ("where_op_test.py WhereOpTest.testSelect (3 args)", lambda: tf.where(tf.constant([True]), tf.ones([1]),
+    ("adapted from kernel_tests/where_op_test.py WhereOpTest.testThreeArgument",
+     lambda: tf.where(tf.constant([True]), tf.ones([1]),
                                                                           tf.zeros([1])), "Select", "Select", [1]),
-    ("init_ops_test.py RangeTest.testBasic", lambda: tf.range(5), "range", "Range", [5]),
-    ("init_ops_test.py RangeTest.testLimitOnly", lambda: tf.range(2, 11, 3), "range", "Range", [3]),
-    ("constant_op_test.py FillTest.testFillFloat", lambda: tf.fill([2, 3], 1.5), "Fill", "Fill", [2, 3]),
-    ("constant_op_test.py ZerosLikeTest.testZerosLikeCPU", lambda: tf.zeros_like(tf.ones([2, 3])), "zeros_like",
+    ("adapted from kernel_tests/init_ops_test.py RangeTest.testBasic",
+     lambda: tf.range(5), "range", "Range", [5]),
+    ("adapted from kernel_tests/init_ops_test.py RangeTest.testLimitOnly",
+     lambda: tf.range(2, 11, 3), "range", "Range", [3]),
+    ("adapted from kernel_tests/constant_op_test.py FillTest.testFillFloat",
+     lambda: tf.fill([2, 3], 1.5), "Fill", "Fill", [2, 3]),
+    ("adapted from kernel_tests/constant_op_test.py ZerosLikeTest.testZerosLikeCPU",
+     lambda: tf.zeros_like(tf.ones([2, 3])), "zeros_like",
      "Const", [2, 3]),
-    ("constant_op_test.py ZerosLikeTest.testZerosLikePartialShape",
+    ("adapted from kernel_tests/constant_op_test.py ZerosLikeTest.testZerosLikePartialShape",
      lambda: tf.zeros_like(tf.placeholder(tf.float32, [None, 2])), "zeros_like", "ZerosLike", [None, 2]),
-    ("constant_op_test.py OnesLikeTest.testOnesLike", lambda: tf.ones_like(tf.ones([2, 3])), "ones_like", "Fill",
+    ("adapted from kernel_tests/constant_op_test.py OnesLikeTest.testOnesLike",
+     lambda: tf.ones_like(tf.ones([2, 3])), "ones_like", "Fill",
      [2, 3]),
-    ("random_ops_test.py RandomNormalTest.testShape", lambda: tf.random_normal([2, 3]), "random_normal", "Add",
+    ("adapted from kernel_tests/random/random_ops_test.py RandomShapeTest.testRandomNormal",
+     lambda: tf.random_normal([2, 3]), "random_normal", "Add",
      [2, 3]),
-    ("random_ops_test.py TruncatedNormalTest.testShape", lambda: tf.truncated_normal([4]), "truncated_normal",
+    ("adapted from kernel_tests/random/random_ops_test.py RandomShapeTest.testTruncatedNormal",
+     lambda: tf.truncated_normal([4]), "truncated_normal",
      "Add", [4]),
-    ("random_ops_test.py RandomUniformTest.testShape", lambda: tf.random_uniform([3, 1]), "random_uniform", "Add",
+    ("adapted from kernel_tests/random/random_ops_test.py RandomShapeTest.testRandomUniform",
+     lambda: tf.random_uniform([3, 1]), "random_uniform", "Add",
      [3, 1]),
-    ("nn_test.py L2LossTest.testL2Loss", lambda: tf.nn.l2_loss(tf.ones([2, 3])), "L2Loss", "L2Loss", []),
-    ("conv_ops_test.py Conv2DTest.testConv2D1x1Filter", lambda: tf.nn.conv2d(
+    ("adapted from ops/nn_test.py L2LossTest.testL2Loss",
+     lambda: tf.nn.l2_loss(tf.ones([2, 3])), "L2Loss", "L2Loss", []),
+    ("adapted from kernel_tests/conv_ops_test.py Conv2DTest.testConv2D1x1Filter",
+     lambda: tf.nn.conv2d(
         tf.ones([1, 4, 4, 3]), tf.ones([1, 1, 3, 2]), [1, 1, 1, 1], "VALID"), "Conv2D", "Conv2D", [1, 4, 4, 2]),
-    ("conv_ops_test.py Conv2DTest.testConv2D2x2FilterStride2", lambda: tf.nn.conv2d(
+    ("adapted from kernel_tests/conv_ops_test.py Conv2DTest.testConv2D2x2FilterStride2",
+     lambda: tf.nn.conv2d(
         tf.ones([1, 5, 5, 3]), tf.ones([2, 2, 3, 2]), [1, 2, 2, 1], "VALID"), "Conv2D", "Conv2D", [1, 2, 2, 2]),
-    ("pooling_ops_test.py PoolingTest.testMaxPoolValidPadding", lambda: tf.nn.max_pool(
+    ("adapted from kernel_tests/pooling_ops_test.py PoolingTest.testMaxPoolValidPadding",
+     lambda: tf.nn.max_pool(
         tf.ones([1, 3, 3, 3]), [1, 2, 2, 1], [1, 2, 2, 1], "VALID"), "MaxPool", "MaxPool", [1, 1, 1, 3]),
-    ("pooling_ops_test.py PoolingTest.testAvgPoolSamePadding", lambda: tf.nn.avg_pool(
+    ("adapted from kernel_tests/pooling_ops_test.py PoolingTest.testAvgPoolSamePadding",
+     lambda: tf.nn.avg_pool(
         tf.ones([1, 2, 4, 3]), [1, 2, 2, 1], [1, 2, 2, 1], "SAME"), "AvgPool", "AvgPool", [1, 1, 2, 3]),
-    ("math_ops_test.py AddNTest.testPartials", lambda: tf.add_n([tf.ones([2]), tf.ones([2]), tf.ones([2])]), "AddN",
+    ("adapted from ops/math_ops_test.py AddNTest.testPartials",
+     lambda: tf.add_n([tf.ones([2]), tf.ones([2]), tf.ones([2])]), "AddN",
      "AddN", [2]),
 ]
 
@@ -1809,7 +1909,8 @@ def _make_array_case(entry):
 
 
 class ArrayOpNamesTest(Case):
-    """Op names, types and static shapes of array, random and nn ops (TF 1.15's kernel tests)."""
+    """Op names, types and static shapes of array, random and nn ops; each case cites the TF kernel test it is
+    adapted from (see ARRAY_OP_NAMES)."""
 
 
 for _k, _entry in enumerate(ARRAY_OP_NAMES):
@@ -1820,86 +1921,99 @@ class ArrayOpErrorsTest(Case):
     """Shape errors of array ops with TF's texts."""
 
     def testConcatRankMismatch(self):
-        """concat_op_test.py ConcatOpTest.testConcatShapeError-style: ranks must agree."""
+        """adapted from kernel_tests/concat_op_test.py ConcatOpTest.testShapeError: its rank-mismatch case; checks
+        TF's message text."""
         with self.assertRaisesRegex(ValueError, "Shape must be rank 2 but is rank 1 for 'concat' \\(op: 'ConcatV2'\\)"):
             tf.concat([tf.ones([2, 3]), tf.ones([2])], 0)
 
     def testConcatDimMismatch(self):
-        """concat_op_test.py ConcatOpTest.testConcatShapeError."""
+        """adapted from kernel_tests/concat_op_test.py ConcatOpTest.testShapeError: its non-concat-dimension case;
+        checks TF's message text."""
         with self.assertRaisesRegex(ValueError, "Dimension 1 in both shapes must be equal, but are 3 and 4"):
             tf.concat([tf.ones([2, 3]), tf.ones([2, 4])], 0)
 
     def testStackAxisOutOfRange(self):
-        """stack_op_test.py StackOpTest.testAxisOutOfRange."""
+        """kernel_tests/stack_op_test.py StackOpTest.testDimOutOfRange."""
         t = [tf.placeholder(tf.float32, [2]), tf.placeholder(tf.float32, [2])]
         with self.assertRaisesRegex(ValueError, r"axis = 2 not in \[-2, 2\)"):
             tf.stack(t, axis=2)
 
     def testUnstackCannotInferNum(self):
-        """unstack_op_test.py UnstackOpTest.testCannotInferNumFromUnknownShape."""
+        """kernel_tests/unstack_op_test.py UnstackOpTest.testCannotInferNumFromUnknownShape."""
         x = tf.placeholder(np.float32)
         with self.assertRaisesRegex(ValueError, r"Cannot infer num from shape <unknown>"):
             tf.unstack(x)
 
     def testSplitNotDivisible(self):
-        """split_op_test.py SplitOpTest.testNonexistentDimTensor-style: uneven split."""
+        """no TensorFlow counterpart; written for scopeviz: tf.split into 4 of a length-6 dimension raises 'Dimension
+        size must be evenly divisible by 4 but is 6' (Split's shape function)."""
         with self.assertRaisesRegex(ValueError, "Dimension size must be evenly divisible by 4 but is 6"):
             tf.split(tf.ones([6]), 4)
 
     def testExpandDimsOutOfRange(self):
-        """shape_ops_test.py ShapeOpsTest.testExpandDimsErrors."""
+        """adapted from kernel_tests/shape_ops_test.py ShapeOpsTest.testExpandDimsErrors: dim 5 on a rank-3 tensor;
+        checks TF's message text."""
         with self.assertRaisesRegex(ValueError, r"dim 5 not in the interval \[-4, 3\]"):
             tf.expand_dims(tf.ones([2, 3, 4]), 5)
 
     def testSqueezeNonOne(self):
-        """shape_ops_test.py ShapeOpsTest.testSqueezeErrors."""
+        """adapted from kernel_tests/shape_ops_test.py ShapeOpsTest.testSqueezeOnlyOnes: squeezing a dimension of size
+        2; checks TF's message text."""
         with self.assertRaisesRegex(ValueError, "Can not squeeze dim\\[1\\], expected a dimension of 1, got 2"):
             tf.squeeze(tf.ones([1, 2]), [1])
 
     def testTransposePermRank(self):
-        """transpose_op_test.py TransposeTest.testError."""
+        """adapted from kernel_tests/transpose_op_test.py TransposeTest.testError: a perm longer than the rank; checks
+        TF's message text."""
         with self.assertRaisesRegex(ValueError, "Dimension must be 2 but is 3"):
             tf.transpose(tf.ones([2, 3]), [0, 1, 2])
 
     def testRangeDeltaZero(self):
-        """init_ops_test.py RangeTest.testEmpty / delta 0: Requires delta != 0."""
+        """no TensorFlow counterpart; written for scopeviz: tf.range with delta 0 raises 'Requires delta != 0' at
+        graph construction (Range's shape function; TF checks this message only in its C++ shape-function tests)."""
         with self.assertRaisesRegex(ValueError, "Requires delta != 0"):
             tf.range(0, 5, 0)
 
     def testConvDepthMismatch(self):
-        """conv_ops_test.py Conv2DTest.testOpEdgeCases: input depth against the filter's."""
+        """adapted from kernel_tests/conv_ops_test.py Conv2DTest.testOpEdgeCases: a different edge case, input depth
+        not a multiple of the filter's."""
         with self.assertRaisesRegex(ValueError, "Depth of input \\(3\\) is not a multiple of input depth of filter "
                                                 "\\(4\\) for 'Conv2D'"):
             tf.nn.conv2d(tf.ones([1, 4, 4, 3]), tf.ones([2, 2, 4, 1]), [1, 1, 1, 1], "SAME")
 
     def testConvBadPadding(self):
-        """conv_ops_test.py Conv2DTest.testOpEdgeCases: padding must be SAME or VALID."""
+        """adapted from kernel_tests/conv_ops_test.py Conv2DTest.testOpEdgeCases: a different edge case, padding
+        'FULL' refused by the attr check."""
         with self.assertRaisesRegex(ValueError, "Value for attr 'padding' of \"FULL\" is not in the list of allowed"):
             tf.nn.conv2d(tf.ones([1, 4, 4, 3]), tf.ones([2, 2, 3, 1]), [1, 1, 1, 1], "FULL")
 
     def testDropoutNeedsRate(self):
-        """nn_test.py DropoutTest.testInvalidKeepProb."""
+        """adapted from ops/nn_test.py DropoutTest.testInvalidKeepProb: rate=1.0 through the rate argument; checks
+        TF's message text."""
         with self.assertRaisesRegex(ValueError, "rate must be a scalar tensor or a float in the range \\[0, 1\\), "
                                                 "got 1"):
             tf.nn.dropout(tf.ones([2]), rate=1.0)
 
     def testDropoutIntInput(self):
-        """nn_test.py DropoutTest.testInvalidKeepProb: integer x refused with TF's text."""
+        """adapted from ops/nn_test.py DropoutTest.testDropoutWithIntegerInputs: checks TF's message text."""
         with self.assertRaisesRegex(ValueError, "x has to be a floating point tensor"):
             tf.nn.dropout(tf.constant([1, 2]), rate=0.5)
 
     def testDropoutRateZeroIsIdentity(self):
-        """nn_test.py DropoutTest.testDropoutNoop-style: rate 0 returns x."""
+        """adapted from ops/nn_test.py DropoutTest.testNoDropoutFast: rate=0.0 instead of keep_prob=1; x itself comes
+        back."""
         x = tf.ones([2])
         self.assertIs(tf.nn.dropout(x, rate=0.0), x)
 
     def testAssignNeedsRef(self):
-        """state_ops: tf.assign on a plain tensor is refused."""
+        """no TensorFlow counterpart; written for scopeviz: tf.assign on a non-ref tensor raises TypeError with TF's
+        message (state_ops.assign)."""
         with self.assertRaisesRegex(TypeError, "'Assign' Op requires that input 'ref' be a mutable tensor"):
             tf.assign(tf.ones([1]), [2.0])
 
     def testSelectTypeMismatch(self):
-        """where_op_test.py: x and y must share a dtype."""
+        """no TensorFlow counterpart; written for scopeviz: three-argument tf.where with x and y of different dtypes
+        raises TypeError."""
         with self.assertRaises(TypeError):
             tf.where(tf.constant([True]), tf.ones([1]), tf.constant([1]))
 
@@ -1932,21 +2046,23 @@ class KernelValuesTest(Case):
             return sess.run(t, feed)
 
     def testConv2DValid(self):
-        """conv_ops_test.py Conv2DTest.testConv2D2x2Filter: against a direct sum."""
+        """kernel_tests/conv_ops_test.py Conv2DTest.testConv2D2x2Filter."""
         x = np.random.RandomState(0).rand(2, 5, 6, 3)
         f = np.random.RandomState(1).rand(2, 2, 3, 4)
         got = self.run_(tf.nn.conv2d(tf.constant(x), tf.constant(f), [1, 1, 1, 1], "VALID"))
         np.testing.assert_allclose(got, _numpy_conv(x, f, 1, False), rtol=1e-10)
 
     def testConv2DSameStride2(self):
-        """conv_ops_test.py Conv2DTest.testConv2D2x2FilterStride2Same."""
+        """adapted from kernel_tests/conv_ops_test.py Conv2DTest.testConv2D2x2FilterStride2Same: a 3x3 filter, checked
+        against a direct numpy sum."""
         x = np.random.RandomState(2).rand(1, 5, 5, 2)
         f = np.random.RandomState(3).rand(3, 3, 2, 2)
         got = self.run_(tf.nn.conv2d(tf.constant(x), tf.constant(f), [1, 2, 2, 1], "SAME"))
         np.testing.assert_allclose(got, _numpy_conv(x, f, 2, True), rtol=1e-10)
 
     def testConv2DGradients(self):
-        """conv_ops_test.py Conv2DTest.testInputGradientValidPaddingStrideOne (gradient checker)."""
+        """adapted from kernel_tests/conv_ops_test.py Conv2DTest.testInputGradientValidPaddingStrideOne: SAME padding,
+        both gradients, checked by finite differences; also the backprop op types and name."""
         x0 = np.random.RandomState(4).rand(1, 4, 4, 2)
         f0 = np.random.RandomState(5).rand(3, 3, 2, 2)
 
@@ -1968,13 +2084,13 @@ class KernelValuesTest(Case):
             self.assertAlmostEqual((o - O) / eps, g[idx], places=3)
 
     def testMaxPoolValues(self):
-        """pooling_ops_test.py PoolingTest.testMaxPoolValidPadding."""
+        """kernel_tests/pooling_ops_test.py PoolingTest.testMaxPoolValidPadding."""
         x = np.arange(16, dtype=np.float32).reshape(1, 4, 4, 1)
         got = self.run_(tf.nn.max_pool(tf.constant(x), [1, 2, 2, 1], [1, 2, 2, 1], "VALID"))
         self.assertEqual(got.reshape(-1).tolist(), [5.0, 7.0, 13.0, 15.0])
 
     def testMaxPoolGrad(self):
-        """pooling_ops_test.py PoolingTest.testMaxPoolGrad: the gradient goes to each window's maximum."""
+        """kernel_tests/pooling_ops_test.py PoolingTest.testMaxPoolGrad."""
         x = tf.constant(np.arange(16, dtype=np.float32).reshape(1, 4, 4, 1))
         g = tf.gradients(tf.reduce_sum(tf.nn.max_pool(x, [1, 2, 2, 1], [1, 2, 2, 1], "VALID")), x)[0]
         self.assertEqual(g.op.type, "MaxPoolGrad")
@@ -1983,13 +2099,14 @@ class KernelValuesTest(Case):
         self.assertEqual(got.sum(), 4.0)
 
     def testAvgPoolSameExcludesPadding(self):
-        """pooling_ops_test.py PoolingTest.testAvgPoolSamePadding: padded cells are not counted."""
+        """kernel_tests/pooling_ops_test.py PoolingTest.testAvgPoolSamePadding."""
         x = np.array([[1.0, 2.0, 3.0]], dtype=np.float32).reshape(1, 1, 3, 1)
         got = self.run_(tf.nn.avg_pool(tf.constant(x), [1, 1, 2, 1], [1, 1, 2, 1], "SAME"))
         self.assertEqual(got.reshape(-1).tolist(), [1.5, 3.0])
 
     def testL2LossValueAndGrad(self):
-        """nn_test.py L2LossTest.testL2Loss and testGradient."""
+        """adapted from ops/nn_test.py L2LossTest.testL2Loss and L2LossTest.testGradient: the analytic gradient (x)
+        instead of the gradient checker."""
         x = tf.constant([1.0, 2.0, 3.0])
         l = tf.nn.l2_loss(x)
         g = tf.gradients(l, x)[0]
@@ -1998,41 +2115,43 @@ class KernelValuesTest(Case):
         self.assertEqual(gv.tolist(), [1.0, 2.0, 3.0])
 
     def testConcatValues(self):
-        """concat_op_test.py ConcatOpTest.testHStack."""
+        """kernel_tests/concat_op_test.py ConcatOpTest.testHStack."""
         got = self.run_(tf.concat([tf.constant([[1, 2]]), tf.constant([[3, 4]])], 1))
         self.assertEqual(got.tolist(), [[1, 2, 3, 4]])
 
     def testStackValues(self):
-        """stack_op_test.py StackOpTest.testSimple."""
+        """kernel_tests/stack_op_test.py StackOpTest.testSimple."""
         a = tf.placeholder(tf.float32, [2])
         got = self.run_(tf.stack([a, a * 2], axis=1), {a: [1.0, 2.0]})
         self.assertEqual(got.tolist(), [[1.0, 2.0], [2.0, 4.0]])
 
     def testStridedSliceValues(self):
-        """array_ops_test.py StridedSliceTest.testBasicSlice / testShrink."""
+        """adapted from kernel_tests/array_ops_test.py StridedSliceTest.testShrink: also a plain slice and a reversed
+        stride."""
         x = tf.constant(np.arange(12).reshape(3, 4).astype(np.int32))
         self.assertEqual(self.run_(x[1]).tolist(), [4, 5, 6, 7])
         self.assertEqual(self.run_(x[:, 1:3]).tolist(), [[1, 2], [5, 6], [9, 10]])
         self.assertEqual(self.run_(x[::-1, 0]).tolist(), [8, 4, 0])
 
     def testTransposeValues(self):
-        """transpose_op_test.py TransposeTest.testSimple (values)."""
+        """adapted from kernel_tests/transpose_op_test.py TransposeTest.testSimple: a rank-3 perm and the default
+        (reversed) perm."""
         x = np.arange(24).reshape(2, 3, 4).astype(np.float32)
         np.testing.assert_array_equal(self.run_(tf.transpose(tf.constant(x), [1, 2, 0])), x.transpose(1, 2, 0))
         np.testing.assert_array_equal(self.run_(tf.transpose(tf.constant(x))), x.T)
 
     def testSqueezeValues(self):
-        """shape_ops_test.py ShapeOpsTest.testSqueeze (values)."""
+        """kernel_tests/shape_ops_test.py ShapeOpsTest.testSqueeze."""
         self.assertEqual(self.run_(tf.squeeze(tf.constant([[[1], [2]]]))).tolist(), [1, 2])
 
     def testUnstackValues(self):
-        """unstack_op_test.py UnstackOpTest.testSimple (values), axis 1."""
+        """adapted from kernel_tests/unstack_op_test.py UnstackOpTest.testSimple: along axis 1."""
         x = np.arange(6).reshape(2, 3).astype(np.int32)
         got = self.run_(tf.unstack(tf.constant(x), axis=1))
         self.assertEqual([g.tolist() for g in got], [[0, 3], [1, 4], [2, 5]])
 
     def testSplitValues(self):
-        """split_op_test.py SplitOpTest.testSplitCols / testSpecialCasesVariable (values)."""
+        """kernel_tests/split_op_test.py SplitOpTest.testSplitCols and SplitOpTest.testSpecialCasesVariable."""
         x = tf.constant(np.arange(12).reshape(2, 6).astype(np.float32))
         a, b = self.run_(tf.split(x, 2, 1))
         self.assertEqual(a.tolist(), [[0, 1, 2], [6, 7, 8]])
@@ -2041,29 +2160,31 @@ class KernelValuesTest(Case):
         self.assertEqual(d.shape, (2, 5))
 
     def testGatherValues(self):
-        """gather_op_test.py GatherTest.testScalar1D / testAxis (values)."""
+        """adapted from kernel_tests/gather_op_test.py GatherTest.testScalar1D: also a gather along axis 1."""
         params = tf.constant([[1, 2], [3, 4], [5, 6]])
         self.assertEqual(self.run_(tf.gather(params, [2, 0])).tolist(), [[5, 6], [1, 2]])
         self.assertEqual(self.run_(tf.gather(params, [1], axis=1)).tolist(), [[2], [4], [6]])
 
     def testGatherOutOfRange(self):
-        """gather_op_test.py GatherTest.testBadIndicesCPU: TF's message at run time."""
+        """kernel_tests/gather_op_test.py GatherTest.testBadIndicesCPU."""
         with self.assertRaisesRegex(tf.errors.InvalidArgumentError, r"indices\[1\] = 7 is not in \[0, 3\)"):
             self.run_(tf.gather(tf.constant([1, 2, 3]), [0, 7]))
 
     def testEmbeddingLookupValues(self):
-        """embedding_ops_test.py EmbeddingLookupTest.testSimple (one shard, values)."""
+        """adapted from kernel_tests/embedding_ops_test.py EmbeddingLookupTest.testSimpleSharded: one unsharded
+        variable; checks the looked-up rows."""
         emb = tf.get_variable("emb", initializer=np.arange(8).reshape(4, 2).astype(np.float32))
         got = self.run_init(tf.nn.embedding_lookup(emb, [3, 1]))
         self.assertEqual(got.tolist(), [[6.0, 7.0], [2.0, 3.0]])
 
     def testOneHotValues(self):
-        """one_hot_op_test.py OneHotTest.testFloatBasic / testAxis (values)."""
+        """adapted from kernel_tests/one_hot_op_test.py OneHotTest.testFloatBasic: also axis=0."""
         self.assertEqual(self.run_(tf.one_hot([0, 2], 3)).tolist(), [[1, 0, 0], [0, 0, 1]])
         self.assertEqual(self.run_(tf.one_hot([0, 2], 3, axis=0)).tolist(), [[1, 0], [0, 0], [0, 1]])
 
     def testEmbeddingLookupTrains(self):
-        """embedding_ops_test.py EmbeddingLookupTest.testGradientsEmbeddingLookup (dense): rows summed by index."""
+        """adapted from kernel_tests/embedding_ops_test.py EmbeddingLookupTest.testGradientsEmbeddingLookup: checks
+        the UnsortedSegmentSum gradient's values and one SGD step instead of the gradient checker."""
         emb = tf.get_variable("emb", initializer=np.zeros((4, 2), np.float32))
         out = tf.reduce_sum(tf.nn.embedding_lookup(emb, [1, 3, 1]))
         g = tf.gradients(out, emb)[0]
@@ -2076,7 +2197,8 @@ class KernelValuesTest(Case):
             self.assertEqual(sess.run(emb).tolist(), [[0, 0], [-1, -1], [0, 0], [-0.5, -0.5]])
 
     def testSqueezeGradient(self):
-        """shape_ops_test.py ShapeOpsTest.testSqueezeGradient."""
+        """adapted from kernel_tests/shape_ops_test.py ShapeOpsTest.testSqueezeGradient: checks the gradient's shape,
+        not its error."""
         x = tf.constant(np.ones((1, 3, 1), np.float32))
         g = tf.gradients(tf.reduce_sum(tf.squeeze(x) * 2.0), x)[0]
         self.assertEqual(self.run_(g).shape, (1, 3, 1))
@@ -2087,7 +2209,8 @@ class KernelValuesTest(Case):
             return sess.run(t)
 
     def testSmallCnnTrains(self):
-        """A tf.layers CNN (conv2d, max_pooling2d, flatten, dropout, dense, sparse softmax loss) trains."""
+        """no TensorFlow counterpart; written for scopeviz: a tf.layers CNN (conv2d, max_pooling2d, flatten, dropout,
+        dense, sparse softmax loss) trains with Adam (its loss falls)."""
         tf.set_random_seed(1)
         x = tf.placeholder(tf.float32, [None, 8, 8, 1])
         y = tf.placeholder(tf.int32, [None])
@@ -2111,7 +2234,7 @@ class NamesTest(Case):
     """Composite op names (nn_ops.py, embedding_ops.py, state_ops.py) as TF 1.15 builds them."""
 
     def testDropoutNames(self):
-        """nn_test.py DropoutTest.testDropout: the dropout/ ops."""
+        """adapted from ops/nn_test.py DropoutTest.testDropout: the op names of the dropout/ composite."""
         tf.nn.dropout(tf.placeholder(tf.float32, [2, 3]), keep_prob=0.5)
         names = op_names()
         for n in ("dropout/rate", "dropout/Shape", "dropout/random_uniform/RandomUniform", "dropout/sub",
@@ -2119,7 +2242,8 @@ class NamesTest(Case):
             self.assertIn(n, names)
 
     def testEmbeddingLookupNames(self):
-        """embedding_ops_test.py EmbeddingLookupTest.testSimpleSharded (one shard)."""
+        """adapted from kernel_tests/embedding_ops_test.py EmbeddingLookupTest.testSimpleSharded: one shard; checks
+        the GatherV2 op, its colocation and the output Identity."""
         params = tf.get_variable("emb", [10, 4])
         out = tf.nn.embedding_lookup(params, [1, 2])
         self.assertEqual(out.op.name, "embedding_lookup/Identity")
@@ -2129,7 +2253,8 @@ class NamesTest(Case):
         self.assertEqual(out.shape.as_list(), [2, 4])
 
     def testAssignNames(self):
-        """state_ops_test / variables_test.py testAssignments: Assign, AssignAdd, AssignSub."""
+        """adapted from kernel_tests/variables_test.py VariablesTestCase.testAssignments: the op types
+        Assign/AssignAdd/AssignSub and their colocation with the variable."""
         v = tf.get_variable("v", [2])
         for f, t in ((tf.assign, "Assign"), (tf.assign_add, "AssignAdd"), (tf.assign_sub, "AssignSub")):
             op = f(v, [1.0, 1.0])
@@ -2137,7 +2262,7 @@ class NamesTest(Case):
             self.assertEqual(op.op.colocation_groups(), [b"loc:@v"])
 
     def testAssignRuns(self):
-        """variables_test.py VariablesTestCase.testAssignments: values after assign_add/assign_sub."""
+        """kernel_tests/variables_test.py VariablesTestCase.testAssignments."""
         v = tf.get_variable("v", initializer=[1.0, 2.0])
         add = tf.assign_add(v, [1.0, 1.0])
         sub = tf.assign_sub(v, [0.5, 0.5])
@@ -2147,25 +2272,28 @@ class NamesTest(Case):
             self.assertEqual(sess.run(sub).tolist(), [1.5, 2.5])
 
     def testAssignValidateShape(self):
-        """variables_test.py VariablesTestCase.testAssignDifferentShapes (validate_shape=True)."""
+        """no TensorFlow counterpart; written for scopeviz: tf.assign (validate_shape=True) of a value of another
+        shape raises ValueError (state_ops.assign)."""
         v = tf.get_variable("v", [2])
         with self.assertRaises(ValueError):
             tf.assign(v, [1.0, 2.0, 3.0])
 
     def testRandomOpsRun(self):
-        """random_ops_test.py RandomUniformTest.testRange: values inside [minval, maxval)."""
+        """kernel_tests/random/random_ops_test.py RandomUniformTest.testRange."""
         u = tf.random_uniform([100], minval=2.0, maxval=3.0, seed=3)
         with tf.Session() as sess:
             vals = sess.run(u)
         self.assertTrue(np.all(vals >= 2.0) and np.all(vals < 3.0))
 
     def testRandomUniformIntNeedsMax(self):
-        """random_ops_test.py RandomUniformTest.testUniformIntsWithInvalidShape-style: maxval required for ints."""
+        """no TensorFlow counterpart; written for scopeviz: random_uniform of an integer dtype without maxval raises
+        'Must specify maxval for integer dtype'."""
         with self.assertRaisesRegex(ValueError, "Must specify maxval for integer dtype"):
             tf.random_uniform([2], dtype=tf.int32)
 
     def testRandomNormalNames(self):
-        """random_ops_test.py RandomNormalTest: the random_normal/ composite."""
+        """adapted from kernel_tests/random/random_ops_test.py RandomShapeTest.testRandomNormal: the op names of the
+        random_normal/ composite."""
         tf.random_normal([2])
         names = op_names()
         for n in ("random_normal/shape", "random_normal/mean", "random_normal/stddev",
@@ -2174,10 +2302,11 @@ class NamesTest(Case):
 
 
 class LossesTest(Case):
-    """tensorflow/python/kernel_tests/losses_test.py"""
+    """tensorflow/python/kernel_tests/losses_test.py, and loss behaviour it does not test."""
 
     def testMeanSquaredErrorNames(self):
-        """MeanSquaredErrorTest.testAllCorrectNoLossWeight: the mean_squared_error/ scope."""
+        """adapted from kernel_tests/losses_test.py MeanSquaredErrorTest.testAllCorrectNoLossWeight: the
+        mean_squared_error/ op names and the LOSSES collection."""
         loss = tf.losses.mean_squared_error(tf.ones([2, 3]), tf.zeros([2, 3]))
         names = op_names()
         self.assertIn("mean_squared_error/SquaredDifference", names)
@@ -2186,26 +2315,30 @@ class LossesTest(Case):
         self.assertEqual(tf.losses.get_losses(), [loss])
 
     def testMeanSquaredErrorValue(self):
-        """MeanSquaredErrorTest.testNonZeroLoss (unweighted)."""
+        """adapted from kernel_tests/losses_test.py MeanSquaredErrorTest.testNonZeroLoss: different data (expected
+        2.0)."""
         loss = tf.losses.mean_squared_error(tf.constant([[1.0, 2.0]]), tf.constant([[3.0, 2.0]]))
         with tf.Session() as sess:
             self.assertAlmostEqual(float(sess.run(loss)), 2.0, places=5)
 
     def testMeanSquaredErrorShapeMismatch(self):
-        """MeanSquaredErrorTest.testValueErrorThrownWhenWeightIsNone-style: shapes must be compatible."""
+        """no TensorFlow counterpart; written for scopeviz: mean_squared_error of [2, 3] labels and [3, 2] predictions
+        raises ValueError."""
         with self.assertRaises(ValueError):
             tf.losses.mean_squared_error(tf.ones([2, 3]), tf.ones([3, 2]))
 
     @unittest.expectedFailure  # known: the engine's op is xentropy/xentropy, TF 1.15's is xentropy (+Reshapes)
     def testSoftmaxNames(self):
-        """SoftmaxCrossEntropyLossTest.testNoneWeightRaisesValueError / names of the loss scope."""
+        """adapted from kernel_tests/losses_test.py SoftmaxCrossEntropyLossTest.testNoneWeightRaisesValueError: checks
+        the softmax_cross_entropy_loss/ op names instead."""
         tf.losses.softmax_cross_entropy(tf.ones([2, 3]), tf.ones([2, 3]))
         names = op_names()
         self.assertIn("softmax_cross_entropy_loss/labels_stop_gradient", names)
         self.assertIn("softmax_cross_entropy_loss/xentropy", names)
 
     def testSparseSoftmaxValue(self):
-        """SparseSoftmaxCrossEntropyLossTest.testAllCorrectInt32Labels."""
+        """adapted from kernel_tests/losses_test.py SparseSoftmaxCrossEntropyLossTest.testAllCorrectInt32Labels: also
+        the op name sparse_softmax_cross_entropy_loss/xentropy/xentropy."""
         logits = tf.constant([[10.0, 0.0, 0.0], [0.0, 10.0, 0.0]])
         loss = tf.losses.sparse_softmax_cross_entropy(tf.constant([0, 1]), logits)
         with tf.Session() as sess:
@@ -2213,17 +2346,20 @@ class LossesTest(Case):
         self.assertIn("sparse_softmax_cross_entropy_loss/xentropy/xentropy", op_names())
 
     def testNoneLabels(self):
-        """MeanSquaredErrorTest: labels None raises."""
+        """no TensorFlow counterpart; written for scopeviz: mean_squared_error(None, ...) raises 'labels must not be
+        None.' (losses_impl)."""
         with self.assertRaisesRegex(ValueError, "labels must not be None."):
             tf.losses.mean_squared_error(None, tf.ones([1]))
 
     def testInvalidReduction(self):
-        """losses_test.py ComputeWeightedLossTest.testInvalidReduction."""
+        """no TensorFlow counterpart; written for scopeviz: compute_weighted_loss with an unknown reduction raises
+        'Invalid Reduction Key' (Reduction.validate)."""
         with self.assertRaisesRegex(ValueError, "Invalid Reduction Key"):
             tf.losses.compute_weighted_loss(tf.ones([2]), reduction="nope")
 
     def testL2Regularizer(self):
-        """regularizers (keras/regularizers_test.py): l2 adds reduce_sum(square) * l."""
+        """no TensorFlow counterpart; written for scopeviz: tf.keras.regularizers.l2(0.5) as a get_variable
+        regularizer gives 0.5 * sum(v ** 2)."""
         reg = tf.keras.regularizers.l2(0.5)
         v = tf.get_variable("v", initializer=[1.0, 2.0], regularizer=reg)
         with tf.Session() as sess:
@@ -2231,7 +2367,8 @@ class LossesTest(Case):
             self.assertAlmostEqual(float(sess.run(tf.losses.get_regularization_loss())), 2.5, places=5)
 
     def testTotalLoss(self):
-        """losses_impl get_total_loss: losses plus regularization losses, AddN named total_loss."""
+        """no TensorFlow counterpart; written for scopeviz: get_total_loss of one loss and one regularization loss is
+        named total_loss (losses util.get_total_loss)."""
         tf.get_variable("v", [1], regularizer=lambda t: tf.reduce_sum(t))
         tf.losses.mean_squared_error(tf.ones([2]), tf.zeros([2]))
         self.assertEqual(tf.losses.get_total_loss().name, "total_loss:0")
@@ -2241,7 +2378,8 @@ class ControlFlowTest(Case):
     """tensorflow/python/kernel_tests/control_flow_ops_py_test.py (v1 control flow, graph names)"""
 
     def testCondNames(self):
-        """ControlFlowTest.testCondBool / testCond_1: the cond/ ops."""
+        """adapted from kernel_tests/control_flow_ops_py_test.py ControlFlowTest.testCond_1: the cond/ op names
+        (Switch, pivots, pred_id, branch ops, Merge)."""
         x = tf.placeholder(tf.float32, [2], name="x")
         p = tf.placeholder(tf.bool, [], name="p")
         r = tf.cond(p, lambda: tf.add(x, 1.0), lambda: tf.square(x))
@@ -2253,7 +2391,8 @@ class ControlFlowTest(Case):
         self.assertEqual(r.shape.as_list(), [2])
 
     def testCondCaptureIsSwitchOfPredId(self):
-        """ControlFlowTest.testCond_1: a captured input goes through Switch(x, pred_id)."""
+        """adapted from kernel_tests/control_flow_ops_py_test.py ControlFlowTest.testCond_1: a captured input enters
+        its branch through Switch(x, pred_id)."""
         x = tf.placeholder(tf.float32, [2], name="x")
         tf.cond(tf.placeholder(tf.bool, []), lambda: tf.add(x, 1.0), lambda: x)
         sw = tf.get_default_graph().get_operation_by_name("cond/Add/Switch")
@@ -2262,31 +2401,33 @@ class ControlFlowTest(Case):
         self.assertEqual(add.inputs[0].name, "cond/Add/Switch:1")
 
     def testCondConstGetsPivot(self):
-        """ControlFlowTest.testCondConst-style: a Const in a branch depends on the branch pivot."""
+        """no TensorFlow counterpart; written for scopeviz: a Const built in a cond branch gets a control input from
+        the branch pivot cond/switch_t (CondContext)."""
         x = tf.placeholder(tf.float32, [], name="x")
         tf.cond(tf.placeholder(tf.bool, []), lambda: tf.constant(1.0, name="one"), lambda: x)
         one = tf.get_default_graph().get_operation_by_name("cond/one")
         self.assertEqual([c.name for c in one.control_inputs], ["cond/switch_t"])
 
     def testCondPythonBool(self):
-        """ControlFlowTest.testCondBool: a Python bool predicate is refused."""
+        """kernel_tests/control_flow_ops_py_test.py ControlFlowTest.testCondBool."""
         with self.assertRaisesRegex(TypeError, "pred must not be a Python bool"):
             tf.cond(True, lambda: tf.constant(1), lambda: tf.constant(2))
 
     def testCondNotCallable(self):
-        """ControlFlowTest.testCondMissingArg-style: branches must be callable."""
+        """adapted from kernel_tests/control_flow_ops_py_test.py ControlFlowTest.testCondMissingArg1: a non-callable
+        true_fn instead of a missing one; checks TF's message text."""
         with self.assertRaisesRegex(TypeError, "true_fn must be callable."):
             tf.cond(tf.placeholder(tf.bool, []), 1, lambda: 2)
 
     def testCondTwice(self):
-        """ControlFlowTest (naming): cond, cond_1."""
+        """no TensorFlow counterpart; written for scopeviz: a second tf.cond gets the scope cond_1."""
         p = tf.placeholder(tf.bool, [])
         tf.cond(p, lambda: tf.constant(1), lambda: tf.constant(2))
         r = tf.cond(p, lambda: tf.constant(1), lambda: tf.constant(2))
         self.assertEqual(r.op.name, "cond_1/Merge")
 
     def testWhileNames(self):
-        """ControlFlowTest.testWhile_1: the while/ ops."""
+        """adapted from kernel_tests/control_flow_ops_py_test.py ControlFlowTest.testWhile_1: the while/ op names."""
         i = tf.constant(0, name="i")
         n = tf.constant(10, name="n")
         r = tf.while_loop(lambda i: tf.less(i, n), lambda i: tf.add(i, 1), [i])
@@ -2297,7 +2438,8 @@ class ControlFlowTest(Case):
         self.assertEqual(r.op.name, "while/Exit")
 
     def testWhileBackEdge(self):
-        """ControlFlowTest.testWhile_1: Merge's second input is the NextIteration."""
+        """adapted from kernel_tests/control_flow_ops_py_test.py ControlFlowTest.testWhile_1: Merge's inputs are the
+        Enter and the NextIteration; the frame name."""
         i = tf.constant(0)
         tf.while_loop(lambda i: i < 10, lambda i: i + 1, [i])
         m = tf.get_default_graph().get_operation_by_name("while/Merge")
@@ -2306,20 +2448,23 @@ class ControlFlowTest(Case):
         self.assertEqual(e.get_attr("frame_name"), b"while/while_context")
 
     def testWhileTwoVars(self):
-        """ControlFlowTest.testWhileWithRefs-style: one Enter/Merge/Switch/Exit per loop variable."""
+        """adapted from kernel_tests/control_flow_ops_py_test.py ControlFlowTest.testWhileWithRefs_1: two non-ref loop
+        variables; checks one Enter and one Exit per loop variable instead of ref dtypes."""
         i, s = tf.constant(0), tf.constant(0.0)
         r = tf.while_loop(lambda i, s: i < 3, lambda i, s: (i + 1, s + 2.0), [i, s])
         self.assertEqual([t.op.name for t in r], ["while/Exit", "while/Exit_1"])
         self.assertIn("while/Enter_1", op_names())
 
     def testWhileBodyMismatch(self):
-        """ControlFlowTest.testWhileShapeInference-style: body output count must match."""
+        """no TensorFlow counterpart; written for scopeviz: while_loop whose body returns two values for one loop
+        variable raises TF's 'Number of inputs and outputs of body must match loop_vars' ValueError."""
         i = tf.constant(0)
         with self.assertRaisesRegex(ValueError, "Number of inputs and outputs of body must match loop_vars: 1, 2"):
             tf.while_loop(lambda i: i < 3, lambda i: (i + 1, i), [i])
 
     def testWhileNotCallable(self):
-        """ControlFlowTest.testWhileCondNotCallable-style."""
+        """no TensorFlow counterpart; written for scopeviz: while_loop with a non-callable cond raises TypeError 'cond
+        must be callable.'."""
         with self.assertRaisesRegex(TypeError, "cond must be callable."):
             tf.while_loop(1, lambda i: i, [tf.constant(0)])
 
@@ -2328,7 +2473,7 @@ class SaverTest(Case):
     """tensorflow/python/training/saver_test.py"""
 
     def testSaveOpNames(self):
-        """SaverTest.testBasic: the save/ ops of a V2 saver."""
+        """adapted from training/saver_test.py SaverTest.testBasic: the op names of a V2 saver's save/ scope."""
         tf.get_variable("v0", initializer=10.0)
         tf.get_variable("v1", initializer=20.0)
         tf.train.Saver()
@@ -2340,7 +2485,7 @@ class SaverTest(Case):
             self.assertIn(n, names)
 
     def testSaverDefNames(self):
-        """SaverTest.testBasic: the SaverDef's tensor and op names."""
+        """adapted from training/saver_test.py SaverTest.testBasic: the SaverDef's filename, save and restore names."""
         tf.get_variable("v0", [1])
         saver = tf.train.Saver()
         self.assertEqual(saver.saver_def["filename_tensor_name"], "save/Const:0")
@@ -2348,14 +2493,15 @@ class SaverTest(Case):
         self.assertEqual(saver.saver_def["restore_op_name"], "save/restore_all")
 
     def testSecondSaver(self):
-        """SaverTest.testSaveToNonexistingPath / two savers: save_1/."""
+        """no TensorFlow counterpart; written for scopeviz: a second tf.train.Saver builds its ops under save_1/."""
         tf.get_variable("v0", [1])
         tf.train.Saver()
         tf.train.Saver()
         self.assertIn("save_1/SaveV2", op_names())
 
     def testSortedTensorNames(self):
-        """saver.py validate_and_slice_inputs: variables in name order."""
+        """no TensorFlow counterpart; written for scopeviz: the SaveV2 tensor_names are in variable-name order
+        (saver.py's saveable ordering)."""
         tf.get_variable("b", [1])
         tf.get_variable("a", [1])
         tf.train.Saver()
@@ -2363,18 +2509,19 @@ class SaverTest(Case):
         self.assertEqual(list(names), [b"a", b"b"])
 
     def testNoVariables(self):
-        """SaverTest.testNoVariables (graph mode)."""
+        """no TensorFlow counterpart; written for scopeviz: tf.train.Saver() with no variables raises 'No variables to
+        save' (no SaverTest.testNoVariables was found in saver_test.py)."""
         with self.assertRaisesRegex(ValueError, "No variables to save"):
             tf.train.Saver()
 
     def testAllowEmpty(self):
-        """SaverTest.testAllowEmpty."""
+        """training/saver_test.py SaverTest.testAllowEmpty."""
         saver = tf.train.Saver(allow_empty=True)
         with tf.Session() as sess:
             self.assertIsNone(saver.save(sess, os.path.join(tempfile.mkdtemp(), "x")))
 
     def testSaveRestoreValues(self):
-        """SaverTest.testBasic: values saved, overwritten, restored."""
+        """adapted from training/saver_test.py SaverTest.testBasic: also checks latest_checkpoint."""
         v0 = tf.get_variable("v0", initializer=10.0)
         v1 = tf.get_variable("v1", initializer=20.0)
         saver = tf.train.Saver()
@@ -2388,7 +2535,7 @@ class SaverTest(Case):
             self.assertEqual(sess.run([v0, v1]), [10.0, 20.0])
 
     def testRestoreMissing(self):
-        """SaverTest.testInvalidPath."""
+        """training/saver_test.py SaverTest.testInvalidPath."""
         tf.get_variable("v0", [1])
         saver = tf.train.Saver()
         with tf.Session() as sess:
@@ -2397,10 +2544,11 @@ class SaverTest(Case):
 
 
 class MetaGraphTest(Case):
-    """tensorflow/python/framework/meta_graph_test.py"""
+    """tensorflow/python/framework/meta_graph_test.py and training/saver_test.py MetaGraphTest."""
 
     def testExportImportWithScope(self):
-        """ScopedMetaGraphTest.testImportWithScope-style: ops come back under import_scope."""
+        """adapted from training/saver_test.py MetaGraphTest.testImportIntoNamescope: export then
+        import_meta_graph(import_scope=...); checks op names and the rewritten colocation, no training."""
         tf.get_variable("v", [2])
         tf.add(tf.constant(1.0, name="a"), 2.0, name="out")
         path = os.path.join(tempfile.mkdtemp(), "m.meta")
@@ -2415,7 +2563,8 @@ class MetaGraphTest(Case):
         self.assertEqual(read.inputs[0].name, "imported/v:0")
 
     def testExportImportNoScope(self):
-        """MetaGraphTest.testBasic: round trip keeps names."""
+        """adapted from framework/meta_graph_test.py SimpleMetaGraphTest.testNoVariables: an in-memory MetaGraphDef of
+        one constant; checks that the op names survive the round trip."""
         tf.constant(1.0, name="a")
         data = tf.train.export_meta_graph()
         tf.reset_default_graph()
@@ -2423,7 +2572,8 @@ class MetaGraphTest(Case):
         self.assertEqual(op_names(), ["a"])
 
     def testImportCollections(self):
-        """MetaGraphTest.testAddCollectionDef-style: the variables collection is restored by name."""
+        """adapted from training/saver_test.py MetaGraphTest.testAddCollectionDef: only the variables collection,
+        restored under an import scope."""
         tf.get_variable("v", [2])
         data = tf.train.export_meta_graph()
         tf.reset_default_graph()
@@ -2431,7 +2581,8 @@ class MetaGraphTest(Case):
         self.assertEqual([getattr(v, "name", None) for v in tf.get_collection("variables")], ["s/v:0"])
 
     def testImportMetaGraphRestores(self):
-        """saver_test.py MetaGraphTest.testImportIntoNamescope-style: the returned saver restores values."""
+        """adapted from training/saver_test.py MetaGraphTest.testImportIntoNamescope: no import scope; the returned
+        saver restores the values."""
         v = tf.get_variable("v", initializer=[1.0, 2.0])
         tf.multiply(v, 2.0, name="out")
         saver = tf.train.Saver()
@@ -2447,7 +2598,7 @@ class MetaGraphTest(Case):
             self.assertEqual(sess.run("out:0").tolist(), [2.0, 4.0])
 
     def testImportMissingFile(self):
-        """meta_graph_test.py: a missing file raises IOError."""
+        """no TensorFlow counterpart; written for scopeviz: import_meta_graph of a missing file raises IOError."""
         with self.assertRaises(IOError):
             tf.train.import_meta_graph("/nonexistent/x.meta")
 
