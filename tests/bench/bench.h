@@ -1,8 +1,12 @@
 #pragma once
 // Shared helpers for benchmarks: every figure is one line "BENCH <name> <value> <unit>".
+#include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <limits>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 namespace scopeviz::bench {
 
@@ -18,6 +22,17 @@ inline double now()
 {
     using namespace std::chrono;
     return duration<double>(steady_clock::now().time_since_epoch()).count();
+}
+
+/// The p-th percentile (p in [0, 1]) of `v` by nearest rank: the smallest value with at least p of the
+/// values at or below it; NaN when `v` is empty.
+inline double percentile(std::vector<double> v, double p)
+{
+    if (v.empty())
+        return std::numeric_limits<double>::quiet_NaN();
+    std::sort(v.begin(), v.end());
+    const std::size_t rank = std::size_t(std::ceil(p * double(v.size())));
+    return v[std::min(v.size() - 1, rank > 0 ? rank - 1 : 0)];
 }
 
 /// Peak resident set size of this process in bytes (from /proc/self/status VmHWM).

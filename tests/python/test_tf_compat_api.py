@@ -1354,15 +1354,26 @@ class DenseTest(Case):
     """tensorflow/python/layers/core_test.py"""
 
     def testDenseProperties(self):
-        """adapted from layers/core_test.py DenseTest.testDenseProperties: the auto-naming part is not checked here
-        (its assertion compares dense.name with itself)."""
+        """adapted from layers/core_test.py DenseTest.testDenseProperties: the properties part; the auto-naming
+        part is testDenseAutoNamingAfterNamedLayer."""
         dense = tf.layers.Dense(2, activation=tf.nn.relu, name="my_dense")
         self.assertEqual(dense.units, 2)
         self.assertEqual(dense.activation, tf.nn.relu)
         self.assertEqual(dense.name, "my_dense")
-        dense = tf.layers.Dense(2)
-        dense(tf.random_uniform((5, 2)))
-        self.assertEqual(dense.name, "dense_1" if False else dense.name)
+
+    @unittest.expectedFailure
+    def testDenseAutoNamingAfterNamedLayer(self):
+        """layers/core_test.py DenseTest.testDenseProperties, its auto-naming part. Known difference: in
+        TensorFlow 1.15 constructing the named Dense 'my_dense' also takes a number from the per-graph
+        'dense' counter, so the next unnamed layers are dense_1 and dense_2; scopeviz names them dense and
+        dense_1."""
+        tf.layers.Dense(2, activation=tf.nn.relu, name="my_dense")
+        dense = tf.layers.Dense(2, activation=tf.nn.relu)
+        dense.apply(tf.random_uniform((5, 2)))
+        self.assertEqual(dense.name, "dense_1")
+        dense = tf.layers.Dense(2, activation=tf.nn.relu)
+        dense.apply(tf.random_uniform((5, 2)))
+        self.assertEqual(dense.name, "dense_2")
 
     def testCall(self):
         """adapted from layers/core_test.py DenseTest.testCall: also checks the output op name my_dense/Relu."""

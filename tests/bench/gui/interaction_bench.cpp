@@ -32,16 +32,9 @@ using hierarchy::Item;
 
 namespace {
 
-bool waitIdle(MainWindow& w, double timeoutS = 300) { return bench::waitShown(*w.graphView(), timeoutS); }
+using bench::percentile;
 
-double percentile(std::vector<double> v, double p)
-{
-    if (v.empty())
-        return 0;
-    std::sort(v.begin(), v.end());
-    const size_t i = std::min(v.size() - 1, size_t(p * double(v.size() - 1) + 0.5));
-    return v[i];
-}
+bool waitIdle(MainWindow& w, double timeoutS = 300) { return bench::waitShown(*w.graphView(), timeoutS); }
 
 void reportTimes(const std::string& name, const std::vector<double>& seconds)
 {

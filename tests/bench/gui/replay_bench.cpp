@@ -36,13 +36,7 @@ using namespace scopeviz::ui;
 
 namespace {
 
-double percentile(std::vector<double> v, double p)
-{
-    if (v.empty())
-        return 0;
-    std::sort(v.begin(), v.end());
-    return v[std::min(v.size() - 1, size_t(p * double(v.size() - 1) + 0.5))];
-}
+using bench::percentile;
 
 void reportTimes(const std::string& name, const std::vector<double>& seconds)
 {

@@ -44,6 +44,8 @@ using bench::report;
 
 namespace {
 
+using bench::percentile;
+
 /// A plausible training curve: exponential decay, noise, rare spikes.
 ScalarSeriesBatch curve(const std::string& run, const std::string& tag, int64_t first, int64_t count, uint32_t seed,
                         double scale = 1.0, double tau = 2e5)
@@ -326,16 +328,6 @@ private:
     ScalarChart* m_chart;
     std::function<void(int64_t)> m_onPaint;
 };
-
-/// p in [0, 1] by nearest rank.
-double percentile(std::vector<double> v, double p)
-{
-    if (v.empty())
-        return std::numeric_limits<double>::quiet_NaN();
-    std::sort(v.begin(), v.end());
-    const std::size_t rank = std::size_t(std::ceil(p * double(v.size())));
-    return v[std::min(v.size() - 1, rank > 0 ? rank - 1 : 0)];
-}
 
 /// Latency from an EventWriter's flush into a watched log directory to the repaint of the chart
 /// showing that step: the whole live path (inotify, LogdirWatcher poll on the feed's worker thread,

@@ -76,15 +76,6 @@ double cpuSeconds()
     return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) * 1e-6;
 }
 
-double percentileOf(std::vector<double> v, double p)
-{
-    if (v.empty())
-        return std::nan("");
-    std::sort(v.begin(), v.end());
-    const std::size_t rank = std::size_t(std::ceil(p * double(v.size())));
-    return v[std::min(v.size() - 1, rank > 0 ? rank - 1 : 0)];
-}
-
 void loadLine()
 {
     double load[3] = {0, 0, 0};
@@ -320,9 +311,9 @@ void benchSweepOpen(bool quick)
         spinUntil([] { return false; }, 30 + int(rng() % 40));
     }
     feed.stop();
-    report(name + "_append_to_paint_median_ms", percentileOf(latencies, 0.5), "ms");
-    report(name + "_append_to_paint_p95_ms", percentileOf(latencies, 0.95), "ms");
-    report(name + "_append_to_paint_p95_vs_goal_200ms", percentileOf(latencies, 0.95) / 200.0, "ratio");
+    report(name + "_append_to_paint_median_ms", bench::percentile(latencies, 0.5), "ms");
+    report(name + "_append_to_paint_p95_ms", bench::percentile(latencies, 0.95), "ms");
+    report(name + "_append_to_paint_p95_vs_goal_200ms", bench::percentile(latencies, 0.95) / 200.0, "ratio");
     report(name + "_append_samples", double(latencies.size()), "appends");
     loadLine();
 }
@@ -362,10 +353,10 @@ void benchSweepRunList(bool quick)
             listMs.push_back((t1 - t0) * 1e3);
             chartsMs.push_back((now() - t0) * 1e3);
         }
-        report(name + "_runlist_" + op + "_ms", percentileOf(listMs, 0.5), "ms");
-        report(name + "_runlist_" + op + "_worst_ms", percentileOf(listMs, 1.0), "ms");
-        report(name + "_runlist_" + op + "_vs_goal_50ms", percentileOf(listMs, 1.0) / 50.0, "ratio");
-        report(name + "_runlist_" + op + "_with_charts_redrawn_ms", percentileOf(chartsMs, 0.5), "ms");
+        report(name + "_runlist_" + op + "_ms", bench::percentile(listMs, 0.5), "ms");
+        report(name + "_runlist_" + op + "_worst_ms", bench::percentile(listMs, 1.0), "ms");
+        report(name + "_runlist_" + op + "_vs_goal_50ms", bench::percentile(listMs, 1.0) / 50.0, "ratio");
+        report(name + "_runlist_" + op + "_with_charts_redrawn_ms", bench::percentile(chartsMs, 0.5), "ms");
     };
     int flip = 0;
     const auto nothing = [] {};

@@ -40,21 +40,14 @@ using bench::report;
 
 namespace {
 
+using bench::percentile;
+
 /// CPU time of the calling thread in ms: what a paint costs the GUI thread, whatever else the machine runs.
 double threadCpuMs()
 {
     timespec ts{};
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
-}
-
-double percentile(std::vector<double> v, double p)
-{
-    if (v.empty())
-        return std::numeric_limits<double>::quiet_NaN();
-    std::sort(v.begin(), v.end());
-    const std::size_t rank = std::size_t(std::ceil(p * double(v.size())));
-    return v[std::min(v.size() - 1, rank > 0 ? rank - 1 : 0)];
 }
 
 /// A Summary.Value with a 30-bucket HistogramProto of a normal distribution drifting with `step`.
