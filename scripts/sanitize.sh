@@ -19,7 +19,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 mode="${1:-all}"
 case "$mode" in all|core|thread) ;; *) echo "usage: $0 [all|core|thread]" >&2; exit 2 ;; esac
-jobs="$(nproc 2>/dev/null || echo 2)"
+jobs="${SCOPEVIZ_JOBS:-$(nproc 2>/dev/null || echo 2)}"   # SCOPEVIZ_JOBS: fewer on a shared machine
 supp="$root/tests/sanitize"
 
 start=$(date +%s)
