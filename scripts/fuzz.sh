@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets of tests/fuzz with clang-14 in build-fuzz (core
-# only: no Qt, no Python) and runs each for SECONDS (default 60), after first
+# Builds the libFuzzer targets of tests/fuzz with clang-14 in build-fuzz (the
+# clang ASan+UBSan build that scripts/sanitize.sh core shares, configured by
+# scripts/clang-asan-build.sh; the targets need neither Qt nor Python) and runs each for SECONDS (default 60), after first
 # replaying its regression corpus tests/data/fuzz/<target>/.
 #
 #   scripts/fuzz.sh [SECONDS] [TARGET...]
@@ -19,19 +20,11 @@ shift || true
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=(record_reader event_decoder graphdef_binary graphdef_text metagraph scope_names onnx_model)
 
-"$root/scripts/install-deps.sh" --fuzz   # the normal packages plus clang-14, libclang-rt-14-dev
-
-build="${SCOPEVIZ_FUZZ_DIR:-$root/build-fuzz}"
+. "$root/scripts/clang-asan-build.sh"
+build="$clang_asan_dir"
 jobs="$(nproc 2>/dev/null || echo 2)"
-# -O1 and line tables only: symbolized stacks at a fraction of the -O2 -g build time.
-flags="-O1 -gline-tables-only -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
-# clang 14 with libstdc++ 12 has no std::source_location (docs/toolchain.md §10).
-cxxflags="$flags -include $root/tests/fuzz/source_location_clang14.h"
 start=$(date +%s)
-CC=clang-14 CXX=clang++-14 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=None \
-  -DCMAKE_C_FLAGS="$flags" -DCMAKE_CXX_FLAGS="$cxxflags" \
-  -DSCOPEVIZ_BUILD_UI=OFF -DSCOPEVIZ_BUILD_FUZZ=ON -DSCOPEVIZ_BUILD_TESTS=OFF \
-  -DSCOPEVIZ_BUILD_BENCH=OFF -DSCOPEVIZ_BUILD_PYTHON=OFF >/dev/null
+clang_asan_configure
 cmake --build "$build" -j "$jobs" --target "${targets[@]/#/fuzz_}"
 echo "fuzz.sh: build $(( $(date +%s) - start )) s" >&2
 

@@ -16,8 +16,13 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <random>
 #include <sstream>
@@ -42,6 +47,56 @@ void writeFile(const std::string& path, std::string_view bytes)
 {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out.write(bytes.data(), std::streamsize(bytes.size()));
+}
+
+/// The process's peak resident set so far, in KiB.
+long maxRssKb()
+{
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return u.ru_maxrss;
+}
+
+/// How far `work` raises the peak resident set, in KiB, measured in a forked
+/// child (whose peak starts at the parent's current resident set, not at its
+/// earlier high-water mark); -1 when the child failed.
+long peakGrowthKb(const std::function<void()>& work)
+{
+    int fds[2];
+    if (::pipe(fds) != 0)
+        return -1;
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        ::close(fds[0]);
+        const long before = maxRssKb();
+        work();
+        const long grown = maxRssKb() - before;
+        const bool written = ::write(fds[1], &grown, sizeof grown) == ssize_t(sizeof grown);
+        ::_exit(written ? 0 : 1);
+    }
+    ::close(fds[1]);
+    long grown = -1;
+    if (pid < 0 || ::read(fds[0], &grown, sizeof grown) != ssize_t(sizeof grown))
+        grown = -1;
+    ::close(fds[0]);
+    int status = 0;
+    if (pid > 0)
+        ::waitpid(pid, &status, 0);
+    return grown;
+}
+
+/// Writes `unit` `count` times to `path` in 1 MiB blocks, so that a test can
+/// make a large file without holding it in memory; returns the file size.
+uint64_t writeRepeated(const std::string& path, std::string_view unit, int64_t count)
+{
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    const int64_t perBlock = std::max<int64_t>(1, (int64_t(1) << 20) / int64_t(unit.size()));
+    std::string block;
+    for (int64_t i = 0; i < perBlock; ++i)
+        block += unit;
+    for (int64_t left = count; left > 0; left -= perBlock)
+        out.write(block.data(), std::streamsize(unit.size() * size_t(std::min(left, perBlock))));
+    return uint64_t(unit.size()) * uint64_t(count);
 }
 
 /// The single event file inside a testdata/events folder.
@@ -982,34 +1037,86 @@ node { name: "lists" op: "X" attr { key: "l" value { list { i: 1 i: 2 } } } attr
     }
 
     // Ten million nodes are refused before any op is made (kMaxGraphNodes),
-    // binary (20 MB of empty NodeDefs) and text (`node{}` ten million times).
+    // binary (80 MB of NodeDefs `name: "a" op: "N"`) and text (`node{}` ten
+    // million times, 60 MB), read from files the test writes in blocks. Each import's peak
+    // memory stays within twice the file size (the file's bytes and the
+    // node-count walk; no op, no parsed NodeDef).
     void tenMillionNodes()
     {
         constexpr int64_t kNodes = 10'000'000;
         QVERIFY(kNodes > kMaxGraphNodes);
-        std::string bin;
-        bin.reserve(size_t(kNodes) * 2);
+        QTemporaryDir dir;
+        struct Case {
+            const char* file;
+            std::string_view node;
+            std::string message;
+        };
+        const std::string text = dir.filePath("huge.pbtxt").toStdString();
+        const Case cases[] = {
+            {"huge.pb", std::string_view("\x0a\x06\x0a\x01\x61\x12\x01\x4e", 8),
+             cat("10000000 nodes; more than the ", kMaxGraphNodes, " nodes")},
+            {"huge.pbtxt", "node{}", cat(text, ": 10000000 top-level blocks; more than the ", kMaxGraphNodes)},
+        };
+        for (const Case& c : cases) {
+            const std::string path = dir.filePath(c.file).toStdString();
+            const uint64_t size = writeRepeated(path, c.node, kNodes);
+            Graph g;
+            auto r = importGraphFile(path, g);
+            const long grownKb = peakGrowthKb([&] {
+                Graph again;
+                (void)importGraphFile(path, again);
+            });
+            QVERIFY(grownKb >= 0);
+            qInfo("%s: %llu bytes, peak memory grew by %ld KiB", c.file, (unsigned long long)size, grownKb);
+            QVERIFY(!r.ok());
+            QVERIFY2(r.error().find(c.message) != std::string::npos, r.error().c_str());
+            QCOMPARE(g.numOps(), 0);
+            QVERIFY2(uint64_t(grownKb) * 1024 <= 2 * size,
+                     qPrintable(QStringLiteral("%1: peak memory grew by %2 KiB for a file of %3 bytes")
+                                    .arg(c.file).arg(grownKb).arg(size)));
+        }
+        // The same refusal from bytes already in memory.
+        std::string bytes;
+        bytes.reserve(size_t(kNodes) * 2);
         for (int64_t i = 0; i < kNodes; ++i)
-            bin += std::string_view("\x0a\x00", 2);
+            bytes += std::string_view("\x0a\x00", 2);
         Graph g;
-        auto r = importGraphDefBytes(bin, g);
+        auto r = importGraphDefBytes(bytes, g);
         QVERIFY(!r.ok());
         QVERIFY2(r.error().find(cat("10000000 nodes; more than the ", kMaxGraphNodes, " nodes")) != std::string::npos,
                  r.error().c_str());
         QCOMPARE(g.numOps(), 0);
-        bin = std::string();
-        std::string text;
-        text.reserve(size_t(kNodes) * 6);
-        for (int64_t i = 0; i < kNodes; ++i)
-            text += "node{}";
+    }
+
+    // A graph file above 2 GiB (sparse: a valid node, then a hole) cannot be a
+    // protobuf message: it is refused by name and size before anything is
+    // read, allocating nothing near its size. An event file is the exception
+    // (streamed; summary_robustness_test twoGigabyteFileStreams).
+    void graphFileOverTwoGiB()
+    {
         QTemporaryDir dir;
-        const std::string path = dir.filePath("huge.pbtxt").toStdString();
-        writeFile(path, text);
-        r = importGraphFile(path, g);
-        QVERIFY(!r.ok());
-        QVERIFY2(r.error().find(path + ": 10000000 top-level blocks; more than the") != std::string::npos,
-                 r.error().c_str());
-        QCOMPARE(g.numOps(), 0);
+        for (const char* name : {"big.pb", "big.pbtxt"}) {
+            const std::string path = dir.filePath(name).toStdString();
+            tfproto::GraphDef gd;
+            tfproto::NodeDef* n = gd.add_node();
+            n->set_name("a");
+            n->set_op("NoOp");
+            writeFile(path, std::string(name).ends_with(".pb") ? gd.SerializeAsString() : gd.DebugString());
+            const uint64_t size = (uint64_t(2) << 30) + 1;
+            QCOMPARE(::truncate(path.c_str(), off_t(size)), 0);
+            Graph g;
+            auto r = importGraphFile(path, g);
+            QVERIFY(!r.ok());
+            QVERIFY2(r.error() == cat(path, ": too large to be a GraphDef (", size,
+                                      " bytes; protobuf messages are below 2 GiB)"),
+                     r.error().c_str());
+            QCOMPARE(g.numOps(), 0);
+            const long grownKb = peakGrowthKb([&] {
+                Graph again;
+                (void)importGraphFile(path, again);
+            });
+            QVERIFY2(grownKb >= 0 && grownKb < 16 * 1024, "a refused file must not be read");
+        }
     }
 
     void truncatedGraphDefs()

@@ -11,7 +11,10 @@
 #include <atomic>
 #include <climits>
 #include <cmath>
+#include <deque>
 #include <fcntl.h>
+#include <memory>
+#include <mutex>
 #include <random>
 #include <sys/stat.h>
 #include <thread>
@@ -242,6 +245,88 @@ private slots:
         QCOMPARE(c.count(Kind::FileError), 0);
         QCOMPARE(c.count(Kind::Purge), 0);
         QVERIFY(polls > 1);
+    }
+
+    // The threads of the live view, driven directly (docs/architecture.md,
+    // Threads): two threads add scalars to one EventWriter (thread-safe by
+    // contract) whose flush timer runs every 2 ms; a worker thread polls a
+    // LogdirWatcher made on this thread, with a small byte budget as
+    // ScalarFeed does, and hands each batch over as a
+    // shared_ptr<const WatchBatch>; this thread applies them while they are
+    // still being written. Every point arrives once, in step order per tag.
+    // Under scripts/sanitize.sh thread this is the race check of the writer,
+    // its timer, the watcher and the hand-over.
+    void pollsOnAWorkerWhileTwoThreadsWrite()
+    {
+        QTemporaryDir tmp;
+        const std::string logdir = tmp.path().toStdString();
+        constexpr int kPoints = 5000;
+        EventWriter w(logdir + "/run");
+        w.setFlushSecs(0.002);
+        LogdirWatcher watcher(logdir);
+        watcher.setMaxBytesPerPoll(4096);
+
+        std::atomic<bool> writing{true};
+        std::atomic<bool> polling{true};
+        std::mutex m;
+        std::deque<std::shared_ptr<const WatchBatch>> handed;
+        int polls = 0;
+        std::thread worker([&] {
+            for (;;) {
+                const bool last = !writing.load();
+                auto b = std::make_shared<const WatchBatch>(watcher.poll());
+                ++polls;
+                {
+                    std::lock_guard lock(m);
+                    handed.push_back(std::move(b));
+                }
+                if (last && !watcher.hasMore())
+                    break;
+                std::this_thread::sleep_for(std::chrono::microseconds(200));
+            }
+            polling = false;
+        });
+        std::atomic<int> writersDone{0};
+        auto writeTag = [&](const char* tag) {
+            for (int i = 0; i < kPoints; ++i) {
+                w.addScalar(tag, i, i);
+                if (i % 500 == 0)
+                    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            }
+            ++writersDone;
+        };
+        std::thread a(writeTag, "a");
+        std::thread b(writeTag, "b");
+
+        Consumer c;
+        bool closed = false;
+        auto drain = [&] {
+            std::deque<std::shared_ptr<const WatchBatch>> mine;
+            {
+                std::lock_guard lock(m);
+                mine.swap(handed);
+            }
+            for (const auto& batch : mine)
+                c.apply(*batch);
+        };
+        while (polling.load()) {
+            drain();
+            if (writing.load() && writersDone.load() == 2) {
+                a.join();
+                b.join();
+                closed = w.close().ok();
+                writing = false;
+            }
+            std::this_thread::sleep_for(std::chrono::microseconds(300));
+        }
+        worker.join();
+        drain();
+        QVERIFY(closed);
+        QCOMPARE(c.steps("run", "a"), range(0, kPoints));
+        QCOMPARE(c.steps("run", "b"), range(0, kPoints));
+        QCOMPARE(c.count(Kind::FileError), 0);
+        QCOMPARE(c.count(Kind::Purge), 0);
+        QVERIFY(polls > 2);
     }
 
     void stepsBackwardsPurgeWithoutVersion()
