@@ -22,7 +22,13 @@ QColor runColor(int index)
     const int i = ((index % RunPaletteSize) + RunPaletteSize) % RunPaletteSize;
     const QColor& c = base[i % Hues];
     switch (i / Hues) {
-    case 1: return c.lighter(135);
+    case 1: {
+        // The lighter shade, unless that washes out on a white chart (olive, cyan, orange, pink and grey
+        // would turn pastel): then a slightly darker one, still apart from the dark shade below.
+        const QColor light = c.lighter(135);
+        const double luma = 0.299 * light.redF() + 0.587 * light.greenF() + 0.114 * light.blueF();
+        return luma > 0.66 ? c.darker(118) : light;
+    }
     case 2: return c.darker(150);
     default: return c;
     }
