@@ -5,7 +5,7 @@
 //   - bytes per stored bucket;
 //   - image step slider on a tag with 10,000 images: from the slider move to the image on screen;
 //   - live latency from a histogram's flush to the repaint of its chart.
-//   scopeviz_bench_summaries [--quick]
+//   scopeviz_bench_summaries [--quick] [--ingest-only]
 #include "tests/bench/bench.h"
 #include "core/proto/event.pb.h"
 #include "core/summary/event_writer.h"
@@ -363,10 +363,14 @@ void benchLiveLatency(bool quick)
 int main(int argc, char** argv)
 {
     QApplication app(argc, argv);
-    bool quick = false;
-    for (int i = 1; i < argc; ++i)
+    bool quick = false, ingestOnly = false;
+    for (int i = 1; i < argc; ++i) {
         quick = quick || std::strcmp(argv[i], "--quick") == 0;
+        ingestOnly = ingestOnly || std::strcmp(argv[i], "--ingest-only") == 0;
+    }
     benchIngest(quick);
+    if (ingestOnly)
+        return 0;
     benchRepaint(quick);
     benchImageSlider(quick);
     benchLiveLatency(quick);
