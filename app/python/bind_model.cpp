@@ -27,15 +27,20 @@ void bindModel(py::module_& m)
         props.insert(props.begin(), {"format", graphFormatName(r->format)});
         return py::make_tuple(g, props, r->warnings);
     });
-    // tf.import_graph_def / import_meta_graph: a serialized GraphDef's ops added to an existing graph
-    // (names already carry the import scope); ValueError with the importer's message when nothing was read.
-    m.def("import_graph_def_into", [](const GraphPtr& g, const py::bytes& bytes) {
-        std::string data = bytes;
-        Expected<ImportResult> r = importGraphDefBytes(data, *g);
-        if (!r.ok())
-            throw py::value_error(r.error());
-        return r->opsAdded;
-    });
+    // tf.import_graph_def / import_meta_graph: a serialized GraphDef's ops added to an existing graph, under
+    // `scope/` when a scope is given; ValueError with the importer's message when nothing was read.
+    m.def(
+        "import_graph_def_into",
+        [](const GraphPtr& g, const py::bytes& bytes, const std::string& scope) {
+            std::string data = bytes;
+            ImportOptions options;
+            options.importScope = scope;
+            Expected<ImportResult> r = importGraphDefBytes(data, *g, options);
+            if (!r.ok())
+                throw py::value_error(r.error());
+            return r->opsAdded;
+        },
+        py::arg("graph"), py::arg("graph_def"), py::arg("scope") = "");
     // One dict per scope, the root first and parents before children: path, name, parent
     // (index, -1 for the root), kind, ops (op ids directly inside), series label, and the
     // variables anchored in it as (op id, shared scopes).

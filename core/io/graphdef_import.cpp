@@ -138,7 +138,10 @@ void addWarning(ImportResult& r, const ImportOptions& o, std::string message)
 /// Builds ops from NodeDefs and resolves their inputs afterwards.
 class Importer {
 public:
-    Importer(Graph& g, const ImportOptions& o, ImportResult& r) : m_g(g), m_o(o), m_r(r) { m_prefixes.emplace_back(); }
+    Importer(Graph& g, const ImportOptions& o, ImportResult& r) : m_g(g), m_o(o), m_r(r)
+    {
+        m_prefixes.push_back(o.importScope.empty() ? std::string() : o.importScope + "/");
+    }
 
     void warn(std::string message) { addWarning(m_r, m_o, std::move(message)); }
 
@@ -161,7 +164,7 @@ public:
         }
         if (n.op().empty())
             warn(cat("node '", name, "' has no op type"));
-        AttrList attrs = convertAttrs(n, name);
+        AttrList attrs = convertAttrs(n, name, prefixIndex == 0 ? prefix : std::string());
         std::vector<OutputInfo> outputs = outputsOf(n.op(), attrs);
         const OpId id = m_g.importOp(name, n.op(), n.device(), std::move(attrs), std::move(outputs));
         ++m_r.opsAdded;
@@ -263,8 +266,9 @@ private:
         return m_g.findOp(m_name);
     }
 
-    /// Attrs in name order (protobuf map order is unspecified), converted.
-    AttrList convertAttrs(const tfproto::NodeDef& n, std::string_view name)
+    /// Attrs in name order (protobuf map order is unspecified), converted; `_class` colocation names get
+    /// `scopePrefix` (the import scope's, for top-level nodes).
+    AttrList convertAttrs(const tfproto::NodeDef& n, std::string_view name, const std::string& scopePrefix)
     {
         m_sorted.clear();
         for (const auto& e : n.attr())
@@ -277,6 +281,13 @@ private:
                 ++m_r.summarizedTensors;
             if (!c.problem.empty())
                 warn(cat("node '", name, "' attr '", e->first, "': ", c.problem));
+            if (!scopePrefix.empty() && e->first == "_class" && c.value.kind() == AttrValue::Kind::StringList) {
+                std::vector<std::string> groups = c.value.strings();
+                for (std::string& g : groups)
+                    if (g.starts_with("loc:@"))
+                        g.insert(5, scopePrefix);
+                c.value = AttrValue::stringList(std::move(groups));
+            }
             attrs.set(e->first, std::move(c.value));
         }
         return attrs;
@@ -345,7 +356,7 @@ private:
     ImportResult& m_r;
     std::vector<Pending> m_pending;
     std::vector<std::string> m_inputs;
-    std::vector<std::string> m_prefixes; // [0] = "" (top level)
+    std::vector<std::string> m_prefixes; // [0] = top level: "" or "<import scope>/"
     std::vector<const AttrEntry*> m_sorted;
     std::string m_name;
 };

@@ -90,6 +90,9 @@ struct ImportOptions {
     GraphFormat format = GraphFormat::Unknown;
     /// Warnings kept in ImportResult::warnings; the rest are only counted.
     int maxWarnings = 200;
+    /// Names every top-level op "<importScope>/<name>", resolves inputs within that scope and moves `_class`
+    /// colocation names (`loc:@x`) along (tf.import_graph_def's `name`, import_meta_graph's `import_scope`).
+    std::string importScope;
 };
 
 /// What an import did.

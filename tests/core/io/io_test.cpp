@@ -353,6 +353,33 @@ private slots:
         checkListOpsMatches(g, gd);
     }
 
+    void importScopePrefixesNamesInputsAndColocation()
+    {
+        // import_meta_graph(import_scope="imported"): every op under imported/, its inputs found there, and
+        // its colocation group moved along; a second import into the same graph does not collide.
+        Graph g;
+        const std::string bytes = readFile(kGraphs + "tf1-regression-checkpoint-109-nodes.pb");
+        ImportOptions o;
+        o.importScope = "imported";
+        auto r = importGraphDefBytes(bytes, g, o);
+        QVERIFY2(r.ok(), r.error().c_str());
+        QCOMPARE(r->opsAdded, 109);
+        QCOMPARE(r->warningCount, 0); // every input resolved inside the scope
+        QVERIFY(g.findOp("imported/save/SaveV2") || g.findOp("imported/save/restore_all"));
+        for (OpId id = 0; id < g.numOps(); ++id) {
+            const Operation& op = g.op(id);
+            QVERIFY2(op.name().starts_with("imported/"), std::string(op.name()).c_str());
+            if (const AttrValue* c = op.attrs().find("_class"))
+                for (const std::string& loc : c->strings())
+                    QVERIFY2(loc.starts_with("loc:@imported/"), loc.c_str());
+        }
+        o.importScope = "again";
+        auto second = importGraphDefBytes(bytes, g, o);
+        QVERIFY(second.ok());
+        QCOMPARE(second->opsAdded, 109);
+        QCOMPARE(g.numOps(), 218);
+    }
+
     // ---- graphs inside event files ------------------------------------------
     void eventFileGraphs_data()
     {

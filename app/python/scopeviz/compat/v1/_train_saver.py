@@ -229,14 +229,6 @@ def _fields(b):
         yield num, wt, v
 
 
-def _emit(num, wt, v):
-    if wt == 0:
-        return _varint((num << 3)) + _varint(v)
-    if wt == 2:
-        return _field(num, v)
-    return _varint((num << 3) | wt) + v
-
-
 def _collection_def(names):
     node_list = b"".join(_field(1, n.encode()) for n in names)
     return _field(1, node_list)  # CollectionDef.node_list
@@ -272,48 +264,6 @@ def export_meta_graph(filename=None, meta_info_def=None, graph_def=None, saver_d
     return out
 
 
-def _prefix_name(name, scope):
-    if name.startswith("^"):
-        return "^" + scope + "/" + name[1:]
-    return scope + "/" + name
-
-
-def _prefix_attr_value(av, scope):
-    """`_class` lists (AttrValue.list.s of loc:@name) get the import scope."""
-    out = b""
-    for num, wt, v in _fields(av):
-        if num == 1 and wt == 2:  # list
-            lv = b""
-            for n2, w2, v2 in _fields(v):
-                if n2 == 2 and w2 == 2 and v2.startswith(b"loc:@"):
-                    v2 = b"loc:@" + scope.encode() + b"/" + v2[5:]
-                lv += _emit(n2, w2, v2)
-            v = lv
-        out += _emit(num, wt, v)
-    return out
-
-
-def _prefix_graph_def(gd, scope):
-    out = b""
-    for num, wt, v in _fields(gd):
-        if num == 1 and wt == 2:  # NodeDef
-            node = b""
-            for n2, w2, v2 in _fields(v):
-                if n2 in (1, 3) and w2 == 2:
-                    v2 = _prefix_name(v2.decode(), scope).encode()
-                elif n2 == 5 and w2 == 2:  # attr map entry
-                    entry = b""
-                    for n3, w3, v3 in _fields(v2):
-                        if n3 == 2 and w3 == 2:
-                            v3 = _prefix_attr_value(v3, scope)
-                        entry += _emit(n3, w3, v3)
-                    v2 = entry
-                node += _emit(n2, w2, v2)
-            v = node
-        out += _emit(num, wt, v)
-    return out
-
-
 def import_meta_graph(meta_graph_or_file, clear_devices=False, import_scope=None, **kwargs):
     """tf.train.import_meta_graph: the graph's ops into the default graph (names under import_scope),
     its collections of names restored; returns a saver over the imported save/ ops when the meta graph
@@ -343,10 +293,8 @@ def import_meta_graph(meta_graph_or_file, clear_devices=False, import_scope=None
                 collections.append((key, names))
     except (IndexError, ValueError) as e:
         raise ValueError("Cannot parse the meta graph in %s: %s" % (meta_graph_or_file, e))
-    if import_scope:
-        gd = _prefix_graph_def(gd, import_scope)
     g = t.get_default_graph()
-    _core.import_graph_def_into(g._g, gd)
+    _core.import_graph_def_into(g._g, gd, import_scope or "")
 
     def scoped(n):
         return import_scope + "/" + n if import_scope else n
