@@ -18,6 +18,8 @@ namespace {
 
 constexpr int kLeft = 46, kRight = 12, kTop = 8, kBottom = 22;
 constexpr int kMaxOverlay = 40;
+/// Offset mode: the height share a ridge may rise; the rest of the plot is the depth the ridges recede into.
+constexpr double kRidgeShare = 0.35;
 
 /// Maps values to pixels linearly.
 struct Scale {
@@ -48,6 +50,25 @@ void drawYAxis(QPainter& p, const QRect& plot, const Scale& y)
         p.drawText(QRect(0, py - fm.height() / 2, plot.left() - 6, fm.height()), Qt::AlignRight | Qt::AlignVCenter,
                    tickLabel(t));
     }
+}
+
+/// The value axis of a histogram chart: the series' range, widened when it is a single value, plus 2 %.
+Scale valueScale(const HistogramSeries& s, const QRect& plot)
+{
+    double lo = s.lo, hi = s.hi;
+    if (!(hi > lo)) {
+        lo -= 0.5;
+        hi += 0.5;
+    }
+    const double pad = (hi - lo) * 0.02;
+    return Scale{lo - pad, hi + pad, double(plot.left()), double(plot.right())};
+}
+
+/// The step axis of a distribution chart: first to last step (one step wide for a single one).
+Scale stepScale(const HistogramSeries& s, const QRect& plot)
+{
+    const double s0 = double(s.steps.front()), s1 = double(s.steps.back());
+    return Scale{s0, s1 > s0 ? s1 : s0 + 1, double(plot.left()), double(plot.right())};
 }
 
 QColor blend(const QColor& a, const QColor& b, double t)
@@ -202,7 +223,7 @@ std::size_t HistogramChart::maxDrawn(const QRect& plot) const
 {
     if (m_mode == HistogramMode::Overlay)
         return kMaxOverlay;
-    return std::size_t(std::max(1, int(plot.height() * 0.65) / 4)); // a ridge per 4 pixel rows
+    return std::size_t(std::max(1, int(plot.height() * (1 - kRidgeShare)) / 4)); // a ridge per 4 pixel rows
 }
 
 std::vector<std::size_t> HistogramChart::drawnSteps() const
@@ -218,14 +239,8 @@ void HistogramChart::draw(QPainter& p, const QRect& plot)
         return;
     }
     const HistogramSeries& s = *m_series;
-    double lo = s.lo, hi = s.hi;
-    if (!(hi > lo)) {
-        lo -= 0.5;
-        hi += 0.5;
-    }
-    const double pad = (hi - lo) * 0.02;
-    lo -= pad;
-    hi += pad;
+    const Scale x = valueScale(s, plot);
+    const double lo = x.v0, hi = x.v1;
     const int bins = std::clamp(plot.width() / 4, 8, 120);
     const std::vector<std::size_t> drawn = pickSteps(s.size(), maxDrawn(plot));
     std::vector<std::vector<double>> curves;
@@ -238,14 +253,13 @@ void HistogramChart::draw(QPainter& p, const QRect& plot)
     }
     if (!(peak > 0))
         peak = 1;
-    const Scale x{lo, hi, double(plot.left()), double(plot.right())};
     const double binPx = double(plot.width()) / bins;
     p.setRenderHint(QPainter::Antialiasing, true);
     const QColor back = isDarkPalette(palette()) ? QColor(70, 70, 70) : QColor(200, 200, 200);
     const std::size_t n = drawn.size();
     // Offset: the newest ridge sits on the bottom edge, older ones step up and back; a ridge may rise 35 % of
     // the plot. Overlay: every curve on the bottom edge.
-    const double amplitude = m_mode == HistogramMode::Offset ? plot.height() * 0.35 : plot.height() * 0.95;
+    const double amplitude = m_mode == HistogramMode::Offset ? plot.height() * kRidgeShare : plot.height() * 0.95;
     const double depth = m_mode == HistogramMode::Offset ? plot.height() - amplitude : 0.0;
     for (std::size_t k = 0; k < n; ++k) {
         const double age = n > 1 ? double(n - 1 - k) / double(n - 1) : 0.0; // 1 = oldest
@@ -304,7 +318,7 @@ int64_t HistogramChart::stepAt(QPoint pos) const
     if (m_mode == HistogramMode::Overlay || drawn.size() < 2)
         return m_series->steps[drawn.back()];
     // Offset: the ridge whose baseline is nearest below the pointer.
-    const double depth = plot.height() * 0.65;
+    const double depth = plot.height() * (1 - kRidgeShare);
     const double age = std::clamp((plot.bottom() - pos.y()) / depth, 0.0, 1.0);
     const auto k = std::size_t(std::lround((1 - age) * double(drawn.size() - 1)));
     return m_series->steps[drawn[k]];
@@ -322,9 +336,7 @@ void HistogramChart::mouseMoveEvent(QMouseEvent* e)
     const HistogramSeries& s = *m_series;
     const std::size_t i = std::min(s.indexOfStep(step), s.size() - 1);
     const QRect plot = plotRect();
-    const double pad = (s.hi - s.lo) * 0.02;
-    const Scale x{s.lo - pad, s.hi + pad, double(plot.left()), double(plot.right())};
-    const double v = x.inverse(e->position().x());
+    const double v = valueScale(s, plot).inverse(e->position().x());
     double count = 0;
     for (std::size_t b = 0; b < s.bucketCount(i); ++b)
         if (v >= s.bucketLeft(i, b) && v <= s.rights[s.firstBucket[i] + b])
@@ -369,8 +381,7 @@ void DistributionChart::draw(QPainter& p, const QRect& plot)
     }
     const double pad = (vhi - vlo) * 0.04;
     const Scale y{vlo - pad, vhi + pad, double(plot.bottom()), double(plot.top())};
-    const double s0 = double(s.steps.front()), s1 = double(s.steps.back());
-    const Scale x{s0, s1 > s0 ? s1 : s0 + 1, double(plot.left()), double(plot.right())};
+    const Scale x = stepScale(s, plot);
     // One column per pixel: for each band the lowest low and highest high of the steps drawn there.
     const int columns = std::max(1, plot.width());
     struct Column {
@@ -439,8 +450,7 @@ void DistributionChart::mouseMoveEvent(QMouseEvent* e)
         return;
     const HistogramSeries& s = *m_series;
     const QRect plot = plotRect();
-    const double s0 = double(s.steps.front()), s1 = double(s.steps.back());
-    const Scale x{s0, s1 > s0 ? s1 : s0 + 1, double(plot.left()), double(plot.right())};
+    const Scale x = stepScale(s, plot);
     const auto step = int64_t(std::llround(x.inverse(e->position().x())));
     const std::size_t i = std::min(s.indexOfStep(step), s.size() - 1);
     const auto& q = s.percentiles[i];

@@ -34,6 +34,22 @@ std::size_t capacityBytes(const std::vector<T>& v)
     return v.capacity() * sizeof(T);
 }
 
+/// The value range of `s` after a purge.
+void recomputeRange(HistogramSeries& s)
+{
+    s.lo = s.hi = 0;
+    bool any = false;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const std::size_t n = s.bucketCount(i);
+        if (n == 0)
+            continue;
+        const float lo = s.lefts[i], hi = s.rights[s.firstBucket[i] + n - 1];
+        s.lo = any ? std::min(s.lo, lo) : lo;
+        s.hi = any ? std::max(s.hi, hi) : hi;
+        any = true;
+    }
+}
+
 } // namespace
 
 void histogramPercentiles(const float* lefts, const float* rights, const float* counts, std::size_t n,
@@ -213,21 +229,6 @@ int SummaryStore::appendMedia(const std::string& run, const std::string& tag, st
     return it->second;
 }
 
-void SummaryStore::recompute(HistogramSeries& s) const
-{
-    s.lo = s.hi = 0;
-    bool any = false;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        const std::size_t n = s.bucketCount(i);
-        if (n == 0)
-            continue;
-        const float lo = s.lefts[i], hi = s.rights[s.firstBucket[i] + n - 1];
-        s.lo = any ? std::min(s.lo, lo) : lo;
-        s.hi = any ? std::max(s.hi, hi) : hi;
-        any = true;
-    }
-}
-
 std::size_t SummaryStore::purge(const std::string& run, const std::string& tag, int64_t step)
 {
     std::size_t dropped = 0;
@@ -261,7 +262,7 @@ std::size_t SummaryStore::purge(const std::string& run, const std::string& tag, 
             out.firstBucket.push_back(uint32_t(out.rights.size()));
         }
         if (keep != s.size()) {
-            recompute(out);
+            recomputeRange(out);
             s = std::move(out);
         }
     }

@@ -120,8 +120,6 @@ public:
 
 private:
     int runIndex(const std::string& name);
-    /// The value range of `s` after a purge.
-    void recompute(HistogramSeries& s) const;
 
     std::vector<std::string> m_runs;
     std::unordered_map<std::string, int> m_runIndex;
