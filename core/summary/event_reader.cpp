@@ -304,6 +304,16 @@ bool tensorScalar(const TensorView& t, double& out)
     return true;
 }
 
+// Empties `h`, keeping its buckets' memory (a log of histograms decodes hundreds of thousands of them
+// into one).
+void resetHistogram(Histogram& h)
+{
+    std::vector<HistogramBucket> buckets = std::move(h.buckets);
+    buckets.clear();
+    h = Histogram{};
+    h.buckets = std::move(buckets);
+}
+
 // TF2 histogram: a [k,3] float/double tensor of (left, right, count) rows.
 bool tensorHistogram(const TensorView& t, Histogram& h)
 {
@@ -331,7 +341,7 @@ bool tensorHistogram(const TensorView& t, Histogram& h)
         // TensorFlow repeats the last listed value to fill the shape (all zeros when empty).
         v.resize(n, v.empty() ? 0.0 : v.back());
     }
-    h = Histogram{};
+    resetHistogram(h);
     h.tensorForm = true;
     h.buckets.resize(n / 3);
     for (size_t i = 0; i < n / 3; ++i) {
@@ -346,29 +356,52 @@ bool tensorHistogram(const TensorView& t, Histogram& h)
     return true;
 }
 
-// TF1 histogram: a HistogramProto.
-bool protoHistogram(std::string_view bytes, Histogram& h)
-{
-    h = Histogram{};
-    // Reused between calls: a log of histograms decodes hundreds of thousands of them.
-    thread_local std::vector<double> limits, counts;
-    limits.clear();
-    counts.clear();
-    WireReader r(bytes);
-    WireField f;
-    auto appendDoubles = [](const WireField& f, std::vector<double>& out) {
+// A repeated double field of a message: its first packed run is read in place, anything after it (a
+// list split over several fields, or unpacked elements) is gathered into `more`.
+struct DoubleList {
+    std::string_view first;
+    std::vector<double>& more;
+
+    bool add(const WireField& f)
+    {
         if (f.type == WireType::Fixed64) {
-            out.push_back(f.asDouble());
+            more.push_back(f.asDouble());
             return true;
         }
         if (f.type != WireType::Bytes || f.bytes.size() % 8 != 0)
             return false;
-        const size_t n = f.bytes.size() / 8;
-        const size_t at = out.size();
-        out.resize(at + n);
-        std::memcpy(out.data() + at, f.bytes.data(), n * 8);
+        if (first.empty() && more.empty()) {
+            first = f.bytes;
+        } else {
+            const size_t at = more.size();
+            more.resize(at + f.bytes.size() / 8);
+            std::memcpy(more.data() + at, f.bytes.data(), f.bytes.size());
+        }
         return true;
-    };
+    }
+    size_t size() const { return first.size() / 8 + more.size(); }
+    double operator[](size_t i) const
+    {
+        const size_t n = first.size() / 8;
+        if (i >= n)
+            return more[i - n];
+        double d;
+        std::memcpy(&d, first.data() + 8 * i, 8);
+        return d;
+    }
+};
+
+// TF1 histogram: a HistogramProto.
+bool protoHistogram(std::string_view bytes, Histogram& h)
+{
+    resetHistogram(h);
+    // Reused between calls: a log of histograms decodes hundreds of thousands of them.
+    thread_local std::vector<double> moreLimits, moreCounts;
+    moreLimits.clear();
+    moreCounts.clear();
+    DoubleList limits{{}, moreLimits}, counts{{}, moreCounts};
+    WireReader r(bytes);
+    WireField f;
     while (r.next(f)) {
         if (f.number >= 1 && f.number <= 5 && f.type == WireType::Fixed64) {
             const double d = f.asDouble();
@@ -380,10 +413,10 @@ bool protoHistogram(std::string_view bytes, Histogram& h)
             case 5: h.sumSquares = d; break;
             }
         } else if (f.number == 6) {
-            if (!appendDoubles(f, limits))
+            if (!limits.add(f))
                 return false;
         } else if (f.number == 7) {
-            if (!appendDoubles(f, counts))
+            if (!counts.add(f))
                 return false;
         }
     }
@@ -391,8 +424,12 @@ bool protoHistogram(std::string_view bytes, Histogram& h)
         return false;
     const size_t n = std::min(limits.size(), counts.size());
     h.buckets.resize(n);
-    for (size_t i = 0; i < n; ++i)
-        h.buckets[i] = {i == 0 ? -DBL_MAX : limits[i - 1], limits[i], counts[i]};
+    double left = -DBL_MAX;
+    for (size_t i = 0; i < n; ++i) {
+        const double right = limits[i];
+        h.buckets[i] = {left, right, counts[i]};
+        left = right;
+    }
     return true;
 }
 
@@ -797,9 +834,9 @@ public:
     {
         m_b.scalars.push_back({std::string(tag), h.step, h.wallTime, value, h.offset});
     }
-    void onHistogram(const EventHeader& h, std::string_view tag, Histogram&& histogram) override
+    void onHistogram(const EventHeader& h, std::string_view tag, const Histogram& histogram) override
     {
-        m_b.histograms.push_back({std::string(tag), h.step, h.wallTime, std::move(histogram), h.offset});
+        m_b.histograms.push_back({std::string(tag), h.step, h.wallTime, histogram, h.offset});
     }
     void onOtherValue(const EventHeader&, std::string_view) override { ++m_b.otherValues; }
     void onGraph(const EventHeader& h, GraphSource source, std::string_view graphDef) override
@@ -839,15 +876,23 @@ std::string summaryKindName(const SummaryValueInfo& info)
     return cat("tensor:", info.plugin);
 }
 
-std::vector<HistogramBucket> tensorBoardBuckets(const Histogram& h)
+std::pair<std::size_t, std::size_t> displayBucketRange(const Histogram& h)
 {
-    if (h.tensorForm)
-        return h.buckets;
     size_t start = 0, end = h.buckets.size();
+    if (h.tensorForm)
+        return {start, end};
     while (start < end && !(h.buckets[start].count > 0))
         ++start;
     while (end > start && !(h.buckets[end - 1].count > 0))
         --end;
+    return {start, end};
+}
+
+std::vector<HistogramBucket> tensorBoardBuckets(const Histogram& h)
+{
+    if (h.tensorForm)
+        return h.buckets;
+    const auto [start, end] = displayBucketRange(h);
     std::vector<HistogramBucket> out;
     for (size_t i = start; i < end; ++i)
         out.push_back({i == start ? h.min : h.buckets[i].left, i + 1 == end ? h.max : h.buckets[i].right,
@@ -960,9 +1005,8 @@ bool EventReader::decodeEvent(std::string_view payload, uint64_t offset, EventVi
             switch (v.kind) {
             case SummaryValueView::Kind::Simple: visitor.onScalar(header, v.tag, double(v.simple)); break;
             case SummaryValueView::Kind::Histo: {
-                Histogram h;
-                if (visitor.wantsHistograms() && protoHistogram(v.payload, h))
-                    visitor.onHistogram(header, v.tag, std::move(h));
+                if (visitor.wantsHistograms() && protoHistogram(v.payload, m_histogram))
+                    visitor.onHistogram(header, v.tag, m_histogram);
                 else
                     visitor.onOtherValue(header, v.tag);
                 break;
@@ -970,14 +1014,13 @@ bool EventReader::decodeEvent(std::string_view payload, uint64_t offset, EventVi
             case SummaryValueView::Kind::Tensor: {
                 TensorView t;
                 double value;
-                Histogram h;
                 const std::string_view plugin = pluginName(v.metadata);
                 if (!parseTensor(v.payload, t)) {
                     visitor.onOtherValue(header, v.tag);
                 } else if ((plugin.empty() || plugin == "scalars") && tensorScalar(t, value)) {
                     visitor.onScalar(header, v.tag, value);
-                } else if (plugin == "histograms" && visitor.wantsHistograms() && tensorHistogram(t, h)) {
-                    visitor.onHistogram(header, v.tag, std::move(h));
+                } else if (plugin == "histograms" && visitor.wantsHistograms() && tensorHistogram(t, m_histogram)) {
+                    visitor.onHistogram(header, v.tag, m_histogram);
                 } else {
                     visitor.onOtherValue(header, v.tag);
                 }

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace scopeviz {
@@ -58,6 +59,10 @@ struct Histogram {
 /// TensorBoard's display form of a histogram: empty buckets at both ends
 /// dropped and the outermost edges replaced by min and max.
 std::vector<HistogramBucket> tensorBoardBuckets(const Histogram& h);
+
+/// The buckets [first, second) of `h` that its display form keeps: all of a TF2 tensor's, a
+/// HistogramProto's from its first to its last non-empty one.
+std::pair<std::size_t, std::size_t> displayBucketRange(const Histogram& h);
 
 /// What a summary value is, as `--dump-summaries` prints it (summaryKindName).
 enum class SummaryKind : uint8_t {
@@ -175,7 +180,7 @@ public:
     /// A scalar value (simple_value or a rank-0 numeric tensor).
     virtual void onScalar(const EventHeader& header, std::string_view tag, double value) {}
     /// A histogram value; only called when wantsHistograms() is true.
-    virtual void onHistogram(const EventHeader& header, std::string_view tag, Histogram&& histogram) {}
+    virtual void onHistogram(const EventHeader& header, std::string_view tag, const Histogram& histogram) {}
     /// Any other summary value (image, audio, text, other tensors).
     virtual void onOtherValue(const EventHeader& header, std::string_view tag) {}
     /// Every summary value, scalars and histograms included, classified (after the
@@ -261,6 +266,7 @@ private:
     uint64_t m_errorOffset = 0;
     std::string m_error;
     std::vector<detail::SummaryValueView> m_values; // reused per record: decoding allocates nothing in steady state
+    Histogram m_histogram; // reused per histogram value, like m_values
 };
 
 } // namespace scopeviz

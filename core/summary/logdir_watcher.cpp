@@ -149,10 +149,10 @@ public:
         series(tag).points.push_back({h.step, h.wallTime, value});
     }
 
-    void onHistogram(const EventHeader& h, std::string_view tag, Histogram&& histogram) override
+    void onHistogram(const EventHeader& h, std::string_view tag, const Histogram& histogram) override
     {
         purgeIfBackwards(h, tag);
-        richSeries(m_batch.histograms, m_histogramIndex, tag).points.push_back({h.step, h.wallTime, std::move(histogram)});
+        richSeries(m_batch.histograms, m_histogramIndex, tag).columns.append(h.step, h.wallTime, histogram);
     }
 
     void onMedia(const EventHeader& h, std::string_view tag, const MediaValue& v) override
@@ -225,15 +225,14 @@ private:
     }
 
     // The series of `tag` in `list` (histograms or media), created on first use.
-    template <class Point>
-    SeriesBatch<Point>& richSeries(std::vector<SeriesBatch<Point>>& list,
-                                   std::unordered_map<std::string, size_t, StringHash, std::equal_to<>>& index,
-                                   std::string_view tag)
+    template <class Batch>
+    Batch& richSeries(std::vector<Batch>& list,
+                      std::unordered_map<std::string, size_t, StringHash, std::equal_to<>>& index, std::string_view tag)
     {
         auto it = index.find(tag);
         if (it == index.end()) {
             it = index.emplace(std::string(tag), list.size()).first;
-            list.push_back({m_runName, std::string(tag), {}});
+            list.push_back(Batch{m_runName, std::string(tag), {}});
         }
         return list[it->second];
     }

@@ -3,10 +3,13 @@
 // per (run, tag) (and, when asked for, histograms, images, audio and text),
 // and run-level events, in batches.
 #include "core/summary/event_reader.h"
+#include "core/summary/histogram_columns.h"
 
 #include <cstddef>
 #include <cstdint>
+#include <algorithm>
 #include <iterator>
+#include <type_traits>
 #include <string>
 #include <vector>
 
@@ -17,13 +20,6 @@ struct ScalarPoint {
     int64_t step = 0;
     double wallTime = 0; ///< seconds since the Unix epoch
     double value = 0;    ///< NaN and Inf are kept as they are
-};
-
-/// One logged histogram.
-struct HistogramPoint {
-    int64_t step = 0;
-    double wallTime = 0;
-    Histogram histogram;
 };
 
 /// One logged image, audio or text value, with its payloads.
@@ -47,8 +43,51 @@ struct SeriesBatch {
     std::vector<Point> points;
 };
 using ScalarSeriesBatch = SeriesBatch<ScalarPoint>;
-using HistogramSeriesBatch = SeriesBatch<HistogramPoint>;
 using MediaSeriesBatch = SeriesBatch<MediaPoint>;
+
+/// Histograms appended to one (run, tag) since the last batch, in file order, already in the columns
+/// the GUI's store keeps (decoded, trimmed to display form and given their percentiles on the watcher's
+/// thread).
+struct HistogramSeriesBatch {
+    std::string run;
+    std::string tag;
+    HistogramColumns columns;
+};
+
+// What consumers do with a series batch of any kind: count, split and join its points.
+template <class Point>
+std::size_t pointCount(const SeriesBatch<Point>& s)
+{
+    return s.points.size();
+}
+inline std::size_t pointCount(const HistogramSeriesBatch& s) { return s.columns.size(); }
+
+/// Moves the first `n` points of `s` into a new batch of the same (run, tag).
+template <class Point>
+SeriesBatch<Point> takeFront(SeriesBatch<Point>& s, std::size_t n)
+{
+    const auto cut = s.points.begin() + std::ptrdiff_t(std::min(n, s.points.size()));
+    SeriesBatch<Point> front{s.run, s.tag,
+                             std::vector<Point>(std::make_move_iterator(s.points.begin()), std::make_move_iterator(cut))};
+    s.points.erase(s.points.begin(), cut);
+    return front;
+}
+inline HistogramSeriesBatch takeFront(HistogramSeriesBatch& s, std::size_t n)
+{
+    HistogramSeriesBatch front{s.run, s.tag, {}};
+    front.columns.append(s.columns, 0, n);
+    s.columns.dropFront(n);
+    return front;
+}
+
+/// Appends the points of `from` to `into` (same run and tag).
+template <class Point>
+void appendPoints(SeriesBatch<Point>& into, SeriesBatch<Point>&& from)
+{
+    into.points.insert(into.points.end(), std::make_move_iterator(from.points.begin()),
+                       std::make_move_iterator(from.points.end()));
+}
+inline void appendPoints(HistogramSeriesBatch& into, HistogramSeriesBatch&& from) { into.columns.append(from.columns); }
 
 /// One summary value of any kind, classified (collected only when the watcher is asked to; see
 /// LogdirWatcher::setCollectSummaries).
@@ -97,14 +136,17 @@ struct WatchBatch {
 
 /// Drops the points of list[first...] that a Purge `e` covers: same run, same tag (or any tag when e.tag is
 /// empty), step >= e.step.
-template <class Point>
-void purgeSeries(std::vector<SeriesBatch<Point>>& list, size_t first, const RunEvent& e)
+template <class Batch>
+void purgeSeries(std::vector<Batch>& list, size_t first, const RunEvent& e)
 {
     for (size_t i = first; i < list.size(); ++i) {
-        SeriesBatch<Point>& s = list[i];
+        Batch& s = list[i];
         if (s.run != e.run || (!e.tag.empty() && s.tag != e.tag))
             continue;
-        std::erase_if(s.points, [&](const Point& p) { return p.step >= e.step; });
+        if constexpr (std::is_same_v<Batch, HistogramSeriesBatch>)
+            s.columns.dropFromStep(e.step);
+        else
+            std::erase_if(s.points, [&](const auto& p) { return p.step >= e.step; });
     }
 }
 

@@ -32,7 +32,7 @@ public:
     {
         text += "|s" + std::string(tag) + "=" + (std::isnan(v) ? std::string("nan") : std::to_string(v));
     }
-    void onHistogram(const EventHeader&, std::string_view tag, Histogram&& h) override
+    void onHistogram(const EventHeader&, std::string_view tag, const Histogram& h) override
     {
         text += "|h" + std::string(tag) + "#" + std::to_string(h.buckets.size());
         (void)tensorBoardBuckets(h);

@@ -21,7 +21,7 @@ std::size_t watchBatchItems(const WatchBatch& batch)
     for (const ScalarSeriesBatch& sb : batch.scalars)
         n += sb.points.size();
     for (const HistogramSeriesBatch& sb : batch.histograms)
-        n += sb.points.size();
+        n += pointCount(sb);
     for (const MediaSeriesBatch& sb : batch.media)
         n += sb.points.size();
     return n;
@@ -30,23 +30,20 @@ std::size_t watchBatchItems(const WatchBatch& batch)
 namespace {
 
 /// Moves series from the front of `from` into `out` until `left` points were taken, splitting the last one.
-template <class Point>
-void takeSeriesFront(std::vector<SeriesBatch<Point>>& from, std::vector<SeriesBatch<Point>>& out, std::size_t& left)
+template <class Batch>
+void takeSeriesFront(std::vector<Batch>& from, std::vector<Batch>& out, std::size_t& left)
 {
     std::size_t taken = 0;
     while (taken < from.size() && left > 0) {
-        SeriesBatch<Point>& sb = from[taken];
-        if (sb.points.size() <= left) {
-            left -= sb.points.size();
+        Batch& sb = from[taken];
+        if (pointCount(sb) <= left) {
+            left -= pointCount(sb);
             out.push_back(std::move(sb));
             ++taken;
             continue;
         }
         // Split the series: its first points now, the rest with the next batch.
-        const auto cut = sb.points.begin() + std::ptrdiff_t(left);
-        out.push_back({sb.run, sb.tag,
-                       std::vector<Point>(std::make_move_iterator(sb.points.begin()), std::make_move_iterator(cut))});
-        sb.points.erase(sb.points.begin(), cut);
+        out.push_back(takeFront(sb, left));
         left = 0;
     }
     from.erase(from.begin(), from.begin() + std::ptrdiff_t(taken));
@@ -73,20 +70,19 @@ WatchBatch takeWatchBatchFront(WatchBatch& from, std::size_t maxPoints)
 namespace {
 
 /// Appends each series of `next` to the series of the same (run, tag) in `into`, or as a new one.
-template <class Point>
-void appendSeries(std::vector<SeriesBatch<Point>>& into, std::vector<SeriesBatch<Point>>&& next)
+template <class Batch>
+void appendSeries(std::vector<Batch>& into, std::vector<Batch>&& next)
 {
     std::unordered_map<std::string, std::size_t> slot;
     for (std::size_t i = 0; i < into.size(); ++i)
         slot.emplace(into[i].run + '\0' + into[i].tag, i);
-    for (SeriesBatch<Point>& sb : next) {
+    for (Batch& sb : next) {
         auto it = slot.find(sb.run + '\0' + sb.tag);
         if (it == slot.end()) {
             slot.emplace(sb.run + '\0' + sb.tag, into.size());
             into.push_back(std::move(sb));
         } else {
-            auto& pts = into[it->second].points;
-            pts.insert(pts.end(), std::make_move_iterator(sb.points.begin()), std::make_move_iterator(sb.points.end()));
+            appendPoints(into[it->second], std::move(sb));
         }
     }
 }
@@ -227,8 +223,11 @@ void FeedWorker::pollNow()
     }
     m_pollDeferred = false;
     WatchBatch batch = m_source->poll();
-    if (m_source->hasMore())
-        pollSoon(); // the byte limit stopped the poll: read on
+    // The byte limit stopped the poll: read on at once (after the events already queued, such as
+    // batchTaken()), since there is no burst of notifications to merge.
+    const bool more = m_source->hasMore();
+    if (more && !m_stopped)
+        m_soon->start(0);
     // A big directory that stays idle is polled less often by the fallback timer (up to 4x its
     // interval): file notifications still start a poll at once, and each fallback poll of a
     // 1,000-run sweep lists and opens every run's files.
@@ -243,7 +242,8 @@ void FeedWorker::pollNow()
     mergeWatchBatch(m_pending, std::move(batch));
     m_pendingItems = watchBatchItems(m_pending);
     // More may be waiting (a watcher may cap what one poll reads): look again shortly.
-    m_soon->start(20);
+    if (!more)
+        m_soon->start(20);
     scheduleEmit();
 }
 
@@ -251,7 +251,8 @@ void FeedWorker::scheduleEmit()
 {
     if (m_pending.empty() || m_stopped)
         return;
-    const bool backlog = m_pendingItems > m_limits.maxPointsPerBatch;
+    // A backlog: more than a batch waits, or the source has more to read (catching up with a big file).
+    const bool backlog = m_pendingItems > m_limits.maxPointsPerBatch || m_source->hasMore();
     const qint64 since = m_sinceEmit.elapsed();
     const int inFlight = m_inFlight->load();
     if (backlog ? inFlight < MaxInFlight : (inFlight == 0 && since >= m_limits.minEmitMs))

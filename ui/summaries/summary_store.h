@@ -8,11 +8,10 @@
 // Every step is kept (TensorBoard keeps 500 histograms and 10 images per tag
 // by reservoir sampling); only the drawing picks what fits in the pixels.
 //
-// Histograms are held in TensorBoard's display form (empty buckets at both
-// ends dropped, outer edges at min and max) as compact float columns: per
-// bucket its right edge and count (8 bytes), per step its left edge, min, max,
-// count and the nine percentiles of the Distributions dashboard. Images, audio
-// and text keep their encoded payloads as written (PNG, WAV, UTF-8).
+// Histograms are held as the watcher delivers them: HistogramColumns, in
+// TensorBoard's display form with their percentiles, so storing a batch is
+// appending columns. Images, audio and text keep their encoded payloads as
+// written (PNG, WAV, UTF-8).
 #include "core/summary/scalar_batch.h"
 
 #include <array>
@@ -25,40 +24,10 @@
 
 namespace scopeviz::ui {
 
-/// TensorBoard's Distributions percentiles, in basis points: min, 6.68 %, 15.87 %, 30.85 %, 50 %, 69.15 %,
-/// 84.13 %, 93.32 %, max (the normal distribution's -inf, -1.5σ, -1σ, -0.5σ, 0, … +inf).
-inline constexpr std::array<int, 9> kDistributionBasisPoints = {0, 668, 1587, 3085, 5000, 6915, 8413, 9332, 10000};
-
-/// The nine kDistributionBasisPoints percentiles of one histogram, in one pass: for each, the value below
-/// which that share of the mass lies, interpolating linearly inside the bucket where the cumulative count
-/// crosses it; a bucket that no mass precedes starts at the histogram's minimum (TensorBoard's
-/// compressHistogram). `lefts[i]`..`rights[i]` is bucket i, in increasing order.
-void histogramPercentiles(const float* lefts, const float* rights, const float* counts, std::size_t n,
-                          std::array<float, 9>& out);
-
 /// All histograms of one (run, tag), in arrival order, as columns.
-struct HistogramSeries {
+struct HistogramSeries : HistogramColumns {
     int run = 0;
     std::string tag;
-    std::vector<int64_t> steps;
-    std::vector<double> wallTimes;
-    std::vector<float> mins, maxs, nums;
-    std::vector<uint32_t> firstBucket; ///< step i's buckets are [firstBucket[i], firstBucket[i+1]) (one extra entry)
-    std::vector<float> lefts;          ///< left edge of step i's first bucket (= its min in display form)
-    std::vector<float> rights;         ///< per bucket
-    std::vector<float> counts;         ///< per bucket
-    std::vector<std::array<float, 9>> percentiles; ///< per step, at kDistributionBasisPoints
-    float lo = 0, hi = 0;              ///< value range over all steps (for a shared x axis)
-
-    std::size_t size() const { return steps.size(); }
-    std::size_t bucketCount(std::size_t i) const { return firstBucket[i + 1] - firstBucket[i]; }
-    /// Left edge of bucket b of step i.
-    float bucketLeft(std::size_t i, std::size_t b) const
-    {
-        return b == 0 ? lefts[i] : rights[firstBucket[i] + b - 1];
-    }
-    /// Index of the first step >= `step`, or size().
-    std::size_t indexOfStep(int64_t step) const;
 };
 
 /// All images, audio clips or texts of one (run, tag), in arrival order.
@@ -87,8 +56,7 @@ public:
     /// Applies a watcher batch (Purge events first, then points).
     SummaryChanges apply(const WatchBatch& batch);
     /// Appends histograms to (run, tag); returns the series id.
-    int appendHistograms(const std::string& run, const std::string& tag, const HistogramPoint* points,
-                         std::size_t count);
+    int appendHistograms(const std::string& run, const std::string& tag, const HistogramColumns& columns);
     /// Appends media values to (run, tag); returns the series id.
     int appendMedia(const std::string& run, const std::string& tag, std::vector<MediaPoint> points);
     /// Drops data of `run` (every tag when `tag` is empty) with step >= `step`; returns how many values.

@@ -178,21 +178,20 @@ void benchRepaint(bool quick)
 {
     const int steps = quick ? 2000 : 10000;
     SummaryStore store;
-    std::vector<HistogramPoint> pts;
+    HistogramColumns pts;
     for (int64_t s = 0; s < steps; ++s) {
-        HistogramPoint p;
-        p.step = s;
+        Histogram h;
         const double c = 0.001 * double(s);
-        p.histogram.min = c - 3;
-        p.histogram.max = c + 3;
+        h.min = c - 3;
+        h.max = c + 3;
         for (int b = 0; b < 30; ++b) {
             const double l = c - 3 + 0.2 * b, r = l + 0.2, z = (r - c);
-            p.histogram.buckets.push_back({l, r, std::round(100 * std::exp(-0.5 * z * z))});
+            h.buckets.push_back({l, r, std::round(100 * std::exp(-0.5 * z * z))});
         }
-        p.histogram.tensorForm = true;
-        pts.push_back(std::move(p));
+        h.tensorForm = true;
+        pts.append(s, 0.0, h);
     }
-    const int id = store.appendHistograms("run", "layer/weights", pts.data(), pts.size());
+    const int id = store.appendHistograms("run", "layer/weights", pts);
     auto time = [&](SeriesChart& chart, const char* name) {
         chart.resize(380, 250);
         chart.setSeries(&store.histogram(id), QColor(220, 90, 40));

@@ -41,7 +41,7 @@ public:
     {
         items.back().digest += cat("|s:", tag, '=', v);
     }
-    void onHistogram(const EventHeader&, std::string_view tag, Histogram&& h) override
+    void onHistogram(const EventHeader&, std::string_view tag, const Histogram& h) override
     {
         items.back().digest += cat("|h:", tag, '=', h.num, '/', h.buckets.size());
     }

@@ -7,6 +7,7 @@
 #include "core/proto/summary.pb.h"
 #include "core/summary/event_reader.h"
 #include "core/summary/event_writer.h"
+#include "core/summary/histogram_columns.h"
 #include "core/summary/record_io.h"
 #include "core/summary/scalar_csv.h"
 #include "core/summary/summary_encoding.h"
@@ -15,6 +16,7 @@
 
 #include <google/protobuf/util/message_differencer.h>
 
+#include <QDir>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -461,6 +463,103 @@ private slots:
             QCOMPARE(display.back().right, h.max);
         }
         QCOMPARE(k, size_t(10));
+    }
+
+    void histogramListsSplitOrUnpackedReadLikeProtobuf()
+    {
+        // A HistogramProto's bucket_limit given as one unpacked element and then a packed run, and its bucket
+        // counts packed: a conforming writer may split a repeated field so, and protobuf joins the parts.
+        auto fixed = [](uint8_t tag, double d) {
+            std::string out(1, char(tag));
+            out.append(reinterpret_cast<const char*>(&d), 8);
+            return out;
+        };
+        auto packed = [](uint8_t tag, std::vector<double> v) {
+            std::string out(1, char(tag));
+            out += char(v.size() * 8);
+            out.append(reinterpret_cast<const char*>(v.data()), v.size() * 8);
+            return out;
+        };
+        const std::string histo = fixed(0x09, -1) + fixed(0x11, 3) + fixed(0x19, 6) + fixed(0x31, 1) +
+                                  packed(0x32, {2, 3}) + packed(0x3a, {1, 2, 3});
+        const std::string value = std::string("\x0a\x01h", 3) + char(0x2a) + char(histo.size()) + histo;
+        const std::string summary = char(0x0a) + std::string(1, char(value.size())) + value;
+        tfproto::HistogramProto reference; // protobuf's own reading of the same bytes
+        QVERIFY(reference.ParseFromString(histo));
+        QCOMPARE(reference.bucket_limit_size(), 3);
+        QTemporaryDir dir;
+        {
+            EventWriter w(dir.path().toStdString());
+            w.addSummary(summary, 4, 1.0);
+            QVERIFY(w.close().ok());
+        }
+        const auto files = QDir(dir.path()).entryList(QDir::Files);
+        QCOMPARE(files.size(), 1);
+        const auto b = EventReader(dir.filePath(files[0]).toStdString()).poll();
+        QCOMPARE(b.histograms.size(), size_t(1));
+        const Histogram& h = b.histograms[0].histogram;
+        QCOMPARE(int(h.buckets.size()), 3);
+        for (int i = 0; i < 3; ++i) {
+            QCOMPARE(h.buckets[size_t(i)].right, reference.bucket_limit(i));
+            QCOMPARE(h.buckets[size_t(i)].count, reference.bucket(i));
+        }
+        QCOMPARE(h.buckets[1].left, 1.0);
+        QCOMPARE(h.num, 6.0);
+    }
+
+    void histogramColumnsKeepTheDisplayFormAcrossSplitsAndPurges()
+    {
+        // What the Histograms dashboard draws comes from these columns: a HistogramProto's empty outer
+        // buckets are dropped and its outer edges become min and max, as TensorBoard shows it.
+        Histogram proto;
+        proto.min = -0.5;
+        proto.max = 2.5;
+        proto.num = 6;
+        proto.buckets = {{-DBL_MAX, -1, 0}, {-1, 0, 2}, {0, 1, 0}, {1, 3, 4}, {3, 5, 0}};
+        HistogramColumns whole;
+        whole.append(7, 1.5, proto);
+        QCOMPARE(whole.bucketCount(0), std::size_t(3));
+        QCOMPARE(whole.bucketLeft(0, 0), -0.5f);
+        QCOMPARE(whole.rights, (std::vector<float>{0, 1, 2.5f}));
+        QCOMPARE(whole.counts, (std::vector<float>{2, 0, 4}));
+        QCOMPARE(whole.lo, -0.5f);
+        QCOMPARE(whole.hi, 2.5f);
+        // Median: 3 of 6 values, one into the bucket (1, 2.5] holding 4: 1 + 1/4 * 1.5.
+        QCOMPARE(whole.percentiles[0][4], 1.375f);
+        // Splitting a batch (the feed's bounded batches) and joining it again gives the same columns.
+        for (int64_t step = 8; step < 20; ++step) {
+            Histogram t; // a TF2 [k, 3] tensor: already in display form
+            t.tensorForm = true;
+            t.buckets = {{double(step), double(step) + 1, 3}, {double(step) + 1, double(step) + 3, double(step % 3)}};
+            t.min = double(step);
+            t.max = double(step) + 3;
+            whole.append(step, double(step), t);
+        }
+        QCOMPARE(whole.hi, 22.0f);
+        HistogramColumns rest = whole;
+        HistogramColumns joined;
+        for (std::size_t cut : {std::size_t(4), std::size_t(1), std::size_t(5), std::size_t(10)}) {
+            HistogramColumns front;
+            front.append(rest, 0, cut);
+            rest.dropFront(cut);
+            joined.append(front);
+        }
+        QVERIFY(rest.empty());
+        QCOMPARE(joined.steps, whole.steps);
+        QCOMPARE(joined.firstBucket, whole.firstBucket);
+        QCOMPARE(joined.rights, whole.rights);
+        QCOMPARE(joined.counts, whole.counts);
+        QCOMPARE(joined.lefts, whole.lefts);
+        QCOMPARE(joined.percentiles, whole.percentiles);
+        QCOMPARE(joined.lo, whole.lo);
+        QCOMPARE(joined.hi, whole.hi);
+        // A restart at step 12 drops steps >= 12 and shrinks the value range with them.
+        QCOMPARE(whole.dropFromStep(12), std::size_t(8));
+        QCOMPARE(whole.steps, (std::vector<int64_t>{7, 8, 9, 10, 11}));
+        QCOMPARE(whole.firstBucket.back(), uint32_t(whole.rights.size()));
+        QCOMPARE(whole.rights.back(), 14.0f);
+        QCOMPARE(whole.hi, 14.0f);
+        QCOMPARE(whole.dropFromStep(100), std::size_t(0));
     }
 
     void tensorScalarVariants()

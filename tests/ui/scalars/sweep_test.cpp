@@ -364,7 +364,7 @@ private slots:
         WatchBatch b = sweep(1, 4);
         HistogramSeriesBatch h{sweepRun(0), "w", {}};
         for (int64_t s = 0; s < 5; ++s)
-            h.points.push_back({s, 0.0, Histogram{}});
+            h.columns.append(s, 0.0, Histogram{});
         b.histograms.push_back(h);
         MediaSeriesBatch m{sweepRun(0), "img", {}};
         m.points.resize(3);
@@ -378,8 +378,7 @@ private slots:
             const WatchBatch front = takeWatchBatchFront(b, 5);
             QVERIFY(watchBatchItems(front) <= 5);
             for (const auto& sb : front.histograms)
-                for (const auto& p : sb.points)
-                    histogramSteps.push_back(p.step);
+                histogramSteps.insert(histogramSteps.end(), sb.columns.steps.begin(), sb.columns.steps.end());
             for (const auto& sb : front.media)
                 for (const auto& p : sb.points)
                     mediaSteps.push_back(p.step);

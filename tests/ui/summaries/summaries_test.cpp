@@ -51,7 +51,7 @@ std::map<std::string, std::size_t> countsPerTag(const std::vector<Series>& list)
 {
     std::map<std::string, std::size_t> out;
     for (const Series& s : list)
-        out[s.tag] += s.points.size();
+        out[s.tag] += pointCount(s);
     return out;
 }
 
@@ -177,18 +177,25 @@ void writeMediaRun(const QString& logdir)
     QVERIFY(wr.close().ok());
 }
 
-/// A histogram point with buckets (left, right, count) in display form.
-HistogramPoint hist(int64_t step, std::vector<HistogramBucket> buckets)
+/// A histogram with buckets (left, right, count) in display form.
+Histogram hist(std::vector<HistogramBucket> buckets)
 {
-    HistogramPoint p;
-    p.step = step;
-    p.histogram.tensorForm = true;
-    p.histogram.buckets = std::move(buckets);
-    p.histogram.min = p.histogram.buckets.front().left;
-    p.histogram.max = p.histogram.buckets.back().right;
-    for (const auto& b : p.histogram.buckets)
-        p.histogram.num += b.count;
-    return p;
+    Histogram h;
+    h.tensorForm = true;
+    h.buckets = std::move(buckets);
+    h.min = h.buckets.front().left;
+    h.max = h.buckets.back().right;
+    for (const auto& b : h.buckets)
+        h.num += b.count;
+    return h;
+}
+
+/// One histogram at `step`, as the watcher delivers it.
+HistogramColumns histAt(int64_t step, std::vector<HistogramBucket> buckets)
+{
+    HistogramColumns c;
+    c.append(step, 0.0, hist(std::move(buckets)));
+    return c;
 }
 
 /// Fraction of pixels in `img` close to `color`.
@@ -233,7 +240,7 @@ private slots:
         b = readRich(events("python-writer-gan-custom-scalars-histos"));
         std::size_t histograms = 0;
         for (const auto& s : b.histograms)
-            histograms += s.points.size();
+            histograms += s.columns.size();
         QVERIFY(histograms > 0);
         // A scalar-only consumer (the default) pays nothing for them.
         LogdirWatcher plain(events("tensorboardx-histograms"));
@@ -308,8 +315,7 @@ private slots:
         QCOMPARE(store.media(store.findMedia(".", "img")).points.size(), std::size_t(4));
         // Across batches too: the purge drops what an earlier batch delivered.
         SummaryStore later;
-        HistogramPoint p = hist(5, {{0, 1, 1}});
-        later.appendHistograms("r", "w", &p, 1);
+        later.appendHistograms("r", "w", histAt(5, {{0, 1, 1}}));
         WatchBatch purge;
         RunEvent e;
         e.kind = RunEvent::Kind::Purge;
@@ -325,14 +331,14 @@ private slots:
     void storeKeepsEveryStepCompactly()
     {
         SummaryStore store;
-        std::vector<HistogramPoint> pts;
+        HistogramColumns pts;
         for (int64_t s = 0; s < 10000; ++s) {
             std::vector<HistogramBucket> b;
             for (int k = 0; k < 30; ++k)
                 b.push_back({double(k), double(k + 1), double(1 + (k + s) % 5)});
-            pts.push_back(hist(s, std::move(b)));
+            pts.append(s, 0.0, hist(std::move(b)));
         }
-        const int id = store.appendHistograms("run", "layer/weights", pts.data(), pts.size());
+        const int id = store.appendHistograms("run", "layer/weights", pts);
         QCOMPARE(store.histogram(id).size(), std::size_t(10000)); // no reservoir sampling: every step
         QCOMPARE(store.bucketCount(), std::size_t(300000));
         QCOMPARE(store.histogram(id).steps.back(), int64_t(9999));
@@ -346,8 +352,7 @@ private slots:
     {
         // Four equal buckets over [0, 4]: the 50 % point is 2, 15.87 % is 0.6348, the extremes are min and max.
         SummaryStore store;
-        HistogramPoint p = hist(1, {{0, 1, 1}, {1, 2, 1}, {2, 3, 1}, {3, 4, 1}});
-        const int id = store.appendHistograms("r", "t", &p, 1);
+        const int id = store.appendHistograms("r", "t", histAt(1, {{0, 1, 1}, {1, 2, 1}, {2, 3, 1}, {3, 4, 1}}));
         const auto& q = store.histogram(id).percentiles.at(0);
         QCOMPARE(q[0], 0.0f);
         QCOMPARE(q[4], 2.0f);
@@ -355,12 +360,10 @@ private slots:
         QCOMPARE(q[8], 4.0f);
         // All mass in one bucket that no mass precedes: TensorBoard interpolates from the histogram's minimum
         // (-1) to the bucket's right edge (10), so the median is 4.5.
-        HistogramPoint one = hist(2, {{-1, 0, 0}, {0, 10, 4}, {10, 11, 0}});
-        store.appendHistograms("r", "t", &one, 1);
+        store.appendHistograms("r", "t", histAt(2, {{-1, 0, 0}, {0, 10, 4}, {10, 11, 0}}));
         QCOMPARE(store.histogram(id).percentiles.at(1)[4], 4.5f);
         // Mass before it: the bucket's own left edge.
-        HistogramPoint two = hist(3, {{0, 2, 2}, {2, 4, 0}, {4, 8, 2}});
-        store.appendHistograms("r", "t", &two, 1);
+        store.appendHistograms("r", "t", histAt(3, {{0, 2, 2}, {2, 4, 0}, {4, 8, 2}}));
         QCOMPARE(store.histogram(id).percentiles.at(2)[6], 6.7304f); // 84.13 % of 4 = 3.3652: 4 + (3.3652 - 2) / 2 * (8 - 4)
     }
 
@@ -369,10 +372,10 @@ private slots:
     void histogramChartDecimatesToThePixels()
     {
         SummaryStore store;
-        std::vector<HistogramPoint> pts;
+        HistogramColumns pts;
         for (int64_t s = 0; s < 5000; ++s)
-            pts.push_back(hist(s * 10, {{-1.0 - s * 1e-4, 0, 3}, {0, 1.0 + s * 1e-4, 5}}));
-        const int id = store.appendHistograms("r", "w", pts.data(), pts.size());
+            pts.append(s * 10, 0.0, hist({{-1.0 - s * 1e-4, 0, 3}, {0, 1.0 + s * 1e-4, 5}}));
+        const int id = store.appendHistograms("r", "w", pts);
         HistogramChart chart;
         chart.resize(400, 260);
         chart.setSeries(&store.histogram(id), QColor(200, 60, 40));
@@ -392,10 +395,10 @@ private slots:
     void distributionBandsSpanThePercentiles()
     {
         SummaryStore store;
-        std::vector<HistogramPoint> pts;
+        HistogramColumns pts;
         for (int64_t s = 0; s < 100; ++s)
-            pts.push_back(hist(s, {{-10, -5, 1}, {-5, 5, 98}, {5, 10, 1}}));
-        const int id = store.appendHistograms("r", "w", pts.data(), pts.size());
+            pts.append(s, 0.0, hist({{-10, -5, 1}, {-5, 5, 98}, {5, 10, 1}}));
+        const int id = store.appendHistograms("r", "w", pts);
         DistributionChart chart;
         chart.resize(400, 260);
         const QColor color(30, 90, 200);
