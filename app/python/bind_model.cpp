@@ -7,6 +7,7 @@
 #include "core/hierarchy/scope_tree.h"
 #include "core/hierarchy/variable_index.h"
 #include "core/io/graphdef_io.h"
+#include "core/io/meta_graph_io.h"
 
 #include <pybind11/stl.h>
 
@@ -41,6 +42,39 @@ void bindModel(py::module_& m)
             return r->opsAdded;
         },
         py::arg("graph"), py::arg("graph_def"), py::arg("scope") = "");
+    // tf.train.export_meta_graph: a binary MetaGraphDef of a serialized GraphDef, the TensorFlow version, the
+    // saver's (filename tensor, save tensor, restore op, max_to_keep, keep_checkpoint_every_n_hours) or None,
+    // and node-list collections [(key, [names])].
+    m.def(
+        "serialize_meta_graph",
+        [](const py::bytes& graphDef, const std::string& version, const std::string& gitVersion,
+           const std::optional<std::tuple<std::string, std::string, std::string, int, float>>& saver,
+           const std::vector<std::pair<std::string, std::vector<std::string>>>& collections) {
+            MetaGraphParts parts;
+            parts.graphDef = graphDef;
+            parts.tensorflowVersion = version;
+            parts.tensorflowGitVersion = gitVersion;
+            if (saver) {
+                const auto& [file, save, restore, keep, hours] = *saver;
+                parts.saver = SaverNames{file, save, restore, keep, false, hours};
+            }
+            parts.collections = collections;
+            return py::bytes(serializeMetaGraph(parts));
+        },
+        py::arg("graph_def"), py::arg("tensorflow_version"), py::arg("tensorflow_git_version"), py::arg("saver"),
+        py::arg("collections"));
+    // tf.train.import_meta_graph: (graph_def bytes, (filename tensor, save tensor, restore op) or None,
+    // [(key, [names])]) of a binary or text MetaGraphDef; ValueError "Cannot parse file <source>: ...".
+    m.def("parse_meta_graph", [](const py::bytes& data, const std::string& source) {
+        const std::string bytes = data;
+        Expected<MetaGraphParts> r = parseMetaGraph(bytes, source);
+        if (!r.ok())
+            throw py::value_error(r.error());
+        py::object saver = py::none();
+        if (r->saver)
+            saver = py::make_tuple(r->saver->filenameTensor, r->saver->saveTensor, r->saver->restoreOp);
+        return py::make_tuple(py::bytes(r->graphDef), saver, r->collections);
+    });
     // One dict per scope, the root first and parents before children: path, name, parent
     // (index, -1 for the root), kind, ops (op ids directly inside), series label, and the
     // variables anchored in it as (op id, shared scopes).

@@ -2613,6 +2613,39 @@ class MetaGraphTest(Case):
         with self.assertRaises(IOError):
             tf.train.import_meta_graph("/nonexistent/x.meta")
 
+    def testImportUnparseableFile(self):
+        """no TensorFlow counterpart; written for scopeviz after framework/meta_graph.py read_meta_graph_file: a file
+        that is neither a binary nor a text MetaGraphDef raises IOError 'Cannot parse file <path>: <line:column>...',
+        and the default graph is left as it was."""
+        tf.constant(1.0, name="kept")
+        path = os.path.join(tempfile.mkdtemp(), "broken.meta")
+        with open(path, "w") as f:
+            f.write("meta_info_def { no_such_field: 1 }")
+        with self.assertRaises(IOError) as ctx:
+            tf.train.import_meta_graph(path)
+        self.assertTrue(str(ctx.exception).startswith("Cannot parse file %s: 1:" % path), str(ctx.exception))
+        self.assertIn('"tensorflow.MetaGraphDef.MetaInfoDef" has no field named "no_such_field"', str(ctx.exception))
+        self.assertEqual(op_names(), ["kept"])
+
+    def testExportedMetaInfoAndSaverDef(self):
+        """no TensorFlow counterpart; written for scopeviz: the exported MetaGraphDef, read with the tests' own wire
+        reader, holds tensorflow_version 1.15.0 in MetaInfoDef field 5 and the saver's names and max_to_keep in
+        SaverDef (field 3), where TensorFlow's reader looks for them."""
+        import sys
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import tfrecord_wire as w
+        tf.get_variable("v", [2])
+        saver = tf.train.Saver(max_to_keep=7)
+        top = w.fields(tf.train.export_meta_graph(saver=saver))
+        info = w.fields(w.first(top, 1, 2))
+        self.assertEqual(w.first(info, 5, 2), b"1.15.0")
+        self.assertEqual(w.every(info, 4, 2), [])  # no tags
+        saver_def = w.fields(w.first(top, 3, 2))
+        self.assertEqual(w.first(saver_def, 3, 2), b"save/restore_all")
+        self.assertEqual(w.first(saver_def, 4, 0), 7)
+        keys = [w.first(w.fields(entry), 1, 2) for entry in w.every(top, 4, 2)]
+        self.assertIn(b"variables", keys)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -3,6 +3,7 @@
 #include "tests/support/test_data.h"
 #include "core/demo/seed_demo.h"
 #include "core/io/graphdef_io.h"
+#include "core/io/meta_graph_io.h"
 #include "core/ops/ops.h"
 #include "core/proto/graph.pb.h"
 #include "core/proto/meta_graph.pb.h"
@@ -351,6 +352,54 @@ private slots:
         tfproto::GraphDef gd;
         QVERIFY(gd.ParseFromString(readFile(kGraphs + "tf1-regression-checkpoint-109-nodes.pb")));
         checkListOpsMatches(g, gd);
+    }
+
+    void metaGraphKeepsTheSaverAndCollections()
+    {
+        // tf.train.export_meta_graph / import_meta_graph: the graph, the saver's names and the node-list
+        // collections come back; TensorFlow's own reader finds the version where it looks for it.
+        Graph g;
+        demo::buildSeedDemo(g, true);
+        MetaGraphParts parts;
+        parts.graphDef = serializeGraphDef(g);
+        parts.tensorflowVersion = "1.15.0";
+        parts.saver = SaverNames{"save/Const:0", "save/control_dependency:0", "save/restore_all", 3, false, 2.0f};
+        parts.collections = {{"variables", {"my_net/weights:0", "my_net/biases:0"}}, {"train_op", {"GradientDescent"}}};
+        const std::string bytes = serializeMetaGraph(parts);
+        tfproto::MetaGraphDef m;
+        QVERIFY(m.ParseFromString(bytes));
+        QCOMPARE(m.meta_info_def().tensorflow_version(), std::string("1.15.0"));
+        QCOMPARE(m.saver_def().max_to_keep(), 3);
+        QCOMPARE(m.collection_def().at("variables").node_list().value_size(), 2);
+        QCOMPARE(m.graph_def().node_size(), int(g.numOps()));
+        auto back = parseMetaGraph(bytes, "model.meta");
+        QVERIFY2(back.ok(), back.error().c_str());
+        QCOMPARE(back->graphDef.size(), parts.graphDef.size());
+        QVERIFY(back->saver.has_value());
+        QCOMPARE(back->saver->restoreOp, std::string("save/restore_all"));
+        QCOMPARE(back->collections.size(), std::size_t(2));
+        QCOMPARE(back->collections[0].first, std::string("train_op")); // keys sorted
+        QCOMPARE(back->collections[1].second, parts.collections[0].second);
+        Graph again;
+        QVERIFY(importGraphBytes(bytes, again).ok()); // the file opens in the window as a MetaGraphDef
+        QCOMPARE(again.numOps(), g.numOps());
+        // The text form of the same MetaGraphDef reads the same.
+        std::string text;
+        QVERIFY(google::protobuf::TextFormat::PrintToString(m, &text));
+        auto fromText = parseMetaGraph(text, "model.meta.txt");
+        QVERIFY2(fromText.ok(), fromText.error().c_str());
+        QCOMPARE(fromText->collections, back->collections);
+        QCOMPARE(fromText->saver->saveTensor, std::string("save/control_dependency:0"));
+        // Neither binary nor text: TensorFlow's message, naming the file and the place.
+        auto bad = parseMetaGraph("meta_info_def { tensorflow_version: 1.15 ", "broken.meta");
+        QVERIFY(!bad.ok());
+        QVERIFY2(bad.error().rfind("Cannot parse file broken.meta: 1:", 0) == 0, bad.error().c_str());
+        std::string deep;
+        for (int i = 0; i < 5000; ++i)
+            deep += "meta_info_def { ";
+        auto tooDeep = parseMetaGraph(deep, "deep.meta");
+        QVERIFY(!tooDeep.ok());
+        QVERIFY2(tooDeep.error().find("nested more than") != std::string::npos, tooDeep.error().c_str());
     }
 
     void importScopePrefixesNamesInputsAndColocation()

@@ -50,6 +50,7 @@ class Saver(object):
             raise ValueError("No variables to save")
         self._empty = False
         self._max_to_keep = max_to_keep
+        self._keep_every_n_hours = keep_checkpoint_every_n_hours
         self._last = []
         g = self._items[0][1].graph
         self._graph = g
@@ -176,62 +177,7 @@ def latest_checkpoint(checkpoint_dir, latest_filename=None):
     return None
 
 
-# --------------------------------------------------------------------------- meta graphs (wire format)
-
-
-def _varint(n):
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-
-def _field(num, payload):
-    return _varint((num << 3) | 2) + _varint(len(payload)) + payload
-
-
-def _read_varint(b, i):
-    shift = result = 0
-    while True:
-        c = b[i]
-        i += 1
-        result |= (c & 0x7F) << shift
-        if not c & 0x80:
-            return result, i
-        shift += 7
-
-
-def _fields(b):
-    """(field number, wire type, value bytes or int) of one message."""
-    i = 0
-    while i < len(b):
-        key, i = _read_varint(b, i)
-        num, wt = key >> 3, key & 7
-        if wt == 0:
-            v, i = _read_varint(b, i)
-        elif wt == 2:
-            n, i = _read_varint(b, i)
-            v = b[i:i + n]
-            i += n
-        elif wt == 1:
-            v = b[i:i + 8]
-            i += 8
-        elif wt == 5:
-            v = b[i:i + 4]
-            i += 4
-        else:
-            raise ValueError("Cannot parse the meta graph: wire type %d at offset %d" % (wt, i))
-        yield num, wt, v
-
-
-def _collection_def(names):
-    node_list = b"".join(_field(1, n.encode()) for n in names)
-    return _field(1, node_list)  # CollectionDef.node_list
+# --------------------------------------------------------------------------- meta graphs (core/io)
 
 
 def export_meta_graph(filename=None, meta_info_def=None, graph_def=None, saver_def=None, collection_list=None,
@@ -241,23 +187,18 @@ def export_meta_graph(filename=None, meta_info_def=None, graph_def=None, saver_d
     op and tensor names, the saver's SaverDef) written to `filename` as binary protobuf."""
     t = tf()
     g = graph or t.get_default_graph()
-    gd = _core.graph_def_bytes(g._g)
-    meta_info = _field(4, b"1.15.0") + _field(5, b"scopeviz")  # tensorflow_version, tensorflow_git_version
-    out = _field(1, meta_info) + _field(2, gd)
+    saver_names = None
     if saver is not None and not saver._empty:
-        sd = (_field(1, saver._filename.name.encode()) + _field(2, saver._save_tensor.name.encode()) +
-              _field(3, saver._restore_op.name.encode()))
-        out += _field(3, sd)
+        saver_names = (saver._filename.name, saver._save_tensor.name, saver._restore_op.name,
+                       saver._max_to_keep, float(saver._keep_every_n_hours))
+    collections = []
     keys = collection_list if collection_list is not None else g.get_all_collection_keys()
     for key in keys:
-        names = []
-        for item in g.get_collection(key):
-            if isinstance(item, t.Variable):
-                names.append(item.name)
-            elif hasattr(item, "name") and isinstance(getattr(item, "name"), str):
-                names.append(item.name)
+        names = [item.name for item in g.get_collection(key)
+                 if isinstance(item, t.Variable) or isinstance(getattr(item, "name", None), str)]
         if names:
-            out += _field(4, _field(1, key.encode()) + _field(2, _collection_def(names)))
+            collections.append((key, names))
+    out = _core.serialize_meta_graph(_core.graph_def_bytes(g._g), "1.15.0", "scopeviz", saver_names, collections)
     if filename:
         with open(filename, "wb") as f:
             f.write(out)
@@ -276,23 +217,11 @@ def import_meta_graph(meta_graph_or_file, clear_devices=False, import_scope=None
             raise IOError("File %s does not exist." % meta_graph_or_file)
         with open(meta_graph_or_file, "rb") as f:
             data = f.read()
-    gd, saver_def, collections = b"", None, []
+    source = "<bytes>" if isinstance(meta_graph_or_file, (bytes, bytearray)) else meta_graph_or_file
     try:
-        for num, wt, v in _fields(data):
-            if num == 2:
-                gd = v
-            elif num == 3:
-                saver_def = {n: v2.decode() for n, _, v2 in _fields(v) if n in (1, 2, 3)}
-            elif num == 4:
-                entry = dict((n, v2) for n, _, v2 in _fields(v))
-                key = entry.get(1, b"").decode()
-                names = []
-                for n, _, cd in _fields(entry.get(2, b"")):
-                    if n == 1:
-                        names = [x.decode() for nn, _, x in _fields(cd) if nn == 1]
-                collections.append((key, names))
-    except (IndexError, ValueError) as e:
-        raise ValueError("Cannot parse the meta graph in %s: %s" % (meta_graph_or_file, e))
+        gd, saver_def, collections = _core.parse_meta_graph(data, source)
+    except ValueError as e:
+        raise IOError(str(e))
     g = t.get_default_graph()
     _core.import_graph_def_into(g._g, gd, import_scope or "")
 
@@ -308,8 +237,8 @@ def import_meta_graph(meta_graph_or_file, clear_devices=False, import_scope=None
                 g.get_collection_ref(key).append(item)
             else:
                 g.add_to_collection(key, item)
-    if saver_def and saver_def.get(3):
-        return _ImportedSaver(g, scoped(saver_def[3]))
+    if saver_def and saver_def[2]:
+        return _ImportedSaver(g, scoped(saver_def[2]))
     return None
 
 
