@@ -54,26 +54,37 @@ struct HistogramSeriesBatch {
     HistogramColumns columns;
 };
 
-// What consumers do with a series batch of any kind: count, split and join its points.
+// What consumers do with a series batch of any kind: weigh, split and join its points. A batch's weight is
+// what storing it costs the GUI thread, in scalar points: a histogram weighs one point plus a third of one
+// per bucket (a stored bucket is 8 bytes, a scalar point 24), so a batch of histograms is bounded by the
+// buckets it brings, not by their number.
 template <class Point>
-std::size_t pointCount(const SeriesBatch<Point>& s)
+std::size_t batchWeight(const SeriesBatch<Point>& s)
 {
     return s.points.size();
 }
-inline std::size_t pointCount(const HistogramSeriesBatch& s) { return s.columns.size(); }
-
-/// Moves the first `n` points of `s` into a new batch of the same (run, tag).
-template <class Point>
-SeriesBatch<Point> takeFront(SeriesBatch<Point>& s, std::size_t n)
+inline std::size_t histogramWeight(const HistogramColumns& c, std::size_t from, std::size_t to)
 {
-    const auto cut = s.points.begin() + std::ptrdiff_t(std::min(n, s.points.size()));
+    return (to - from) + (c.firstBucket[to] - c.firstBucket[from]) / 3;
+}
+inline std::size_t batchWeight(const HistogramSeriesBatch& s) { return histogramWeight(s.columns, 0, s.columns.size()); }
+
+/// Moves the first points of `s` weighing at most `weight` (at least one) into a new batch of the same
+/// (run, tag).
+template <class Point>
+SeriesBatch<Point> takeFront(SeriesBatch<Point>& s, std::size_t weight)
+{
+    const auto cut = s.points.begin() + std::ptrdiff_t(std::clamp<std::size_t>(weight, 1, s.points.size()));
     SeriesBatch<Point> front{s.run, s.tag,
                              std::vector<Point>(std::make_move_iterator(s.points.begin()), std::make_move_iterator(cut))};
     s.points.erase(s.points.begin(), cut);
     return front;
 }
-inline HistogramSeriesBatch takeFront(HistogramSeriesBatch& s, std::size_t n)
+inline HistogramSeriesBatch takeFront(HistogramSeriesBatch& s, std::size_t weight)
 {
+    std::size_t n = 1;
+    while (n < s.columns.size() && histogramWeight(s.columns, 0, n + 1) <= weight)
+        ++n;
     HistogramSeriesBatch front{s.run, s.tag, {}};
     front.columns.append(s.columns, 0, n);
     s.columns.dropFront(n);

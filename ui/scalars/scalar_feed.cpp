@@ -21,7 +21,7 @@ std::size_t watchBatchItems(const WatchBatch& batch)
     for (const ScalarSeriesBatch& sb : batch.scalars)
         n += sb.points.size();
     for (const HistogramSeriesBatch& sb : batch.histograms)
-        n += pointCount(sb);
+        n += batchWeight(sb);
     for (const MediaSeriesBatch& sb : batch.media)
         n += sb.points.size();
     return n;
@@ -36,8 +36,8 @@ void takeSeriesFront(std::vector<Batch>& from, std::vector<Batch>& out, std::siz
     std::size_t taken = 0;
     while (taken < from.size() && left > 0) {
         Batch& sb = from[taken];
-        if (pointCount(sb) <= left) {
-            left -= pointCount(sb);
+        if (batchWeight(sb) <= left) {
+            left -= batchWeight(sb);
             out.push_back(std::move(sb));
             ++taken;
             continue;

@@ -96,12 +96,14 @@ using WatchBatchPtr = std::shared_ptr<const WatchBatch>;
 void mergeWatchBatch(WatchBatch& into, WatchBatch&& next);
 
 /// Takes the first part of `from`: every event and summary row, then scalar points, histograms and media
-/// values in order up to `maxPoints` in all (a series may be split); what is left in `from` are points only. Applying the part
-/// and then the rest is the same as applying `from`. New kinds of items in WatchBatch are split here.
+/// values in order up to `maxPoints` in all, a histogram weighing more with its buckets (batchWeight; a
+/// series may be split, and the part exceeds `maxPoints` by one histogram at most); what is left in `from`
+/// are points only. Applying the part and then the rest is the same as applying `from`. New kinds of items
+/// in WatchBatch are split here.
 WatchBatch takeWatchBatchFront(WatchBatch& from, std::size_t maxPoints);
 
-/// Scalar points, histograms, media values and summary rows a batch carries: the measure of how long the
-/// GUI takes to apply it.
+/// Scalar points, histograms (weighted by their buckets, batchWeight), media values and summary rows a batch
+/// carries: the measure of how long the GUI takes to apply it.
 std::size_t watchBatchItems(const WatchBatch& batch);
 
 /// How much a feed hands the GUI thread at once (see the file comment).

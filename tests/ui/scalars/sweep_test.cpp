@@ -388,6 +388,41 @@ private slots:
         QCOMPARE(histogramSteps, (std::vector<int64_t>{0, 1, 2, 3, 4}));
         QCOMPARE(mediaSteps, (std::vector<int64_t>{0, 1, 2}));
     }
+
+    void histogramBatchesAreBoundedByTheirBuckets()
+    {
+        // 20,000 histograms of 30 buckets arrive at once (a log of histograms opened): each batch the GUI
+        // stores holds about as many bytes as a full batch of scalars, not 150,000 histograms, so storing
+        // one never holds the GUI for long. Nothing is lost or reordered across the cuts.
+        WatchBatch b;
+        HistogramSeriesBatch h{sweepRun(0), "layer/weights", {}};
+        Histogram hist;
+        hist.tensorForm = true;
+        for (int k = 0; k < 30; ++k)
+            hist.buckets.push_back({double(k), double(k + 1), 1.0});
+        hist.max = 30;
+        for (int64_t s = 0; s < 20000; ++s)
+            h.columns.append(s, 0.0, hist);
+        b.histograms.push_back(std::move(h));
+        QCOMPARE(watchBatchItems(b), std::size_t(20000 * (1 + 10)));
+        std::vector<int64_t> steps;
+        std::size_t largest = 0;
+        int batches = 0;
+        while (!b.empty() && batches < 100) {
+            const WatchBatch front = takeWatchBatchFront(b, 150000);
+            QVERIFY(watchBatchItems(front) <= 150000);
+            for (const auto& sb : front.histograms) {
+                largest = std::max(largest, sb.columns.rights.size());
+                steps.insert(steps.end(), sb.columns.steps.begin(), sb.columns.steps.end());
+                QCOMPARE(sb.columns.firstBucket.back(), uint32_t(sb.columns.rights.size()));
+            }
+            ++batches;
+        }
+        QCOMPARE(batches, 2);
+        QCOMPARE(largest, std::size_t(13636 * 30)); // 150,000 / 11 histograms per batch
+        QCOMPARE(steps.size(), std::size_t(20000));
+        QVERIFY(std::is_sorted(steps.begin(), steps.end()));
+    }
 };
 
 QTEST_MAIN(SweepTest)

@@ -50,8 +50,12 @@ template <class Series>
 std::map<std::string, std::size_t> countsPerTag(const std::vector<Series>& list)
 {
     std::map<std::string, std::size_t> out;
-    for (const Series& s : list)
-        out[s.tag] += pointCount(s);
+    for (const Series& s : list) {
+        if constexpr (std::is_same_v<Series, HistogramSeriesBatch>)
+            out[s.tag] += s.columns.size();
+        else
+            out[s.tag] += s.points.size();
+    }
     return out;
 }
 
