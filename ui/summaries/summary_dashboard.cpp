@@ -20,6 +20,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <unordered_map>
 #include <cmath>
 
 namespace scopeviz::ui {
@@ -228,6 +229,9 @@ void SummaryDashboard::onChanged(const SummaryChanges& ch)
 {
     if (ch.seriesAdded || ch.purged)
         m_rebuild = true;
+    if (ch.purged) // any card's series may have lost values
+        for (const Card& c : m_cards)
+            m_dirty.insert(c.series);
     for (int id : isChartView(m_view) ? ch.histograms : ch.media)
         m_dirty.insert(id);
     scheduleRefresh();
@@ -284,15 +288,18 @@ void SummaryDashboard::refresh()
         m_dirty.clear();
         return;
     }
-    for (Card& c : m_cards) {
-        if (!m_dirty.contains(c.series))
-            continue;
-        if (c.chart)
-            c.chart->seriesChanged();
-        if (c.media)
-            c.media->seriesChanged();
-    }
+    for (Card& c : m_cards)
+        if (m_dirty.contains(c.series))
+            refreshCard(c);
     m_dirty.clear();
+}
+
+void SummaryDashboard::refreshCard(Card& c)
+{
+    if (c.chart)
+        c.chart->seriesChanged();
+    if (c.media)
+        c.media->seriesChanged();
 }
 
 QWidget* SummaryDashboard::makeCard(int id)
@@ -354,9 +361,6 @@ QWidget* SummaryDashboard::makeCard(int id)
 void SummaryDashboard::rebuild()
 {
     m_rebuild = false;
-    for (Card& c : m_cards)
-        delete c.widget;
-    m_cards.clear();
     const SummaryStore& st = m_hub->store();
     // Cards by tag (natural order of appearance is the writer's; sort by tag, then run order).
     struct Entry {
@@ -380,8 +384,26 @@ void SummaryDashboard::rebuild()
     });
     const int total = seriesCount();
     const int shown = std::min<int>(int(entries.size()), kMaxCards);
-    for (int k = 0; k < shown; ++k)
-        makeCard(entries[std::size_t(k)].id);
+    // Cards still shown are kept (new series arrive by the hundred while a sweep loads, and making a card
+    // costs far more than moving one); the others go, the new ones are made, all in the new order.
+    std::unordered_map<int, Card> kept;
+    for (const Card& c : m_cards)
+        kept.emplace(c.series, c);
+    m_cards.clear();
+    for (int k = 0; k < shown; ++k) {
+        const int id = entries[std::size_t(k)].id;
+        auto it = kept.find(id);
+        if (it == kept.end()) {
+            makeCard(id);
+            continue;
+        }
+        m_cards.push_back(it->second);
+        kept.erase(it);
+        if (m_dirty.contains(id))
+            refreshCard(m_cards.back());
+    }
+    for (auto& [id, c] : kept)
+        delete c.widget;
     if (total == 0)
         m_status->clear();
     else if (int(entries.size()) > shown)

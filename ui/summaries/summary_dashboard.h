@@ -108,6 +108,8 @@ private:
     void onChanged(const SummaryChanges& changes);
     void scheduleRefresh();
     void refresh();
+    /// Shows that the card's series changed.
+    void refreshCard(Card& c);
     void rebuild();
     void relayout();
     bool matches(const std::string& run, const std::string& tag) const;

@@ -4,8 +4,11 @@
 //   - repaint of a histogram / distribution chart holding 10,000 steps (CPU time of the painting thread);
 //   - bytes per stored bucket;
 //   - image step slider on a tag with 10,000 images: from the slider move to the image on screen;
-//   - live latency from a histogram's flush to the repaint of its chart.
-//   scopeviz_bench_summaries [--quick] [--ingest-only]
+//   - live latency from a histogram's flush to the repaint of its chart;
+//   - a sweep of 1,000 runs x 2 histogram tags x 50 steps opened in the Histograms and Distributions
+//     dashboards: time to the first painted card and to every histogram stored, and the GUI thread's worst
+//     stall meanwhile (the sweep issue: histograms from 1,000 runs do not freeze the window).
+//   scopeviz_bench_summaries [--quick] [--ingest-only] [--sweep-only]
 #include "tests/bench/bench.h"
 #include "core/proto/event.pb.h"
 #include "core/summary/event_writer.h"
@@ -366,13 +369,81 @@ void benchLiveLatency(bool quick)
 
 } // namespace
 
+void benchSweep(bool quick)
+{
+    const int runs = quick ? 200 : 1000, steps = 50;
+    QTemporaryDir dir;
+    for (int r = 0; r < runs; ++r) {
+        const std::string run = dir.filePath(QString::asprintf("lr%03d_seed%d", r / 10, r % 10)).toStdString();
+        EventWriter w(run);
+        w.setFlushSecs(0);
+        for (int64_t step = 0; step < steps; ++step) {
+            tfproto::Summary s;
+            addHistogram(s, "layer/weights", step + r, 30);
+            addHistogram(s, "layer/biases", step - r, 30);
+            w.addSummary(s.SerializeAsString(), step, 1.7e9 + double(step));
+        }
+        (void)w.close();
+    }
+    const std::size_t expected = std::size_t(runs) * 2 * steps;
+    for (SummaryView view : {SummaryView::Histograms, SummaryView::Distributions}) {
+        const char* name = view == SummaryView::Histograms ? "histograms" : "distributions";
+        auto source = std::make_unique<ScalarSourceAdapter<LogdirWatcher>>(dir.path().toStdString());
+        source->watcher().setCollectRich(true);
+        ScalarFeed feed(std::move(source), dir.path());
+        SummaryHub hub;
+        hub.setFeed(&feed);
+        SummaryDashboard board(view, &hub);
+        board.resize(1280, 700);
+        board.show();
+        double firstPaint = -1;
+        QTimer wake;
+        wake.start(5);
+        const double t0 = now();
+        feed.start();
+        double stall = 0;
+        QElapsedTimer guard;
+        guard.start();
+        while (hub.store().histogramValues() < expected && guard.elapsed() < 120000) {
+            const double c0 = threadCpuMs();
+            QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
+            stall = std::max(stall, threadCpuMs() - c0);
+            if (firstPaint < 0 && hub.store().histogramCount() > 0) {
+                board.refreshNow();
+                QCoreApplication::processEvents();
+                if (board.cardCount() > 0)
+                    firstPaint = (now() - t0) * 1e3;
+            }
+        }
+        const double loaded = (now() - t0) * 1e3;
+        // The dashboard once everything is in: what a user then sees and scrolls.
+        const double c0 = threadCpuMs();
+        board.refreshNow();
+        QCoreApplication::processEvents();
+        const double settle = threadCpuMs() - c0;
+        feed.stop();
+        const std::string prefix = std::string("summaries_sweep_") + std::to_string(runs) + "runs_" + name;
+        report(prefix + "_first_card_ms", firstPaint, "ms");
+        report(prefix + "_all_loaded_ms", loaded, "ms");
+        report(prefix + "_worst_gui_stall_cpu_ms", std::max(stall, settle), "ms");
+        report(prefix + "_worst_gui_stall_vs_goal_50ms", std::max(stall, settle) / 50.0, "ratio");
+        report(prefix + "_cards", double(board.cardCount()), "cards");
+    }
+    report("summaries_sweep_histograms", double(expected), "histograms");
+}
+
 int main(int argc, char** argv)
 {
     QApplication app(argc, argv);
-    bool quick = false, ingestOnly = false;
+    bool quick = false, ingestOnly = false, sweepOnly = false;
     for (int i = 1; i < argc; ++i) {
         quick = quick || std::strcmp(argv[i], "--quick") == 0;
         ingestOnly = ingestOnly || std::strcmp(argv[i], "--ingest-only") == 0;
+        sweepOnly = sweepOnly || std::strcmp(argv[i], "--sweep-only") == 0;
+    }
+    if (sweepOnly) {
+        benchSweep(quick);
+        return 0;
     }
     benchIngest(quick);
     if (ingestOnly)
@@ -380,5 +451,6 @@ int main(int argc, char** argv)
     benchRepaint(quick);
     benchImageSlider(quick);
     benchLiveLatency(quick);
+    benchSweep(quick);
     return 0;
 }

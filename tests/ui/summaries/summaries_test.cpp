@@ -500,6 +500,56 @@ private slots:
         QVERIFY(images.statusText().contains("0 of 2"));
     }
 
+    void cardsAndTheirSlidersSurviveNewRuns()
+    {
+        // A sweep still starting: runs keep arriving while the user moves an image slider. The cards already
+        // shown stay (the same widgets, in tag-then-run order), and so does the step each one shows.
+        SummaryHub hub;
+        SummaryDashboard images(SummaryView::Images, &hub);
+        images.resize(1200, 700);
+        images.show();
+        auto batch = [](const std::string& run, std::initializer_list<QColor> colors) {
+            WatchBatch b;
+            MediaSeriesBatch s{run, "input/image/0", {}};
+            int64_t step = 0;
+            for (QColor c : colors) {
+                MediaPoint p;
+                p.kind = SummaryKind::Image;
+                p.step = step++;
+                p.items = {png(6, 4, c)};
+                s.points.push_back(std::move(p));
+            }
+            b.media.push_back(std::move(s));
+            return b;
+        };
+        hub.applyBatch(batch("b", {Qt::red, Qt::blue}));
+        images.refreshNow();
+        auto* card = qobject_cast<ImageCard*>(images.cardFor("b", "input/image/0"));
+        QVERIFY(card);
+        card->setIndex(0);
+        QTRY_VERIFY(share(card->view()->image(), Qt::red) > 0.9);
+        for (const char* run : {"c", "a"}) {
+            hub.applyBatch(batch(run, {Qt::green}));
+            images.refreshNow();
+        }
+        QCOMPARE(images.cardCount(), 3);
+        auto* now = qobject_cast<ImageCard*>(images.cardFor("b", "input/image/0"));
+        QVERIFY(now);
+        QCOMPARE(now->shownStep(), int64_t(0)); // a card made anew would show the newest step, 1
+        QCOMPARE(now->index(), 0);
+        QCOMPARE(now, card);
+        QVERIFY(share(now->view()->image(), Qt::red) > 0.9);
+        // A filter that hides the card and one that shows it again: a new card, at the newest step.
+        images.setRunFilter("^c$");
+        images.refreshNow();
+        QCOMPARE(images.cardCount(), 1);
+        images.setRunFilter({});
+        images.refreshNow();
+        auto* again = qobject_cast<ImageCard*>(images.cardFor("b", "input/image/0"));
+        QVERIFY(again);
+        QCOMPARE(again->shownStep(), int64_t(1));
+    }
+
     void unreadableImageSaysSo()
     {
         SummaryHub hub;
