@@ -10,6 +10,7 @@
 #include <QFileInfo>
 #include <QFrame>
 #include <QGridLayout>
+#include <QToolButton>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -145,6 +146,21 @@ SummaryDashboard::SummaryDashboard(SummaryView view, SummaryHub* hub, QWidget* p
     m_status = new QLabel(this);
     m_status->setForegroundRole(QPalette::PlaceholderText);
     bar->addWidget(m_status);
+    // Pages of kMaxCards cards: a sweep's thousands of series stay reachable without making thousands of
+    // widgets at once.
+    m_prev = new QToolButton(this);
+    m_prev->setArrowType(Qt::LeftArrow);
+    m_prev->setToolTip(tr("Previous page of cards"));
+    m_next = new QToolButton(this);
+    m_next->setArrowType(Qt::RightArrow);
+    m_next->setToolTip(tr("Next page of cards"));
+    for (QToolButton* b : {m_prev, m_next}) {
+        b->setAutoRaise(true);
+        b->hide();
+        bar->addWidget(b);
+    }
+    connect(m_prev, &QToolButton::clicked, this, [this] { setPage(m_page - 1); });
+    connect(m_next, &QToolButton::clicked, this, [this] { setPage(m_page + 1); });
     v->addLayout(bar);
     m_empty = new QLabel(tr("No %1 in this log directory yet: they appear as soon as a run writes some.")
                              .arg(kindNoun(view)),
@@ -192,6 +208,7 @@ void SummaryDashboard::setTagFilter(const QString& regex)
     if (m_tagFilter->text() != regex)
         m_tagFilter->setText(regex); // comes back here through textChanged
     m_tagRegex = filterRegex(regex);
+    m_page = 0;
     m_rebuild = true;
     scheduleRefresh();
 }
@@ -201,6 +218,7 @@ void SummaryDashboard::setRunFilter(const QString& regex)
     if (m_runFilter->text() != regex)
         m_runFilter->setText(regex);
     m_runRegex = filterRegex(regex);
+    m_page = 0;
     m_rebuild = true;
     scheduleRefresh();
 }
@@ -215,6 +233,16 @@ void SummaryDashboard::setHistogramMode(HistogramMode mode)
     for (Card& c : m_cards)
         if (auto* h = qobject_cast<HistogramChart*>(c.chart))
             h->setMode(mode);
+}
+
+void SummaryDashboard::setPage(int page)
+{
+    if (page == m_page)
+        return;
+    m_page = std::max(0, page);
+    m_rebuild = true;
+    refreshNow();
+    m_scroll->verticalScrollBar()->setValue(0);
 }
 
 void SummaryDashboard::setStep(int64_t step)
@@ -383,14 +411,18 @@ void SummaryDashboard::rebuild()
         return *a.tag != *b.tag ? *a.tag < *b.tag : a.run < b.run;
     });
     const int total = seriesCount();
-    const int shown = std::min<int>(int(entries.size()), kMaxCards);
+    const int matching = int(entries.size());
+    m_pageCount = std::max(1, (matching + kMaxCards - 1) / kMaxCards);
+    m_page = std::min(m_page, m_pageCount - 1);
+    const int first = m_page * kMaxCards;
+    const int shown = std::min(matching - first, kMaxCards);
     // Cards still shown are kept (new series arrive by the hundred while a sweep loads, and making a card
     // costs far more than moving one); the others go, the new ones are made, all in the new order.
     std::unordered_map<int, Card> kept;
     for (const Card& c : m_cards)
         kept.emplace(c.series, c);
     m_cards.clear();
-    for (int k = 0; k < shown; ++k) {
+    for (int k = first; k < first + shown; ++k) {
         const int id = entries[std::size_t(k)].id;
         auto it = kept.find(id);
         if (it == kept.end()) {
@@ -404,14 +436,19 @@ void SummaryDashboard::rebuild()
     }
     for (auto& [id, c] : kept)
         delete c.widget;
+    const QString filtered = matching < total ? tr(" (filtered from %1)").arg(total) : QString();
     if (total == 0)
         m_status->clear();
-    else if (int(entries.size()) > shown)
-        m_status->setText(tr("%1 of %2 shown; narrow the filters to see the rest").arg(shown).arg(entries.size()));
-    else if (int(entries.size()) < total)
-        m_status->setText(tr("%1 of %2 (filtered)").arg(entries.size()).arg(total));
+    else if (m_pageCount > 1)
+        m_status->setText(tr("%1–%2 of %3%4").arg(first + 1).arg(first + shown).arg(matching).arg(filtered));
+    else if (matching < total)
+        m_status->setText(tr("%1 of %2 (filtered)").arg(matching).arg(total));
     else
         m_status->setText(tr("%n series", nullptr, total));
+    m_prev->setVisible(m_pageCount > 1);
+    m_next->setVisible(m_pageCount > 1);
+    m_prev->setEnabled(m_page > 0);
+    m_next->setEnabled(m_page + 1 < m_pageCount);
     m_columns = 0;
     relayout();
 }

@@ -24,6 +24,7 @@ class QGridLayout;
 class QLabel;
 class QLineEdit;
 class QScrollArea;
+class QToolButton;
 
 namespace scopeviz::ui {
 
@@ -89,8 +90,12 @@ public:
     /// The status line.
     QString statusText() const;
 
-    /// Most cards shown at once; narrowing the filters shows the rest.
+    /// Most cards shown at once; the rest are on further pages (or shown by narrowing the filters).
     static constexpr int kMaxCards = 96;
+    /// Which page of kMaxCards cards is shown (0-based; clamped to the pages there are), and how many there are.
+    void setPage(int page);
+    int page() const { return m_page; }
+    int pageCount() const { return m_pageCount; }
 
 signals:
     /// A card's title was clicked: reveal the op that writes `tag` (and its input) in the graph.
@@ -122,6 +127,8 @@ private:
     QLineEdit* m_runFilter = nullptr;
     QComboBox* m_mode = nullptr;
     QLabel* m_status = nullptr;
+    QToolButton* m_prev = nullptr;
+    QToolButton* m_next = nullptr;
     QLabel* m_empty = nullptr;
     QScrollArea* m_scroll = nullptr;
     QWidget* m_grid = nullptr;
@@ -135,6 +142,8 @@ private:
     int64_t m_step = -1; ///< setStep(); -1: follow the newest
     bool m_hadData = false;
     int m_columns = 0;
+    int m_page = 0;
+    int m_pageCount = 1;
     HistogramMode m_histogramMode = HistogramMode::Offset;
 };
 

@@ -25,6 +25,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextBrowser>
+#include <QToolButton>
 
 #include <cmath>
 #include <cstring>
@@ -548,6 +549,42 @@ private slots:
         auto* again = qobject_cast<ImageCard*>(images.cardFor("b", "input/image/0"));
         QVERIFY(again);
         QCOMPARE(again->shownStep(), int64_t(1));
+    }
+
+    void manySeriesArePagedThrough()
+    {
+        // A sweep of 200 runs logging one histogram each: the dashboard shows 96 cards at a time and pages
+        // through the rest with its arrows; a filter starts again at the first page.
+        SummaryHub hub;
+        SummaryDashboard board(SummaryView::Distributions, &hub);
+        board.resize(1200, 700);
+        board.show();
+        WatchBatch b;
+        for (int r = 0; r < 200; ++r)
+            b.histograms.push_back({QString::asprintf("run%03d", r).toStdString(), "w", histAt(0, {{0, 1, 1}})});
+        hub.applyBatch(b);
+        board.refreshNow();
+        QCOMPARE(board.cardCount(), SummaryDashboard::kMaxCards);
+        QCOMPARE(board.pageCount(), 3);
+        QCOMPARE(board.statusText(), QStringLiteral("1–96 of 200"));
+        auto buttons = board.findChildren<QToolButton*>();
+        QToolButton* next = nullptr;
+        for (QToolButton* t : buttons)
+            if (t->arrowType() == Qt::RightArrow)
+                next = t;
+        QVERIFY(next && next->isVisible() && next->isEnabled());
+        QTest::mouseClick(next, Qt::LeftButton);
+        QCOMPARE(board.page(), 1);
+        QCOMPARE(board.statusText(), QStringLiteral("97–192 of 200"));
+        QVERIFY(board.cardFor("run100", "w"));
+        QVERIFY(!board.cardFor("run000", "w"));
+        QTest::mouseClick(next, Qt::LeftButton);
+        QCOMPARE(board.cardCount(), 8);
+        QVERIFY(!next->isEnabled());
+        board.setRunFilter("run1");
+        board.refreshNow();
+        QCOMPARE(board.page(), 0);
+        QCOMPARE(board.statusText(), QStringLiteral("1–96 of 100 (filtered from 200)"));
     }
 
     void unreadableImageSaysSo()
