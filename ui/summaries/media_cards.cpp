@@ -178,6 +178,32 @@ void WaveformView::paintEvent(QPaintEvent*)
 
 // ---- MediaCard ----
 
+QPushButton* addCardHeader(QWidget* card, QBoxLayout* layout, const QString& tag, const QString& run,
+                           const QColor& runColor, const QString& toolTip)
+{
+    auto* title = new QPushButton(tag, card);
+    title->setFlat(true);
+    title->setCursor(Qt::PointingHandCursor);
+    title->setToolTip(toolTip);
+    QFont bold = title->font();
+    bold.setBold(true);
+    title->setFont(bold);
+    auto* label = new QLabel(run, card);
+    if (runColor.isValid()) {
+        QPalette pal = label->palette();
+        pal.setColor(QPalette::WindowText, runColor);
+        label->setPalette(pal);
+    } else {
+        label->setForegroundRole(QPalette::PlaceholderText);
+    }
+    auto* head = new QHBoxLayout;
+    head->addWidget(title);
+    head->addStretch(1); // the title at the left, as wide as its text
+    head->addWidget(label);
+    layout->addLayout(head);
+    return title;
+}
+
 MediaCard::MediaCard(const SummaryStore& store, int seriesId, const QString& runLabel, QWidget* parent)
     : QFrame(parent), m_store(store), m_id(seriesId)
 {
@@ -186,18 +212,9 @@ MediaCard::MediaCard(const SummaryStore& store, int seriesId, const QString& run
     v->setContentsMargins(6, 4, 6, 4);
     v->setSpacing(3);
     const QString tag = QString::fromStdString(series().tag);
-    m_title = new QPushButton(tag, this);
-    m_title->setFlat(true);
-    m_title->setCursor(Qt::PointingHandCursor);
-    m_title->setToolTip(tr("%1 in run %2; click to show the op that writes it in the graph").arg(tag, runLabel));
-    m_title->setStyleSheet(QStringLiteral("text-align: left; font-weight: bold;"));
+    m_title = addCardHeader(this, v, tag, runLabel, QColor(),
+                            tr("%1 in run %2; click to show the op that writes it in the graph").arg(tag, runLabel));
     connect(m_title, &QPushButton::clicked, this, [this, tag] { emit tagClicked(tag); });
-    auto* run = new QLabel(runLabel, this);
-    run->setForegroundRole(QPalette::PlaceholderText);
-    auto* head = new QHBoxLayout;
-    head->addWidget(m_title, 1);
-    head->addWidget(run);
-    v->addLayout(head);
     m_body = new QWidget(this);
     v->addWidget(m_body, 1);
     auto* foot = new QHBoxLayout;

@@ -25,6 +25,7 @@
 class QAudioSink;
 class QBuffer;
 class QLabel;
+class QBoxLayout;
 class QPushButton;
 class QSlider;
 class QSpinBox;
@@ -105,6 +106,13 @@ private:
     bool m_valid = false;
     int64_t m_cursor = -1;
 };
+
+/// The header every card of the summary dashboards has, added to `layout`: the tag as a flat bold button
+/// (returned; its click reveals the tag in the graph) and the run's name on the right, in `runColor` when
+/// it is valid. Fonts and palettes, not style sheets: a style sheet per card costs about a millisecond
+/// each, and a page holds 96 cards.
+QPushButton* addCardHeader(QWidget* card, QBoxLayout* layout, const QString& tag, const QString& run,
+                           const QColor& runColor, const QString& toolTip);
 
 /// Base of the media cards: a title (click: reveal the tag in the graph), a step slider and a step label.
 class MediaCard : public QFrame {

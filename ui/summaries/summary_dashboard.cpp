@@ -357,21 +357,9 @@ QWidget* SummaryDashboard::makeCard(int id)
     v->setSpacing(2);
     const QString tag = QString::fromStdString(s.tag);
     const QString run = QString::fromStdString(st.runLabel(s.run));
-    auto* title = new QPushButton(tag, frame);
-    title->setFlat(true);
-    title->setCursor(Qt::PointingHandCursor);
-    title->setStyleSheet(QStringLiteral("text-align: left; font-weight: bold;"));
-    title->setToolTip(tr("%1 in run %2; click to show it in the graph").arg(tag, run));
-    connect(title, &QPushButton::clicked, this, [this, tag] { emit tagClicked(tag); });
-    auto* runLabel = new QLabel(run, frame);
-    QPalette pal = runLabel->palette();
     const QColor color = readableOn(colorOfRun(st.runs()[std::size_t(s.run)]), palette().base().color());
-    pal.setColor(QPalette::WindowText, color);
-    runLabel->setPalette(pal);
-    auto* head = new QHBoxLayout;
-    head->addWidget(title, 1);
-    head->addWidget(runLabel);
-    v->addLayout(head);
+    auto* title = addCardHeader(frame, v, tag, run, color, tr("%1 in run %2; click to show it in the graph").arg(tag, run));
+    connect(title, &QPushButton::clicked, this, [this, tag] { emit tagClicked(tag); });
     SeriesChart* chart = nullptr;
     if (m_view == SummaryView::Histograms) {
         auto* h = new HistogramChart(frame);
@@ -470,6 +458,10 @@ void SummaryDashboard::relayout()
     }
     for (int c = 0; c < cols; ++c)
         m_gridLayout->setColumnStretch(c, 1);
+    // Size the grid to its new rows now: left to the posted layout request, the cards would first be laid
+    // out (and painted, every one of them) squeezed into the old height.
+    m_gridLayout->activate();
+    m_scroll->setWidgetResizable(true); // resizes the grid to its size hint at once
 }
 
 void SummaryDashboard::resizeEvent(QResizeEvent* e)

@@ -5,9 +5,10 @@
 //   - bytes per stored bucket;
 //   - image step slider on a tag with 10,000 images: from the slider move to the image on screen;
 //   - live latency from a histogram's flush to the repaint of its chart;
-//   - a sweep of 1,000 runs x 2 histogram tags x 50 steps opened in the Histograms and Distributions
-//     dashboards: time to the first painted card and to every histogram stored, and the GUI thread's worst
-//     stall meanwhile (the sweep issue: histograms from 1,000 runs do not freeze the window).
+//   - a sweep of 1,000 runs x 2 histogram tags x 50 steps and an image tag x 10 steps, opened in the
+//     Histograms, Distributions and Images dashboards: time to the first card and to every value stored,
+//     and the GUI thread's worst stall meanwhile (the sweep issue: histograms and images from 1,000 runs
+//     do not freeze the window).
 //   scopeviz_bench_summaries [--quick] [--ingest-only] [--sweep-only]
 #include "tests/bench/bench.h"
 #include "core/proto/event.pb.h"
@@ -369,10 +370,61 @@ void benchLiveLatency(bool quick)
 
 } // namespace
 
+/// Opens `dir` in a dashboard of `view` through the app's feed; reports the time to the first card, to
+/// `expected` values stored (counted by `stored`), and the GUI thread's worst stall meanwhile.
+void openSweep(const QString& dir, SummaryView view, const std::string& prefix, std::size_t expected,
+               const std::function<std::size_t(const SummaryStore&)>& stored)
+{
+    auto source = std::make_unique<ScalarSourceAdapter<LogdirWatcher>>(dir.toStdString());
+    source->watcher().setCollectRich(true);
+    ScalarFeed feed(std::move(source), dir);
+    SummaryHub hub;
+    hub.setFeed(&feed);
+    SummaryDashboard board(view, &hub);
+    board.resize(1280, 700);
+    board.show();
+    double firstCard = -1, stall = 0;
+    QTimer wake;
+    wake.start(5);
+    const double t0 = now();
+    feed.start();
+    QElapsedTimer guard;
+    guard.start();
+    while ((stored(hub.store()) < expected || board.cardCount() == 0) && guard.elapsed() < 120000) {
+        const double c0 = threadCpuMs();
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
+        stall = std::max(stall, threadCpuMs() - c0);
+        if (firstCard < 0 && board.cardCount() > 0)
+            firstCard = (now() - t0) * 1e3;
+    }
+    const double loaded = (now() - t0) * 1e3;
+    // The dashboard once everything is in: what a user then sees and scrolls.
+    const double c0 = threadCpuMs();
+    board.refreshNow();
+    QCoreApplication::processEvents();
+    stall = std::max(stall, threadCpuMs() - c0);
+    feed.stop();
+    report(prefix + "_first_card_ms", firstCard, "ms");
+    report(prefix + "_all_loaded_ms", loaded, "ms");
+    report(prefix + "_worst_gui_stall_cpu_ms", stall, "ms");
+    report(prefix + "_worst_gui_stall_vs_goal_50ms", stall / 50.0, "ratio");
+    report(prefix + "_pages", double(board.pageCount()), "pages");
+}
+
 void benchSweep(bool quick)
 {
-    const int runs = quick ? 200 : 1000, steps = 50;
+    const int runs = quick ? 200 : 1000, steps = 50, imageSteps = 10;
     QTemporaryDir dir;
+    QByteArray png;
+    {
+        QImage img(28, 28, QImage::Format_Grayscale8);
+        for (int y = 0; y < 28; ++y)
+            for (int x = 0; x < 28; ++x)
+                img.setPixel(x, y, qRgb(x * 9, y * 9, 0));
+        QBuffer buf(&png);
+        buf.open(QIODevice::WriteOnly);
+        img.save(&buf, "PNG");
+    }
     for (int r = 0; r < runs; ++r) {
         const std::string run = dir.filePath(QString::asprintf("lr%03d_seed%d", r / 10, r % 10)).toStdString();
         EventWriter w(run);
@@ -381,55 +433,28 @@ void benchSweep(bool quick)
             tfproto::Summary s;
             addHistogram(s, "layer/weights", step + r, 30);
             addHistogram(s, "layer/biases", step - r, 30);
+            if (step < imageSteps) {
+                auto* v = s.add_value();
+                v->set_tag("input/image/0");
+                auto* im = v->mutable_image();
+                im->set_width(28);
+                im->set_height(28);
+                im->set_colorspace(1);
+                im->set_encoded_image_string(png.toStdString());
+            }
             w.addSummary(s.SerializeAsString(), step, 1.7e9 + double(step));
         }
         (void)w.close();
     }
-    const std::size_t expected = std::size_t(runs) * 2 * steps;
-    for (SummaryView view : {SummaryView::Histograms, SummaryView::Distributions}) {
-        const char* name = view == SummaryView::Histograms ? "histograms" : "distributions";
-        auto source = std::make_unique<ScalarSourceAdapter<LogdirWatcher>>(dir.path().toStdString());
-        source->watcher().setCollectRich(true);
-        ScalarFeed feed(std::move(source), dir.path());
-        SummaryHub hub;
-        hub.setFeed(&feed);
-        SummaryDashboard board(view, &hub);
-        board.resize(1280, 700);
-        board.show();
-        double firstPaint = -1;
-        QTimer wake;
-        wake.start(5);
-        const double t0 = now();
-        feed.start();
-        double stall = 0;
-        QElapsedTimer guard;
-        guard.start();
-        while (hub.store().histogramValues() < expected && guard.elapsed() < 120000) {
-            const double c0 = threadCpuMs();
-            QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
-            stall = std::max(stall, threadCpuMs() - c0);
-            if (firstPaint < 0 && hub.store().histogramCount() > 0) {
-                board.refreshNow();
-                QCoreApplication::processEvents();
-                if (board.cardCount() > 0)
-                    firstPaint = (now() - t0) * 1e3;
-            }
-        }
-        const double loaded = (now() - t0) * 1e3;
-        // The dashboard once everything is in: what a user then sees and scrolls.
-        const double c0 = threadCpuMs();
-        board.refreshNow();
-        QCoreApplication::processEvents();
-        const double settle = threadCpuMs() - c0;
-        feed.stop();
-        const std::string prefix = std::string("summaries_sweep_") + std::to_string(runs) + "runs_" + name;
-        report(prefix + "_first_card_ms", firstPaint, "ms");
-        report(prefix + "_all_loaded_ms", loaded, "ms");
-        report(prefix + "_worst_gui_stall_cpu_ms", std::max(stall, settle), "ms");
-        report(prefix + "_worst_gui_stall_vs_goal_50ms", std::max(stall, settle) / 50.0, "ratio");
-        report(prefix + "_cards", double(board.cardCount()), "cards");
-    }
-    report("summaries_sweep_histograms", double(expected), "histograms");
+    const std::string prefix = "summaries_sweep_" + std::to_string(runs) + "runs_";
+    const std::size_t histograms = std::size_t(runs) * 2 * steps, images = std::size_t(runs) * imageSteps;
+    auto countHistograms = [](const SummaryStore& st) { return st.histogramValues(); };
+    openSweep(dir.path(), SummaryView::Histograms, prefix + "histograms", histograms, countHistograms);
+    openSweep(dir.path(), SummaryView::Distributions, prefix + "distributions", histograms, countHistograms);
+    openSweep(dir.path(), SummaryView::Images, prefix + "images", images,
+              [](const SummaryStore& st) { return st.mediaValues(SummaryKind::Image); });
+    report("summaries_sweep_histograms", double(histograms), "histograms");
+    report("summaries_sweep_images", double(images), "images");
 }
 
 int main(int argc, char** argv)
