@@ -100,6 +100,57 @@ private:
     std::function<void(int64_t)> m_onPaint;
 };
 
+/// What following a log directory through the app's feed took (followLogdir).
+struct FeedRun {
+    double doneMs = -1;       ///< from the start to `done`
+    double firstCardMs = -1;  ///< to the dashboard's first card (with a dashboard)
+    double worstStallMs = 0;  ///< the GUI thread's longest pass of the event loop, in CPU time
+    int pages = 0;            ///< the dashboard's pages at the end
+};
+
+/// Follows `dir` as the app does (the feed's worker reads and decodes, the GUI thread stores and, when
+/// `makeBoard` is given, shows the dashboard it makes) until `done` holds. The stall is measured in CPU
+/// time, which waiting does not count: how long the window would not answer while the log loads.
+FeedRun followLogdir(const QString& dir, const std::function<SummaryDashboard*(SummaryHub&)>& makeBoard,
+                     const std::function<bool(const SummaryStore&)>& done)
+{
+    auto source = std::make_unique<ScalarSourceAdapter<LogdirWatcher>>(dir.toStdString());
+    source->watcher().setCollectRich(true);
+    ScalarFeed feed(std::move(source), dir);
+    SummaryHub hub;
+    hub.setFeed(&feed);
+    std::unique_ptr<SummaryDashboard> board(makeBoard ? makeBoard(hub) : nullptr);
+    if (board) {
+        board->resize(1280, 700);
+        board->show();
+    }
+    FeedRun run;
+    QTimer wake;
+    wake.start(5);
+    const double t0 = now();
+    feed.start();
+    QElapsedTimer guard;
+    guard.start();
+    while ((!done(hub.store()) || (board && board->cardCount() == 0)) && guard.elapsed() < 120000) {
+        const double c0 = threadCpuMs();
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
+        run.worstStallMs = std::max(run.worstStallMs, threadCpuMs() - c0);
+        if (board && run.firstCardMs < 0 && board->cardCount() > 0)
+            run.firstCardMs = (now() - t0) * 1e3;
+    }
+    run.doneMs = (now() - t0) * 1e3;
+    if (board) {
+        // The dashboard once everything is in: what a user then sees and scrolls.
+        const double c0 = threadCpuMs();
+        board->refreshNow();
+        QCoreApplication::processEvents();
+        run.worstStallMs = std::max(run.worstStallMs, threadCpuMs() - c0);
+        run.pages = board->pageCount();
+    }
+    feed.stop();
+    return run;
+}
+
 void benchIngest(bool quick)
 {
     const int tags = 20, steps = quick ? 2000 : 10000, buckets = 30;
@@ -155,27 +206,10 @@ void benchIngest(bool quick)
     // In the app, decoding runs on the feed's worker and storing on the GUI thread, batch by batch, so the two
     // overlap: from opening the directory to the last histogram stored.
     {
-        auto source = std::make_unique<ScalarSourceAdapter<LogdirWatcher>>(dir.path().toStdString());
-        source->watcher().setCollectRich(true);
-        ScalarFeed feed(std::move(source), dir.path());
-        SummaryHub hub;
-        hub.setFeed(&feed);
-        QTimer wake;
-        wake.start(5);
-        const double t0 = now();
-        feed.start();
-        QElapsedTimer guard;
-        guard.start();
-        // The GUI thread's longest stretch of work in one pass of the event loop (storing a batch), in CPU
-        // time, which waiting does not count: how long the window would not answer while a log loads.
-        double stall = 0;
-        while (hub.store().histogramValues() < stored && guard.elapsed() < 60000) {
-            const double c0 = threadCpuMs();
-            QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
-            stall = std::max(stall, threadCpuMs() - c0);
-        }
-        const double ms = (now() - t0) * 1e3;
-        feed.stop();
+        const FeedRun run = followLogdir(dir.path(), nullptr, [&](const SummaryStore& st) {
+            return st.histogramValues() >= stored;
+        });
+        const double ms = run.doneMs, stall = run.worstStallMs;
         report("summaries_histogram_ingest_live_ms", ms, "ms");
         report("summaries_histogram_ingest_live_worst_gui_stall_cpu_ms", stall, "ms");
         report("summaries_histogram_ingest_live_vs_goal_200ms", ms / 200.0 * (quick ? 5.0 : 1.0), "ratio");
@@ -375,40 +409,13 @@ void benchLiveLatency(bool quick)
 void openSweep(const QString& dir, SummaryView view, const std::string& prefix, std::size_t expected,
                const std::function<std::size_t(const SummaryStore&)>& stored)
 {
-    auto source = std::make_unique<ScalarSourceAdapter<LogdirWatcher>>(dir.toStdString());
-    source->watcher().setCollectRich(true);
-    ScalarFeed feed(std::move(source), dir);
-    SummaryHub hub;
-    hub.setFeed(&feed);
-    SummaryDashboard board(view, &hub);
-    board.resize(1280, 700);
-    board.show();
-    double firstCard = -1, stall = 0;
-    QTimer wake;
-    wake.start(5);
-    const double t0 = now();
-    feed.start();
-    QElapsedTimer guard;
-    guard.start();
-    while ((stored(hub.store()) < expected || board.cardCount() == 0) && guard.elapsed() < 120000) {
-        const double c0 = threadCpuMs();
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
-        stall = std::max(stall, threadCpuMs() - c0);
-        if (firstCard < 0 && board.cardCount() > 0)
-            firstCard = (now() - t0) * 1e3;
-    }
-    const double loaded = (now() - t0) * 1e3;
-    // The dashboard once everything is in: what a user then sees and scrolls.
-    const double c0 = threadCpuMs();
-    board.refreshNow();
-    QCoreApplication::processEvents();
-    stall = std::max(stall, threadCpuMs() - c0);
-    feed.stop();
-    report(prefix + "_first_card_ms", firstCard, "ms");
-    report(prefix + "_all_loaded_ms", loaded, "ms");
-    report(prefix + "_worst_gui_stall_cpu_ms", stall, "ms");
-    report(prefix + "_worst_gui_stall_vs_goal_50ms", stall / 50.0, "ratio");
-    report(prefix + "_pages", double(board.pageCount()), "pages");
+    const FeedRun run = followLogdir(dir, [&](SummaryHub& hub) { return new SummaryDashboard(view, &hub); },
+                                     [&](const SummaryStore& st) { return stored(st) >= expected; });
+    report(prefix + "_first_card_ms", run.firstCardMs, "ms");
+    report(prefix + "_all_loaded_ms", run.doneMs, "ms");
+    report(prefix + "_worst_gui_stall_cpu_ms", run.worstStallMs, "ms");
+    report(prefix + "_worst_gui_stall_vs_goal_50ms", run.worstStallMs / 50.0, "ratio");
+    report(prefix + "_pages", double(run.pages), "pages");
 }
 
 void benchSweep(bool quick)
