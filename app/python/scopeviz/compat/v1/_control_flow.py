@@ -3,8 +3,9 @@ cond/Switch, cond/switch_t, cond/switch_f, cond/pred_id, the branches' ops with 
 inputs switched in (cond/<op>/Switch), cond/Merge; while/Enter, while/Merge, while/LoopCond,
 while/Switch, while/Identity, the body, while/NextIteration, while/Exit.
 
-The graph is built with these names and shapes; the control-flow ops have no kernels in
-scopeviz, so a Session cannot run a cond or a loop (it names the op)."""
+A Session runs these graphs with TensorFlow's dataflow semantics (dead values through the untaken
+Switch output, Merge forwarding its first live input, frames and iterations for Enter, NextIteration
+and Exit): core/exec/dataflow.h."""
 from scopeviz.compat.v1 import _op_util as _u
 from scopeviz.compat.v1._op_util import T, tf
 
