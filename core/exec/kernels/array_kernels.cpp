@@ -459,6 +459,31 @@ void oneHotKernel(KernelContext& c)
             }
 }
 
+/// tf.where(condition): the coordinates of the true (non-zero) elements, int64 [num_true, rank], row-major.
+void whereKernel(KernelContext& c)
+{
+    const Tensor& x = denseInput(c, 0);
+    const std::vector<int64_t>& dims = x.dims();
+    const int64_t rank = int64_t(dims.size());
+    std::vector<int64_t> hits;
+    visitDense(c, x.dtype(), [&](auto tag) {
+        using T = decltype(tag);
+        const T* p = x.data<T>();
+        for (int64_t i = 0, n = x.numElements(); i < n; ++i)
+            if (p[i] != T(0))
+                hits.push_back(i);
+    });
+    Tensor& out = c.allocateOutput(0, DType::Int64, {int64_t(hits.size()), rank});
+    int64_t* o = out.data<int64_t>();
+    for (size_t k = 0; k < hits.size(); ++k) {
+        int64_t flat = hits[k];
+        for (int64_t d = rank - 1; d >= 0; --d) {
+            o[int64_t(k) * rank + d] = flat % dims[size_t(d)];
+            flat /= dims[size_t(d)];
+        }
+    }
+}
+
 void placeholderWithDefaultKernel(KernelContext& c) { c.setOutput(0, c.input(0)); }
 
 /// UnsortedSegmentSum: out[ids[k]] += data[k] over the leading dims that ids covers.
@@ -500,6 +525,7 @@ void registerArrayKernels(KernelRegistry& r)
     r.add("SplitV", splitVKernel, kFresh);
     r.add("GatherV2", gatherV2Kernel, kFresh);
     r.add("OneHot", oneHotKernel, kFresh);
+    r.add("Where", whereKernel, kFresh);
     r.add("UnsortedSegmentSum", unsortedSegmentSumKernel, kFresh);
     r.add("PlaceholderWithDefault", placeholderWithDefaultKernel, kAlias);
     r.add("Placeholder", placeholderKernel, kFresh);

@@ -621,6 +621,11 @@ logical_and = _logical("LogicalAnd")
 logical_or = _logical("LogicalOr")
 
 
+def logical_xor(x, y, name="LogicalXor"):
+    """tf.math.logical_xor as TF 1.15's math_ops builds it: (x | y) & ~(x & y) under LogicalXor/."""
+    return logical_and(logical_or(x, y), logical_not(logical_and(x, y)), name=name)
+
+
 def logical_not(x, name=None):
     t = tf()
     return _u.make_op("LogicalNot", name, [("x", x, t.bool)], {},

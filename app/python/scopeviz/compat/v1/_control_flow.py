@@ -40,10 +40,12 @@ def _simple(op_type, x, name=None):
     return op.outputs[0]
 
 
-def _capture(graph, start, internal, make_capture, pivot_op):
+def _capture(graph, start, internal, make_capture, pivot_op, loop=False):
     """TF's ControlFlowContext.AddOp for every op made since `start`: external inputs are replaced by
     a capture made in the consumer's name scope (one per external tensor), input-less ops get a control
-    input from the pivot."""
+    input from the pivot. In a loop (WhileContext._MaybeAddControlDependency) so does an op without
+    control inputs whose inputs are all loop-constant Enters: otherwise it would run once more in the
+    iteration whose LoopCond is false."""
     t = tf()
     end = graph._g.num_ops
     created = {}
@@ -67,9 +69,16 @@ def _capture(graph, start, internal, make_capture, pivot_op):
         if not inputs and not any(c >= start or c in internal for c in controls):
             controls.append(pivot_op._id)
             changed = True
+        elif loop and inputs and not controls and all(_is_constant_enter(x.op) for x in inputs):
+            controls.append(pivot_op._id)
+            changed = True
         if changed:
             graph._g.set_op_inputs(op_id, inputs, controls)
     return created
+
+
+def _is_constant_enter(op):
+    return op.type in ("Enter", "RefEnter") and bool(op.get_attr("is_constant"))
 
 
 def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, fn2=None):
@@ -164,7 +173,7 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
         start = g._g.num_ops
         c = _u.convert_to_tensor(cond(*merges))
         capture = lambda x: _enter(x, frame, True, parallel_iterations)  # noqa: E731
-        _capture(g, start, internal, capture, merges[0].op)
+        _capture(g, start, internal, capture, merges[0].op, loop=True)
         pivot = _simple("LoopCond", c, name="LoopCond")
         switches = [_switch(m, pivot) for m in merges]
         ids = [t.identity(s[1]) for s in switches]
@@ -172,7 +181,7 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
         start = g._g.num_ops
         result = body(*ids)
         result = [result] if not isinstance(result, (list, tuple)) else list(result)
-        _capture(g, start, internal, capture, ids[0].op)
+        _capture(g, start, internal, capture, ids[0].op, loop=True)
         if len(merges) != len(result):
             raise ValueError("Number of inputs and outputs of body must match loop_vars: %d, %d"
                              % (len(merges), len(result)))
