@@ -515,6 +515,60 @@ GradVec preventGradient(GradBuilder&, const Operation& op, const GradVec&)
                           m && m->kind() == AttrValue::Kind::String ? m->str() : std::string()));
 }
 
+// ---- control flow (control_flow_grad.py, v1 cond) -----------------------------------
+
+/// Attrs with the outputs given to Graph::createOp (Switch and Merge have no shape function).
+AttrList withOutputs(AttrList a, std::vector<DType> types, std::vector<Shape> shapes)
+{
+    a.set("_scopeviz_output_types", AttrValue::typeList(std::move(types)));
+    a.set("_scopeviz_output_shapes", AttrValue::shapeList(std::move(shapes)));
+    return a;
+}
+
+/// True when the Merge is a tf.cond's: `<scope>/Merge*` beside `<scope>/pred_id`, whose op is returned.
+const Operation* condPredicate(const Graph& g, const Operation& merge)
+{
+    const std::string_view name = merge.name();
+    const size_t slash = name.rfind('/');
+    if (slash == std::string_view::npos)
+        return nullptr;
+    return g.findOp(cat(name.substr(0, slash), "/pred_id"));
+}
+
+/// _MergeGrad in a CondContext: the gradient switched by the cond's predicate
+/// (`cond_grad`): output 0 to the false branch's input, output 1 to the true branch's.
+GradVec mergeGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    const Operation* pred = condPredicate(b.graph(), op);
+    if (!pred || op.inputs().size() != 2)
+        throw LookupError(cat("No gradient defined for operation '", op.name(),
+                              "' (op type: Merge): only the Merge of a tf.cond is differentiable"));
+    const Output grad = g0(grads);
+    const DType t = b.dtype(grad);
+    const Shape& s = b.info(grad).shape;
+    OpId sw = b.wrapper("Switch", {{"data", grad}, {"pred", Output{pred->id(), 0}}},
+                        withOutputs({{Symbol("T"), AttrValue::type(t)}}, {t, t}, {s, s}), "cond_grad");
+    return {Output{sw, 0}, Output{sw, 1}};
+}
+
+/// _SwitchGrad in a CondContext: merge(grad, name="cond_grad") (gradients.cpp gave the
+/// untaken output its zeros, switchZeros); no gradient for the predicate.
+GradVec switchGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    if (!grads[0] || !grads[1])
+        return {std::nullopt, std::nullopt};
+    const DType t = b.dtype(*grads[0]);
+    Shape s = b.info(*grads[0]).shape;
+    if (auto m = s.mergeWith(b.info(*grads[1]).shape))
+        s = *m;
+    OpId merge = b.wrapper("Merge", {{"inputs", *grads[0]}, {"inputs", *grads[1]}},
+                           withOutputs({{Symbol("T"), AttrValue::type(t)}, {Symbol("N"), AttrValue::integer(2)}},
+                                       {t, DType::Int32}, {s, Shape(std::vector<int64_t>{})}),
+                           "cond_grad");
+    (void)op;
+    return {Output{merge, 0}, std::nullopt};
+}
+
 const std::unordered_map<std::string_view, GradRule>& table()
 {
     static const std::unordered_map<std::string_view, GradRule> t = {
@@ -561,6 +615,10 @@ const std::unordered_map<std::string_view, GradRule>& table()
         {"SparseSoftmaxCrossEntropyWithLogits", {sparseXentGrad}},
         {"SoftmaxCrossEntropyWithLogits", {xentGrad}},
         {"PreventGradient", {preventGradient}},
+        {"Merge", {mergeGrad}},
+        {"RefMerge", {mergeGrad}},
+        {"Switch", {switchGrad}},
+        {"RefSwitch", {switchGrad}},
         // ops.NotDifferentiable(...) in TF: no gradient flows through these.
         {"Const", {}},
         {"Placeholder", {}},
@@ -598,6 +656,24 @@ const std::unordered_map<std::string_view, GradRule>& table()
 }
 
 } // namespace
+
+Output switchZeros(GradBuilder& b, const Operation& op, int index)
+{
+    // ZerosLikeOutsideLoop for a Switch in a cond: zeros that exist only when output
+    // `index` is the taken one, shaped like the data and gated on an Identity pivot.
+    const Output data = in(op, 0);
+    const DType t = b.dtype(data);
+    const Shape& s = b.info(data).shape;
+    OpId sw = b.wrapper("Switch", {{"data", data}, {"pred", in(op, 1)}},
+                        withOutputs({{Symbol("T"), AttrValue::type(t)}}, {t, t}, {s, s}));
+    const Output switchVal{sw, index};
+    const Output pivot = b.op("Identity", {{"input", switchVal}});
+    AttrList shapeAttrs; // shape_internal(optimize=False): always a Shape op
+    shapeAttrs.set("out_type", AttrValue::type(DType::Int32));
+    const Output shape = b.op("Shape", {{"input", switchVal}}, std::move(shapeAttrs));
+    GradBuilder::ControlDependencies deps(b, {pivot.op});
+    return b.zeros(shape, t);
+}
 
 const GradRule* findGradRule(std::string_view type)
 {

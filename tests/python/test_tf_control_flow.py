@@ -104,6 +104,60 @@ class CondRunTest(Case):
                 sess.run(inc, {p: False})
 
 
+class CondGradTest(Case):
+    """kernel_tests/control_flow_ops_py_test.py, the gradients through tf.cond."""
+
+    def testCondGrad_1(self):
+        """kernel_tests/control_flow_ops_py_test.py ControlFlowTest.testCondGrad_1."""
+        x = tf.constant(10.0, name="x")
+        r = tf.cond(tf.less(1, 2), lambda: tf.identity(x), lambda: tf.identity(x))
+        self.assertEqual(self.run_(tf.gradients(r, [x])[0]), 1.0)
+
+    def testCondGrad_2(self):
+        """kernel_tests/control_flow_ops_py_test.py ControlFlowTest.testCondGrad_2."""
+        c = tf.placeholder(tf.int32, shape=[])
+        x = tf.constant(10.0)
+        r = tf.cond(tf.less(c, 2), lambda: tf.multiply(x, 42.0), lambda: tf.multiply(x, 3.0))
+        grad = tf.gradients(r, [x])[0]
+        with tf.Session() as sess:
+            self.assertEqual(sess.run(grad, {c: 1}), 42.0)
+            self.assertEqual(sess.run(grad, {c: 3}), 3.0)
+
+    def testCondGradNames(self):
+        """no TensorFlow counterpart; written for scopeviz: the gradient of a cond has TF 1.15's names: the Merge's
+        gradient is the Switch gradients/cond/Merge_grad/cond_grad on cond/pred_id, each captured input's gradient
+        the Merge gradients/cond/<op>/Switch_grad/cond_grad of the branch gradient and zeros made under a
+        gradients/Switch + gradients/Identity pivot, summed by gradients/AddN."""
+        x = tf.constant(10.0, name="x")
+        r = tf.cond(tf.placeholder(tf.bool, []), lambda: tf.square(x), lambda: tf.multiply(x, 3.0))
+        tf.gradients(r, [x])
+        g = tf.get_default_graph()
+        sw = g.get_operation_by_name("gradients/cond/Merge_grad/cond_grad")
+        self.assertEqual((sw.type, [i.name for i in sw.inputs]), ("Switch", ["gradients/Fill:0", "cond/pred_id:0"]))
+        m = g.get_operation_by_name("gradients/cond/Square/Switch_grad/cond_grad")
+        self.assertEqual(m.type, "Merge")
+        # The false branch's capture (cond/Mul/Switch) is reached first and gets gradients/zeros.
+        self.assertEqual([i.name for i in m.inputs], ["gradients/zeros_1:0", "gradients/cond/Square_grad/Mul_1:0"])
+        self.assertEqual([c.name for c in g.get_operation_by_name("gradients/zeros_1/Const").control_inputs],
+                         ["gradients/Identity_1"])
+        self.assertEqual(g.get_operation_by_name("gradients/Identity_1").inputs[0].name, "gradients/Switch_1:0")
+        self.assertEqual(g.get_operation_by_name("gradients/AddN").type, "AddN")
+
+    def testCondGradTrains(self):
+        """adapted from kernel_tests/control_flow_ops_py_test.py ControlFlowTest.testCondGrad_2: a variable trained
+        by GradientDescentOptimizer through a cond whose branch depends on a fed flag."""
+        v = tf.Variable(2.0)
+        flag = tf.placeholder(tf.bool, [])
+        loss = tf.cond(flag, lambda: tf.square(v), lambda: tf.multiply(v, 3.0))
+        step = tf.train.GradientDescentOptimizer(0.25).minimize(loss)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            sess.run(step, {flag: True})   # v -= 0.25 * 2v
+            self.assertAlmostEqual(float(sess.run(v)), 1.0)
+            sess.run(step, {flag: False})  # v -= 0.25 * 3
+            self.assertAlmostEqual(float(sess.run(v)), 0.25)
+
+
 def isum(s, maximum_iterations=None):
     i = tf.constant(0, name="i")
     c = lambda i, s: tf.less(i, 10)  # noqa: E731
