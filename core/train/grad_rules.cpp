@@ -96,15 +96,30 @@ GradVec mulGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
     return {gx, gy};
 }
 
-GradVec realDivGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+/// _RealDivGrad and _DivNoNanGrad: gx = sum(grad / y), gy = sum(grad * ((-x / y) / y)), each
+/// reduced over its broadcast axes and reshaped, with `div` the op's own division.
+template <class Div>
+GradVec divGrad(GradBuilder& b, const Operation& op, const GradVec& grads, Div&& div)
 {
     Output grad = g0(grads), x = in(op, 0), y = in(op, 1);
     Bcast bc = broadcastArgs(b, op);
-    Output gx = b.reshape(b.sum(b.op("RealDiv", {{"x", grad}, {"y", y}}), bc.rx), bc.sx);
+    Output gx = b.reshape(b.sum(div(grad, y), bc.rx), bc.sx);
     Output negX = b.op("Neg", {{"x", x}});
-    Output q = b.op("RealDiv", {{"x", b.op("RealDiv", {{"x", negX}, {"y", y}})}, {"y", y}});
+    Output q = div(div(negX, y), y);
     Output gy = b.reshape(b.sum(b.binaryOperator("mul", "Mul", grad, q), bc.ry), bc.sy);
     return {gx, gy};
+}
+
+GradVec realDivGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    return divGrad(b, op, grads, [&](Output x, Output y) { return b.op("RealDiv", {{"x", x}, {"y", y}}); });
+}
+
+/// math_ops.div_no_nan(x, y): the DivNoNan op named after its scope "div_no_nan".
+GradVec divNoNanGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    return divGrad(b, op, grads,
+                   [&](Output x, Output y) { return b.op("DivNoNan", {{"x", x}, {"y", y}}, {}, "div_no_nan"); });
 }
 
 /// _MaximumMinimumGrad: the gradient goes to x where selector(x, y) holds, else to y.
@@ -515,15 +530,161 @@ GradVec preventGradient(GradBuilder&, const Operation& op, const GradVec&)
                           m && m->kind() == AttrValue::Kind::String ? m->str() : std::string()));
 }
 
-// ---- control flow (control_flow_grad.py, v1 cond) -----------------------------------
+// ---- array ops (array_grad.py) -----------------------------------------------------
 
-/// Attrs with the outputs given to Graph::createOp (Switch and Merge have no shape function).
+/// Attrs with the outputs given to Graph::createOp (op types without a shape function:
+/// Switch, Merge, Pack, Unpack, Transpose, ConcatV2, ConcatOffset, Slice, ...).
 AttrList withOutputs(AttrList a, std::vector<DType> types, std::vector<Shape> shapes)
 {
     a.set("_scopeviz_output_types", AttrValue::typeList(std::move(types)));
     a.set("_scopeviz_output_shapes", AttrValue::shapeList(std::move(shapes)));
     return a;
 }
+
+int64_t intAttr(const Operation& op, std::string_view name, int64_t fallback)
+{
+    const AttrValue* a = op.attrs().find(name);
+    return a && a->kind() == AttrValue::Kind::Int ? a->i() : fallback;
+}
+
+/// The static shape of forward input i, which its gradient has.
+Shape inShape(GradBuilder& b, const Operation& op, int i) { return b.info(in(op, i)).shape; }
+
+AttrList typed(std::initializer_list<std::pair<const char*, AttrValue>> attrs)
+{
+    AttrList a;
+    for (const auto& [k, v] : attrs)
+        a.set(k, v);
+    return a;
+}
+
+/// array_ops.concat(values, axis, name="concat"): ConcatV2 "concat".
+Output concatOp(GradBuilder& b, const std::vector<Output>& values, Output axis, const Shape& shape)
+{
+    std::vector<std::pair<std::string, ops::Input>> args;
+    for (const Output& v : values)
+        args.emplace_back("values", v);
+    args.emplace_back("axis", axis);
+    const DType t = b.dtype(values[0]);
+    AttrList a = typed({{"T", AttrValue::type(t)}, {"N", AttrValue::integer(int64_t(values.size()))},
+                        {"Tidx", AttrValue::type(b.dtype(axis))}});
+    return b.op("ConcatV2", std::move(args), withOutputs(std::move(a), {t}, {shape}), "concat");
+}
+
+/// _PackGrad: unstack(grad, num=N, axis=axis) ("unstack").
+GradVec packGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    const Output grad = g0(grads);
+    const int64_t n = int64_t(op.inputs().size());
+    const DType t = b.dtype(grad);
+    AttrList a = typed({{"T", AttrValue::type(t)}, {"num", AttrValue::integer(n)},
+                        {"axis", AttrValue::integer(intAttr(op, "axis", 0))}});
+    std::vector<Shape> shapes;
+    for (int64_t i = 0; i < n; ++i)
+        shapes.push_back(inShape(b, op, int(i)));
+    OpId u = b.wrapper("Unpack", {{"value", grad}},
+                       withOutputs(std::move(a), std::vector<DType>(size_t(n), t), std::move(shapes)), "unstack");
+    GradVec r;
+    for (int64_t i = 0; i < n; ++i)
+        r.push_back(Output{u, int32_t(i)});
+    return r;
+}
+
+/// _UnpackGrad: stack(grads, axis=axis) ("stack"; gradients.cpp made the missing ones zeros).
+GradVec unpackGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    std::vector<std::pair<std::string, ops::Input>> args;
+    for (const auto& gr : grads)
+        args.emplace_back("values", *gr);
+    const DType t = b.dtype(*grads[0]);
+    AttrList a = typed({{"T", AttrValue::type(t)}, {"N", AttrValue::integer(int64_t(grads.size()))},
+                        {"axis", AttrValue::integer(intAttr(op, "axis", 0))}});
+    return {b.op("Pack", std::move(args), withOutputs(std::move(a), {t}, {inShape(b, op, 0)}), "stack")};
+}
+
+/// _TransposeGrad: transpose(grad, invert_permutation(perm)) ("InvertPermutation", "transpose").
+GradVec transposeGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    const Output perm = in(op, 1);
+    const DType pt = b.dtype(perm);
+    Output inv = b.op("InvertPermutation", {{"x", perm}},
+                      withOutputs(typed({{"T", AttrValue::type(pt)}}), {pt}, {b.info(perm).shape}));
+    const DType t = b.dtype(g0(grads));
+    Output x = b.op("Transpose", {{"x", g0(grads)}, {"perm", inv}},
+                    withOutputs(typed({{"T", AttrValue::type(t)}, {"Tperm", AttrValue::type(pt)}}), {t},
+                                {inShape(b, op, 0)}),
+                    "transpose");
+    return {x, std::nullopt};
+}
+
+/// _ConcatGradV2: the gradient sliced back into the inputs: concat_dim % rank ("Rank",
+/// "mod"), the inputs' shapes (Consts "Shape", "Shape_1", ... when all are fully
+/// known, else one "ShapeN"), "ConcatOffset", then one "Slice" per input.
+GradVec concatV2Grad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    const Output grad = g0(grads);
+    const size_t n = op.inputs().size() - 1;
+    if (n == 1)
+        return {grad, std::nullopt};
+    const Output axis = in(op, int(n));
+    const Shape s0 = inShape(b, op, 0);
+    if (!s0.rankKnown())
+        throw LookupError(cat("No gradient defined for operation '", op.name(),
+                              "' (op type: ConcatV2) with inputs of unknown rank"));
+    Output rank;
+    {
+        auto scope = openOpScope(b.graph(), "Rank");
+        rank = ops::constant(b.graph(), Tensor::scalar<int32_t>(int32_t(s0.rank())), scope->scope());
+    }
+    const Output dim = b.binaryOperator("mod", "FloorMod", axis, b.cast(rank, b.dtype(axis)));
+    bool known = true;
+    for (size_t i = 0; i < n; ++i)
+        known = known && inShape(b, op, int(i)).isFullyDefined();
+    const DType it = DType::Int32;
+    const Shape vec(std::vector<int64_t>{int64_t(s0.rank())});
+    std::vector<Output> sizes;
+    if (known) {
+        for (size_t i = 0; i < n; ++i)
+            sizes.push_back(b.shape(in(op, int(i))));
+    } else {
+        std::vector<std::pair<std::string, ops::Input>> args;
+        for (size_t i = 0; i < n; ++i)
+            args.emplace_back("input", in(op, int(i)));
+        AttrList a = typed({{"T", AttrValue::type(b.dtype(in(op, 0)))}, {"N", AttrValue::integer(int64_t(n))},
+                            {"out_type", AttrValue::type(it)}});
+        OpId sn = b.wrapper("ShapeN", std::move(args),
+                            withOutputs(std::move(a), std::vector<DType>(n, it), std::vector<Shape>(n, vec)));
+        for (size_t i = 0; i < n; ++i)
+            sizes.push_back(Output{sn, int32_t(i)});
+    }
+    std::vector<std::pair<std::string, ops::Input>> args{{"concat_dim", dim}};
+    for (const Output& sz : sizes)
+        args.emplace_back("shape", sz);
+    OpId offset = b.wrapper("ConcatOffset", std::move(args),
+                            withOutputs(typed({{"N", AttrValue::integer(int64_t(n))}}), std::vector<DType>(n, it),
+                                        std::vector<Shape>(n, vec)));
+    GradVec r;
+    const DType t = b.dtype(grad);
+    for (size_t i = 0; i < n; ++i)
+        r.push_back(b.op("Slice", {{"input", grad}, {"begin", Output{offset, int32_t(i)}}, {"size", sizes[i]}},
+                         withOutputs(typed({{"T", AttrValue::type(t)}, {"Index", AttrValue::type(it)}}), {t},
+                                     {inShape(b, op, int(i))})));
+    r.push_back(std::nullopt);
+    return r;
+}
+
+/// _SplitGrad / _SplitVGrad: concat(grads, axis) ("concat"; missing gradients are zeros).
+GradVec splitGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    std::vector<Output> values;
+    for (const auto& gr : grads)
+        values.push_back(*gr);
+    if (op.type() == "Split")
+        return {std::nullopt, concatOp(b, values, in(op, 0), inShape(b, op, 1))};
+    return {concatOp(b, values, in(op, 2), inShape(b, op, 0)), std::nullopt, std::nullopt};
+}
+
+// ---- control flow (control_flow_grad.py, v1 cond) -----------------------------------
 
 /// True when the Merge is a tf.cond's: `<scope>/Merge*` beside `<scope>/pred_id`, whose op is returned.
 const Operation* condPredicate(const Graph& g, const Operation& merge)
@@ -577,6 +738,7 @@ const std::unordered_map<std::string_view, GradRule>& table()
         {"Sub", {subGrad}},
         {"Mul", {mulGrad}},
         {"RealDiv", {realDivGrad}},
+        {"DivNoNan", {divNoNanGrad}},
         {"Maximum", {maximumGrad}},
         {"Minimum", {minimumGrad}},
         {"SquaredDifference", {squaredDifferenceGrad}},
@@ -615,11 +777,25 @@ const std::unordered_map<std::string_view, GradRule>& table()
         {"SparseSoftmaxCrossEntropyWithLogits", {sparseXentGrad}},
         {"SoftmaxCrossEntropyWithLogits", {xentGrad}},
         {"PreventGradient", {preventGradient}},
+        {"Pack", {packGrad}},
+        {"Unpack", {unpackGrad}},
+        {"Transpose", {transposeGrad}},
+        {"ConcatV2", {concatV2Grad}},
+        {"Split", {splitGrad}},
+        {"SplitV", {splitGrad}},
         {"Merge", {mergeGrad}},
         {"RefMerge", {mergeGrad}},
         {"Switch", {switchGrad}},
         {"RefSwitch", {switchGrad}},
         // ops.NotDifferentiable(...) in TF: no gradient flows through these.
+        {"InvertPermutation", {}},
+        {"ConcatOffset", {}},
+        {"ShapeN", {}},
+        {"Where", {}},
+        {"NotEqual", {}},
+        {"LogicalAnd", {}},
+        {"LogicalOr", {}},
+        {"LogicalNot", {}},
         {"Const", {}},
         {"Placeholder", {}},
         {"VariableV2", {}},

@@ -122,6 +122,119 @@ void shapeKernel(KernelContext& c)
     });
 }
 
+/// ShapeN: the shapes of N tensors (conv2d's and concat's gradients).
+void shapeNKernel(KernelContext& c)
+{
+    const DType out = attrType(c, "out_type", DType::Int32);
+    for (int k = 0; k < c.numInputs(); ++k) {
+        const Tensor& x = c.input(k);
+        visitIndex(c, out, [&](auto tag) {
+            using T = decltype(tag);
+            Tensor& t = c.allocateOutput(k, out, {int64_t(x.rank())});
+            for (int i = 0; i < x.rank(); ++i)
+                t.data<T>()[i] = T(x.dim(i));
+        });
+    }
+}
+
+/// InvertPermutation: y[x[i]] = i (Transpose's gradient).
+void invertPermutationKernel(KernelContext& c)
+{
+    const Tensor& x = denseInput(c, 0);
+    const std::vector<int64_t> perm = indexValues(c, x, "x");
+    const int64_t n = int64_t(perm.size());
+    std::vector<int64_t> inv(perm.size(), -1);
+    for (int64_t i = 0; i < n; ++i) {
+        const int64_t d = perm[size_t(i)];
+        if (d < 0 || d >= n)
+            c.fail(cat(d, " is not between 0 and ", n));
+        if (inv[size_t(d)] != -1)
+            c.fail(cat(d, " is duplicated in the input."));
+        inv[size_t(d)] = i;
+    }
+    visitIndex(c, x.dtype(), [&](auto tag) {
+        using T = decltype(tag);
+        Tensor& t = c.allocateOutput(0, x.dtype(), {n});
+        for (int64_t i = 0; i < n; ++i)
+            t.data<T>()[i] = T(inv[size_t(i)]);
+    });
+}
+
+/// ConcatOffset(concat_dim, shapes...): where each input starts in the concatenation (ConcatV2's gradient).
+void concatOffsetKernel(KernelContext& c)
+{
+    const std::vector<int64_t> dimv = indexValues(c, denseInput(c, 0), "concat_dim");
+    const int n = c.numInputs() - 1;
+    if (dimv.size() != 1 || n < 1)
+        c.fail("ConcatOffset expects a scalar concat_dim and at least one shape");
+    const std::vector<int64_t> first = indexValues(c, denseInput(c, 1), "shape");
+    const int64_t rank = int64_t(first.size());
+    const int64_t axis = dimv[0] < 0 ? dimv[0] + rank : dimv[0];
+    if (axis < 0 || axis >= rank)
+        c.fail(cat("Concat dim is out of range: ", dimv[0], " vs. ", rank));
+    int64_t offset = 0;
+    for (int k = 0; k < n; ++k) {
+        const Tensor& sk = denseInput(c, k + 1);
+        const std::vector<int64_t> shape = indexValues(c, sk, "shape");
+        if (int64_t(shape.size()) != rank)
+            c.fail(cat("input ", k, " should contain ", rank, " elements, but got ", shape.size()));
+        for (int64_t d = 0; d < rank; ++d)
+            if (d != axis && shape[size_t(d)] != first[size_t(d)])
+                c.fail(cat("input[", k, ",", d, "] mismatch: ", shape[size_t(d)], " vs. ", first[size_t(d)]));
+        visitIndex(c, sk.dtype(), [&](auto tag) {
+            using T = decltype(tag);
+            Tensor& t = c.allocateOutput(k, sk.dtype(), {rank});
+            for (int64_t d = 0; d < rank; ++d)
+                t.data<T>()[d] = T(d == axis ? offset : 0);
+        });
+        offset += shape[size_t(axis)];
+    }
+}
+
+/// Slice(input, begin, size): size -1 takes the rest of a dimension.
+void sliceKernel(KernelContext& c)
+{
+    const Tensor& x = c.input(0);
+    const std::vector<int64_t> begin = indexValues(c, denseInput(c, 1), "begin");
+    std::vector<int64_t> size = indexValues(c, denseInput(c, 2), "size");
+    const int rank = x.rank();
+    if (x.dtype() == DType::String)
+        c.fail("Slice of a string tensor is not supported");
+    if (int(begin.size()) != rank || int(size.size()) != rank)
+        c.fail(cat("Expected begin and size arguments to be 1-D tensors of size ", rank, ", but got shapes ",
+                   begin.size(), " and ", size.size(), " instead."));
+    for (int d = 0; d < rank; ++d) {
+        if (size[size_t(d)] == -1)
+            size[size_t(d)] = x.dim(d) - begin[size_t(d)];
+        if (begin[size_t(d)] < 0 || size[size_t(d)] < 0 || begin[size_t(d)] + size[size_t(d)] > x.dim(d))
+            c.fail(cat("Expected size[", d, "] in [0, ", x.dim(d) - begin[size_t(d)], "], but got ",
+                       size[size_t(d)]));
+    }
+    Tensor& out = c.allocateOutput(0, x.dtype(), size);
+    if (out.numElements() == 0)
+        return;
+    const size_t elem = size_t(dtypeSize(x.dtype()));
+    std::vector<int64_t> stride(size_t(rank), 1);
+    for (int d = rank - 2; d >= 0; --d)
+        stride[size_t(d)] = stride[size_t(d) + 1] * x.dim(d + 1);
+    // Rows of the innermost dimension are contiguous: one memcpy per row.
+    const int64_t row = rank ? size[size_t(rank - 1)] : 1;
+    std::vector<int64_t> idx(size_t(std::max(rank - 1, 0)), 0);
+    auto* dst = static_cast<char*>(out.rawData());
+    const auto* src = static_cast<const char*>(x.rawData());
+    for (int64_t r = 0, rows = out.numElements() / row; r < rows; ++r) {
+        int64_t at = rank ? begin[size_t(rank - 1)] : 0;
+        for (int d = 0; d + 1 < rank; ++d)
+            at += (begin[size_t(d)] + idx[size_t(d)]) * stride[size_t(d)];
+        std::memcpy(dst + size_t(r * row) * elem, src + size_t(at) * elem, size_t(row) * elem);
+        for (int d = rank - 2; d >= 0; --d) {
+            if (++idx[size_t(d)] < size[size_t(d)])
+                break;
+            idx[size_t(d)] = 0;
+        }
+    }
+}
+
 void castKernel(KernelContext& c)
 {
     const DType to = DType(cachedAttr(c, [&] { return attrType(c, "DstT", DType::Float); }));
@@ -538,6 +651,10 @@ void registerArrayKernels(KernelRegistry& r)
     r.add("OnesLike", constantLikeKernel<1>, kFresh);
     r.add("Reshape", reshapeKernel, kAlias);
     r.add("Shape", shapeKernel, kFresh);
+    r.add("ShapeN", shapeNKernel, kFresh);
+    r.add("InvertPermutation", invertPermutationKernel, kFresh);
+    r.add("ConcatOffset", concatOffsetKernel, kFresh);
+    r.add("Slice", sliceKernel, kFresh);
     r.add("Cast", castKernel, kFresh);
 }
 

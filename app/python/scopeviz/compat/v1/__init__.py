@@ -1755,7 +1755,7 @@ for _name in ("concat", "stack", "pack", "unstack", "unpack", "split", "tile", "
               "gather", "one_hot", "where", "range", "fill", "zeros_like", "ones_like", "random_normal",
               "truncated_normal", "random_uniform", "assign", "assign_add", "assign_sub", "less", "less_equal",
               "greater_equal", "not_equal", "pow", "mod", "floormod", "floordiv", "logical_and", "logical_or",
-              "logical_not", "logical_xor", "rsqrt", "reciprocal", "floor", "ceil", "round", "sign", "sin", "cos", "stop_gradient"):
+              "logical_not", "logical_xor", "div_no_nan", "rsqrt", "reciprocal", "floor", "ceil", "round", "sign", "sin", "cos", "stop_gradient"):
     globals()[_name] = getattr(_array_ops, _name)
 add_n = _nn_mod.add_n
 size = _nn_mod.size
@@ -1802,6 +1802,7 @@ math.logical_and = logical_and
 math.logical_or = logical_or
 math.logical_not = logical_not
 math.logical_xor = logical_xor
+math.div_no_nan = div_no_nan
 math.add_n = add_n
 uint16, uint32, uint64 = uint16, uint32, uint64
 

@@ -609,6 +609,17 @@ floormod = mod = _binary_generic("FloorMod")
 floordiv = _binary_generic("FloorDiv")
 
 
+def div_no_nan(x, y, name=None):
+    """tf.math.div_no_nan (TF 1.15 math_ops): DivNoNan named after its scope "div_no_nan"; 0 where y is 0."""
+    t = tf()
+    g = _u.graph_of(x, y)
+    with g.as_default(), t.name_scope(name, "div_no_nan", [x, y]) as scope:
+        x = _u.convert_to_tensor(x, name="x")
+        y = _u.convert_to_tensor(y, name="y", dtype=x.dtype.base_dtype)
+        return _u.make_op("DivNoNan", scope, [("x", x, None), ("y", y, None)], lambda ins: {"T": T(ins[0].dtype)},
+                          _broadcast("DivNoNan")).outputs[0]
+
+
 def _logical(op_type):
     def op(x, y, name=None):
         t = tf()

@@ -183,21 +183,62 @@ class Reduction(object):
             raise ValueError("Invalid Reduction Key %s." % key)
 
 
+def _assert_broadcastable(weights, values):
+    """weights_broadcast_ops.assert_broadcastable, its static part: a scalar weight is
+    `assert_broadcastable/static_scalar_check_success`; other shapes are not checked. Returns the
+    weights tensor and the check op (or None)."""
+    t = tf()
+    with t.name_scope(None, "assert_broadcastable", (weights, values)):
+        with t.name_scope(None, "weights", (weights,)) as ws:
+            w = _u.convert_to_tensor(weights, name=ws)
+        w_static = _u.shape_of(w)
+        check = t.no_op(name="static_scalar_check_success") if w_static is not None and len(w_static) == 0 else None
+    return w, check
+
+
+def _broadcast_weights(weights, values):
+    """weights_broadcast_ops.broadcast_weights: weights itself when both shapes are fully known and compatible,
+    else weights * ones_like(values) named after the broadcast_weights scope."""
+    t = tf()
+    with t.name_scope(None, "broadcast_weights", (weights, values)) as scope:
+        ws, vs = weights.shape, values.shape
+        if ws.is_fully_defined() and vs.is_fully_defined() and ws.is_compatible_with(vs):
+            return weights
+        weights, check = _assert_broadcastable(weights, values)
+        with t.control_dependencies([check] if check is not None else []):
+            return t.multiply(weights, t.ones_like(values), name=scope)
+
+
+def _num_present(losses, weights):
+    """losses_impl._num_present: the number of elements whose (broadcast) weight is not zero."""
+    t = tf()
+    with t.name_scope(None, "num_present", (losses, weights)) as scope:
+        weights = t.cast(weights, t.float32)
+        present = t.where(t.equal(weights, 0.0), t.zeros_like(weights), t.ones_like(weights))
+        present = _broadcast_weights(present, losses)
+        return t.reduce_sum(present, name=scope)
+
+
+def _num_elements(losses):
+    t = tf()
+    with t.name_scope(None, "num_elements", [losses]) as scope:
+        return t.cast(t.size(losses, name=scope), losses.dtype)
+
+
+def _safe_mean(losses, num_present):
+    """losses_impl._safe_mean: reduce_sum(losses) / num_present, 0 where num_present is 0 (div_no_nan)."""
+    t = tf()
+    return t.div_no_nan(t.reduce_sum(losses), num_present, name="value")
+
+
 def compute_weighted_loss(losses, weights=1.0, scope=None, loss_collection="losses",
                           reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):
-    """losses_impl.compute_weighted_loss with its static-scalar weights check."""
+    """losses_impl.compute_weighted_loss (TF 1.15): the weighted sum, divided by div_no_nan "value"."""
     t = tf()
     Reduction.validate(reduction)
     g = _u.graph_of(losses, weights)
     with g.as_default(), t.name_scope(scope, "weighted_loss", (losses, weights)):
-        with t.name_scope(None, "assert_broadcastable", (weights, losses)):
-            with t.name_scope(None, "weights", (weights,)) as ws:
-                w = _u.convert_to_tensor(weights, name=ws)
-            w_static = _u.shape_of(w)
-            if w_static is not None and len(w_static) == 0:
-                check = t.no_op(name="static_scalar_check_success")
-            else:
-                check = None
+        w, check = _assert_broadcastable(weights, losses)
         with t.control_dependencies([check] if check is not None else []):
             losses = _u.convert_to_tensor(losses)
             input_dtype = losses.dtype.base_dtype
@@ -208,15 +249,12 @@ def compute_weighted_loss(losses, weights=1.0, scope=None, loss_collection="loss
                 loss = weighted
             else:
                 loss = t.reduce_sum(weighted)
-                s = _u.shape_of(losses)
-                if reduction != Reduction.SUM:
-                    count = float(_np.prod(s)) if s is not None and None not in s else None
-                    if count is None:
-                        denom = t.cast(t.size(losses) if hasattr(t, "size") else t.reduce_sum(t.ones_like(losses)),
-                                       t.float32)
-                    else:
-                        denom = t.constant(count, name="num_present")
-                    loss = t.divide(loss, denom, name="value")
+                if reduction == Reduction.MEAN:
+                    loss = _safe_mean(loss, t.reduce_sum(t.multiply(t.ones_like(losses), w)))
+                elif reduction == Reduction.SUM_BY_NONZERO_WEIGHTS:
+                    loss = _safe_mean(loss, _num_present(losses, w))
+                elif reduction == Reduction.SUM_OVER_BATCH_SIZE:
+                    loss = _safe_mean(loss, _num_elements(losses))
             loss = t.cast(loss, input_dtype)
             if loss_collection:
                 g.add_to_collection(loss_collection, loss)

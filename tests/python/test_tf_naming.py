@@ -1,0 +1,120 @@
+"""TensorFlow 1.15's op names where scopeviz used to differ: tf.losses' div_no_nan `value` and `num_present`, the
+DivNoNan op and its gradient. Citations follow test_tf_compat_api.py's three forms; paths are relative to
+tensorflow/python/."""
+import unittest
+
+import numpy as np
+
+import scopeviz.compat.v1 as tf
+from test_tf_array_grads import numeric_check
+
+
+def op_types():
+    return {o.name: o.type for o in tf.get_default_graph().get_operations()}
+
+
+class Case(unittest.TestCase):
+    def setUp(self):
+        tf.reset_default_graph()
+
+
+class DivNoNanTest(Case):
+    def testDivNoNan(self):
+        """adapted from ops/math_ops_test.py DivNoNanTest.testBasic: float32 only, three fixed pairs with zero and
+        non-zero divisors instead of the 80x24 grid; also the op's name and type."""
+        r = tf.div_no_nan(tf.constant([1.0, -2.0, 0.0]), tf.constant([0.0, 4.0, 0.0]))
+        with tf.Session() as sess:
+            self.assertEqual(sess.run(r).tolist(), [0.0, -0.5, 0.0])
+        self.assertEqual((r.op.name, r.op.type), ("div_no_nan", "DivNoNan"))
+
+    def testDivNoNanGradient(self):
+        """adapted from ops/math_grad_test.py DivNoNanGradientTest.testBasicGradient: a broadcast divisor, float64
+        against central differences (TF: compute_gradient_error); also the names gradients/div_no_nan_grad/div_no_nan*."""
+        numeric_check(self, lambda x, y: tf.div_no_nan(x, y + 3.0), [(2, 3), (3,)])
+        names = op_types()
+        self.assertEqual(names.get("gradients/div_no_nan_grad/div_no_nan"), "DivNoNan")
+        self.assertEqual(names.get("gradients/div_no_nan_grad/div_no_nan_2"), "DivNoNan")
+
+    def testDivNoNanGradientZeroDivisor(self):
+        """adapted from ops/math_grad_test.py DivNoNanGradientTest.testGradientWithDenominatorIsZero: both gradients
+        are zero where the divisor is zero."""
+        x = tf.constant([2.0, 3.0])
+        y = tf.constant([0.0, 0.0])
+        gx, gy = tf.gradients(tf.div_no_nan(x, y), [x, y])
+        with tf.Session() as sess:
+            self.assertEqual([v.tolist() for v in sess.run([gx, gy])], [[0.0, 0.0], [0.0, 0.0]])
+
+
+class LossesNamesTest(Case):
+    def testMeanSquaredErrorValueIsDivNoNan(self):
+        """no TensorFlow counterpart; written for scopeviz: losses_impl._safe_mean's names: Sum, num_present (Equal,
+        Select, broadcast_weights, the Sum named num_present), Sum_1 and the DivNoNan 'value'."""
+        tf.losses.mean_squared_error(tf.ones([2, 2]), tf.ones([2, 2]))
+        t = op_types()
+        for name, typ in (("mean_squared_error/Sum", "Sum"), ("mean_squared_error/num_present/Equal", "Equal"),
+                          ("mean_squared_error/num_present/Select", "Select"),
+                          ("mean_squared_error/num_present/broadcast_weights", "Mul"),
+                          ("mean_squared_error/num_present", "Sum"), ("mean_squared_error/Sum_1", "Sum"),
+                          ("mean_squared_error/value", "DivNoNan")):
+            self.assertEqual(t.get(name), typ, name)
+
+    def testZeroWeightsGiveZeroLoss(self):
+        """no TensorFlow counterpart; written for scopeviz: a weight of 0 gives a loss of 0, not NaN (div_no_nan by a
+        num_present of 0)."""
+        loss = tf.losses.mean_squared_error(tf.constant([[1.0, 2.0]]), tf.constant([[3.0, 5.0]]), weights=0.0)
+        with tf.Session() as sess:
+            self.assertEqual(float(sess.run(loss)), 0.0)
+
+    def testNonZeroWeightsCount(self):
+        """no TensorFlow counterpart; written for scopeviz: with SUM_BY_NONZERO_WEIGHTS a zero row weight removes its
+        elements from num_present as well as from the sum."""
+        labels = tf.constant([[1.0, 1.0], [1.0, 1.0]])
+        preds = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+        loss = tf.losses.mean_squared_error(labels, preds, weights=tf.constant([[1.0], [0.0]]))
+        with tf.Session() as sess:
+            self.assertAlmostEqual(float(sess.run(loss)), 0.5)
+
+    def testMeanReduction(self):
+        """no TensorFlow counterpart; written for scopeviz: reduction=MEAN divides by the sum of the broadcast
+        weights."""
+        loss = tf.losses.compute_weighted_loss(tf.constant([[1.0, 2.0], [3.0, 4.0]]), weights=tf.constant([[2.0], [0.0]]),
+                                               reduction=tf.losses.Reduction.MEAN)
+        with tf.Session() as sess:
+            self.assertAlmostEqual(float(sess.run(loss)), (2.0 + 4.0) / 4.0)
+
+
+def raw_losses():
+    return np.arange(24.0).reshape(3, 2, 4)
+
+
+class ComputeWeightedLossTest(Case):
+    """kernel_tests/losses_test.py ComputeWeightedLossTest (the raw losses 0..23 in shape (3, 2, 4))."""
+
+    def testUnweighted(self):
+        """kernel_tests/losses_test.py ComputeWeightedLossTest.testUnweighted."""
+        r = raw_losses()
+        shapes = [None, (1, 1, 1), (1, 1, 4), (1, 2, 1), (1, 2, 4), (3, 1, 1), (3, 1, 4), (3, 2, 1), (3, 2, 4)]
+        losses = [tf.losses.compute_weighted_loss(r) if s is None else
+                  tf.losses.compute_weighted_loss(r, weights=np.ones(s)) for s in shapes]
+        self.assertEqual(len(tf.losses.get_losses()), 9)
+        with tf.Session() as sess:
+            for v in sess.run(losses):
+                self.assertAlmostEqual(float(v), np.mean(r), places=4)
+
+    def testScalarWeight(self):
+        """kernel_tests/losses_test.py ComputeWeightedLossTest.testScalarWeight."""
+        loss = tf.losses.compute_weighted_loss(raw_losses(), weights=17.0)
+        self.assertEqual(len(tf.losses.get_losses()), 1)
+        with tf.Session() as sess:
+            self.assertAlmostEqual(float(sess.run(loss)), np.mean(17.0 * raw_losses()), places=3)
+
+    def test3x2x1Weight(self):
+        """kernel_tests/losses_test.py ComputeWeightedLossTest.test3x2x1Weight."""
+        w = (((17.0,), (3.0,)), ((5.0,), (31.0,)), ((2.0,), (7.0,)))
+        loss = tf.losses.compute_weighted_loss(raw_losses(), weights=w)
+        with tf.Session() as sess:
+            self.assertAlmostEqual(float(sess.run(loss)), np.mean(np.array(w) * raw_losses()), places=3)
+
+
+if __name__ == "__main__":
+    unittest.main()
