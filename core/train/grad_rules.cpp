@@ -32,6 +32,40 @@ Output g0(const GradVec& grads) { return *grads[0]; }
 Output in(const Operation& op, int i) { return op.inputs()[size_t(i)]; }
 Output out(const Operation& op, int i) { return Output{op.id(), i}; }
 
+/// Attrs with the outputs given to Graph::createOp (op types without a shape function:
+/// Switch, Merge, Pack, Unpack, Transpose, ConcatV2, ConcatOffset, Slice, ...).
+AttrList withOutputs(AttrList a, std::vector<DType> types, std::vector<Shape> shapes)
+{
+    a.set("_scopeviz_output_types", AttrValue::typeList(std::move(types)));
+    a.set("_scopeviz_output_shapes", AttrValue::shapeList(std::move(shapes)));
+    return a;
+}
+
+AttrList typed(std::initializer_list<std::pair<const char*, AttrValue>> attrs)
+{
+    AttrList a;
+    for (const auto& [k, v] : attrs)
+        a.set(k, v);
+    return a;
+}
+
+/// array_ops.shape_n(xs): one "ShapeN" op with an int32 shape per input (always an op,
+/// even for fully known shapes).
+OpId shapeN(GradBuilder& b, const std::vector<Output>& xs)
+{
+    std::vector<std::pair<std::string, ops::Input>> args;
+    std::vector<Shape> shapes;
+    for (const Output& x : xs) {
+        args.emplace_back("input", x);
+        const Shape& s = b.info(x).shape;
+        shapes.push_back(s.rankKnown() ? Shape(std::vector<int64_t>{int64_t(s.rank())}) : Shape());
+    }
+    AttrList a = typed({{"T", AttrValue::type(b.dtype(xs[0]))}, {"N", AttrValue::integer(int64_t(xs.size()))},
+                        {"out_type", AttrValue::type(DType::Int32)}});
+    return b.wrapper("ShapeN", std::move(args),
+                     withOutputs(std::move(a), std::vector<DType>(xs.size(), DType::Int32), std::move(shapes)));
+}
+
 /// _ShapesFullySpecifiedAndEqual. The incoming gradient's static shape is merged
 /// with the forward output's, as TF's set_shape on every gradient makes it.
 bool shapesFullySpecifiedAndEqual(GradBuilder& b, const Operation& op, Output grad)
@@ -330,8 +364,8 @@ GradVec conv2DGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
 {
     Output grad = g0(grads);
     const auto names = {"strides", "padding", "data_format", "dilations", "use_cudnn_on_gpu", "explicit_paddings"};
-    Output inputSizes = b.shape(in(op, 0));
-    Output filterSizes = b.shape(in(op, 1), "Shape_1");
+    const OpId shapes = shapeN(b, {in(op, 0), in(op, 1)}); // shape_0, shape_1 = array_ops.shape_n([...])
+    Output inputSizes{shapes, 0}, filterSizes{shapes, 1};
     return {b.op("Conv2DBackpropInput", {{"input_sizes", inputSizes}, {"filter", in(op, 1)}, {"out_backprop", grad}},
                  windowAttrs(op, names)),
             b.op("Conv2DBackpropFilter", {{"input", in(op, 0)}, {"filter_sizes", filterSizes}, {"out_backprop", grad}},
@@ -532,15 +566,6 @@ GradVec preventGradient(GradBuilder&, const Operation& op, const GradVec&)
 
 // ---- array ops (array_grad.py) -----------------------------------------------------
 
-/// Attrs with the outputs given to Graph::createOp (op types without a shape function:
-/// Switch, Merge, Pack, Unpack, Transpose, ConcatV2, ConcatOffset, Slice, ...).
-AttrList withOutputs(AttrList a, std::vector<DType> types, std::vector<Shape> shapes)
-{
-    a.set("_scopeviz_output_types", AttrValue::typeList(std::move(types)));
-    a.set("_scopeviz_output_shapes", AttrValue::shapeList(std::move(shapes)));
-    return a;
-}
-
 int64_t intAttr(const Operation& op, std::string_view name, int64_t fallback)
 {
     const AttrValue* a = op.attrs().find(name);
@@ -549,14 +574,6 @@ int64_t intAttr(const Operation& op, std::string_view name, int64_t fallback)
 
 /// The static shape of forward input i, which its gradient has.
 Shape inShape(GradBuilder& b, const Operation& op, int i) { return b.info(in(op, i)).shape; }
-
-AttrList typed(std::initializer_list<std::pair<const char*, AttrValue>> attrs)
-{
-    AttrList a;
-    for (const auto& [k, v] : attrs)
-        a.set(k, v);
-    return a;
-}
 
 /// array_ops.concat(values, axis, name="concat"): ConcatV2 "concat".
 Output concatOp(GradBuilder& b, const std::vector<Output>& values, Output axis, const Shape& shape)
@@ -647,13 +664,8 @@ GradVec concatV2Grad(GradBuilder& b, const Operation& op, const GradVec& grads)
         for (size_t i = 0; i < n; ++i)
             sizes.push_back(b.shape(in(op, int(i))));
     } else {
-        std::vector<std::pair<std::string, ops::Input>> args;
-        for (size_t i = 0; i < n; ++i)
-            args.emplace_back("input", in(op, int(i)));
-        AttrList a = typed({{"T", AttrValue::type(b.dtype(in(op, 0)))}, {"N", AttrValue::integer(int64_t(n))},
-                            {"out_type", AttrValue::type(it)}});
-        OpId sn = b.wrapper("ShapeN", std::move(args),
-                            withOutputs(std::move(a), std::vector<DType>(n, it), std::vector<Shape>(n, vec)));
+        std::vector<Output> xs(op.inputs().begin(), op.inputs().begin() + std::ptrdiff_t(n));
+        OpId sn = shapeN(b, xs);
         for (size_t i = 0; i < n; ++i)
             sizes.push_back(Output{sn, int32_t(i)});
     }

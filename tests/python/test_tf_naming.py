@@ -45,6 +45,22 @@ class DivNoNanTest(Case):
             self.assertEqual([v.tolist() for v in sess.run([gx, gy])], [[0.0, 0.0], [0.0, 0.0]])
 
 
+class Conv2DGradNamesTest(Case):
+    def testConv2DGradShapeN(self):
+        """adapted from kernel_tests/conv_ops_test.py Conv2DTest.testFilterGradientValidPaddingStrideOne: a float64
+        VALID convolution's input and filter gradients against central differences; the shapes they are built from
+        are the two outputs of one gradients/Conv2D_grad/ShapeN (nn_grad._Conv2DGrad's array_ops.shape_n)."""
+        numeric_check(self, lambda x, f: tf.nn.conv2d(x, f, [1, 1, 1, 1], "VALID"), [(1, 4, 4, 2), (2, 2, 2, 3)])
+        g = tf.get_default_graph()
+        sn = g.get_operation_by_name("gradients/Conv2D_grad/ShapeN")
+        self.assertEqual(sn.type, "ShapeN")
+        bi = g.get_operation_by_name("gradients/Conv2D_grad/Conv2DBackpropInput")
+        bf = g.get_operation_by_name("gradients/Conv2D_grad/Conv2DBackpropFilter")
+        self.assertEqual(bi.inputs[0].name, "gradients/Conv2D_grad/ShapeN:0")
+        self.assertEqual(bf.inputs[1].name, "gradients/Conv2D_grad/ShapeN:1")
+        self.assertNotIn("gradients/Conv2D_grad/Shape_1", [o.name for o in g.get_operations()])
+
+
 class LossesNamesTest(Case):
     def testMeanSquaredErrorValueIsDivNoNan(self):
         """no TensorFlow counterpart; written for scopeviz: losses_impl._safe_mean's names: Sum, num_present (Equal,
