@@ -2348,7 +2348,6 @@ class LossesTest(Case):
         with self.assertRaises(ValueError):
             tf.losses.mean_squared_error(tf.ones([2, 3]), tf.ones([3, 2]))
 
-    @unittest.expectedFailure  # known: the engine's op is xentropy/xentropy, TF 1.15's is xentropy (+Reshapes)
     def testSoftmaxNames(self):
         """adapted from kernel_tests/losses_test.py SoftmaxCrossEntropyLossTest.testNoneWeightRaisesValueError: checks
         the softmax_cross_entropy_loss/ op names instead."""

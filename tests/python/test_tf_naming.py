@@ -45,6 +45,65 @@ class DivNoNanTest(Case):
             self.assertEqual([v.tolist() for v in sess.run([gx, gy])], [[0.0, 0.0], [0.0, 0.0]])
 
 
+class SoftmaxXentNamesTest(Case):
+    """nn_ops.softmax_cross_entropy_with_logits_v2_helper's ops (TF 1.15)."""
+
+    def testXentNames(self):
+        """no TensorFlow counterpart; written for scopeviz: the kernel is named after the scope
+        (softmax_cross_entropy_loss/xentropy), labels and logits are flattened (Rank, Shape, Sub, Slice, concat,
+        Reshape; _1 for the labels) and the cost is reshaped back (Sub_2, Slice_2, Reshape_2)."""
+        loss = tf.losses.softmax_cross_entropy(tf.ones([2, 3]), tf.ones([2, 3]))
+        t = op_types()
+        expect = {"Rank": "Const", "Shape": "Const", "Sub": "Sub", "Slice/begin": "Pack", "Slice/size": "Const",
+                  "Slice": "Slice", "concat/values_0": "Const", "concat/axis": "Const", "concat": "ConcatV2",
+                  "Reshape": "Reshape", "Reshape_1": "Reshape", "Sub_2": "Sub", "Slice_2/begin": "Const",
+                  "Slice_2/size": "Pack", "Reshape_2": "Reshape"}
+        for k, v in expect.items():
+            self.assertEqual(t.get("softmax_cross_entropy_loss/xentropy/" + k), v, k)
+        self.assertEqual(t.get("softmax_cross_entropy_loss/xentropy"), "SoftmaxCrossEntropyWithLogits")
+        self.assertNotIn("softmax_cross_entropy_loss/xentropy/xentropy", t)
+        mul = tf.get_default_graph().get_operation_by_name("softmax_cross_entropy_loss/Mul")
+        self.assertEqual(mul.inputs[0].name, "softmax_cross_entropy_loss/xentropy/Reshape_2:0")
+        with tf.Session() as sess:
+            self.assertAlmostEqual(float(sess.run(loss)), 3 * np.log(3.0), places=5)
+
+    def testV1UsesSgScope(self):
+        """no TensorFlow counterpart; written for scopeviz: tf.nn.softmax_cross_entropy_with_logits (v1) stops the
+        labels' gradient in softmax_cross_entropy_with_logits_sg/ and builds the v2 ops in that same scope."""
+        c = tf.nn.softmax_cross_entropy_with_logits(labels=tf.ones([2, 3]), logits=tf.ones([2, 3]))
+        self.assertEqual(c.op.name, "softmax_cross_entropy_with_logits_sg/Reshape_2")
+        t = op_types()
+        self.assertEqual(t.get("softmax_cross_entropy_with_logits_sg/labels_stop_gradient"), "StopGradient")
+        self.assertEqual(t.get("softmax_cross_entropy_with_logits_sg"), "SoftmaxCrossEntropyWithLogits")
+
+    def testXentRank3ValuesAndGradient(self):
+        """adapted from kernel_tests/xent_op_test.py XentTest.testFeaturesBroadcast: a rank-3 float64 input (flattened
+        to a matrix and reshaped back to [2, 2]) checked against numpy and finite differences, instead of
+        broadcasting."""
+        rng = np.random.RandomState(3)
+        labels = rng.dirichlet(np.ones(4), size=(2, 2))
+        numeric_check(self, lambda x: tf.nn.softmax_cross_entropy_with_logits_v2(labels=tf.constant(labels), logits=x),
+                      [(2, 2, 4)])
+        tf.reset_default_graph()
+        x = rng.uniform(-2, 2, size=(2, 2, 4))
+        c = tf.nn.softmax_cross_entropy_with_logits_v2(labels=tf.constant(labels), logits=tf.constant(x))
+        self.assertEqual(c.shape.as_list(), [2, 2])
+        p = np.exp(x) / np.exp(x).sum(-1, keepdims=True)
+        with tf.Session() as sess:
+            self.assertTrue(np.allclose(sess.run(c), -(labels * np.log(p)).sum(-1)))
+
+    def testSlice(self):
+        """adapted from kernel_tests/slice_op_test.py SliceTest.testSimple: also a size of -1 and the static shape."""
+        x = tf.constant(np.arange(12).reshape(3, 4))
+        a = tf.slice(x, [1, 1], [2, 2])
+        b = tf.slice(x, [0, 2], [-1, -1])
+        self.assertEqual((a.shape.as_list(), b.shape.as_list()), ([2, 2], [3, 2]))
+        with tf.Session() as sess:
+            ga, gb = sess.run([a, b])
+        self.assertEqual(ga.tolist(), [[5, 6], [9, 10]])
+        self.assertEqual(gb.tolist(), [[2, 3], [6, 7], [10, 11]])
+
+
 class Conv2DGradNamesTest(Case):
     def testConv2DGradShapeN(self):
         """adapted from kernel_tests/conv_ops_test.py Conv2DTest.testFilterGradientValidPaddingStrideOne: a float64

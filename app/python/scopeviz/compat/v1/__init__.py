@@ -7,6 +7,7 @@ Tutorial code runs unchanged except for its import::
 Names, ``_1`` suffixes, reuse decisions and error texts are TensorFlow 1.15's
 (they come from the C++ engine, which follows docs/scoping.md).
 """
+import builtins as _builtins
 import enum as _enum
 import os as _os
 import re as _re
@@ -297,8 +298,8 @@ class TensorShape(object):
 
     def __getitem__(self, key):
         if self._dims is None:
-            return Dimension(None) if not isinstance(key, slice) else TensorShape(None)
-        if isinstance(key, slice):
+            return Dimension(None) if not isinstance(key, _builtins.slice) else TensorShape(None)
+        if isinstance(key, _builtins.slice):
             return TensorShape(self._dims[key])
         return Dimension(self._dims[key])
 
@@ -1327,16 +1328,19 @@ def _nn_sparse_xent(_sentinel=None, labels=None, logits=None, name=None):
 
 
 def _nn_xent_v2(_sentinel=None, labels=None, logits=None, axis=-1, name=None, dim=None):
-    if _sentinel is not None:
-        raise ValueError("Only call `softmax_cross_entropy_with_logits_v2` with named arguments "
-                         "(labels=..., logits=..., ...)")
-    return _core.softmax_xent_v2(_g(labels, logits), _t(labels), _t(logits), name or "")
+    return _nn_mod.softmax_cross_entropy_with_logits_v2(_sentinel, labels=labels, logits=logits, axis=axis, name=name,
+                                                        dim=dim)
+
+
+def _nn_xent_v1(_sentinel=None, labels=None, logits=None, dim=-1, name=None, axis=None):
+    return _nn_mod.softmax_cross_entropy_with_logits(_sentinel, labels=labels, logits=logits, dim=dim, name=name,
+                                                     axis=axis)
 
 
 nn = _types.SimpleNamespace(relu=_nn_relu, sigmoid=sigmoid, tanh=tanh, softmax=_nn_softmax, bias_add=_nn_bias_add,
                             sparse_softmax_cross_entropy_with_logits=_nn_sparse_xent,
                             softmax_cross_entropy_with_logits_v2=_nn_xent_v2,
-                            softmax_cross_entropy_with_logits=_nn_xent_v2)
+                            softmax_cross_entropy_with_logits=_nn_xent_v1)
 math = _types.SimpleNamespace(add=add, multiply=multiply, subtract=subtract, divide=divide, square=square,
                               reduce_mean=reduce_mean, reduce_sum=reduce_sum, argmax=argmax, equal=equal,
                               sigmoid=sigmoid, tanh=tanh, exp=exp, log=log, sqrt=sqrt, maximum=maximum)
@@ -1803,6 +1807,7 @@ math.logical_or = logical_or
 math.logical_not = logical_not
 math.logical_xor = logical_xor
 math.div_no_nan = div_no_nan
+slice = _array_ops.slice_  # noqa: A001  (tf.slice; the builtin stays reachable as _builtins.slice)
 math.add_n = add_n
 uint16, uint32, uint64 = uint16, uint32, uint64
 

@@ -421,6 +421,78 @@ def size(input, name=None, out_type=None):  # noqa: A002
                           {"T": T(input.dtype), "out_type": T(out_type)}, lambda n, ins: [(out_type, [])]).outputs[0]
 
 
+def _flatten_outer_dims(logits):
+    """nn_ops._flatten_outer_dims: Rank, Shape, Sub, Slice, concat, Reshape to [-1, last]; the static shape
+    [product, last] when the outer dimensions are known."""
+    t = tf()
+    r = rank(logits)
+    last_dim_size = t.slice(t.shape(logits), [t.subtract(r, 1)], [1])
+    shape = _u.shape_of(logits)
+    static = None
+    if shape is not None:
+        static = [None, None]
+        if None not in shape[:-1]:
+            static = [int(_np.prod(shape[:-1])), shape[-1]]
+    from scopeviz.compat.v1._array_ops import reshape_to
+    return reshape_to(logits, t.concat([[-1], last_dim_size], 0), static)
+
+
+def softmax_cross_entropy_with_logits_v2(_sentinel=None, labels=None, logits=None, axis=None, name=None, dim=None):
+    """nn_ops.softmax_cross_entropy_with_logits_v2_helper (TF 1.15): labels and logits flattened to matrices, the
+    SoftmaxCrossEntropyWithLogits kernel named after the scope itself, the cost reshaped back (Reshape_2)."""
+    t = tf()
+    if _sentinel is not None:
+        raise ValueError("Only call `softmax_cross_entropy_with_logits_v2` with named arguments "
+                         "(labels=..., logits=..., ...)")
+    if labels is None or logits is None:
+        raise ValueError("Both labels and logits must be provided.")
+    axis = dim if axis is None else axis
+    axis = -1 if axis is None else axis
+    g = _u.graph_of(labels, logits)
+    with g.as_default(), t.name_scope(name, "softmax_cross_entropy_with_logits", [logits, labels]) as scope:
+        logits = _u.convert_to_tensor(logits, name="logits")
+        labels = _u.convert_to_tensor(labels, name="labels")
+        if logits.dtype.base_dtype in (t.float16, t.bfloat16):
+            logits = t.cast(logits, t.float32)
+        labels = t.cast(labels, logits.dtype.base_dtype)
+        shape = _u.shape_of(logits)
+        if axis not in (-1,) and not (shape is not None and axis == len(shape) - 1):
+            raise NotImplementedError("softmax_cross_entropy_with_logits: only the last axis is supported, got axis=%r"
+                                      % (axis,))
+        input_rank = rank(logits)
+        input_shape = t.shape(logits)
+        precise_logits = _flatten_outer_dims(logits)
+        labels = _flatten_outer_dims(labels)
+        rows = _u.shape_of(precise_logits)
+        rows = None if rows is None else rows[0]
+
+        def infer(op_name, ins):
+            s = _u.shape_of(ins[0])
+            return [(ins[0].dtype.base_dtype, [rows]), (ins[0].dtype.base_dtype, [rows, None if s is None else s[1]])]
+        kernel = _u.make_op("SoftmaxCrossEntropyWithLogits", scope, [("features", precise_logits, None),
+                                                                     ("labels", labels, None)],
+                            lambda ins: {"T": T(ins[0].dtype)}, infer)
+        output_shape = t.slice(input_shape, [0], [t.subtract(input_rank, 1)])
+        from scopeviz.compat.v1._array_ops import reshape_to
+        return reshape_to(kernel.outputs[0], output_shape, None if shape is None else shape[:-1])
+
+
+def softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, dim=-1, name=None, axis=None):
+    """tf.nn.softmax_cross_entropy_with_logits (v1): labels_stop_gradient under
+    softmax_cross_entropy_with_logits_sg/, then the v2 ops in that same scope."""
+    t = tf()
+    if _sentinel is not None:
+        raise ValueError("Only call `softmax_cross_entropy_with_logits` with named arguments "
+                         "(labels=..., logits=..., ...)")
+    if labels is None or logits is None:
+        raise ValueError("Both labels and logits must be provided.")
+    g = _u.graph_of(labels, logits)
+    with g.as_default(), t.name_scope(name, "softmax_cross_entropy_with_logits_sg", [logits, labels]) as scope:
+        labels = t.stop_gradient(labels, name="labels_stop_gradient")
+    return softmax_cross_entropy_with_logits_v2(labels=labels, logits=logits, axis=axis if axis is not None else dim,
+                                                name=scope)
+
+
 def rank(input, name=None):  # noqa: A002
     t = tf()
     s = _u.shape_of(input) if _u.is_tensor_like(input) else list(_np.shape(input))
