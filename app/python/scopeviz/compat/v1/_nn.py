@@ -421,6 +421,14 @@ def size(input, name=None, out_type=None):  # noqa: A002
                           {"T": T(input.dtype), "out_type": T(out_type)}, lambda n, ins: [(out_type, [])]).outputs[0]
 
 
+def _ensure_xent_args(name, sentinel, labels, logits):
+    """nn_ops._ensure_xent_args: named arguments only, both given."""
+    if sentinel is not None:
+        raise ValueError("Only call `%s` with named arguments (labels=..., logits=..., ...)" % name)
+    if labels is None or logits is None:
+        raise ValueError("Both labels and logits must be provided.")
+
+
 def _flatten_outer_dims(logits):
     """nn_ops._flatten_outer_dims: Rank, Shape, Sub, Slice, concat, Reshape to [-1, last]; the static shape
     [product, last] when the outer dimensions are known."""
@@ -441,11 +449,7 @@ def softmax_cross_entropy_with_logits_v2(_sentinel=None, labels=None, logits=Non
     """nn_ops.softmax_cross_entropy_with_logits_v2_helper (TF 1.15): labels and logits flattened to matrices, the
     SoftmaxCrossEntropyWithLogits kernel named after the scope itself, the cost reshaped back (Reshape_2)."""
     t = tf()
-    if _sentinel is not None:
-        raise ValueError("Only call `softmax_cross_entropy_with_logits_v2` with named arguments "
-                         "(labels=..., logits=..., ...)")
-    if labels is None or logits is None:
-        raise ValueError("Both labels and logits must be provided.")
+    _ensure_xent_args("softmax_cross_entropy_with_logits_v2", _sentinel, labels, logits)
     axis = dim if axis is None else axis
     axis = -1 if axis is None else axis
     g = _u.graph_of(labels, logits)
@@ -481,11 +485,7 @@ def softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, 
     """tf.nn.softmax_cross_entropy_with_logits (v1): labels_stop_gradient under
     softmax_cross_entropy_with_logits_sg/, then the v2 ops in that same scope."""
     t = tf()
-    if _sentinel is not None:
-        raise ValueError("Only call `softmax_cross_entropy_with_logits` with named arguments "
-                         "(labels=..., logits=..., ...)")
-    if labels is None or logits is None:
-        raise ValueError("Both labels and logits must be provided.")
+    _ensure_xent_args("softmax_cross_entropy_with_logits", _sentinel, labels, logits)
     g = _u.graph_of(labels, logits)
     with g.as_default(), t.name_scope(name, "softmax_cross_entropy_with_logits_sg", [logits, labels]) as scope:
         labels = t.stop_gradient(labels, name="labels_stop_gradient")
