@@ -457,18 +457,23 @@ std::vector<FlowValue> DataflowPlan::run(const FlowHooks& hooks, const std::vect
             const Item item = queue.front();
             queue.pop_front();
             Node& nd = m_nodes[size_t(item.node)];
-            std::vector<FlowValue> in = std::move(item.frame->iters[size_t(item.iter)][item.node].in);
+            // The state's inputs move out; a fired op gets nothing more in this iteration, except a
+            // Merge, whose later inputs are ignored: only its (empty) state stays as the marker.
+            auto& states = item.frame->iters[size_t(item.iter)];
+            auto st = states.find(item.node);
+            std::vector<FlowValue> in = std::move(st->second.in);
+            const int live = st->second.liveIndex;
+            bool dead = st->second.ctlDead;
+            if (nd.kind != Kind::Merge)
+                states.erase(st);
             outs.assign(size_t(nd.op->numOutputs()), FlowValue{});
-            bool dead = false;
             if (nd.kind == Kind::Merge) {
-                const int live = item.frame->iters[size_t(item.iter)][item.node].liveIndex;
                 dead = live < 0;
                 if (!dead) {
                     outs[0] = in[size_t(live)];
                     outs[1].tensor = Tensor::scalar<int32_t>(live);
                 }
             } else {
-                dead = item.frame->iters[size_t(item.iter)][item.node].ctlDead;
                 for (const FlowValue& v : in)
                     dead = dead || v.dead;
             }

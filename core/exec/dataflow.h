@@ -21,7 +21,9 @@
 //    whose Exits only ever saw dead values sends the dead values on to its
 //    parent (a loop inside the untaken branch of a cond).
 // Ops run one at a time, in the order their inputs become ready (FIFO);
-// parallel_iterations is accepted and means nothing more. A fetched value
+// parallel_iterations is accepted and means nothing more. Values are dropped
+// as soon as their readers ran; what a long loop keeps per iteration is one
+// small marker per Merge (Merges ignore their later inputs). A fetched value
 // that is dead fails the run with TensorFlow's "Retval[i] does not have value".
 #include "core/exec/kernel.h"
 #include "core/graph/graph.h"
