@@ -321,6 +321,14 @@ class WhileRunTest(Case):
             self.assertEqual(sess.run(r, {p: True}), 6)
             self.assertEqual(sess.run(r, {p: False}), -1)
 
+    def testWhileGradientNotBuilt(self):
+        """no TensorFlow counterpart; written for scopeviz: a gradient through tf.while_loop is not built yet and
+        says so with TensorFlow's LookupError text, naming the loop's Exit."""
+        v = tf.constant(2.0)
+        r = tf.while_loop(lambda x: x < 100.0, lambda x: x * x, [v])
+        with self.assertRaisesRegex(LookupError, "No gradient defined for operation 'while/Exit' \\(op type: Exit\\)"):
+            tf.gradients(r, v)
+
 
 class LogicalPowWhereTest(Case):
     """kernel_tests/cwise_ops_test.py and kernel_tests/where_op_test.py: the kernels that run now."""
