@@ -222,6 +222,38 @@ class WhileRunTest(Case):
                           shape_invariants=[i.shape, tf.TensorShape([None])])
         self.assertEqual(self.run_(r[1]).tolist(), [0, 1, 2, 3, 4, 5, 6])
 
+    def testWhileShapeInference(self):
+        """kernel_tests/control_flow_ops_py_test.py ControlFlowTest.testWhileShapeInference."""
+        i = tf.constant(0)
+        m = tf.ones([2, 2])
+        c = lambda i, j: tf.less(i, 2)  # noqa: E731
+
+        def b(i, j):
+            return [tf.add(i, 1), tf.tile(j, [2, 2])]
+        r = tf.while_loop(c, b, [i, m], [i.get_shape(), tf.TensorShape(None)])
+        self.assertIsNone(r[1].shape.ndims)
+        self.assertEqual(self.run_(r[1] * tf.ones([8, 8])).tolist(), np.ones((8, 8)).tolist())
+        with self.assertRaisesRegex(ValueError, "but has shape"):
+            tf.while_loop(c, b, [i, m], [i.get_shape(), tf.TensorShape([None, 2])])
+        with self.assertRaisesRegex(ValueError, "but has shape"):
+            tf.while_loop(c, b, [i, m])
+
+    def testShapeInvariantLessSpecificThanInput(self):
+        """no TensorFlow counterpart; written for scopeviz: a shape invariant more specific than the loop variable's
+        shape raises _SetShapeInvariants' ValueError; a matching one gives Enter, Merge, Identity and Exit that
+        shape."""
+        x = tf.placeholder(tf.float32, [None, 3], name="x")
+        with self.assertRaisesRegex(ValueError, "The shape invariant specified for x:0 is not compatible with the "
+                                                "initial shape of the loop variable. It enters the loop with shape "
+                                                r"\(\?, 3\), but the specified shape invariant is \(2, 3\)."):
+            tf.while_loop(lambda v: tf.constant(False), lambda v: v, [x], shape_invariants=[tf.TensorShape([2, 3])])
+        r = tf.while_loop(lambda v: tf.constant(False), lambda v: v * 2.0, [x],
+                          shape_invariants=[tf.TensorShape([None, None])])
+        g = tf.get_default_graph()
+        for name in ("while_1/Enter", "while_1/Merge", "while_1/Identity", "while_1/Exit"):
+            self.assertEqual(g.get_operation_by_name(name).outputs[0].shape.as_list(), [None, None], name)
+        self.assertEqual(r.shape.as_list(), [None, None])
+
     def testNestedWhile_1(self):
         """kernel_tests/control_flow_ops_py_test.py ControlFlowTest.testNestedWhile_1."""
         n = tf.constant(0)

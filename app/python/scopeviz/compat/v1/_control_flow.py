@@ -24,13 +24,45 @@ def _merge(inputs, name=None):
     return op.outputs[0], op.outputs[1]
 
 
-def _enter(data, frame_name, is_constant, parallel_iterations=10, name=None):
+def _enter(data, frame_name, is_constant, parallel_iterations=10, name=None, shape=None):
+    """Enter; `shape` (a TensorShape) is the loop variable's shape invariant (_SetShapeInvariants), else the
+    input's shape (use_input_shape)."""
+    out_shape = (lambda ins: _u.shape_of(ins[0])) if shape is None else \
+        (lambda ins: None if shape.ndims is None else shape.as_list())
     op = _u.make_op("Enter", name or "Enter", [("data", data, None)],
                     lambda ins: {"T": T(ins[0].dtype), "frame_name": ("string", frame_name),
                                  "is_constant": ("bool", bool(is_constant)),
                                  "parallel_iterations": ("int", int(parallel_iterations))},
-                    lambda n, ins: [(ins[0].dtype.base_dtype, _u.shape_of(ins[0]))])
+                    lambda n, ins: [(ins[0].dtype.base_dtype, out_shape(ins))])
     return op.outputs[0]
+
+
+def _shape_less_than_or_equal(shape1, shape2):
+    """control_flow_ops._ShapeLessThanOrEqual: shape1 is at least as specific as shape2."""
+    if shape2.ndims is None:
+        return True
+    if shape1.ndims != shape2.ndims:
+        return False
+    return all(d2 is None or d1 == d2 for d1, d2 in zip(shape1.as_list(), shape2.as_list()))
+
+
+def _shape_invariants(loop_list, shape_invariants):
+    """_SetShapeInvariants' checks: one TensorShape per loop variable, each no more specific than the variable."""
+    t = tf()
+    if shape_invariants is None:
+        return [None] * len(loop_list)
+    flat = list(shape_invariants) if isinstance(shape_invariants, (list, tuple)) else [shape_invariants]
+    if len(flat) != len(loop_list):
+        raise ValueError("The two structures don't have the same number of elements. First structure: %d, second "
+                         "structure: %d." % (len(loop_list), len(flat)))
+    if not all(isinstance(s, t.TensorShape) for s in flat):
+        raise ValueError("`shapes` must be a (possibly nested) list of shapes.")
+    for inp, shape in zip(loop_list, flat):
+        if not _shape_less_than_or_equal(inp.shape, shape):
+            raise ValueError("The shape invariant specified for %s is not compatible with the initial shape of the "
+                             "loop variable. It enters the loop with shape %s, but the specified shape invariant is "
+                             "%s." % (inp.name, inp.shape, shape))
+    return flat
 
 
 def _simple(op_type, x, name=None):
@@ -164,10 +196,14 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
                 r = orig_body(*lv)
                 return [i + 1] + (list(r) if isinstance(r, (list, tuple)) else [r])
             loop_list = [counter] + loop_list
+            if shape_invariants is not None:
+                rest = list(shape_invariants) if isinstance(shape_invariants, (list, tuple)) else [shape_invariants]
+                shape_invariants = [t.TensorShape([])] + rest
         frame = g.unique_name("while_context")
         loop_list = [v.value() if isinstance(v, t.Variable) else _u.convert_to_tensor(v) for v in loop_list]
+        invariants = _shape_invariants(loop_list, shape_invariants)
         with t.control_dependencies(None):
-            enters = [_enter(x, frame, False, parallel_iterations) for x in loop_list]
+            enters = [_enter(x, frame, False, parallel_iterations, shape=s) for x, s in zip(loop_list, invariants)]
         merges = [_merge([x, x])[0] for x in enters]
         internal = {e.op._id for e in enters} | {m.op._id for m in merges}
         start = g._g.num_ops
@@ -188,6 +224,12 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
         for m, v in zip(merges, result):
             v = _u.convert_to_tensor(v)
             nxt = _simple("NextIteration", v)
+            if not _shape_less_than_or_equal(nxt.shape, m.shape):  # _EnforceShapeInvariant
+                input_t = m.op.inputs[0].op.inputs[0]
+                raise ValueError("Input tensor '%s' enters the loop with shape %s, but has shape %s after one "
+                                 "iteration. To allow the shape to vary across iterations, use the `shape_invariants` "
+                                 "argument of tf.while_loop to specify a less-specific shape."
+                                 % (input_t.name, input_t.shape, nxt.shape))
             g._g.set_op_inputs(m.op._id, [m.op.inputs[0], nxt], [c._id for c in m.op.control_inputs])
         exits = [_simple("Exit", s[0]) for s in switches]
         if maximum_iterations is not None:
