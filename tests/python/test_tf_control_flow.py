@@ -68,6 +68,17 @@ class CondRunTest(Case):
         r = tf.cond(tf.less(1, 2), lambda: [tf.add(x, 1), tf.add(x, 2)], lambda: [y, y])
         self.assertEqual(self.run_(r), [11, 12])
 
+    def testCondMergeShape(self):
+        """no TensorFlow counterpart; written for scopeviz: cond's result has TF's Merge shape: the dimensions both
+        branches agree on, unknown where they differ, unknown rank when the ranks differ."""
+        p = tf.placeholder(tf.bool, [])
+        a = tf.cond(p, lambda: tf.zeros([2, 3]), lambda: tf.zeros([2, 5]))
+        b = tf.cond(p, lambda: tf.zeros([2, 3]), lambda: tf.zeros([3]))
+        self.assertEqual(a.shape.as_list(), [2, None])
+        self.assertIsNone(b.shape.ndims)
+        with tf.Session() as sess:
+            self.assertEqual(sess.run(a, {p: False}).shape, (2, 5))
+
     def testCondFedPredicate(self):
         """adapted from kernel_tests/control_flow_ops_py_test.py ControlFlowTest.testCondGrad_2: the forward values
         for a fed predicate, both ways in one Session, instead of the gradient."""

@@ -17,10 +17,21 @@ def _switch(data, pred, name=None):
     return op.outputs[0], op.outputs[1]
 
 
+def _merge_shape(ins):
+    """TF's MergeShape: the inputs' common rank, each dimension known where all inputs agree on it."""
+    out = _u.shape_of(ins[0])
+    for x in ins[1:]:
+        s = _u.shape_of(x)
+        if out is None or s is None or len(s) != len(out):
+            return None
+        out = [a if a == b else None for a, b in zip(out, s)]
+    return out
+
+
 def _merge(inputs, name=None):
     op = _u.make_op("Merge", name or "Merge", [("inputs", _u.ListArg(list(inputs)), None)],
                     lambda ins: {"T": T(ins[0].dtype), "N": ("int", len(ins))},
-                    lambda n, ins: [(ins[0].dtype.base_dtype, _u.shape_of(ins[0])), (tf().int32, [])])
+                    lambda n, ins: [(ins[0].dtype.base_dtype, _merge_shape(ins)), (tf().int32, [])])
     return op.outputs[0], op.outputs[1]
 
 
