@@ -11,7 +11,7 @@
 //  * SoftmaxCrossEntropyWithLogits ignores a non-zero gradient arriving at its
 //    backprop output (TF adds a second-order term with BatchMatMul/Squeeze);
 //    such a gradient raises LookupError rather than being silently dropped.
-//  * Second-order rules for the *Grad ops, Tile, DynamicStitch and Prod are not
+//  * Second-order rules for the *Grad ops, DynamicStitch and Prod are not
 //    in the table: differentiating through them raises LookupError.
 #include "core/train/grad_rules.h"
 
@@ -685,6 +685,42 @@ GradVec concatV2Grad(GradBuilder& b, const Operation& op, const GradVec& grads)
     return r;
 }
 
+/// _TileGrad: the gradient reshaped to interleaved (multiple, size) pairs and summed over the
+/// multiples: "Shape", "stack", "transpose" (perm Const "transpose/perm"), "Reshape", "Size",
+/// "range", "Reshape_1", "Sum" (given the input's static shape, as TF's set_shape does).
+GradVec tileGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    const Output x = in(op, 0), multiples = in(op, 1);
+    const Shape xs = inShape(b, op, 0);
+    if (!xs.rankKnown())
+        throw LookupError(cat("No gradient defined for operation '", op.name(),
+                              "' (op type: Tile) with an input of unknown rank"));
+    const int64_t r = xs.rank();
+    const DType it = b.dtype(multiples);
+    const Output inputShape = b.shape(x);
+    const Output stacked = b.op("Pack", {{"values", multiples}, {"values", inputShape}},
+                                withOutputs(typed({{"T", AttrValue::type(it)}, {"N", AttrValue::integer(2)},
+                                                   {"axis", AttrValue::integer(0)}}),
+                                            {it}, {Shape(std::vector<int64_t>{2, r})}),
+                                "stack");
+    // array_ops.transpose(a) of known rank: perm = (rank - 1) - arange(rank) as a literal.
+    const Output transposed = b.op("Transpose", {{"x", stacked}, {"perm", Tensor::fromVector<int32_t>({1, 0}, {2})}},
+                                   withOutputs(typed({{"T", AttrValue::type(it)}, {"Tperm", AttrValue::type(DType::Int32)}}),
+                                               {it}, {Shape(std::vector<int64_t>{r, 2})}),
+                                   "transpose");
+    const Output splitShape = b.reshape(transposed, Tensor::fromVector<int32_t>({-1}, {1}));
+    const Output axes = b.op("Range", {{"start", Tensor::scalar<int32_t>(0)}, {"limit", b.size(splitShape)},
+                                       {"delta", Tensor::scalar<int32_t>(2)}},
+                             {}, "range");
+    const Output reshaped = b.reshape(g0(grads), splitShape);
+    const DType t = b.dtype(reshaped);
+    return {b.op("Sum", {{"input", reshaped}, {"reduction_indices", axes}},
+                 withOutputs(typed({{"T", AttrValue::type(t)}, {"Tidx", AttrValue::type(DType::Int32)},
+                                    {"keep_dims", AttrValue::boolean(false)}}),
+                             {t}, {xs})),
+            std::nullopt};
+}
+
 /// _SplitGrad / _SplitVGrad: concat(grads, axis) ("concat"; missing gradients are zeros).
 GradVec splitGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
 {
@@ -794,6 +830,7 @@ const std::unordered_map<std::string_view, GradRule>& table()
         {"Transpose", {transposeGrad}},
         {"ConcatV2", {concatV2Grad}},
         {"Split", {splitGrad}},
+        {"Tile", {tileGrad}},
         {"SplitV", {splitGrad}},
         {"Merge", {mergeGrad}},
         {"RefMerge", {mergeGrad}},

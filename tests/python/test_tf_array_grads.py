@@ -1,4 +1,4 @@
-"""Gradients of the array ops (TF 1.15's array_grad.py: Pack, Unpack, Transpose, ConcatV2, Split, SplitV), each
+"""Gradients of the array ops (TF 1.15's array_grad.py: Pack, Unpack, Transpose, ConcatV2, Split, SplitV, Tile), each
 checked against central finite differences the way TensorFlow's gradient_checker.compute_gradient compares the
 symbolic and the numeric Jacobian, and their op names. Citations follow test_tf_compat_api.py's three forms; paths
 are relative to tensorflow/python/."""
@@ -103,6 +103,16 @@ class ArrayGradTest(unittest.TestCase):
         numeric_check(self, lambda x: tf.gather(x, [2, 0, 2]), [(3, 2)])
         tf.reset_default_graph()
         numeric_check(self, lambda x: tf.reshape(tf.expand_dims(tf.squeeze(x, [1]), 0), [6]), [(2, 1, 3)])
+
+    def testTileGrad(self):
+        """adapted from kernel_tests/shape_ops_test.py TileTest.testGradientSimpleReduction: a rank-3 input tiled
+        [2, 1, 3], against finite differences; also the names under gradients/Tile_grad/."""
+        numeric_check(self, lambda x: tf.tile(x, [2, 1, 3]), [(2, 3, 2)])
+        t = {o.name: o.type for o in tf.get_default_graph().get_operations()}
+        for name, typ in (("stack", "Pack"), ("transpose/perm", "Const"), ("transpose", "Transpose"),
+                          ("Reshape", "Reshape"), ("Size", "Const"), ("range", "Range"), ("Reshape_1", "Reshape"),
+                          ("Sum", "Sum")):
+            self.assertEqual(t.get("gradients/Tile_grad/" + name), typ, name)
 
     def testNestedStackConcatTrains(self):
         """no TensorFlow counterpart; written for scopeviz: a variable trained through stack, transpose, concat and
