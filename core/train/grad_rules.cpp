@@ -721,6 +721,21 @@ GradVec tileGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
             std::nullopt};
 }
 
+/// _StridedSliceGrad: "Shape" (of the input, in begin's dtype) and "StridedSliceGrad" with the op's masks.
+GradVec stridedSliceGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    const Output begin = in(op, 1);
+    const DType it = b.dtype(begin);
+    const Output shape = b.cast(b.shape(in(op, 0)), it);
+    AttrList a = typed({{"T", AttrValue::type(b.dtype(g0(grads)))}, {"Index", AttrValue::type(it)}});
+    for (const char* mask : {"begin_mask", "end_mask", "ellipsis_mask", "new_axis_mask", "shrink_axis_mask"})
+        a.set(mask, AttrValue::integer(intAttr(op, mask, 0)));
+    return {b.op("StridedSliceGrad",
+                 {{"shape", shape}, {"begin", begin}, {"end", in(op, 2)}, {"strides", in(op, 3)}, {"dy", g0(grads)}},
+                 withOutputs(std::move(a), {b.dtype(g0(grads))}, {inShape(b, op, 0)})),
+            std::nullopt, std::nullopt, std::nullopt};
+}
+
 /// _SplitGrad / _SplitVGrad: concat(grads, axis) ("concat"; missing gradients are zeros).
 GradVec splitGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
 {
@@ -831,6 +846,7 @@ const std::unordered_map<std::string_view, GradRule>& table()
         {"ConcatV2", {concatV2Grad}},
         {"Split", {splitGrad}},
         {"Tile", {tileGrad}},
+        {"StridedSlice", {stridedSliceGrad}},
         {"SplitV", {splitGrad}},
         {"Merge", {mergeGrad}},
         {"RefMerge", {mergeGrad}},

@@ -1,4 +1,4 @@
-"""Gradients of the array ops (TF 1.15's array_grad.py: Pack, Unpack, Transpose, ConcatV2, Split, SplitV, Tile), each
+"""Gradients of the array ops (TF 1.15's array_grad.py: Pack, Unpack, Transpose, ConcatV2, Split, SplitV, Tile, StridedSlice), each
 checked against central finite differences the way TensorFlow's gradient_checker.compute_gradient compares the
 symbolic and the numeric Jacobian, and their op names. Citations follow test_tf_compat_api.py's three forms; paths
 are relative to tensorflow/python/."""
@@ -113,6 +113,15 @@ class ArrayGradTest(unittest.TestCase):
                           ("Reshape", "Reshape"), ("Size", "Const"), ("range", "Range"), ("Reshape_1", "Reshape"),
                           ("Sum", "Sum")):
             self.assertEqual(t.get("gradients/Tile_grad/" + name), typ, name)
+
+    def testStridedSliceGrad(self):
+        """adapted from kernel_tests/array_ops_test.py StridedSliceGradTest.testGradient: Tensor[...] with a start, a
+        negative stride, a step and a shrunk axis, against finite differences; the gradient is
+        gradients/strided_slice_grad/StridedSliceGrad of a Shape."""
+        numeric_check(self, lambda x: [x[1:, ::-2], x[:, 0], x[0, 1:3]], [(3, 4)])
+        t = {o.name: o.type for o in tf.get_default_graph().get_operations()}
+        self.assertEqual(t.get("gradients/strided_slice_grad/StridedSliceGrad"), "StridedSliceGrad")
+        self.assertEqual(t.get("gradients/strided_slice_grad/Shape"), "Const")
 
     def testNestedStackConcatTrains(self):
         """no TensorFlow counterpart; written for scopeviz: a variable trained through stack, transpose, concat and

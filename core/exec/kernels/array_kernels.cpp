@@ -311,24 +311,33 @@ void concatV2Kernel(KernelContext& c)
 }
 
 /// StridedSlice with begin/end/shrink masks (no ellipsis or new axes).
-void stridedSliceKernel(KernelContext& c)
+/// Where a strided slice of a tensor of `dims` reads: per dimension the first index, the step and
+/// the count, and the slice's dims (shrunk axes left out).
+struct StridedLayout {
+    std::vector<int64_t> start, step, extent, outDims;
+};
+
+/// The layout StridedSlice's inputs 1-3 (begin, end, strides) and masks give over `dims`.
+StridedLayout stridedLayout(KernelContext& c, const std::vector<int64_t>& dims)
 {
-    const Tensor& x = denseInput(c, 0);
     const std::vector<int64_t> begin = indexValues(c, denseInput(c, 1), "begin");
     const std::vector<int64_t> end = indexValues(c, denseInput(c, 2), "end");
     const std::vector<int64_t> strides = indexValues(c, denseInput(c, 3), "strides");
     const int64_t bm = attrInt(c, "begin_mask", 0), em = attrInt(c, "end_mask", 0), sm = attrInt(c, "shrink_axis_mask", 0);
     if (attrInt(c, "ellipsis_mask", 0) || attrInt(c, "new_axis_mask", 0))
         c.fail("scopeviz's StridedSlice supports no ellipsis or new axes");
-    const int rank = x.rank();
+    const int rank = int(dims.size());
     if (int(begin.size()) > rank)
         c.fail(cat("Index out of range using input dim ", begin.size() - 1, "; input has only ", rank, " dims"));
-    std::vector<int64_t> start(size_t(rank), 0), step(size_t(rank), 1), extent(size_t(rank), 0), outDims;
+    StridedLayout L;
+    L.start.assign(size_t(rank), 0);
+    L.step.assign(size_t(rank), 1);
+    L.extent.assign(size_t(rank), 0);
     for (int d = 0; d < rank; ++d) {
-        const int64_t n = x.dim(d);
+        const int64_t n = dims[size_t(d)];
         if (d >= int(begin.size())) {
-            extent[size_t(d)] = n;
-            outDims.push_back(n);
+            L.extent[size_t(d)] = n;
+            L.outDims.push_back(n);
             continue;
         }
         const int64_t s = strides[size_t(d)];
@@ -338,8 +347,8 @@ void stridedSliceKernel(KernelContext& c)
             int64_t b = begin[size_t(d)] < 0 ? begin[size_t(d)] + n : begin[size_t(d)];
             if (b < 0 || b >= n)
                 c.fail(cat("slice index ", begin[size_t(d)], " of dimension ", d, " out of bounds."));
-            start[size_t(d)] = b;
-            extent[size_t(d)] = 1;
+            L.start[size_t(d)] = b;
+            L.extent[size_t(d)] = 1;
             continue;
         }
         auto clampIndex = [&](int64_t v, bool masked, bool isBegin) {
@@ -352,27 +361,67 @@ void stridedSliceKernel(KernelContext& c)
         const int64_t b = clampIndex(begin[size_t(d)], bm & (int64_t(1) << d), true);
         const int64_t e = clampIndex(end[size_t(d)], em & (int64_t(1) << d), false);
         const int64_t k = s > 0 ? std::max<int64_t>((e - b + s - 1) / s, 0) : std::max<int64_t>((b - e - s - 1) / -s, 0);
-        start[size_t(d)] = b;
-        step[size_t(d)] = s;
-        extent[size_t(d)] = k;
-        outDims.push_back(k);
+        L.start[size_t(d)] = b;
+        L.step[size_t(d)] = s;
+        L.extent[size_t(d)] = k;
+        L.outDims.push_back(k);
     }
-    Tensor& out = c.allocateOutput(0, x.dtype(), outDims);
-    const size_t elem = size_t(dtypeSize(x.dtype()));
+    return L;
+}
+
+/// Calls f(i, src) for every element i of the slice, src being its flat index in the tensor of `dims`.
+template <class F>
+void forEachStrided(const StridedLayout& L, const std::vector<int64_t>& dims, F&& f)
+{
+    const int rank = int(dims.size());
+    int64_t total = 1;
+    for (int64_t e : L.extent)
+        total *= e;
     std::vector<int64_t> idx(size_t(rank), 0);
-    const int64_t total = out.numElements();
-    auto* dst = static_cast<char*>(out.rawData());
     for (int64_t i = 0; i < total; ++i) {
         int64_t src = 0;
         for (int d = 0; d < rank; ++d)
-            src = src * x.dim(d) + start[size_t(d)] + idx[size_t(d)] * step[size_t(d)];
-        std::memcpy(dst + size_t(i) * elem, static_cast<const char*>(x.rawData()) + size_t(src) * elem, elem);
+            src = src * dims[size_t(d)] + L.start[size_t(d)] + idx[size_t(d)] * L.step[size_t(d)];
+        f(i, src);
         for (int d = rank - 1; d >= 0; --d) {
-            if (++idx[size_t(d)] < extent[size_t(d)])
+            if (++idx[size_t(d)] < L.extent[size_t(d)])
                 break;
             idx[size_t(d)] = 0;
         }
     }
+}
+
+void stridedSliceKernel(KernelContext& c)
+{
+    const Tensor& x = denseInput(c, 0);
+    const StridedLayout L = stridedLayout(c, x.dims());
+    Tensor& out = c.allocateOutput(0, x.dtype(), L.outDims);
+    const size_t elem = size_t(dtypeSize(x.dtype()));
+    auto* dst = static_cast<char*>(out.rawData());
+    const auto* src = static_cast<const char*>(x.rawData());
+    forEachStrided(L, x.dims(), [&](int64_t i, int64_t at) {
+        std::memcpy(dst + size_t(i) * elem, src + size_t(at) * elem, elem);
+    });
+}
+
+/// StridedSliceGrad(shape, begin, end, strides, dy): zeros of `shape` with dy written where
+/// StridedSlice read (StridedSlice's gradient).
+void stridedSliceGradKernel(KernelContext& c)
+{
+    const std::vector<int64_t> dims = dimsFromTensor(c, denseInput(c, 0), "shape");
+    const Tensor& dy = denseInput(c, 4);
+    const StridedLayout L = stridedLayout(c, dims);
+    if (L.outDims != dy.dims())
+        c.fail(cat("shape of dy was ", dimsString(dy.dims()), " instead of ", dimsString(L.outDims)));
+    Tensor& out = c.allocateOutput(0, dy.dtype(), dims);
+    const size_t elem = size_t(dtypeSize(dy.dtype()));
+    if (out.byteSize())
+        std::memset(out.rawData(), 0, out.byteSize());
+    auto* dst = static_cast<char*>(out.rawData());
+    const auto* src = static_cast<const char*>(dy.rawData());
+    forEachStrided(L, dims, [&](int64_t i, int64_t at) {
+        std::memcpy(dst + size_t(at) * elem, src + size_t(i) * elem, elem);
+    });
 }
 
 // ---- Transpose, Squeeze, Unpack, Split, SplitV, GatherV2, OneHot, PlaceholderWithDefault -------
@@ -631,6 +680,7 @@ void registerArrayKernels(KernelRegistry& r)
     r.add("Pack", packKernel, kFresh);
     r.add("ConcatV2", concatV2Kernel, kFresh);
     r.add("StridedSlice", stridedSliceKernel, kFresh);
+    r.add("StridedSliceGrad", stridedSliceGradKernel, kFresh);
     r.add("Transpose", transposeKernel, kFresh);
     r.add("Squeeze", squeezeKernel, kFresh);
     r.add("Unpack", unpackKernel, kFresh);
