@@ -156,6 +156,51 @@ GradVec divNoNanGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
                    [&](Output x, Output y) { return b.op("DivNoNan", {{"x", x}, {"y", y}}, {}, "div_no_nan"); });
 }
 
+/// _PowGrad: gx = sum(grad * (y * pow(x, y - 1))), gy = sum(grad * (z * log(x))) with log(x)
+/// taken as 0 where x <= 0 (Greater, ones_like, Select, Log, zeros_like, Select_1).
+GradVec powGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    Output grad = g0(grads), x = in(op, 0), y = in(op, 1), z = out(op, 0);
+    Bcast bc = broadcastArgs(b, op);
+    Output p = b.op("Pow", {{"x", x}, {"y", b.binaryOperator("sub", "Sub", y, ops::Input(1))}});
+    Output yp = b.binaryOperator("mul", "Mul", y, p);
+    Output gx = b.reshape(b.sum(b.op("Mul", {{"x", grad}, {"y", yp}}), bc.rx), bc.sx);
+    Output mask = b.binaryOperator("Greater", "Greater", x, ops::Input(0));
+    Output safeX = b.op("Select", {{"condition", mask}, {"t", x}, {"e", b.onesLike(x)}});
+    Output logX = b.op("Select", {{"condition", mask}, {"t", b.op("Log", {{"x", safeX}})}, {"e", b.zerosLike(x)}});
+    Output zl = b.binaryOperator("mul", "Mul", z, logX);
+    Output gy = b.reshape(b.sum(b.op("Mul", {{"x", grad}, {"y", zl}}), bc.ry), bc.sy);
+    return {gx, gy};
+}
+
+/// _FloorModGrad: (grad, grad * -floor_div(x, y)), each reduced to its input's shape.
+GradVec floorModGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    Output grad = g0(grads);
+    Bcast bc = broadcastArgs(b, op);
+    Output floorXY = b.op("FloorDiv", {{"x", in(op, 0)}, {"y", in(op, 1)}});
+    Output gx = b.reshape(b.sum(grad, bc.rx), bc.sx);
+    Output negFloor = b.op("Neg", {{"x", floorXY}});
+    Output gy = b.reshape(b.sum(b.binaryOperator("mul", "Mul", grad, negFloor), bc.ry), bc.sy);
+    return {gx, gy};
+}
+
+/// _SinGrad / _CosGrad: grad * cos(x), -grad * sin(x), built under ^grad.
+GradVec sinGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    Output grad = g0(grads);
+    GradBuilder::ControlDependencies deps(b, {grad.op});
+    return {b.binaryOperator("mul", "Mul", grad, b.op("Cos", {{"x", in(op, 0)}}))};
+}
+
+GradVec cosGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    Output grad = g0(grads);
+    GradBuilder::ControlDependencies deps(b, {grad.op});
+    Output neg = b.op("Neg", {{"x", grad}});
+    return {b.binaryOperator("mul", "Mul", neg, b.op("Sin", {{"x", in(op, 0)}}))};
+}
+
 /// _MaximumMinimumGrad: the gradient goes to x where selector(x, y) holds, else to y.
 GradVec maxMinGrad(GradBuilder& b, const Operation& op, const GradVec& grads, const char* selector)
 {
@@ -802,6 +847,10 @@ const std::unordered_map<std::string_view, GradRule>& table()
         {"Mul", {mulGrad}},
         {"RealDiv", {realDivGrad}},
         {"DivNoNan", {divNoNanGrad}},
+        {"Pow", {powGrad}},
+        {"FloorMod", {floorModGrad}},
+        {"Sin", {sinGrad}},
+        {"Cos", {cosGrad}},
         {"Maximum", {maximumGrad}},
         {"Minimum", {minimumGrad}},
         {"SquaredDifference", {squaredDifferenceGrad}},
@@ -854,6 +903,9 @@ const std::unordered_map<std::string_view, GradRule>& table()
         {"RefSwitch", {switchGrad}},
         // ops.NotDifferentiable(...) in TF: no gradient flows through these.
         {"InvertPermutation", {}},
+        {"Floor", {}}, // TF's _FloorGrad, _CeilGrad and _RoundGrad return None
+        {"Ceil", {}},
+        {"Round", {}},
         {"ConcatOffset", {}},
         {"ShapeN", {}},
         {"Where", {}},
@@ -878,7 +930,6 @@ const std::unordered_map<std::string_view, GradRule>& table()
         {"Range", {}},
         {"BroadcastGradientArgs", {}},
         {"FloorDiv", {}},
-        {"FloorMod", {}},
         {"Equal", {}},
         {"Greater", {}},
         {"GreaterEqual", {}},

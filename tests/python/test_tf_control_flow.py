@@ -411,6 +411,14 @@ class LogicalPowWhereTest(Case):
                                     [2.25, 2.0 ** 0.5, 3.0]))
         self.assertEqual(self.run_(tf.pow(tf.constant([2, 3, -2]), tf.constant([10, 0, 3]))).tolist(), [1024, 1, -8])
 
+    def testUnaryMathKernels(self):
+        """adapted from kernel_tests/cwise_ops_unary_test.py UnaryOpTest.testFloatBasic: sin, cos, floor, ceil and
+        round on fixed values against numpy (round is half to even, as np.round)."""
+        x = np.array([-2.5, -1.5, -0.3, 0.0, 0.5, 1.5, 2.5, 3.7], dtype=np.float32)
+        got = self.run_([tf.sin(x), tf.cos(x), tf.floor(x), tf.ceil(x), tf.round(x)])
+        for g, want in zip(got, [np.sin(x), np.cos(x), np.floor(x), np.ceil(x), np.round(x)]):
+            self.assertTrue(np.allclose(g, want, atol=1e-6), "%s vs %s" % (g, want))
+
     def testWhereOneArgument(self):
         """adapted from kernel_tests/where_op_test.py WhereOpTest.testBasicVec and testBasicMat: the coordinates of the
         true elements of a bool vector and matrix."""

@@ -120,6 +120,39 @@ class Conv2DGradNamesTest(Case):
         self.assertNotIn("gradients/Conv2D_grad/Shape_1", [o.name for o in g.get_operations()])
 
 
+class MathGradTest(Case):
+    def testPowGradient(self):
+        """no TensorFlow counterpart; written for scopeviz: pow's gradient for positive bases and a broadcast
+        exponent against finite differences; a zero base gives the exponent a gradient of 0 (log(x) taken as 0
+        where x <= 0, gradients/Pow_grad/Select_1)."""
+        numeric_check(self, lambda x, y: tf.pow(x + 2.0, y), [(2, 3), (3,)])
+        self.assertEqual(op_types().get("gradients/Pow_grad/Select_1"), "Select")
+        tf.reset_default_graph()
+        x = tf.constant(0.0)
+        y = tf.constant(2.0)
+        gx, gy = tf.gradients(tf.pow(x, y), [x, y])
+        with tf.Session() as sess:
+            self.assertEqual(sess.run([gx, gy]), [0.0, 0.0])
+
+    def test_zero_grad_tf_gradients(self):
+        """ops/math_grad_test.py PowGradTest.test_zero_grad_tf_gradients."""
+        x = tf.constant([-1.0, 0.0, 1.0])
+        with tf.Session() as sess:
+            self.assertEqual(sess.run(tf.gradients(tf.pow(x, 2), x)[0]).tolist(), [-2.0, 0.0, 2.0])
+
+    def testSinCosGradients(self):
+        """no TensorFlow counterpart; written for scopeviz: sin and cos against finite differences; the Cos of sin's
+        gradient waits for the incoming gradient (^grad), as TF's _SinGrad builds it under control_dependencies."""
+        numeric_check(self, lambda x: [tf.sin(x), tf.cos(x)], [(4,)])
+        cos = tf.get_default_graph().get_operation_by_name("gradients/Sin_grad/Cos")
+        self.assertEqual(len(cos.control_inputs), 1)
+
+    def testFloorModGradient(self):
+        """adapted from ops/math_grad_test.py FloorModGradientTest.testFloorModGradient: away from the
+        discontinuities, against finite differences for both inputs."""
+        numeric_check(self, lambda x, y: tf.floormod(x * 0.1 + 13.3, y * 0.1 + 4.0), [(3,), (3,)])
+
+
 class LossesNamesTest(Case):
     def testMeanSquaredErrorValueIsDivNoNan(self):
         """no TensorFlow counterpart; written for scopeviz: losses_impl._safe_mean's names: Sum, num_present (Equal,
