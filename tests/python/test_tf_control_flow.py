@@ -102,17 +102,45 @@ class CondRunTest(Case):
             self.assertEqual(sess.run(r, {p: True}), 1)
             self.assertEqual(sess.run(v), 1)
 
-    def testFetchDeadTensorFails(self):
-        """no TensorFlow counterpart; written for scopeviz: fetching a tensor of the untaken branch fails with
-        TensorFlow's 'Retval[0] does not have value' and names the tensor."""
-        x = tf.constant(1.0)
-        p = tf.placeholder(tf.bool, [])
-        tf.cond(p, lambda: tf.add(x, 1.0, name="inc"), lambda: x)
-        inc = tf.get_default_graph().get_tensor_by_name("cond/inc:0")
+    def testFetchable(self):
+        """kernel_tests/control_flow_ops_py_test.py ControlFlowTest.testFetchable."""
+        x = tf.placeholder(tf.float32)
+        tf.cond(tf.constant(True), lambda: x + 2, lambda: x + 0)
+        graph = tf.get_default_graph()
+        checked = [0, 0]
         with tf.Session() as sess:
-            self.assertEqual(sess.run(inc, {p: True}), 2.0)
-            with self.assertRaisesRegex(tf.errors.InvalidArgumentError, r"Retval\[0\] does not have value.*cond/inc:0"):
-                sess.run(inc, {p: False})
+            for op in graph.get_operations():
+                for t in op.inputs:
+                    if graph.is_fetchable(t.op):
+                        sess.run(t, feed_dict={x: 3})
+                        checked[0] += 1
+                    else:
+                        with self.assertRaisesRegex(ValueError, "has been marked as not fetchable"):
+                            sess.run(t, feed_dict={x: 3})
+                        checked[1] += 1
+        self.assertTrue(all(checked), checked)  # both kinds occur
+        self.assertFalse(graph.is_fetchable(graph.get_operation_by_name("cond/pred_id")))
+        self.assertTrue(graph.is_fetchable(graph.get_operation_by_name("cond/Merge")))
+
+    def testFeedable(self):
+        """kernel_tests/control_flow_ops_py_test.py ControlFlowTest.testFeedable."""
+        c = tf.constant(2)
+        i0 = tf.constant(0)
+        r = tf.while_loop(lambda i: i < 1000, lambda i: tf.square(c) + i, [i0])
+        graph = tf.get_default_graph()
+        with tf.Session() as sess:
+            self.assertEqual(sess.run(r, feed_dict={i0: 0}), 1000)
+            feedable = [t for op in graph.get_operations() for t in op.outputs if graph.is_feedable(t)]
+            for t in feedable:
+                sess.run(r, feed_dict={t: 3})
+            refused = 0
+            for op in graph.get_operations():
+                for t in op.inputs:
+                    if t not in feedable and t.dtype == tf.int32:
+                        with self.assertRaisesRegex(ValueError, "may not be fed"):
+                            sess.run(r, feed_dict={t: 3})
+                        refused += 1
+        self.assertGreater(refused, 0)
 
 
 class CondGradTest(Case):

@@ -391,6 +391,20 @@ class Graph(object):
     def get_operations(self):
         return [_core_op(self, i) for i in _builtin_range(self._g.num_ops)]
 
+    # -- fetching and feeding (tf.cond and tf.while_loop mark their inner ops)
+    def prevent_fetching(self, op):
+        self.__dict__.setdefault("_unfetchable", set()).add(op._id)
+
+    def is_fetchable(self, tensor_or_op):
+        op = tensor_or_op.op if isinstance(tensor_or_op, Tensor) else tensor_or_op
+        return op._id not in self.__dict__.get("_unfetchable", ())
+
+    def prevent_feeding(self, tensor):
+        self.__dict__.setdefault("_unfeedable", set()).add((tensor.op._id, tensor.value_index))
+
+    def is_feedable(self, tensor):
+        return (tensor.op._id, tensor.value_index) not in self.__dict__.get("_unfeedable", ())
+
     def get_operation_by_name(self, name):
         i = self._g.find_op(name)
         if i < 0:
@@ -1447,6 +1461,9 @@ class Session(object):
             if isinstance(f, dict):
                 return {k: collect(v) for k, v in f.items()}
             kind, obj = _fetch_key(f, self._graph)
+            op = obj if kind == "op" else obj.op
+            if not self._graph.is_fetchable(op):
+                raise ValueError("Operation %r has been marked as not fetchable." % op.name)
             if kind == "op":
                 targets.append(obj._id)
                 return None
@@ -1463,6 +1480,8 @@ class Session(object):
             if not isinstance(k, Tensor):
                 raise TypeError("The value of a feed cannot be a tf.Tensor object. Acceptable feed values include "
                                 "Python scalars, strings, lists, numpy ndarrays, or TensorHandles.")
+            if not self._graph.is_feedable(k):
+                raise ValueError("Tensor %s may not be fed." % k)
             if isinstance(v, (Tensor, Variable)):
                 raise TypeError("The value of a feed cannot be a tf.Tensor object. Acceptable feed values include "
                                 "Python scalars, strings, lists, numpy ndarrays, or TensorHandles. For reference, "

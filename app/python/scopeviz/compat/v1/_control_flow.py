@@ -124,6 +124,17 @@ def _is_constant_enter(op):
     return op.type in ("Enter", "RefEnter") and bool(op.get_attr("is_constant"))
 
 
+def _prevent_fetching(graph, op_ids, feeding=False):
+    """ControlFlowContext._AddOpInternal's graph.prevent_fetching (and, in loops, prevent_feeding) for
+    the ops a context built."""
+    for i in op_ids:
+        op = tf()._core_op(graph, i)
+        graph.prevent_fetching(op)
+        if feeding:
+            for x in op.outputs:
+                graph.prevent_feeding(x)
+
+
 def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, fn2=None):
     """tf.cond (v1 control flow)."""
     t = tf()
@@ -146,6 +157,8 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
         pivot_2 = t.identity(p_2, name="switch_f")
         pred = t.identity(pred, name="pred_id")
         internal = {pivot_1.op._id, pivot_2.op._id, pred.op._id}
+        # "Disable the fetching of tensors that are only on one branch of cond."
+        _prevent_fetching(g, [p_1.op._id, pivot_1.op._id, pivot_2.op._id, pred.op._id])
         results = []
         for fn, pivot, branch in ((true_fn, pivot_1, 1), (false_fn, pivot_2, 0)):
             start = g._g.num_ops
@@ -169,6 +182,7 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
                 else:
                     res.append(v)
             results.append((single, res))
+            _prevent_fetching(g, range(start, g._g.num_ops))  # the branch's ops and its captures
         (single_t, res_t), (single_f, res_f) = results
         if single_t != single_f or len(res_t) != len(res_f):
             raise ValueError("Outputs of true_fn and false_fn must have the same type(s). Received %d from true_fn "
@@ -213,6 +227,7 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
         frame = g.unique_name("while_context")
         loop_list = [v.value() if isinstance(v, t.Variable) else _u.convert_to_tensor(v) for v in loop_list]
         invariants = _shape_invariants(loop_list, shape_invariants)
+        loop_start = g._g.num_ops
         with t.control_dependencies(None):
             enters = [_enter(x, frame, False, parallel_iterations, shape=s) for x, s in zip(loop_list, invariants)]
         merges = [_merge([x, x])[0] for x in enters]
@@ -243,6 +258,9 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
                                  % (input_t.name, input_t.shape, nxt.shape))
             g._g.set_op_inputs(m.op._id, [m.op.inputs[0], nxt], [c._id for c in m.op.control_inputs])
         exits = [_simple("Exit", s[0]) for s in switches]
+        # Every op of the loop but its Exits can be neither fetched nor fed (an outer context marks those).
+        exit_ids = {e.op._id for e in exits}
+        _prevent_fetching(g, [i for i in range(loop_start, g._g.num_ops) if i not in exit_ids], feeding=True)
         if maximum_iterations is not None:
             exits = exits[1:]
         if return_same_structure:
