@@ -404,18 +404,23 @@ class WhileRunTest(Case):
 class LogicalPowWhereTest(Case):
     """kernel_tests/cwise_ops_test.py and kernel_tests/where_op_test.py: the kernels that run now."""
 
-    def testLogicalOps(self):
-        """adapted from kernel_tests/cwise_ops_test.py LogicalOpTest.testBinaryOps: every pair of two bool vectors
-        compared with numpy instead of random inputs; also logical_xor."""
-        x = np.array([True, True, False, False])
-        y = np.array([True, False, True, False])
-        got = self.run_([tf.logical_and(x, y), tf.logical_or(x, y), tf.logical_xor(x, y)])
-        self.assertEqual(got[0].tolist(), np.logical_and(x, y).tolist())
-        self.assertEqual(got[1].tolist(), np.logical_or(x, y).tolist())
-        self.assertEqual(got[2].tolist(), np.logical_xor(x, y).tolist())
+    def testScalar(self):
+        """kernel_tests/cwise_ops_test.py LogicalOpTest.testScalar."""
+        data = [np.array([True]), np.array([False])]
+        with tf.Session() as sess:
+            for x in data:
+                self.assertEqual(sess.run(tf.logical_not(x)).tolist(), np.logical_not(x).tolist())
+            for x in data:
+                for y in data:
+                    for np_f, tf_f in ((np.logical_and, tf.logical_and), (np.logical_or, tf.logical_or),
+                                       (np.logical_xor, tf.logical_xor)):
+                        out = tf_f(x, y)
+                        self.assertEqual(out.dtype, tf.bool)
+                        self.assertEqual(sess.run(out).tolist(), np_f(x, y).tolist())
 
     def testLogicalNot(self):
-        """kernel_tests/cwise_ops_test.py LogicalOpTest.testLogicalNot."""
+        """adapted from kernel_tests/cwise_ops_test.py LogicalOpTest.testTensor: logical_not of a fixed 2x2 matrix
+        only."""
         x = np.array([[True, False], [False, True]])
         self.assertEqual(self.run_(tf.logical_not(x)).tolist(), np.logical_not(x).tolist())
 
@@ -428,7 +433,8 @@ class LogicalPowWhereTest(Case):
                                ("LogicalXor", "LogicalAnd")])
 
     def testLogicalBroadcast(self):
-        """adapted from kernel_tests/cwise_ops_test.py LogicalOpTest.testBCast: one broadcast shape pair."""
+        """adapted from kernel_tests/cwise_ops_test.py LogicalOpTest.testBCast: one broadcast shape pair ([2, 1] with
+        [3]), logical_and only."""
         x = np.array([[True], [False]])
         y = np.array([True, False, True])
         self.assertEqual(self.run_(tf.logical_and(x, y)).tolist(), np.logical_and(x, y).tolist())
@@ -440,7 +446,7 @@ class LogicalPowWhereTest(Case):
         self.assertEqual(self.run_(tf.pow(tf.constant([2, 3, -2]), tf.constant([10, 0, 3]))).tolist(), [1024, 1, -8])
 
     def testUnaryMathKernels(self):
-        """adapted from kernel_tests/cwise_ops_unary_test.py UnaryOpTest.testFloatBasic: sin, cos, floor, ceil and
+        """adapted from kernel_tests/cwise_ops_test.py UnaryOpTest.testFloatBasic: sin, cos, floor, ceil and
         round on fixed values against numpy (round is half to even, as np.round)."""
         x = np.array([-2.5, -1.5, -0.3, 0.0, 0.5, 1.5, 2.5, 3.7], dtype=np.float32)
         got = self.run_([tf.sin(x), tf.cos(x), tf.floor(x), tf.ceil(x), tf.round(x)])
