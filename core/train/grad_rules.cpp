@@ -620,16 +620,27 @@ int64_t intAttr(const Operation& op, std::string_view name, int64_t fallback)
 /// The static shape of forward input i, which its gradient has.
 Shape inShape(GradBuilder& b, const Operation& op, int i) { return b.info(in(op, i)).shape; }
 
+/// The rank of forward input 0, which the gradient needs to know; LookupError when it is unknown.
+int64_t inputRank(GradBuilder& b, const Operation& op)
+{
+    const Shape& s = b.info(in(op, 0)).shape;
+    if (!s.rankKnown())
+        throw LookupError(cat("No gradient defined for operation '", op.name(), "' (op type: ", op.type(),
+                              ") with an input of unknown rank"));
+    return s.rank();
+}
+
 /// array_ops.concat(values, axis, name="concat"): ConcatV2 "concat".
-Output concatOp(GradBuilder& b, const std::vector<Output>& values, Output axis, const Shape& shape)
+Output concatOp(GradBuilder& b, const std::vector<Output>& values, ops::Input axis, const Shape& shape)
 {
     std::vector<std::pair<std::string, ops::Input>> args;
     for (const Output& v : values)
         args.emplace_back("values", v);
-    args.emplace_back("axis", axis);
+    const DType axisType = axis.isTensor() ? b.dtype(axis.output()) : DType::Int32;
+    args.emplace_back("axis", std::move(axis));
     const DType t = b.dtype(values[0]);
     AttrList a = typed({{"T", AttrValue::type(t)}, {"N", AttrValue::integer(int64_t(values.size()))},
-                        {"Tidx", AttrValue::type(b.dtype(axis))}});
+                        {"Tidx", AttrValue::type(axisType)}});
     return b.op("ConcatV2", std::move(args), withOutputs(std::move(a), {t}, {shape}), "concat");
 }
 
@@ -689,21 +700,18 @@ GradVec concatV2Grad(GradBuilder& b, const Operation& op, const GradVec& grads)
     if (n == 1)
         return {grad, std::nullopt};
     const Output axis = in(op, int(n));
-    const Shape s0 = inShape(b, op, 0);
-    if (!s0.rankKnown())
-        throw LookupError(cat("No gradient defined for operation '", op.name(),
-                              "' (op type: ConcatV2) with inputs of unknown rank"));
+    const int64_t rank0 = inputRank(b, op);
     Output rank;
     {
         auto scope = openOpScope(b.graph(), "Rank");
-        rank = ops::constant(b.graph(), Tensor::scalar<int32_t>(int32_t(s0.rank())), scope->scope());
+        rank = ops::constant(b.graph(), Tensor::scalar<int32_t>(int32_t(rank0)), scope->scope());
     }
     const Output dim = b.binaryOperator("mod", "FloorMod", axis, b.cast(rank, b.dtype(axis)));
     bool known = true;
     for (size_t i = 0; i < n; ++i)
         known = known && inShape(b, op, int(i)).isFullyDefined();
     const DType it = DType::Int32;
-    const Shape vec(std::vector<int64_t>{int64_t(s0.rank())});
+    const Shape vec(std::vector<int64_t>{rank0});
     std::vector<Output> sizes;
     if (known) {
         for (size_t i = 0; i < n; ++i)
@@ -737,10 +745,7 @@ GradVec tileGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
 {
     const Output x = in(op, 0), multiples = in(op, 1);
     const Shape xs = inShape(b, op, 0);
-    if (!xs.rankKnown())
-        throw LookupError(cat("No gradient defined for operation '", op.name(),
-                              "' (op type: Tile) with an input of unknown rank"));
-    const int64_t r = xs.rank();
+    const int64_t r = inputRank(b, op);
     const DType it = b.dtype(multiples);
     const Output inputShape = b.shape(x);
     const Output stacked = b.op("Pack", {{"values", multiples}, {"values", inputShape}},
@@ -779,6 +784,43 @@ GradVec stridedSliceGrad(GradBuilder& b, const Operation& op, const GradVec& gra
                  {{"shape", shape}, {"begin", begin}, {"end", in(op, 2)}, {"strides", in(op, 3)}, {"dy", g0(grads)}},
                  withOutputs(std::move(a), {b.dtype(g0(grads))}, {inShape(b, op, 0)})),
             std::nullopt, std::nullopt, std::nullopt};
+}
+
+/// _SliceGrad: the gradient padded back to the input's shape: "Rank", "Shape", "stack" of
+/// [rank, 1], "Reshape" of begin, "Shape_1" - size ("sub") - begin ("sub_1"), "Reshape_1",
+/// "concat" of the two columns, "Pad".
+GradVec sliceGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    const Output x = in(op, 0), begin = in(op, 1);
+    const Shape xs = inShape(b, op, 0);
+    const int64_t r = inputRank(b, op);
+    const DType it = b.dtype(begin);
+    Output rank;
+    {
+        auto scope = openOpScope(b.graph(), "Rank");
+        rank = ops::constant(b.graph(), Tensor::scalar<int32_t>(int32_t(r)), scope->scope());
+    }
+    const Output sliceSize = b.shape(out(op, 0));
+    Output shape;
+    {
+        // array_ops.stack([input_rank, 1]): the literal becomes the Const "stack/1".
+        auto scope = openOpScope(b.graph(), "stack");
+        const Output one = b.constant(Tensor::scalar<int32_t>(1), "1");
+        const OpId pack = b.create("Pack", scope->scope(), {rank, one},
+                                   withOutputs(typed({{"T", AttrValue::type(DType::Int32)}, {"N", AttrValue::integer(2)},
+                                                      {"axis", AttrValue::integer(0)}}),
+                                               {DType::Int32}, {Shape(std::vector<int64_t>{2})}));
+        shape = Output{pack, 0};
+    }
+    const Output before = b.reshape(begin, shape);
+    const Output rest = b.binaryOperator("sub", "Sub", b.binaryOperator("sub", "Sub", b.shape(x, "Shape_1"), sliceSize),
+                                         begin);
+    const Output after = b.reshape(rest, shape);
+    const Output paddings = concatOp(b, {before, after}, ops::Input(1), Shape(std::vector<int64_t>{r, 2}));
+    const DType t = b.dtype(g0(grads));
+    return {b.op("Pad", {{"input", g0(grads)}, {"paddings", paddings}},
+                 withOutputs(typed({{"T", AttrValue::type(t)}, {"Tpaddings", AttrValue::type(it)}}), {t}, {xs})),
+            std::nullopt, std::nullopt};
 }
 
 /// _SplitGrad / _SplitVGrad: concat(grads, axis) ("concat"; missing gradients are zeros).
@@ -896,6 +938,7 @@ const std::unordered_map<std::string_view, GradRule>& table()
         {"Split", {splitGrad}},
         {"Tile", {tileGrad}},
         {"StridedSlice", {stridedSliceGrad}},
+        {"Slice", {sliceGrad}},
         {"SplitV", {splitGrad}},
         {"Merge", {mergeGrad}},
         {"RefMerge", {mergeGrad}},

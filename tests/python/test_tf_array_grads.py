@@ -1,4 +1,4 @@
-"""Gradients of the array ops (TF 1.15's array_grad.py: Pack, Unpack, Transpose, ConcatV2, Split, SplitV, Tile, StridedSlice), each
+"""Gradients of the array ops (TF 1.15's array_grad.py: Pack, Unpack, Transpose, ConcatV2, Split, SplitV, Tile, StridedSlice, Slice), each
 checked against central finite differences the way TensorFlow's gradient_checker.compute_gradient compares the
 symbolic and the numeric Jacobian, and their op names. Citations follow test_tf_compat_api.py's three forms; paths
 are relative to tensorflow/python/."""
@@ -122,6 +122,17 @@ class ArrayGradTest(unittest.TestCase):
         t = {o.name: o.type for o in tf.get_default_graph().get_operations()}
         self.assertEqual(t.get("gradients/strided_slice_grad/StridedSliceGrad"), "StridedSliceGrad")
         self.assertEqual(t.get("gradients/strided_slice_grad/Shape"), "Const")
+
+    def testSliceGrad(self):
+        """adapted from kernel_tests/slice_op_test.py SliceTest.testGradientsAll: two slices (one with size -1) of a
+        rank-3 input against finite differences instead of random shapes; the gradient is gradients/Slice_grad/Pad
+        of the paddings built from Rank, Shape, stack, Reshape, sub and concat."""
+        numeric_check(self, lambda x: [tf.slice(x, [0, 1, 1], [2, 2, -1]), tf.slice(x, [1, 0, 2], [1, 3, 1])],
+                      [(2, 3, 4)])
+        t = {o.name: o.type for o in tf.get_default_graph().get_operations()}
+        for name, typ in (("Rank", "Const"), ("stack/1", "Const"), ("stack", "Pack"), ("Reshape", "Reshape"),
+                          ("sub_1", "Sub"), ("Reshape_1", "Reshape"), ("concat", "ConcatV2"), ("Pad", "Pad")):
+            self.assertEqual(t.get("gradients/Slice_grad/" + name), typ, name)
 
     def testNestedStackConcatTrains(self):
         """no TensorFlow counterpart; written for scopeviz: a variable trained through stack, transpose, concat and

@@ -191,6 +191,36 @@ void concatOffsetKernel(KernelContext& c)
     }
 }
 
+/// For each innermost row of a box of dims `box` whose corner sits at `begin` inside a
+/// row-major tensor of dims `outer`: f(row number, flat index in `outer` of the row's
+/// first element). Slice reads such rows, Pad writes them.
+template <class F>
+void forEachBoxRow(const std::vector<int64_t>& box, const std::vector<int64_t>& begin,
+                   const std::vector<int64_t>& outer, F&& f)
+{
+    const int rank = int(box.size());
+    int64_t rows = 1;
+    for (int d = 0; d + 1 < rank; ++d)
+        rows *= box[size_t(d)];
+    if (rank && box[size_t(rank - 1)] == 0)
+        return;
+    std::vector<int64_t> stride(size_t(rank), 1);
+    for (int d = rank - 2; d >= 0; --d)
+        stride[size_t(d)] = stride[size_t(d) + 1] * outer[size_t(d) + 1];
+    std::vector<int64_t> idx(size_t(std::max(rank - 1, 0)), 0);
+    for (int64_t r = 0; r < rows; ++r) {
+        int64_t at = rank ? begin[size_t(rank - 1)] : 0;
+        for (int d = 0; d + 1 < rank; ++d)
+            at += (begin[size_t(d)] + idx[size_t(d)]) * stride[size_t(d)];
+        f(r, at);
+        for (int d = rank - 2; d >= 0; --d) {
+            if (++idx[size_t(d)] < box[size_t(d)])
+                break;
+            idx[size_t(d)] = 0;
+        }
+    }
+}
+
 /// Slice(input, begin, size): size -1 takes the rest of a dimension.
 void sliceKernel(KernelContext& c)
 {
@@ -214,25 +244,43 @@ void sliceKernel(KernelContext& c)
     if (out.numElements() == 0)
         return;
     const size_t elem = size_t(dtypeSize(x.dtype()));
-    std::vector<int64_t> stride(size_t(rank), 1);
-    for (int d = rank - 2; d >= 0; --d)
-        stride[size_t(d)] = stride[size_t(d) + 1] * x.dim(d + 1);
-    // Rows of the innermost dimension are contiguous: one memcpy per row.
-    const int64_t row = rank ? size[size_t(rank - 1)] : 1;
-    std::vector<int64_t> idx(size_t(std::max(rank - 1, 0)), 0);
+    const size_t row = size_t(rank ? size[size_t(rank - 1)] : 1) * elem;
     auto* dst = static_cast<char*>(out.rawData());
     const auto* src = static_cast<const char*>(x.rawData());
-    for (int64_t r = 0, rows = out.numElements() / row; r < rows; ++r) {
-        int64_t at = rank ? begin[size_t(rank - 1)] : 0;
-        for (int d = 0; d + 1 < rank; ++d)
-            at += (begin[size_t(d)] + idx[size_t(d)]) * stride[size_t(d)];
-        std::memcpy(dst + size_t(r * row) * elem, src + size_t(at) * elem, size_t(row) * elem);
-        for (int d = rank - 2; d >= 0; --d) {
-            if (++idx[size_t(d)] < size[size_t(d)])
-                break;
-            idx[size_t(d)] = 0;
-        }
+    forEachBoxRow(size, begin, x.dims(), [&](int64_t r, int64_t at) {
+        std::memcpy(dst + size_t(r) * row, src + size_t(at) * elem, row);
+    });
+}
+
+/// Pad(input, paddings): zeros around the input, paddings[d] = (before, after) (Slice's gradient).
+void padKernel(KernelContext& c)
+{
+    const Tensor& x = denseInput(c, 0);
+    const Tensor& p = denseInput(c, 1);
+    const int rank = x.rank();
+    const std::vector<int64_t> pads = indexValues(c, p.reshaped({p.numElements()}), "paddings");
+    if (p.rank() != 2 || p.dim(0) != rank || p.dim(1) != 2)
+        c.fail(cat("paddings must be a matrix with 2 columns and ", rank, " rows: ", dimsString(p.dims())));
+    std::vector<int64_t> dims(static_cast<size_t>(rank)), begin(static_cast<size_t>(rank));
+    for (int d = 0; d < rank; ++d) {
+        const int64_t before = pads[size_t(2 * d)], after = pads[size_t(2 * d + 1)];
+        if (before < 0 || after < 0)
+            c.fail(cat("Paddings must be non-negative: ", before, " ", after));
+        begin[size_t(d)] = before;
+        dims[size_t(d)] = x.dim(d) + before + after;
     }
+    Tensor& out = c.allocateOutput(0, x.dtype(), dims);
+    if (out.byteSize())
+        std::memset(out.rawData(), 0, out.byteSize());
+    if (x.numElements() == 0)
+        return;
+    const size_t elem = size_t(dtypeSize(x.dtype()));
+    const size_t row = size_t(rank ? x.dim(rank - 1) : 1) * elem;
+    auto* dst = static_cast<char*>(out.rawData());
+    const auto* src = static_cast<const char*>(x.rawData());
+    forEachBoxRow(x.dims(), begin, dims, [&](int64_t r, int64_t at) {
+        std::memcpy(dst + size_t(at) * elem, src + size_t(r) * row, row);
+    });
 }
 
 void castKernel(KernelContext& c)
@@ -705,6 +753,7 @@ void registerArrayKernels(KernelRegistry& r)
     r.add("InvertPermutation", invertPermutationKernel, kFresh);
     r.add("ConcatOffset", concatOffsetKernel, kFresh);
     r.add("Slice", sliceKernel, kFresh);
+    r.add("Pad", padKernel, kFresh);
     r.add("Cast", castKernel, kFresh);
 }
 
