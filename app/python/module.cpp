@@ -1,8 +1,9 @@
 // The `scopeviz._core` extension module: thin bindings over the C++ engine.
 // Engine exceptions become the Python exceptions TensorFlow raises
-// (ValueError, TypeError, RuntimeError, tf.errors.*), with the same texts.
+// (ValueError, TypeError, RuntimeError, LookupError, tf.errors.*), with the same texts.
 #include "app/python/bindings.h"
 
+#include "core/train/gradients.h"
 #include "core/util/error.h"
 
 namespace py = pybind11;
@@ -33,6 +34,8 @@ PYBIND11_MODULE(_core, m)
             PyErr_SetString(PyExc_TypeError, e.what());
         } catch (const scopeviz::RuntimeError& e) {
             PyErr_SetString(PyExc_RuntimeError, e.what());
+        } catch (const train::LookupError& e) { // "No gradient defined for operation ..."
+            PyErr_SetString(PyExc_LookupError, e.what());
         }
     });
     python::bindGraph(m);

@@ -52,6 +52,7 @@
 #define EIGEN_USE_THREADS
 #include "core/exec/session.h"
 
+#include "core/exec/dataflow.h"
 #include "core/exec/fusion.h"
 #include "core/exec/kernel.h"
 #include "core/exec/kernels/kernel_util.h"
@@ -76,14 +77,12 @@ constexpr uint64_t kPoolKeepRuns = 4;
 /// Upper bound of the bytes the pool keeps between and during runs.
 constexpr size_t kMaxPooledBytes = size_t(512) << 20;
 
-std::string nodeSuffix(std::string_view name) { return cat("\n\t [[node ", name, "]]"); }
+using detail::nodeSuffix;
 
 int64_t packOutput(Output o) { return (int64_t(o.op) << 32) | int64_t(uint32_t(o.index)); }
 
-struct ValueEntry {
-    Tensor tensor;
-    VariableSlot* ref = nullptr; ///< set when the value is a ref output (VariableV2, Assign)
-};
+/// A value: a tensor, or a ref output (VariableV2, Assign); never dead outside dataflow runs.
+using ValueEntry = detail::FlowValue;
 
 struct InputRef {
     int32_t value = -1;
@@ -118,6 +117,9 @@ struct Plan {
     std::vector<int32_t> fetchValues;
     std::vector<uint8_t> fetchCopy;      ///< fetched value may share a buffer the user must not get
     std::vector<int32_t> feedValues;     ///< value id per feed, in the run's feed order
+    /// Set when the run needs control-flow ops: the dataflow executor runs it (dataflow.h)
+    /// and the arrays above stay empty.
+    std::unique_ptr<detail::DataflowPlan> dataflow;
     std::vector<ValueEntry> values;      ///< the value table, empty between runs
     std::vector<uint8_t> escaped;        ///< per group root: a kernel may have taken the buffer (this run)
 };
@@ -229,6 +231,9 @@ struct Session::Impl {
     VariableSlot* slotOf(OpId op);
     RandomState* randomOf(OpId op);
     void checkCancel(const RunOptions& ro);
+    template <class Convert>
+    std::vector<Tensor> runDataflow(const RunOptions& ro, Plan& plan, const std::vector<Output>& fetches,
+                                    size_t numFeeds, Convert&& converted);
     const Operation& variableOp(OpId op) const;
 
     const Graph& graph;
@@ -240,6 +245,7 @@ struct Session::Impl {
     mutable std::mutex mutex; ///< one run at a time; guards everything below
     std::atomic<bool> cancelPending{false};
     int knownOps = -1;
+    bool hasControlFlow = false; ///< the graph has a Switch, Merge, Enter, ... (see dataflow.h)
     std::vector<std::unique_ptr<VariableSlot>> slots;  ///< by OpId (VariableV2 ops)
     std::vector<std::unique_ptr<RandomState>> randoms; ///< by OpId (created on first use)
     std::unordered_map<std::vector<int64_t>, std::unique_ptr<Plan>, KeyHash> plans;
@@ -264,27 +270,10 @@ public:
     int numInputs() const override { return m_step->inCount; }
     int numOutputs() const override { return m_step->outCount; }
 
-    const Tensor& input(int i) const override
-    {
-        const ValueEntry& v = entry(i);
-        if (v.ref) {
-            if (!v.ref->value.valid())
-                uninitialized(*v.ref);
-            return v.ref->value;
-        }
-        return v.tensor;
-    }
+    const Tensor& input(int i) const override { return readValue(entry(i), op().name()); }
     bool isRefInput(int i) const override { return entry(i).ref != nullptr; }
     VariableSlot* refInput(int i) override { return entry(i).ref; }
-    Tensor& mutableRefValue(int i) override
-    {
-        VariableSlot* s = entry(i).ref;
-        if (!s)
-            fail(cat("Input ", i, " of ", op().type(), " must be a reference to a variable"));
-        if (!s->value.valid())
-            uninitialized(*s);
-        return s->value;
-    }
+    Tensor& mutableRefValue(int i) override { return refValueOf(*this, entry(i), i); }
     void setOutput(int i, Tensor t) override
     {
         ValueEntry& v = out(i);
@@ -369,12 +358,6 @@ private:
         checkOutput(i);
         return m_plan.values[size_t(m_plan.outputs[size_t(m_step->outBegin + i)])];
     }
-    [[noreturn]] void uninitialized(const VariableSlot& s) const
-    {
-        throw FailedPreconditionError(std::string(op().name()),
-                                      cat("Attempting to use uninitialized value ", s.name, nodeSuffix(op().name())));
-    }
-
     Session::Impl& m_session;
     Plan& m_plan;
     Step* m_step = nullptr;
@@ -407,6 +390,8 @@ void Session::Impl::syncGraph()
     plans.clear();
     lastPlan = nullptr;
     lastKey.clear();
+    for (OpId id = std::max(knownOps, 0); id < n && !hasControlFlow; ++id)
+        hasControlFlow = detail::isControlFlowOp(graph.op(id).type());
     knownOps = n;
     if (int(slots.size()) < n)
         slots.resize(size_t(n));
@@ -508,6 +493,13 @@ std::unique_ptr<Plan> Session::Impl::buildPlan(const std::vector<Output>& fetche
         if (t < 0 || t >= n)
             throw ValueError(cat("Target ", t, " is not an operation of this graph."));
     auto isFed = [&](Output o) { return fedIndex.count(packOutput(o)) > 0; };
+    if (hasControlFlow) {
+        if (auto flow = detail::DataflowPlan::build(graph, fetches, fedIndex, targets)) {
+            auto plan = std::make_unique<Plan>();
+            plan->dataflow = std::move(flow);
+            return plan;
+        }
+    }
 
     // 1. Pruning and order: iterative DFS (graphs can be 100k ops deep).
     std::vector<uint8_t> state(size_t(n), 0); // 0 unseen, 1 on the stack, 2 done
@@ -767,36 +759,27 @@ std::vector<Tensor> Session::Impl::run(const RunOptions& ro, const std::vector<O
             throw ValueError(cat("Cannot feed value of shape ", t.shape().toString(), " for Tensor '",
                                  graph.tensorName(o), "', which has shape '", info.shape.toString(), "'"));
     }
+    auto converted = [&](size_t k) {
+        const Tensor& t = feeds[k].second;
+        const DType want = baseType(graph.info(feeds[k].first).dtype);
+        if (want == DType::Invalid || t.dtype() == want)
+            return t;
+        if (t.dtype() == DType::String || want == DType::String)
+            throw TypeError(cat("Cannot feed a value of dtype ", dtypeName(t.dtype()), " for Tensor '",
+                                graph.tensorName(feeds[k].first), "' of dtype ", dtypeName(want)));
+        return detail::castTensor(t, want); // np.asarray(value, dtype=...)
+    };
+    if (plan.dataflow)
+        return runDataflow(ro, plan, fetches, feeds.size(), converted);
     try {
-        for (size_t k = 0; k < feeds.size(); ++k) {
-            const Tensor& t = feeds[k].second;
-            const DType want = baseType(graph.info(feeds[k].first).dtype);
-            ValueEntry& v = plan.values[size_t(plan.feedValues[k])];
-            if (want == DType::Invalid || t.dtype() == want) {
-                v.tensor = t;
-            } else if (t.dtype() == DType::String || want == DType::String) {
-                throw TypeError(cat("Cannot feed a value of dtype ", dtypeName(t.dtype()), " for Tensor '",
-                                    graph.tensorName(feeds[k].first), "' of dtype ", dtypeName(want)));
-            } else {
-                v.tensor = detail::castTensor(t, want); // np.asarray(value, dtype=...)
-            }
-        }
+        for (size_t k = 0; k < feeds.size(); ++k)
+            plan.values[size_t(plan.feedValues[k])].tensor = converted(k);
 
         detail::RunContext ctx(*this, plan);
         for (Step& st : plan.steps) {
             checkCancel(ro);
             ctx.setStep(st);
-            try {
-                st.kernel->fn(ctx);
-            } catch (const OpError&) {
-                throw;
-            } catch (const std::bad_alloc&) {
-                throw InvalidArgumentError(std::string(st.op->name()),
-                                           cat("OOM when allocating a tensor in ", st.op->type(), " '",
-                                               st.op->name(), "'") + nodeSuffix(st.op->name()));
-            } catch (const std::exception& e) {
-                throw InvalidArgumentError(std::string(st.op->name()), e.what() + nodeSuffix(st.op->name()));
-            }
+            detail::runKernelNamed(st.kernel->fn, ctx);
             for (int i = 0; i < st.op->numOutputs(); ++i) { // hidden outputs of fused steps may stay unset
                 const ValueEntry& v = plan.values[size_t(plan.outputs[size_t(st.outBegin + i)])];
                 if (!v.tensor.valid() && !v.ref && plan.outputRequired[size_t(st.outBegin + i)])
@@ -819,19 +802,9 @@ std::vector<Tensor> Session::Impl::run(const RunOptions& ro, const std::vector<O
 
         std::vector<Tensor> results;
         results.reserve(plan.fetchValues.size());
-        for (size_t k = 0; k < plan.fetchValues.size(); ++k) {
-            const ValueEntry& v = plan.values[size_t(plan.fetchValues[k])];
-            if (v.ref) {
-                if (!v.ref->value.valid()) {
-                    std::string name(graph.op(fetches[k].op).name());
-                    throw FailedPreconditionError(name, cat("Attempting to use uninitialized value ", v.ref->name,
-                                                            nodeSuffix(name)));
-                }
-                results.push_back(v.ref->value.clone());
-            } else {
-                results.push_back(plan.fetchCopy[k] ? v.tensor.clone() : v.tensor);
-            }
-        }
+        for (size_t k = 0; k < plan.fetchValues.size(); ++k)
+            results.push_back(detail::fetchedValue(graph, plan.values[size_t(plan.fetchValues[k])], fetches[k],
+                                                   plan.fetchCopy[k] != 0));
         clearValues(plan);
         buffers.trim(runCount);
         return results;
@@ -839,6 +812,25 @@ std::vector<Tensor> Session::Impl::run(const RunOptions& ro, const std::vector<O
         clearValues(plan);
         throw;
     }
+}
+
+template <class Convert>
+std::vector<Tensor> Session::Impl::runDataflow(const RunOptions& ro, Plan& plan, const std::vector<Output>& fetches,
+                                               size_t numFeeds, Convert&& converted)
+{
+    std::vector<Tensor> feedValues;
+    for (size_t k = 0; k < numFeeds; ++k)
+        feedValues.push_back(converted(k));
+    detail::FlowHooks hooks;
+    hooks.slotOf = [this](OpId id) { return slotOf(id); };
+    hooks.randomOf = [this](OpId id) { return randomOf(id); };
+    hooks.checkCancel = [this, &ro] { checkCancel(ro); };
+    hooks.device = device.get();
+    std::vector<detail::FlowValue> values = plan.dataflow->run(hooks, feedValues);
+    std::vector<Tensor> results;
+    for (size_t k = 0; k < values.size(); ++k)
+        results.push_back(detail::fetchedValue(graph, values[k], fetches[k], true));
+    return results;
 }
 
 // ---- public API -----------------------------------------------------------------------

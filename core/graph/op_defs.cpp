@@ -454,7 +454,7 @@ void registerBuiltinOps(OpRegistry& r)
     r.add(makeOpDef("RandomUniform", {"shape"}, randomShape, true));
     r.add(makeOpDef("RandomStandardNormal", {"shape"}, randomShape, true));
     r.add(makeOpDef("Fill", {"dims", "value"}, fillShape));
-    for (const char* op : {"Mul", "Add", "AddV2", "Sub", "RealDiv", "Maximum", "Minimum", "SquaredDifference"})
+    for (const char* op : {"Mul", "Add", "AddV2", "Sub", "RealDiv", "DivNoNan", "Pow", "Maximum", "Minimum", "SquaredDifference"})
         r.add(makeOpDef(op, {"x", "y"}, binaryShape));
     r.add(makeOpDef("Equal", {"x", "y"}, comparisonShape));
     r.add(makeOpDef("Greater", {"x", "y"}, comparisonShape));

@@ -368,6 +368,8 @@ void registerTrainingOps(OpRegistry& r)
     r.add(makeOpDef("PreventGradient", {"input"}, passThroughShape));
     r.add(makeOpDef("LogSoftmax", {"logits"}, logSoftmaxShape));
     r.add(makeOpDef("Sign", {"x"}, unaryShape));
+    for (const char* op : {"Sin", "Cos", "Floor", "Ceil", "Round"})
+        r.add(makeOpDef(op, {"x"}, unaryShape));
     // Gradients of the convolution and pooling ops built by the Python layer (compat.v1 tf.nn).
     r.add(makeOpDef("Conv2DBackpropInput", {"input_sizes", "filter", "out_backprop"}, conv2DBackpropInputShape));
     r.add(makeOpDef("Conv2DBackpropFilter", {"input", "filter_sizes", "out_backprop"}, conv2DBackpropFilterShape));

@@ -202,6 +202,14 @@ Output GradBuilder::zerosLike(Output x, bool optimize)
     return Output{create("ZerosLike", scope->scope(), {x}), 0};
 }
 
+Output GradBuilder::onesLike(Output x)
+{
+    auto scope = openOpScope(m_g, "ones_like");
+    Output dims = shape(x);
+    Output one = constant(Tensor::filled(dtype(x), {}, 1), "Const");
+    return Output{create("Fill", scope->scope(), {dims, one}), 0};
+}
+
 Output GradBuilder::expandDims(Output x, int axis)
 {
     return Output{wrapper("ExpandDims", {{"input", x}, {"dim", ops::Input(axis)}}, {}, "", DType::Int32), 0};

@@ -73,6 +73,8 @@ public:
     Output zeros(Output shape, DType t);
     /// array_ops.zeros_like(x, optimize): "zeros_like" (a Const when small and fully defined).
     Output zerosLike(Output x, bool optimize = true);
+    /// array_ops.ones_like(x): "ones_like/Shape" (a Const when fully defined), "ones_like/Const", Fill "ones_like".
+    Output onesLike(Output x);
     /// array_ops.expand_dims(x, axis): "ExpandDims/dim" + "ExpandDims".
     Output expandDims(Output x, int axis);
     /// _safe_shape_div(x, y) = x // maximum(y, 1): "Maximum/y", "Maximum", "floordiv".

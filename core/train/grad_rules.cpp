@@ -11,7 +11,7 @@
 //  * SoftmaxCrossEntropyWithLogits ignores a non-zero gradient arriving at its
 //    backprop output (TF adds a second-order term with BatchMatMul/Squeeze);
 //    such a gradient raises LookupError rather than being silently dropped.
-//  * Second-order rules for the *Grad ops, Tile, DynamicStitch and Prod are not
+//  * Second-order rules for the *Grad ops, DynamicStitch and Prod are not
 //    in the table: differentiating through them raises LookupError.
 #include "core/train/grad_rules.h"
 
@@ -31,6 +31,40 @@ Output g0(const GradVec& grads) { return *grads[0]; }
 
 Output in(const Operation& op, int i) { return op.inputs()[size_t(i)]; }
 Output out(const Operation& op, int i) { return Output{op.id(), i}; }
+
+/// Attrs with the outputs given to Graph::createOp (op types without a shape function:
+/// Switch, Merge, Pack, Unpack, Transpose, ConcatV2, ConcatOffset, Slice, ...).
+AttrList withOutputs(AttrList a, std::vector<DType> types, std::vector<Shape> shapes)
+{
+    a.set("_scopeviz_output_types", AttrValue::typeList(std::move(types)));
+    a.set("_scopeviz_output_shapes", AttrValue::shapeList(std::move(shapes)));
+    return a;
+}
+
+AttrList typed(std::initializer_list<std::pair<const char*, AttrValue>> attrs)
+{
+    AttrList a;
+    for (const auto& [k, v] : attrs)
+        a.set(k, v);
+    return a;
+}
+
+/// array_ops.shape_n(xs): one "ShapeN" op with an int32 shape per input (always an op,
+/// even for fully known shapes).
+OpId shapeN(GradBuilder& b, const std::vector<Output>& xs)
+{
+    std::vector<std::pair<std::string, ops::Input>> args;
+    std::vector<Shape> shapes;
+    for (const Output& x : xs) {
+        args.emplace_back("input", x);
+        const Shape& s = b.info(x).shape;
+        shapes.push_back(s.rankKnown() ? Shape(std::vector<int64_t>{int64_t(s.rank())}) : Shape());
+    }
+    AttrList a = typed({{"T", AttrValue::type(b.dtype(xs[0]))}, {"N", AttrValue::integer(int64_t(xs.size()))},
+                        {"out_type", AttrValue::type(DType::Int32)}});
+    return b.wrapper("ShapeN", std::move(args),
+                     withOutputs(std::move(a), std::vector<DType>(xs.size(), DType::Int32), std::move(shapes)));
+}
 
 /// _ShapesFullySpecifiedAndEqual. The incoming gradient's static shape is merged
 /// with the forward output's, as TF's set_shape on every gradient makes it.
@@ -96,15 +130,75 @@ GradVec mulGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
     return {gx, gy};
 }
 
-GradVec realDivGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+/// _RealDivGrad and _DivNoNanGrad: gx = sum(grad / y), gy = sum(grad * ((-x / y) / y)), each
+/// reduced over its broadcast axes and reshaped, with `div` the op's own division.
+template <class Div>
+GradVec divGrad(GradBuilder& b, const Operation& op, const GradVec& grads, Div&& div)
 {
     Output grad = g0(grads), x = in(op, 0), y = in(op, 1);
     Bcast bc = broadcastArgs(b, op);
-    Output gx = b.reshape(b.sum(b.op("RealDiv", {{"x", grad}, {"y", y}}), bc.rx), bc.sx);
+    Output gx = b.reshape(b.sum(div(grad, y), bc.rx), bc.sx);
     Output negX = b.op("Neg", {{"x", x}});
-    Output q = b.op("RealDiv", {{"x", b.op("RealDiv", {{"x", negX}, {"y", y}})}, {"y", y}});
+    Output q = div(div(negX, y), y);
     Output gy = b.reshape(b.sum(b.binaryOperator("mul", "Mul", grad, q), bc.ry), bc.sy);
     return {gx, gy};
+}
+
+GradVec realDivGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    return divGrad(b, op, grads, [&](Output x, Output y) { return b.op("RealDiv", {{"x", x}, {"y", y}}); });
+}
+
+/// math_ops.div_no_nan(x, y): the DivNoNan op named after its scope "div_no_nan".
+GradVec divNoNanGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    return divGrad(b, op, grads,
+                   [&](Output x, Output y) { return b.op("DivNoNan", {{"x", x}, {"y", y}}, {}, "div_no_nan"); });
+}
+
+/// _PowGrad: gx = sum(grad * (y * pow(x, y - 1))), gy = sum(grad * (z * log(x))) with log(x)
+/// taken as 0 where x <= 0 (Greater, ones_like, Select, Log, zeros_like, Select_1).
+GradVec powGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    Output grad = g0(grads), x = in(op, 0), y = in(op, 1), z = out(op, 0);
+    Bcast bc = broadcastArgs(b, op);
+    Output p = b.op("Pow", {{"x", x}, {"y", b.binaryOperator("sub", "Sub", y, ops::Input(1))}});
+    Output yp = b.binaryOperator("mul", "Mul", y, p);
+    Output gx = b.reshape(b.sum(b.op("Mul", {{"x", grad}, {"y", yp}}), bc.rx), bc.sx);
+    Output mask = b.binaryOperator("Greater", "Greater", x, ops::Input(0));
+    Output safeX = b.op("Select", {{"condition", mask}, {"t", x}, {"e", b.onesLike(x)}});
+    Output logX = b.op("Select", {{"condition", mask}, {"t", b.op("Log", {{"x", safeX}})}, {"e", b.zerosLike(x)}});
+    Output zl = b.binaryOperator("mul", "Mul", z, logX);
+    Output gy = b.reshape(b.sum(b.op("Mul", {{"x", grad}, {"y", zl}}), bc.ry), bc.sy);
+    return {gx, gy};
+}
+
+/// _FloorModGrad: (grad, grad * -floor_div(x, y)), each reduced to its input's shape.
+GradVec floorModGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    Output grad = g0(grads);
+    Bcast bc = broadcastArgs(b, op);
+    Output floorXY = b.op("FloorDiv", {{"x", in(op, 0)}, {"y", in(op, 1)}});
+    Output gx = b.reshape(b.sum(grad, bc.rx), bc.sx);
+    Output negFloor = b.op("Neg", {{"x", floorXY}});
+    Output gy = b.reshape(b.sum(b.binaryOperator("mul", "Mul", grad, negFloor), bc.ry), bc.sy);
+    return {gx, gy};
+}
+
+/// _SinGrad / _CosGrad: grad * cos(x), -grad * sin(x), built under ^grad.
+GradVec sinGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    Output grad = g0(grads);
+    GradBuilder::ControlDependencies deps(b, {grad.op});
+    return {b.binaryOperator("mul", "Mul", grad, b.op("Cos", {{"x", in(op, 0)}}))};
+}
+
+GradVec cosGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    Output grad = g0(grads);
+    GradBuilder::ControlDependencies deps(b, {grad.op});
+    Output neg = b.op("Neg", {{"x", grad}});
+    return {b.binaryOperator("mul", "Mul", neg, b.op("Sin", {{"x", in(op, 0)}}))};
 }
 
 /// _MaximumMinimumGrad: the gradient goes to x where selector(x, y) holds, else to y.
@@ -315,8 +409,8 @@ GradVec conv2DGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
 {
     Output grad = g0(grads);
     const auto names = {"strides", "padding", "data_format", "dilations", "use_cudnn_on_gpu", "explicit_paddings"};
-    Output inputSizes = b.shape(in(op, 0));
-    Output filterSizes = b.shape(in(op, 1), "Shape_1");
+    const OpId shapes = shapeN(b, {in(op, 0), in(op, 1)}); // shape_0, shape_1 = array_ops.shape_n([...])
+    Output inputSizes{shapes, 0}, filterSizes{shapes, 1};
     return {b.op("Conv2DBackpropInput", {{"input_sizes", inputSizes}, {"filter", in(op, 1)}, {"out_backprop", grad}},
                  windowAttrs(op, names)),
             b.op("Conv2DBackpropFilter", {{"input", in(op, 0)}, {"filter_sizes", filterSizes}, {"out_backprop", grad}},
@@ -515,6 +609,277 @@ GradVec preventGradient(GradBuilder&, const Operation& op, const GradVec&)
                           m && m->kind() == AttrValue::Kind::String ? m->str() : std::string()));
 }
 
+// ---- array ops (array_grad.py) -----------------------------------------------------
+
+int64_t intAttr(const Operation& op, std::string_view name, int64_t fallback)
+{
+    const AttrValue* a = op.attrs().find(name);
+    return a && a->kind() == AttrValue::Kind::Int ? a->i() : fallback;
+}
+
+/// The static shape of forward input i, which its gradient has.
+Shape inShape(GradBuilder& b, const Operation& op, int i) { return b.info(in(op, i)).shape; }
+
+/// The rank of forward input 0, which the gradient needs to know; LookupError when it is unknown.
+int64_t inputRank(GradBuilder& b, const Operation& op)
+{
+    const Shape& s = b.info(in(op, 0)).shape;
+    if (!s.rankKnown())
+        throw LookupError(cat("No gradient defined for operation '", op.name(), "' (op type: ", op.type(),
+                              ") with an input of unknown rank"));
+    return s.rank();
+}
+
+/// array_ops.concat(values, axis, name="concat"): ConcatV2 "concat".
+Output concatOp(GradBuilder& b, const std::vector<Output>& values, ops::Input axis, const Shape& shape)
+{
+    std::vector<std::pair<std::string, ops::Input>> args;
+    for (const Output& v : values)
+        args.emplace_back("values", v);
+    const DType axisType = axis.isTensor() ? b.dtype(axis.output()) : DType::Int32;
+    args.emplace_back("axis", std::move(axis));
+    const DType t = b.dtype(values[0]);
+    AttrList a = typed({{"T", AttrValue::type(t)}, {"N", AttrValue::integer(int64_t(values.size()))},
+                        {"Tidx", AttrValue::type(axisType)}});
+    return b.op("ConcatV2", std::move(args), withOutputs(std::move(a), {t}, {shape}), "concat");
+}
+
+/// _PackGrad: unstack(grad, num=N, axis=axis) ("unstack").
+GradVec packGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    const Output grad = g0(grads);
+    const int64_t n = int64_t(op.inputs().size());
+    const DType t = b.dtype(grad);
+    AttrList a = typed({{"T", AttrValue::type(t)}, {"num", AttrValue::integer(n)},
+                        {"axis", AttrValue::integer(intAttr(op, "axis", 0))}});
+    std::vector<Shape> shapes;
+    for (int64_t i = 0; i < n; ++i)
+        shapes.push_back(inShape(b, op, int(i)));
+    OpId u = b.wrapper("Unpack", {{"value", grad}},
+                       withOutputs(std::move(a), std::vector<DType>(size_t(n), t), std::move(shapes)), "unstack");
+    GradVec r;
+    for (int64_t i = 0; i < n; ++i)
+        r.push_back(Output{u, int32_t(i)});
+    return r;
+}
+
+/// _UnpackGrad: stack(grads, axis=axis) ("stack"; gradients.cpp made the missing ones zeros).
+GradVec unpackGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    std::vector<std::pair<std::string, ops::Input>> args;
+    for (const auto& gr : grads)
+        args.emplace_back("values", *gr);
+    const DType t = b.dtype(*grads[0]);
+    AttrList a = typed({{"T", AttrValue::type(t)}, {"N", AttrValue::integer(int64_t(grads.size()))},
+                        {"axis", AttrValue::integer(intAttr(op, "axis", 0))}});
+    return {b.op("Pack", std::move(args), withOutputs(std::move(a), {t}, {inShape(b, op, 0)}), "stack")};
+}
+
+/// _TransposeGrad: transpose(grad, invert_permutation(perm)) ("InvertPermutation", "transpose").
+GradVec transposeGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    const Output perm = in(op, 1);
+    const DType pt = b.dtype(perm);
+    Output inv = b.op("InvertPermutation", {{"x", perm}},
+                      withOutputs(typed({{"T", AttrValue::type(pt)}}), {pt}, {b.info(perm).shape}));
+    const DType t = b.dtype(g0(grads));
+    Output x = b.op("Transpose", {{"x", g0(grads)}, {"perm", inv}},
+                    withOutputs(typed({{"T", AttrValue::type(t)}, {"Tperm", AttrValue::type(pt)}}), {t},
+                                {inShape(b, op, 0)}),
+                    "transpose");
+    return {x, std::nullopt};
+}
+
+/// _ConcatGradV2: the gradient sliced back into the inputs: concat_dim % rank ("Rank",
+/// "mod"), the inputs' shapes (Consts "Shape", "Shape_1", ... when all are fully
+/// known, else one "ShapeN"), "ConcatOffset", then one "Slice" per input.
+GradVec concatV2Grad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    const Output grad = g0(grads);
+    const size_t n = op.inputs().size() - 1;
+    if (n == 1)
+        return {grad, std::nullopt};
+    const Output axis = in(op, int(n));
+    const int64_t rank0 = inputRank(b, op);
+    Output rank;
+    {
+        auto scope = openOpScope(b.graph(), "Rank");
+        rank = ops::constant(b.graph(), Tensor::scalar<int32_t>(int32_t(rank0)), scope->scope());
+    }
+    const Output dim = b.binaryOperator("mod", "FloorMod", axis, b.cast(rank, b.dtype(axis)));
+    bool known = true;
+    for (size_t i = 0; i < n; ++i)
+        known = known && inShape(b, op, int(i)).isFullyDefined();
+    const DType it = DType::Int32;
+    const Shape vec(std::vector<int64_t>{rank0});
+    std::vector<Output> sizes;
+    if (known) {
+        for (size_t i = 0; i < n; ++i)
+            sizes.push_back(b.shape(in(op, int(i))));
+    } else {
+        std::vector<Output> xs(op.inputs().begin(), op.inputs().begin() + std::ptrdiff_t(n));
+        OpId sn = shapeN(b, xs);
+        for (size_t i = 0; i < n; ++i)
+            sizes.push_back(Output{sn, int32_t(i)});
+    }
+    std::vector<std::pair<std::string, ops::Input>> args{{"concat_dim", dim}};
+    for (const Output& sz : sizes)
+        args.emplace_back("shape", sz);
+    OpId offset = b.wrapper("ConcatOffset", std::move(args),
+                            withOutputs(typed({{"N", AttrValue::integer(int64_t(n))}}), std::vector<DType>(n, it),
+                                        std::vector<Shape>(n, vec)));
+    GradVec r;
+    const DType t = b.dtype(grad);
+    for (size_t i = 0; i < n; ++i)
+        r.push_back(b.op("Slice", {{"input", grad}, {"begin", Output{offset, int32_t(i)}}, {"size", sizes[i]}},
+                         withOutputs(typed({{"T", AttrValue::type(t)}, {"Index", AttrValue::type(it)}}), {t},
+                                     {inShape(b, op, int(i))})));
+    r.push_back(std::nullopt);
+    return r;
+}
+
+/// _TileGrad: the gradient reshaped to interleaved (multiple, size) pairs and summed over the
+/// multiples: "Shape", "stack", "transpose" (perm Const "transpose/perm"), "Reshape", "Size",
+/// "range", "Reshape_1", "Sum" (given the input's static shape, as TF's set_shape does).
+GradVec tileGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    const Output x = in(op, 0), multiples = in(op, 1);
+    const Shape xs = inShape(b, op, 0);
+    const int64_t r = inputRank(b, op);
+    const DType it = b.dtype(multiples);
+    const Output inputShape = b.shape(x);
+    const Output stacked = b.op("Pack", {{"values", multiples}, {"values", inputShape}},
+                                withOutputs(typed({{"T", AttrValue::type(it)}, {"N", AttrValue::integer(2)},
+                                                   {"axis", AttrValue::integer(0)}}),
+                                            {it}, {Shape(std::vector<int64_t>{2, r})}),
+                                "stack");
+    // array_ops.transpose(a) of known rank: perm = (rank - 1) - arange(rank) as a literal.
+    const Output transposed = b.op("Transpose", {{"x", stacked}, {"perm", Tensor::fromVector<int32_t>({1, 0}, {2})}},
+                                   withOutputs(typed({{"T", AttrValue::type(it)}, {"Tperm", AttrValue::type(DType::Int32)}}),
+                                               {it}, {Shape(std::vector<int64_t>{r, 2})}),
+                                   "transpose");
+    const Output splitShape = b.reshape(transposed, Tensor::fromVector<int32_t>({-1}, {1}));
+    const Output axes = b.op("Range", {{"start", Tensor::scalar<int32_t>(0)}, {"limit", b.size(splitShape)},
+                                       {"delta", Tensor::scalar<int32_t>(2)}},
+                             {}, "range");
+    const Output reshaped = b.reshape(g0(grads), splitShape);
+    const DType t = b.dtype(reshaped);
+    return {b.op("Sum", {{"input", reshaped}, {"reduction_indices", axes}},
+                 withOutputs(typed({{"T", AttrValue::type(t)}, {"Tidx", AttrValue::type(DType::Int32)},
+                                    {"keep_dims", AttrValue::boolean(false)}}),
+                             {t}, {xs})),
+            std::nullopt};
+}
+
+/// _StridedSliceGrad: "Shape" (of the input, in begin's dtype) and "StridedSliceGrad" with the op's masks.
+GradVec stridedSliceGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    const Output begin = in(op, 1);
+    const DType it = b.dtype(begin);
+    const Output shape = b.cast(b.shape(in(op, 0)), it);
+    AttrList a = typed({{"T", AttrValue::type(b.dtype(g0(grads)))}, {"Index", AttrValue::type(it)}});
+    for (const char* mask : {"begin_mask", "end_mask", "ellipsis_mask", "new_axis_mask", "shrink_axis_mask"})
+        a.set(mask, AttrValue::integer(intAttr(op, mask, 0)));
+    return {b.op("StridedSliceGrad",
+                 {{"shape", shape}, {"begin", begin}, {"end", in(op, 2)}, {"strides", in(op, 3)}, {"dy", g0(grads)}},
+                 withOutputs(std::move(a), {b.dtype(g0(grads))}, {inShape(b, op, 0)})),
+            std::nullopt, std::nullopt, std::nullopt};
+}
+
+/// _SliceGrad: the gradient padded back to the input's shape: "Rank", "Shape", "stack" of
+/// [rank, 1], "Reshape" of begin, "Shape_1" - size ("sub") - begin ("sub_1"), "Reshape_1",
+/// "concat" of the two columns, "Pad".
+GradVec sliceGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    const Output x = in(op, 0), begin = in(op, 1);
+    const Shape xs = inShape(b, op, 0);
+    const int64_t r = inputRank(b, op);
+    const DType it = b.dtype(begin);
+    Output rank;
+    {
+        auto scope = openOpScope(b.graph(), "Rank");
+        rank = ops::constant(b.graph(), Tensor::scalar<int32_t>(int32_t(r)), scope->scope());
+    }
+    const Output sliceSize = b.shape(out(op, 0));
+    Output shape;
+    {
+        // array_ops.stack([input_rank, 1]): the literal becomes the Const "stack/1".
+        auto scope = openOpScope(b.graph(), "stack");
+        const Output one = b.constant(Tensor::scalar<int32_t>(1), "1");
+        const OpId pack = b.create("Pack", scope->scope(), {rank, one},
+                                   withOutputs(typed({{"T", AttrValue::type(DType::Int32)}, {"N", AttrValue::integer(2)},
+                                                      {"axis", AttrValue::integer(0)}}),
+                                               {DType::Int32}, {Shape(std::vector<int64_t>{2})}));
+        shape = Output{pack, 0};
+    }
+    const Output before = b.reshape(begin, shape);
+    const Output rest = b.binaryOperator("sub", "Sub", b.binaryOperator("sub", "Sub", b.shape(x, "Shape_1"), sliceSize),
+                                         begin);
+    const Output after = b.reshape(rest, shape);
+    const Output paddings = concatOp(b, {before, after}, ops::Input(1), Shape(std::vector<int64_t>{r, 2}));
+    const DType t = b.dtype(g0(grads));
+    return {b.op("Pad", {{"input", g0(grads)}, {"paddings", paddings}},
+                 withOutputs(typed({{"T", AttrValue::type(t)}, {"Tpaddings", AttrValue::type(it)}}), {t}, {xs})),
+            std::nullopt, std::nullopt};
+}
+
+/// _SplitGrad / _SplitVGrad: concat(grads, axis) ("concat"; missing gradients are zeros).
+GradVec splitGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    std::vector<Output> values;
+    for (const auto& gr : grads)
+        values.push_back(*gr);
+    if (op.type() == "Split")
+        return {std::nullopt, concatOp(b, values, in(op, 0), inShape(b, op, 1))};
+    return {concatOp(b, values, in(op, 2), inShape(b, op, 0)), std::nullopt, std::nullopt};
+}
+
+// ---- control flow (control_flow_grad.py, v1 cond) -----------------------------------
+
+/// True when the Merge is a tf.cond's: `<scope>/Merge*` beside `<scope>/pred_id`, whose op is returned.
+const Operation* condPredicate(const Graph& g, const Operation& merge)
+{
+    const std::string_view name = merge.name();
+    const size_t slash = name.rfind('/');
+    if (slash == std::string_view::npos)
+        return nullptr;
+    return g.findOp(cat(name.substr(0, slash), "/pred_id"));
+}
+
+/// _MergeGrad in a CondContext: the gradient switched by the cond's predicate
+/// (`cond_grad`): output 0 to the false branch's input, output 1 to the true branch's.
+GradVec mergeGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    const Operation* pred = condPredicate(b.graph(), op);
+    if (!pred || op.inputs().size() != 2)
+        throw LookupError(cat("No gradient defined for operation '", op.name(),
+                              "' (op type: Merge): only the Merge of a tf.cond is differentiable"));
+    const Output grad = g0(grads);
+    const DType t = b.dtype(grad);
+    const Shape& s = b.info(grad).shape;
+    OpId sw = b.wrapper("Switch", {{"data", grad}, {"pred", Output{pred->id(), 0}}},
+                        withOutputs({{Symbol("T"), AttrValue::type(t)}}, {t, t}, {s, s}), "cond_grad");
+    return {Output{sw, 0}, Output{sw, 1}};
+}
+
+/// _SwitchGrad in a CondContext: merge(grad, name="cond_grad") (gradients.cpp gave the
+/// untaken output its zeros, switchZeros); no gradient for the predicate.
+GradVec switchGrad(GradBuilder& b, const Operation& op, const GradVec& grads)
+{
+    if (!grads[0] || !grads[1])
+        return {std::nullopt, std::nullopt};
+    const DType t = b.dtype(*grads[0]);
+    Shape s = b.info(*grads[0]).shape;
+    if (auto m = s.mergeWith(b.info(*grads[1]).shape))
+        s = *m;
+    OpId merge = b.wrapper("Merge", {{"inputs", *grads[0]}, {"inputs", *grads[1]}},
+                           withOutputs({{Symbol("T"), AttrValue::type(t)}, {Symbol("N"), AttrValue::integer(2)}},
+                                       {t, DType::Int32}, {s, Shape(std::vector<int64_t>{})}),
+                           "cond_grad");
+    (void)op;
+    return {Output{merge, 0}, std::nullopt};
+}
+
 const std::unordered_map<std::string_view, GradRule>& table()
 {
     static const std::unordered_map<std::string_view, GradRule> t = {
@@ -523,6 +888,11 @@ const std::unordered_map<std::string_view, GradRule>& table()
         {"Sub", {subGrad}},
         {"Mul", {mulGrad}},
         {"RealDiv", {realDivGrad}},
+        {"DivNoNan", {divNoNanGrad}},
+        {"Pow", {powGrad}},
+        {"FloorMod", {floorModGrad}},
+        {"Sin", {sinGrad}},
+        {"Cos", {cosGrad}},
         {"Maximum", {maximumGrad}},
         {"Minimum", {minimumGrad}},
         {"SquaredDifference", {squaredDifferenceGrad}},
@@ -561,7 +931,31 @@ const std::unordered_map<std::string_view, GradRule>& table()
         {"SparseSoftmaxCrossEntropyWithLogits", {sparseXentGrad}},
         {"SoftmaxCrossEntropyWithLogits", {xentGrad}},
         {"PreventGradient", {preventGradient}},
+        {"Pack", {packGrad}},
+        {"Unpack", {unpackGrad}},
+        {"Transpose", {transposeGrad}},
+        {"ConcatV2", {concatV2Grad}},
+        {"Split", {splitGrad}},
+        {"Tile", {tileGrad}},
+        {"StridedSlice", {stridedSliceGrad}},
+        {"Slice", {sliceGrad}},
+        {"SplitV", {splitGrad}},
+        {"Merge", {mergeGrad}},
+        {"RefMerge", {mergeGrad}},
+        {"Switch", {switchGrad}},
+        {"RefSwitch", {switchGrad}},
         // ops.NotDifferentiable(...) in TF: no gradient flows through these.
+        {"InvertPermutation", {}},
+        {"Floor", {}}, // TF's _FloorGrad, _CeilGrad and _RoundGrad return None
+        {"Ceil", {}},
+        {"Round", {}},
+        {"ConcatOffset", {}},
+        {"ShapeN", {}},
+        {"Where", {}},
+        {"NotEqual", {}},
+        {"LogicalAnd", {}},
+        {"LogicalOr", {}},
+        {"LogicalNot", {}},
         {"Const", {}},
         {"Placeholder", {}},
         {"VariableV2", {}},
@@ -579,7 +973,6 @@ const std::unordered_map<std::string_view, GradRule>& table()
         {"Range", {}},
         {"BroadcastGradientArgs", {}},
         {"FloorDiv", {}},
-        {"FloorMod", {}},
         {"Equal", {}},
         {"Greater", {}},
         {"GreaterEqual", {}},
@@ -598,6 +991,24 @@ const std::unordered_map<std::string_view, GradRule>& table()
 }
 
 } // namespace
+
+Output switchZeros(GradBuilder& b, const Operation& op, int index)
+{
+    // ZerosLikeOutsideLoop for a Switch in a cond: zeros that exist only when output
+    // `index` is the taken one, shaped like the data and gated on an Identity pivot.
+    const Output data = in(op, 0);
+    const DType t = b.dtype(data);
+    const Shape& s = b.info(data).shape;
+    OpId sw = b.wrapper("Switch", {{"data", data}, {"pred", in(op, 1)}},
+                        withOutputs({{Symbol("T"), AttrValue::type(t)}}, {t, t}, {s, s}));
+    const Output switchVal{sw, index};
+    const Output pivot = b.op("Identity", {{"input", switchVal}});
+    AttrList shapeAttrs; // shape_internal(optimize=False): always a Shape op
+    shapeAttrs.set("out_type", AttrValue::type(DType::Int32));
+    const Output shape = b.op("Shape", {{"input", switchVal}}, std::move(shapeAttrs));
+    GradBuilder::ControlDependencies deps(b, {pivot.op});
+    return b.zeros(shape, t);
+}
 
 const GradRule* findGradRule(std::string_view type)
 {

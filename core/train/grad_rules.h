@@ -24,4 +24,8 @@ struct GradRule {
 /// The rule for an op type, or nullptr when the type has no entry at all (TF's LookupError).
 const GradRule* findGradRule(std::string_view type);
 
+/// ZerosLikeOutsideLoop for output `index` of a tf.cond's Switch that got no gradient:
+/// `Switch` of the data, an `Identity` pivot, `Shape`, then `zeros` under ^pivot.
+Output switchZeros(GradBuilder& b, const Operation& op, int index);
+
 } // namespace scopeviz::train::detail

@@ -247,7 +247,9 @@ GradientList gradients(Graph& g, const std::vector<Output>& ys, const std::vecto
             // Outputs that got no gradient but could carry one get zeros (ZerosLikeOutsideLoop).
             for (size_t k = 0; k < outGrads.size(); ++k)
                 if (!outGrads[k] && isTrainable(op.outputs()[k].dtype))
-                    outGrads[k] = b.zerosLike(Output{opId, int32_t(k)}, false);
+                    outGrads[k] = op.type() == "Switch" || op.type() == "RefSwitch"
+                                      ? detail::switchZeros(b, op, int(k))
+                                      : b.zerosLike(Output{opId, int32_t(k)}, false);
             std::string scopeName = cat(op.name(), "_grad");
             auto opScope = openOpScope(g, scopeName);
             inGrads = fn(b, op, outGrads);

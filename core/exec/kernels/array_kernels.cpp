@@ -122,6 +122,167 @@ void shapeKernel(KernelContext& c)
     });
 }
 
+/// ShapeN: the shapes of N tensors (conv2d's and concat's gradients).
+void shapeNKernel(KernelContext& c)
+{
+    const DType out = attrType(c, "out_type", DType::Int32);
+    for (int k = 0; k < c.numInputs(); ++k) {
+        const Tensor& x = c.input(k);
+        visitIndex(c, out, [&](auto tag) {
+            using T = decltype(tag);
+            Tensor& t = c.allocateOutput(k, out, {int64_t(x.rank())});
+            for (int i = 0; i < x.rank(); ++i)
+                t.data<T>()[i] = T(x.dim(i));
+        });
+    }
+}
+
+/// InvertPermutation: y[x[i]] = i (Transpose's gradient).
+void invertPermutationKernel(KernelContext& c)
+{
+    const Tensor& x = denseInput(c, 0);
+    const std::vector<int64_t> perm = indexValues(c, x, "x");
+    const int64_t n = int64_t(perm.size());
+    std::vector<int64_t> inv(perm.size(), -1);
+    for (int64_t i = 0; i < n; ++i) {
+        const int64_t d = perm[size_t(i)];
+        if (d < 0 || d >= n)
+            c.fail(cat(d, " is not between 0 and ", n));
+        if (inv[size_t(d)] != -1)
+            c.fail(cat(d, " is duplicated in the input."));
+        inv[size_t(d)] = i;
+    }
+    visitIndex(c, x.dtype(), [&](auto tag) {
+        using T = decltype(tag);
+        Tensor& t = c.allocateOutput(0, x.dtype(), {n});
+        for (int64_t i = 0; i < n; ++i)
+            t.data<T>()[i] = T(inv[size_t(i)]);
+    });
+}
+
+/// ConcatOffset(concat_dim, shapes...): where each input starts in the concatenation (ConcatV2's gradient).
+void concatOffsetKernel(KernelContext& c)
+{
+    const std::vector<int64_t> dimv = indexValues(c, denseInput(c, 0), "concat_dim");
+    const int n = c.numInputs() - 1;
+    if (dimv.size() != 1 || n < 1)
+        c.fail("ConcatOffset expects a scalar concat_dim and at least one shape");
+    const std::vector<int64_t> first = indexValues(c, denseInput(c, 1), "shape");
+    const int64_t rank = int64_t(first.size());
+    const int64_t axis = dimv[0] < 0 ? dimv[0] + rank : dimv[0];
+    if (axis < 0 || axis >= rank)
+        c.fail(cat("Concat dim is out of range: ", dimv[0], " vs. ", rank));
+    int64_t offset = 0;
+    for (int k = 0; k < n; ++k) {
+        const Tensor& sk = denseInput(c, k + 1);
+        const std::vector<int64_t> shape = indexValues(c, sk, "shape");
+        if (int64_t(shape.size()) != rank)
+            c.fail(cat("input ", k, " should contain ", rank, " elements, but got ", shape.size()));
+        for (int64_t d = 0; d < rank; ++d)
+            if (d != axis && shape[size_t(d)] != first[size_t(d)])
+                c.fail(cat("input[", k, ",", d, "] mismatch: ", shape[size_t(d)], " vs. ", first[size_t(d)]));
+        visitIndex(c, sk.dtype(), [&](auto tag) {
+            using T = decltype(tag);
+            Tensor& t = c.allocateOutput(k, sk.dtype(), {rank});
+            for (int64_t d = 0; d < rank; ++d)
+                t.data<T>()[d] = T(d == axis ? offset : 0);
+        });
+        offset += shape[size_t(axis)];
+    }
+}
+
+/// For each innermost row of a box of dims `box` whose corner sits at `begin` inside a
+/// row-major tensor of dims `outer`: f(row number, flat index in `outer` of the row's
+/// first element). Slice reads such rows, Pad writes them.
+template <class F>
+void forEachBoxRow(const std::vector<int64_t>& box, const std::vector<int64_t>& begin,
+                   const std::vector<int64_t>& outer, F&& f)
+{
+    const int rank = int(box.size());
+    int64_t rows = 1;
+    for (int d = 0; d + 1 < rank; ++d)
+        rows *= box[size_t(d)];
+    if (rank && box[size_t(rank - 1)] == 0)
+        return;
+    std::vector<int64_t> stride(size_t(rank), 1);
+    for (int d = rank - 2; d >= 0; --d)
+        stride[size_t(d)] = stride[size_t(d) + 1] * outer[size_t(d) + 1];
+    std::vector<int64_t> idx(size_t(std::max(rank - 1, 0)), 0);
+    for (int64_t r = 0; r < rows; ++r) {
+        int64_t at = rank ? begin[size_t(rank - 1)] : 0;
+        for (int d = 0; d + 1 < rank; ++d)
+            at += (begin[size_t(d)] + idx[size_t(d)]) * stride[size_t(d)];
+        f(r, at);
+        for (int d = rank - 2; d >= 0; --d) {
+            if (++idx[size_t(d)] < box[size_t(d)])
+                break;
+            idx[size_t(d)] = 0;
+        }
+    }
+}
+
+/// Slice(input, begin, size): size -1 takes the rest of a dimension.
+void sliceKernel(KernelContext& c)
+{
+    const Tensor& x = c.input(0);
+    const std::vector<int64_t> begin = indexValues(c, denseInput(c, 1), "begin");
+    std::vector<int64_t> size = indexValues(c, denseInput(c, 2), "size");
+    const int rank = x.rank();
+    if (x.dtype() == DType::String)
+        c.fail("Slice of a string tensor is not supported");
+    if (int(begin.size()) != rank || int(size.size()) != rank)
+        c.fail(cat("Expected begin and size arguments to be 1-D tensors of size ", rank, ", but got shapes ",
+                   begin.size(), " and ", size.size(), " instead."));
+    for (int d = 0; d < rank; ++d) {
+        if (size[size_t(d)] == -1)
+            size[size_t(d)] = x.dim(d) - begin[size_t(d)];
+        if (begin[size_t(d)] < 0 || size[size_t(d)] < 0 || begin[size_t(d)] + size[size_t(d)] > x.dim(d))
+            c.fail(cat("Expected size[", d, "] in [0, ", x.dim(d) - begin[size_t(d)], "], but got ",
+                       size[size_t(d)]));
+    }
+    Tensor& out = c.allocateOutput(0, x.dtype(), size);
+    if (out.numElements() == 0)
+        return;
+    const size_t elem = size_t(dtypeSize(x.dtype()));
+    const size_t row = size_t(rank ? size[size_t(rank - 1)] : 1) * elem;
+    auto* dst = static_cast<char*>(out.rawData());
+    const auto* src = static_cast<const char*>(x.rawData());
+    forEachBoxRow(size, begin, x.dims(), [&](int64_t r, int64_t at) {
+        std::memcpy(dst + size_t(r) * row, src + size_t(at) * elem, row);
+    });
+}
+
+/// Pad(input, paddings): zeros around the input, paddings[d] = (before, after) (Slice's gradient).
+void padKernel(KernelContext& c)
+{
+    const Tensor& x = denseInput(c, 0);
+    const Tensor& p = denseInput(c, 1);
+    const int rank = x.rank();
+    const std::vector<int64_t> pads = indexValues(c, p.reshaped({p.numElements()}), "paddings");
+    if (p.rank() != 2 || p.dim(0) != rank || p.dim(1) != 2)
+        c.fail(cat("paddings must be a matrix with 2 columns and ", rank, " rows: ", dimsString(p.dims())));
+    std::vector<int64_t> dims(static_cast<size_t>(rank)), begin(static_cast<size_t>(rank));
+    for (int d = 0; d < rank; ++d) {
+        const int64_t before = pads[size_t(2 * d)], after = pads[size_t(2 * d + 1)];
+        if (before < 0 || after < 0)
+            c.fail(cat("Paddings must be non-negative: ", before, " ", after));
+        begin[size_t(d)] = before;
+        dims[size_t(d)] = x.dim(d) + before + after;
+    }
+    Tensor& out = c.allocateOutput(0, x.dtype(), dims);
+    if (out.byteSize())
+        std::memset(out.rawData(), 0, out.byteSize());
+    if (x.numElements() == 0)
+        return;
+    const size_t elem = size_t(dtypeSize(x.dtype()));
+    const size_t row = size_t(rank ? x.dim(rank - 1) : 1) * elem;
+    auto* dst = static_cast<char*>(out.rawData());
+    const auto* src = static_cast<const char*>(x.rawData());
+    forEachBoxRow(x.dims(), begin, dims, [&](int64_t r, int64_t at) {
+        std::memcpy(dst + size_t(at) * elem, src + size_t(r) * row, row);
+    });
+}
+
 void castKernel(KernelContext& c)
 {
     const DType to = DType(cachedAttr(c, [&] { return attrType(c, "DstT", DType::Float); }));
@@ -198,24 +359,33 @@ void concatV2Kernel(KernelContext& c)
 }
 
 /// StridedSlice with begin/end/shrink masks (no ellipsis or new axes).
-void stridedSliceKernel(KernelContext& c)
+/// Where a strided slice of a tensor of `dims` reads: per dimension the first index, the step and
+/// the count, and the slice's dims (shrunk axes left out).
+struct StridedLayout {
+    std::vector<int64_t> start, step, extent, outDims;
+};
+
+/// The layout StridedSlice's inputs 1-3 (begin, end, strides) and masks give over `dims`.
+StridedLayout stridedLayout(KernelContext& c, const std::vector<int64_t>& dims)
 {
-    const Tensor& x = denseInput(c, 0);
     const std::vector<int64_t> begin = indexValues(c, denseInput(c, 1), "begin");
     const std::vector<int64_t> end = indexValues(c, denseInput(c, 2), "end");
     const std::vector<int64_t> strides = indexValues(c, denseInput(c, 3), "strides");
     const int64_t bm = attrInt(c, "begin_mask", 0), em = attrInt(c, "end_mask", 0), sm = attrInt(c, "shrink_axis_mask", 0);
     if (attrInt(c, "ellipsis_mask", 0) || attrInt(c, "new_axis_mask", 0))
         c.fail("scopeviz's StridedSlice supports no ellipsis or new axes");
-    const int rank = x.rank();
+    const int rank = int(dims.size());
     if (int(begin.size()) > rank)
         c.fail(cat("Index out of range using input dim ", begin.size() - 1, "; input has only ", rank, " dims"));
-    std::vector<int64_t> start(size_t(rank), 0), step(size_t(rank), 1), extent(size_t(rank), 0), outDims;
+    StridedLayout L;
+    L.start.assign(size_t(rank), 0);
+    L.step.assign(size_t(rank), 1);
+    L.extent.assign(size_t(rank), 0);
     for (int d = 0; d < rank; ++d) {
-        const int64_t n = x.dim(d);
+        const int64_t n = dims[size_t(d)];
         if (d >= int(begin.size())) {
-            extent[size_t(d)] = n;
-            outDims.push_back(n);
+            L.extent[size_t(d)] = n;
+            L.outDims.push_back(n);
             continue;
         }
         const int64_t s = strides[size_t(d)];
@@ -225,8 +395,8 @@ void stridedSliceKernel(KernelContext& c)
             int64_t b = begin[size_t(d)] < 0 ? begin[size_t(d)] + n : begin[size_t(d)];
             if (b < 0 || b >= n)
                 c.fail(cat("slice index ", begin[size_t(d)], " of dimension ", d, " out of bounds."));
-            start[size_t(d)] = b;
-            extent[size_t(d)] = 1;
+            L.start[size_t(d)] = b;
+            L.extent[size_t(d)] = 1;
             continue;
         }
         auto clampIndex = [&](int64_t v, bool masked, bool isBegin) {
@@ -239,27 +409,67 @@ void stridedSliceKernel(KernelContext& c)
         const int64_t b = clampIndex(begin[size_t(d)], bm & (int64_t(1) << d), true);
         const int64_t e = clampIndex(end[size_t(d)], em & (int64_t(1) << d), false);
         const int64_t k = s > 0 ? std::max<int64_t>((e - b + s - 1) / s, 0) : std::max<int64_t>((b - e - s - 1) / -s, 0);
-        start[size_t(d)] = b;
-        step[size_t(d)] = s;
-        extent[size_t(d)] = k;
-        outDims.push_back(k);
+        L.start[size_t(d)] = b;
+        L.step[size_t(d)] = s;
+        L.extent[size_t(d)] = k;
+        L.outDims.push_back(k);
     }
-    Tensor& out = c.allocateOutput(0, x.dtype(), outDims);
-    const size_t elem = size_t(dtypeSize(x.dtype()));
+    return L;
+}
+
+/// Calls f(i, src) for every element i of the slice, src being its flat index in the tensor of `dims`.
+template <class F>
+void forEachStrided(const StridedLayout& L, const std::vector<int64_t>& dims, F&& f)
+{
+    const int rank = int(dims.size());
+    int64_t total = 1;
+    for (int64_t e : L.extent)
+        total *= e;
     std::vector<int64_t> idx(size_t(rank), 0);
-    const int64_t total = out.numElements();
-    auto* dst = static_cast<char*>(out.rawData());
     for (int64_t i = 0; i < total; ++i) {
         int64_t src = 0;
         for (int d = 0; d < rank; ++d)
-            src = src * x.dim(d) + start[size_t(d)] + idx[size_t(d)] * step[size_t(d)];
-        std::memcpy(dst + size_t(i) * elem, static_cast<const char*>(x.rawData()) + size_t(src) * elem, elem);
+            src = src * dims[size_t(d)] + L.start[size_t(d)] + idx[size_t(d)] * L.step[size_t(d)];
+        f(i, src);
         for (int d = rank - 1; d >= 0; --d) {
-            if (++idx[size_t(d)] < extent[size_t(d)])
+            if (++idx[size_t(d)] < L.extent[size_t(d)])
                 break;
             idx[size_t(d)] = 0;
         }
     }
+}
+
+void stridedSliceKernel(KernelContext& c)
+{
+    const Tensor& x = denseInput(c, 0);
+    const StridedLayout L = stridedLayout(c, x.dims());
+    Tensor& out = c.allocateOutput(0, x.dtype(), L.outDims);
+    const size_t elem = size_t(dtypeSize(x.dtype()));
+    auto* dst = static_cast<char*>(out.rawData());
+    const auto* src = static_cast<const char*>(x.rawData());
+    forEachStrided(L, x.dims(), [&](int64_t i, int64_t at) {
+        std::memcpy(dst + size_t(i) * elem, src + size_t(at) * elem, elem);
+    });
+}
+
+/// StridedSliceGrad(shape, begin, end, strides, dy): zeros of `shape` with dy written where
+/// StridedSlice read (StridedSlice's gradient).
+void stridedSliceGradKernel(KernelContext& c)
+{
+    const std::vector<int64_t> dims = dimsFromTensor(c, denseInput(c, 0), "shape");
+    const Tensor& dy = denseInput(c, 4);
+    const StridedLayout L = stridedLayout(c, dims);
+    if (L.outDims != dy.dims())
+        c.fail(cat("shape of dy was ", dimsString(dy.dims()), " instead of ", dimsString(L.outDims)));
+    Tensor& out = c.allocateOutput(0, dy.dtype(), dims);
+    const size_t elem = size_t(dtypeSize(dy.dtype()));
+    if (out.byteSize())
+        std::memset(out.rawData(), 0, out.byteSize());
+    auto* dst = static_cast<char*>(out.rawData());
+    const auto* src = static_cast<const char*>(dy.rawData());
+    forEachStrided(L, dims, [&](int64_t i, int64_t at) {
+        std::memcpy(dst + size_t(at) * elem, src + size_t(i) * elem, elem);
+    });
 }
 
 // ---- Transpose, Squeeze, Unpack, Split, SplitV, GatherV2, OneHot, PlaceholderWithDefault -------
@@ -459,6 +669,31 @@ void oneHotKernel(KernelContext& c)
             }
 }
 
+/// tf.where(condition): the coordinates of the true (non-zero) elements, int64 [num_true, rank], row-major.
+void whereKernel(KernelContext& c)
+{
+    const Tensor& x = denseInput(c, 0);
+    const std::vector<int64_t>& dims = x.dims();
+    const int64_t rank = int64_t(dims.size());
+    std::vector<int64_t> hits;
+    visitDense(c, x.dtype(), [&](auto tag) {
+        using T = decltype(tag);
+        const T* p = x.data<T>();
+        for (int64_t i = 0, n = x.numElements(); i < n; ++i)
+            if (p[i] != T(0))
+                hits.push_back(i);
+    });
+    Tensor& out = c.allocateOutput(0, DType::Int64, {int64_t(hits.size()), rank});
+    int64_t* o = out.data<int64_t>();
+    for (size_t k = 0; k < hits.size(); ++k) {
+        int64_t flat = hits[k];
+        for (int64_t d = rank - 1; d >= 0; --d) {
+            o[int64_t(k) * rank + d] = flat % dims[size_t(d)];
+            flat /= dims[size_t(d)];
+        }
+    }
+}
+
 void placeholderWithDefaultKernel(KernelContext& c) { c.setOutput(0, c.input(0)); }
 
 /// UnsortedSegmentSum: out[ids[k]] += data[k] over the leading dims that ids covers.
@@ -493,6 +728,7 @@ void registerArrayKernels(KernelRegistry& r)
     r.add("Pack", packKernel, kFresh);
     r.add("ConcatV2", concatV2Kernel, kFresh);
     r.add("StridedSlice", stridedSliceKernel, kFresh);
+    r.add("StridedSliceGrad", stridedSliceGradKernel, kFresh);
     r.add("Transpose", transposeKernel, kFresh);
     r.add("Squeeze", squeezeKernel, kFresh);
     r.add("Unpack", unpackKernel, kFresh);
@@ -500,6 +736,7 @@ void registerArrayKernels(KernelRegistry& r)
     r.add("SplitV", splitVKernel, kFresh);
     r.add("GatherV2", gatherV2Kernel, kFresh);
     r.add("OneHot", oneHotKernel, kFresh);
+    r.add("Where", whereKernel, kFresh);
     r.add("UnsortedSegmentSum", unsortedSegmentSumKernel, kFresh);
     r.add("PlaceholderWithDefault", placeholderWithDefaultKernel, kAlias);
     r.add("Placeholder", placeholderKernel, kFresh);
@@ -512,6 +749,11 @@ void registerArrayKernels(KernelRegistry& r)
     r.add("OnesLike", constantLikeKernel<1>, kFresh);
     r.add("Reshape", reshapeKernel, kAlias);
     r.add("Shape", shapeKernel, kFresh);
+    r.add("ShapeN", shapeNKernel, kFresh);
+    r.add("InvertPermutation", invertPermutationKernel, kFresh);
+    r.add("ConcatOffset", concatOffsetKernel, kFresh);
+    r.add("Slice", sliceKernel, kFresh);
+    r.add("Pad", padKernel, kFresh);
     r.add("Cast", castKernel, kFresh);
 }
 

@@ -1,5 +1,6 @@
 // Elementwise binary ops with NumPy broadcasting: Add, AddV2, Sub, Mul,
-// RealDiv, Maximum, Minimum, SquaredDifference, Equal, Greater.
+// RealDiv, DivNoNan, Pow, Maximum, Minimum, SquaredDifference, Equal,
+// NotEqual, Greater, LogicalAnd, LogicalOr; and LogicalNot.
 //
 // Broadcasting. Shapes are right-aligned and padded with 1s; each output
 // dimension then either takes both operands along (stride = the operand's
@@ -172,6 +173,60 @@ struct SquaredDiffF {
     template <class X, class Y>
     static auto apply(const X& x, const Y& y) { return (x - y).square(); }
 };
+struct DivNoNanF { // TF's div_no_nan: 0 where y is 0, x / y elsewhere
+    template <class X, class Y>
+    static auto apply(const X& x, const Y& y)
+    {
+        using T = ScalarOf<X>;
+        return x.binaryExpr(y, [](T a, T b) { return b == T(0) ? T(0) : a / b; });
+    }
+};
+struct PowF {
+    template <class X, class Y>
+    static auto apply(const X& x, const Y& y)
+    {
+        using T = ScalarOf<X>;
+        return x.binaryExpr(y, [](T a, T b) {
+            if constexpr (std::is_integral_v<T>) { // exponentiation by squaring, as TF's integer Pow
+                T r = 1;
+                for (; b > 0; b /= 2, a *= a)
+                    if (b % 2)
+                        r *= a;
+                return r;
+            } else {
+                return T(std::pow(a, b));
+            }
+        });
+    }
+};
+struct NotEqualF {
+    template <class X, class Y>
+    static auto apply(const X& x, const Y& y) { return x != y; }
+};
+struct LogicalAndF {
+    template <class X, class Y>
+    static auto apply(const X& x, const Y& y)
+    {
+        using T = ScalarOf<X>;
+        return x.binaryExpr(y, [](T a, T b) { return bool(a) && bool(b); });
+    }
+};
+struct LogicalOrF {
+    template <class X, class Y>
+    static auto apply(const X& x, const Y& y)
+    {
+        using T = ScalarOf<X>;
+        return x.binaryExpr(y, [](T a, T b) { return bool(a) || bool(b); });
+    }
+};
+struct LogicalNotF {
+    template <class X>
+    static auto apply(const X& x)
+    {
+        using T = ScalarOf<X>;
+        return x.unaryExpr([](T a) { return T(!a); });
+    }
+};
 struct EqualF {
     template <class X, class Y>
     static auto apply(const X& x, const Y& y) { return x == y; }
@@ -248,6 +303,12 @@ void registerBinaryKernels(KernelRegistry& r)
     r.add("Sub", binaryKernel<SubF, TypeSet::Real>, kFresh);
     r.add("Mul", binaryKernel<MulF, TypeSet::Real>, kFresh);
     r.add("RealDiv", binaryKernel<DivF, TypeSet::Float>, kFresh);
+    r.add("DivNoNan", binaryKernel<DivNoNanF, TypeSet::Float>, kFresh);
+    r.add("Pow", binaryKernel<PowF, TypeSet::Real>, kFresh);
+    r.add("NotEqual", binaryKernel<NotEqualF, TypeSet::Dense, true>, kFresh);
+    r.add("LogicalAnd", binaryKernel<LogicalAndF, TypeSet::Dense, true>, kFresh);
+    r.add("LogicalOr", binaryKernel<LogicalOrF, TypeSet::Dense, true>, kFresh);
+    r.add("LogicalNot", unaryKernel<LogicalNotF, TypeSet::Dense>, kFresh);
     r.add("Maximum", binaryKernel<MaxF, TypeSet::Real>, kFresh);
     r.add("Minimum", binaryKernel<MinF, TypeSet::Real>, kFresh);
     r.add("SquaredDifference", binaryKernel<SquaredDiffF, TypeSet::Real>, kFresh);

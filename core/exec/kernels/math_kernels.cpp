@@ -39,6 +39,30 @@ struct SquareF {
     template <class X>
     static auto apply(const X& x) { return x.square(); }
 };
+struct SinF {
+    template <class X>
+    static auto apply(const X& x) { return x.sin(); }
+};
+struct CosF {
+    template <class X>
+    static auto apply(const X& x) { return x.cos(); }
+};
+struct FloorF {
+    template <class X>
+    static auto apply(const X& x) { return x.floor(); }
+};
+struct CeilF {
+    template <class X>
+    static auto apply(const X& x) { return x.ceil(); }
+};
+struct RoundF { // TF's Round: half to even (banker's rounding), as np.round
+    template <class X>
+    static auto apply(const X& x)
+    {
+        using T = typename X::Scalar;
+        return x.unaryExpr([](T v) { return std::nearbyint(v); });
+    }
+};
 struct ExpF {
     template <class X>
     static auto apply(const X& x) { return x.exp(); }
@@ -388,6 +412,11 @@ void registerMathKernels(KernelRegistry& r)
 {
     registerBinaryKernels(r);
     r.add("Exp", unaryKernel<ExpF, TypeSet::Float>, kFresh);
+    r.add("Sin", unaryKernel<SinF, TypeSet::Float>, kFresh);
+    r.add("Cos", unaryKernel<CosF, TypeSet::Float>, kFresh);
+    r.add("Floor", unaryKernel<FloorF, TypeSet::Float>, kFresh);
+    r.add("Ceil", unaryKernel<CeilF, TypeSet::Float>, kFresh);
+    r.add("Round", unaryKernel<RoundF, TypeSet::Float>, kFresh);
     r.add("Log", unaryKernel<LogF, TypeSet::Float>, kFresh);
     r.add("Sqrt", unaryKernel<SqrtF, TypeSet::Float>, kFresh);
     r.add("Rsqrt", unaryKernel<RsqrtF, TypeSet::Float>, kFresh);

@@ -4,6 +4,11 @@
 //
 //   scopeviz_bench_exec [--quick] [--gemm-only]
 //
+// exec_while_* times a TF1 while loop (i < n: i + 1, built node by node as a
+// GraphDef import makes it) through the dataflow executor (core/exec/dataflow.h):
+// iterations per second and the cost per executed op, beside exec_overhead_per_op_ns
+// of the static executor.
+//
 // The GEMM sweep (gemm_* lines) times one single-threaded product through
 // OpenBLAS and through Eigen (core/exec/kernels/gemm.h), each CPU-timed and
 // interleaved: the products of the seed demo and of the 784-512-10 MLP, forward
@@ -289,6 +294,49 @@ int main(int argc, char** argv)
         const Timing t = timeUs({[&] { s.run({h}, feeds); }}, quick ? 3 : 9, quick ? 20 : 100)[0];
         bench::report("exec_overhead_per_op_ns", t.wallUs * 1000 / n, "ns");
         bench::report("exec_overhead_per_op_cpu_ns", t.cpuUs * 1000 / n, "ns");
+    }
+    // 4. A while loop through the dataflow executor: 7 ops per iteration
+    //    (Merge, Less, LoopCond, Switch, Identity, Add, NextIteration).
+    {
+        Graph g;
+        auto node = [&](const char* name, const char* type, std::vector<Output> in, AttrList a, DType t) {
+            const bool two = std::strcmp(type, "Merge") == 0 || std::strcmp(type, "Switch") == 0;
+            std::vector<OutputInfo> outs(two ? 2 : 1, OutputInfo{t, Shape{}});
+            OpId id = g.importOp(name, type, "", std::move(a), std::move(outs));
+            g.setImportedInputs(id, std::move(in), {});
+            return id;
+        };
+        auto constant = [&](const char* name, int32_t v) {
+            AttrList a;
+            a.set("value", AttrValue::tensor(Tensor::scalar<int32_t>(v)));
+            return Output{node(name, "Const", {}, std::move(a), DType::Int32), 0};
+        };
+        auto enter = [&](const char* name, Output x, bool isConstant) {
+            AttrList a;
+            a.set("frame_name", AttrValue::string("while/while_context"));
+            a.set("is_constant", AttrValue::boolean(isConstant));
+            return Output{node(name, "Enter", {x}, std::move(a), DType::Int32), 0};
+        };
+        const int iterations = quick ? 20000 : 200000;
+        Output n = ops::placeholder(g, DType::Int32, Shape{}, "n");
+        Output e = enter("while/Enter", constant("i", 0), false);
+        Output en = enter("while/Less/Enter", n, true), one = enter("while/add/Enter", constant("one", 1), true);
+        OpId merge = node("while/Merge", "Merge", {e, e}, {}, DType::Int32);
+        Output less{node("while/Less", "Less", {{merge, 0}, en}, {}, DType::Bool), 0};
+        Output cond{node("while/LoopCond", "LoopCond", {less}, {}, DType::Bool), 0};
+        OpId sw = node("while/Switch", "Switch", {{merge, 0}, cond}, {}, DType::Int32);
+        Output body{node("while/add", "Add", {{node("while/Identity", "Identity", {{sw, 1}}, {}, DType::Int32), 0}, one},
+                         {}, DType::Int32),
+                    0};
+        g.setImportedInputs(merge, {e, {node("while/NextIteration", "NextIteration", {body}, {}, DType::Int32), 0}}, {});
+        Output exit{node("while/Exit", "Exit", {{sw, 0}}, {}, DType::Int32), 0};
+        exec::Session s(g, exec::SessionOptions{.intraOpThreads = 1});
+        const std::vector<std::pair<Output, Tensor>> feeds = {{n, Tensor::scalar<int32_t>(iterations)}};
+        if (s.run({exit}, feeds)[0].toDouble(0) != iterations)
+            std::fprintf(stderr, "while loop gave a wrong count\n");
+        const Timing t = timeUs({[&] { s.run({exit}, feeds); }}, quick ? 3 : 5, 1)[0];
+        bench::report("exec_while_iterations_per_s", iterations / (t.wallUs * 1e-6), "1/s");
+        bench::report("exec_while_per_op_ns", t.wallUs * 1000 / (7.0 * iterations), "ns");
     }
     bench::report("exec_peak_rss_mb", double(bench::peakRssBytes()) / (1 << 20), "MB");
     return 0;

@@ -178,6 +178,9 @@ private slots:
     void reductionOverNothingPassesThrough();
     void graphGrowsAfterSessionCreated();
     void unknownOpType();
+    void whileLoopRunsInFrames();
+    void condForwardsLiveBranchOnly();
+    void infiniteLoopCanBeCancelled();
     void seedDemoForward();
     void seedDemoSummaries();
 };
@@ -1668,6 +1671,137 @@ void ExecTest::unknownOpType()
         QCOMPARE(firstLine(e), std::string("No OpKernel was registered to support Op 'FancyOp' used by node foo"));
     }
     QCOMPARE(s.run({Output{ok, 0}})[0].toDouble(0), 1.0);
+}
+
+// =====================================================================================
+// control flow (dataflow executor)
+// =====================================================================================
+
+namespace {
+
+/// A TF1 control-flow graph written node by node, as a GraphDef import makes it.
+struct FlowGraph {
+    Graph g;
+    OpId node(std::string_view name, std::string_view type, std::vector<Output> inputs, AttrList a = {},
+              std::vector<DType> outs = {DType::Int32}, std::vector<OpId> control = {})
+    {
+        std::vector<OutputInfo> infos;
+        for (DType t : outs)
+            infos.push_back(OutputInfo{t, Shape{}});
+        OpId id = g.importOp(name, type, "", std::move(a), std::move(infos));
+        g.setImportedInputs(id, std::move(inputs), std::move(control));
+        return id;
+    }
+    Output constant(std::string_view name, Tensor value)
+    {
+        DType t = value.dtype();
+        return {node(name, "Const", {}, attrs({{"value", AttrValue::tensor(std::move(value))}}), {t}), 0};
+    }
+    Output enter(std::string_view name, Output x, bool isConstant, DType t = DType::Int32)
+    {
+        return {node(name, "Enter", {x},
+                     attrs({{"frame_name", AttrValue::string("while/while_context")},
+                            {"is_constant", AttrValue::boolean(isConstant)}}),
+                     {t}),
+                0};
+    }
+};
+
+/// while i < n: i = i + step, s = s + i (a two-variable loop); returns the Exits (i, s).
+std::pair<Output, Output> countingLoop(FlowGraph& f, Output n, Output step)
+{
+    Output i0 = f.constant("i", Tensor::scalar<int32_t>(0));
+    Output s0 = f.constant("s", Tensor::scalar<int32_t>(0));
+    Output ei = f.enter("while/Enter", i0, false), es = f.enter("while/Enter_1", s0, false);
+    Output en = f.enter("while/Less/Enter", n, true), est = f.enter("while/add/Enter", step, true);
+    // Merge's second input (the NextIteration) is set once it exists.
+    OpId mi = f.node("while/Merge", "Merge", {ei, ei}, {}, {DType::Int32, DType::Int32});
+    OpId ms = f.node("while/Merge_1", "Merge", {es, es}, {}, {DType::Int32, DType::Int32});
+    Output less{f.node("while/Less", "Less", {{mi, 0}, en}, {}, {DType::Bool}), 0};
+    Output cond{f.node("while/LoopCond", "LoopCond", {less}, {}, {DType::Bool}), 0};
+    OpId si = f.node("while/Switch", "Switch", {{mi, 0}, cond}, {}, {DType::Int32, DType::Int32});
+    OpId ss = f.node("while/Switch_1", "Switch", {{ms, 0}, cond}, {}, {DType::Int32, DType::Int32});
+    Output ii{f.node("while/Identity", "Identity", {{si, 1}}), 0};
+    Output is{f.node("while/Identity_1", "Identity", {{ss, 1}}), 0};
+    Output ni{f.node("while/add", "Add", {ii, est}), 0};
+    Output ns{f.node("while/add_1", "Add", {is, ni}), 0};
+    OpId nxi = f.node("while/NextIteration", "NextIteration", {ni});
+    OpId nxs = f.node("while/NextIteration_1", "NextIteration", {ns});
+    f.g.setImportedInputs(mi, {ei, {nxi, 0}}, {});
+    f.g.setImportedInputs(ms, {es, {nxs, 0}}, {});
+    return {{f.node("while/Exit", "Exit", {{si, 0}}), 0}, {f.node("while/Exit_1", "Exit", {{ss, 0}}), 0}};
+}
+
+} // namespace
+
+void ExecTest::whileLoopRunsInFrames()
+{
+    // TF's while_loop(i < n, i += step; s += i) as Enter/Merge/Switch/LoopCond/NextIteration/Exit.
+    // The step is an is_constant Enter: every iteration must see it, not only the first.
+    struct Case {
+        int n, step;
+        double i, s;
+    };
+    for (const Case& c : {Case{10, 1, 10, 55}, Case{9, 3, 9, 3 + 6 + 9}}) {
+        FlowGraph f;
+        auto [i, s] = countingLoop(f, f.constant("n", Tensor::scalar<int32_t>(c.n)),
+                                   f.constant("step", Tensor::scalar<int32_t>(c.step)));
+        Session sess(f.g);
+        std::vector<Tensor> out = sess.run({i, s});
+        QCOMPARE(out[0].toDouble(0), c.i);
+        QCOMPARE(out[1].toDouble(0), c.s);
+        // The bound fed instead: the plan is reused, the values follow the feed.
+        Output n{f.g.findOp("n")->id(), 0};
+        QCOMPARE(sess.run({i}, {{n, Tensor::scalar<int32_t>(c.step * 2)}})[0].toDouble(0), c.step * 2.0);
+        QCOMPARE(sess.run({s}, {{n, Tensor::scalar<int32_t>(0)}})[0].toDouble(0), 0.0); // no iteration at all
+    }
+}
+
+void ExecTest::condForwardsLiveBranchOnly()
+{
+    // cond(p, x + 1, x * 10): Switch sends x to one branch; the other is dead and never runs.
+    FlowGraph f;
+    Output p{f.node("p", "Placeholder", {}, attrs({{"dtype", AttrValue::type(DType::Bool)}}), {DType::Bool}), 0};
+    Output x = f.constant("x", Tensor::scalar<int32_t>(3));
+    OpId sw = f.node("cond/Switch", "Switch", {x, p}, {}, {DType::Int32, DType::Int32});
+    Output t{f.node("cond/add", "Add", {{sw, 1}, f.constant("cond/one", Tensor::scalar<int32_t>(1))}), 0};
+    Output e{f.node("cond/mul", "Mul", {{sw, 0}, f.constant("cond/ten", Tensor::scalar<int32_t>(10))}), 0};
+    OpId merge = f.node("cond/Merge", "Merge", {e, t}, {}, {DType::Int32, DType::Int32});
+    Session sess(f.g);
+    auto run = [&](bool pv) { return sess.run({{merge, 0}, {merge, 1}}, {{p, Tensor::scalar<bool>(pv)}}); };
+    std::vector<Tensor> yes = run(true), no = run(false);
+    QCOMPARE(yes[0].toDouble(0), 4.0);
+    QCOMPARE(yes[1].toDouble(0), 1.0); // value_index: the true branch is Merge's input 1
+    QCOMPARE(no[0].toDouble(0), 30.0);
+    QCOMPARE(no[1].toDouble(0), 0.0);
+    try {
+        sess.run({t}, {{p, Tensor::scalar<bool>(false)}});
+        QFAIL("expected InvalidArgumentError for a dead fetch");
+    } catch (const InvalidArgumentError& err) {
+        QVERIFY2(firstLine(err).starts_with("Retval[0] does not have value (cond/add:0 is dead"), err.what());
+    }
+    QCOMPARE(sess.run({t}, {{p, Tensor::scalar<bool>(true)}})[0].toDouble(0), 4.0); // usable after the error
+}
+
+void ExecTest::infiniteLoopCanBeCancelled()
+{
+    // while 0 < 1: a loop that never ends stops at the cancellation flag between ops.
+    FlowGraph f;
+    auto [i, s] = countingLoop(f, f.constant("n", Tensor::scalar<int32_t>(1)), f.constant("zero", Tensor::scalar<int32_t>(0)));
+    Session sess(f.g);
+    std::atomic<bool> cancel{false};
+    std::thread stopper([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        cancel.store(true);
+    });
+    try {
+        sess.run({i}, {}, {}, exec::RunOptions{.cancelFlag = &cancel});
+        stopper.join();
+        QFAIL("expected CancelledError");
+    } catch (const CancelledError& e) {
+        stopper.join();
+        QCOMPARE(firstLine(e), std::string("Run call was cancelled"));
+    }
 }
 
 void ExecTest::seedDemoForward()

@@ -7,6 +7,7 @@ Tutorial code runs unchanged except for its import::
 Names, ``_1`` suffixes, reuse decisions and error texts are TensorFlow 1.15's
 (they come from the C++ engine, which follows docs/scoping.md).
 """
+import builtins as _builtins
 import enum as _enum
 import os as _os
 import re as _re
@@ -297,8 +298,8 @@ class TensorShape(object):
 
     def __getitem__(self, key):
         if self._dims is None:
-            return Dimension(None) if not isinstance(key, slice) else TensorShape(None)
-        if isinstance(key, slice):
+            return Dimension(None) if not isinstance(key, _builtins.slice) else TensorShape(None)
+        if isinstance(key, _builtins.slice):
             return TensorShape(self._dims[key])
         return Dimension(self._dims[key])
 
@@ -389,6 +390,20 @@ class Graph(object):
 
     def get_operations(self):
         return [_core_op(self, i) for i in _builtin_range(self._g.num_ops)]
+
+    # -- fetching and feeding (tf.cond and tf.while_loop mark their inner ops)
+    def prevent_fetching(self, op):
+        self.__dict__.setdefault("_unfetchable", set()).add(op._id)
+
+    def is_fetchable(self, tensor_or_op):
+        op = tensor_or_op.op if isinstance(tensor_or_op, Tensor) else tensor_or_op
+        return op._id not in self.__dict__.get("_unfetchable", ())
+
+    def prevent_feeding(self, tensor):
+        self.__dict__.setdefault("_unfeedable", set()).add((tensor.op._id, tensor.value_index))
+
+    def is_feedable(self, tensor):
+        return (tensor.op._id, tensor.value_index) not in self.__dict__.get("_unfeedable", ())
 
     def get_operation_by_name(self, name):
         i = self._g.find_op(name)
@@ -1327,16 +1342,19 @@ def _nn_sparse_xent(_sentinel=None, labels=None, logits=None, name=None):
 
 
 def _nn_xent_v2(_sentinel=None, labels=None, logits=None, axis=-1, name=None, dim=None):
-    if _sentinel is not None:
-        raise ValueError("Only call `softmax_cross_entropy_with_logits_v2` with named arguments "
-                         "(labels=..., logits=..., ...)")
-    return _core.softmax_xent_v2(_g(labels, logits), _t(labels), _t(logits), name or "")
+    return _nn_mod.softmax_cross_entropy_with_logits_v2(_sentinel, labels=labels, logits=logits, axis=axis, name=name,
+                                                        dim=dim)
+
+
+def _nn_xent_v1(_sentinel=None, labels=None, logits=None, dim=-1, name=None, axis=None):
+    return _nn_mod.softmax_cross_entropy_with_logits(_sentinel, labels=labels, logits=logits, dim=dim, name=name,
+                                                     axis=axis)
 
 
 nn = _types.SimpleNamespace(relu=_nn_relu, sigmoid=sigmoid, tanh=tanh, softmax=_nn_softmax, bias_add=_nn_bias_add,
                             sparse_softmax_cross_entropy_with_logits=_nn_sparse_xent,
                             softmax_cross_entropy_with_logits_v2=_nn_xent_v2,
-                            softmax_cross_entropy_with_logits=_nn_xent_v2)
+                            softmax_cross_entropy_with_logits=_nn_xent_v1)
 math = _types.SimpleNamespace(add=add, multiply=multiply, subtract=subtract, divide=divide, square=square,
                               reduce_mean=reduce_mean, reduce_sum=reduce_sum, argmax=argmax, equal=equal,
                               sigmoid=sigmoid, tanh=tanh, exp=exp, log=log, sqrt=sqrt, maximum=maximum)
@@ -1443,6 +1461,9 @@ class Session(object):
             if isinstance(f, dict):
                 return {k: collect(v) for k, v in f.items()}
             kind, obj = _fetch_key(f, self._graph)
+            op = obj if kind == "op" else obj.op
+            if not self._graph.is_fetchable(op):
+                raise ValueError("Operation %r has been marked as not fetchable." % op.name)
             if kind == "op":
                 targets.append(obj._id)
                 return None
@@ -1459,6 +1480,8 @@ class Session(object):
             if not isinstance(k, Tensor):
                 raise TypeError("The value of a feed cannot be a tf.Tensor object. Acceptable feed values include "
                                 "Python scalars, strings, lists, numpy ndarrays, or TensorHandles.")
+            if not self._graph.is_feedable(k):
+                raise ValueError("Tensor %s may not be fed." % k)
             if isinstance(v, (Tensor, Variable)):
                 raise TypeError("The value of a feed cannot be a tf.Tensor object. Acceptable feed values include "
                                 "Python scalars, strings, lists, numpy ndarrays, or TensorHandles. For reference, "
@@ -1755,7 +1778,7 @@ for _name in ("concat", "stack", "pack", "unstack", "unpack", "split", "tile", "
               "gather", "one_hot", "where", "range", "fill", "zeros_like", "ones_like", "random_normal",
               "truncated_normal", "random_uniform", "assign", "assign_add", "assign_sub", "less", "less_equal",
               "greater_equal", "not_equal", "pow", "mod", "floormod", "floordiv", "logical_and", "logical_or",
-              "logical_not", "rsqrt", "reciprocal", "floor", "ceil", "round", "sign", "sin", "cos", "stop_gradient"):
+              "logical_not", "logical_xor", "div_no_nan", "rsqrt", "reciprocal", "floor", "ceil", "round", "sign", "sin", "cos", "stop_gradient"):
     globals()[_name] = getattr(_array_ops, _name)
 add_n = _nn_mod.add_n
 size = _nn_mod.size
@@ -1799,6 +1822,11 @@ import_meta_graph = _train_saver.import_meta_graph
 math.pow = pow
 math.less = less
 math.logical_and = logical_and
+math.logical_or = logical_or
+math.logical_not = logical_not
+math.logical_xor = logical_xor
+math.div_no_nan = div_no_nan
+slice = _array_ops.slice_  # noqa: A001  (tf.slice; the builtin stays reachable as _builtins.slice)
 math.add_n = add_n
 uint16, uint32, uint64 = uint16, uint32, uint64
 

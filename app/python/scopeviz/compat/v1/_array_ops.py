@@ -609,6 +609,49 @@ floormod = mod = _binary_generic("FloorMod")
 floordiv = _binary_generic("FloorDiv")
 
 
+def slice_(input_, begin, size, name=None):
+    """tf.slice: Slice (scope "Slice"; a begin or size list holding Tensors is packed as Slice/begin, Slice/size)."""
+    t = tf()
+
+    def infer(op_name, ins):
+        shape = _u.shape_of(ins[0])
+        b, z = _u.const_value(ins[1]), _u.const_value(ins[2])
+        n = _u.shape_of(ins[2])
+        rank = len(shape) if shape is not None else (n[0] if n else None)
+        if z is None:
+            return [(ins[0].dtype.base_dtype, None if rank is None else [None] * rank)]
+        dims = []
+        for k, d in enumerate(_np.asarray(z).reshape(-1).tolist()):
+            if d != -1:
+                dims.append(int(d))
+            else:
+                known = shape is not None and shape[k] is not None and b is not None
+                dims.append(shape[k] - int(_np.asarray(b).reshape(-1)[k]) if known else None)
+        return [(ins[0].dtype.base_dtype, dims)]
+    return _u.make_op("Slice", name or "Slice", [("input", input_, None), ("begin", begin, t.int32),
+                                                 ("size", size, t.int32)],
+                      lambda ins: {"T": T(ins[0].dtype), "Index": T(ins[1].dtype)}, infer).outputs[0]
+
+
+def reshape_to(tensor, shape, static_shape, name="Reshape"):
+    """array_ops.reshape(tensor, shape) whose result TF then gives `static_shape` with set_shape (a shape
+    computed at run time, e.g. by _flatten_outer_dims): the Reshape op built with that static shape."""
+    return _u.make_op("Reshape", name, [("tensor", tensor, None), ("shape", shape, None)],
+                      lambda ins: {"T": T(ins[0].dtype), "Tshape": T(ins[1].dtype)},
+                      lambda n, ins: [(ins[0].dtype.base_dtype, static_shape)]).outputs[0]
+
+
+def div_no_nan(x, y, name=None):
+    """tf.math.div_no_nan (TF 1.15 math_ops): DivNoNan named after its scope "div_no_nan"; 0 where y is 0."""
+    t = tf()
+    g = _u.graph_of(x, y)
+    with g.as_default(), t.name_scope(name, "div_no_nan", [x, y]) as scope:
+        x = _u.convert_to_tensor(x, name="x")
+        y = _u.convert_to_tensor(y, name="y", dtype=x.dtype.base_dtype)
+        return _u.make_op("DivNoNan", scope, [("x", x, None), ("y", y, None)], lambda ins: {"T": T(ins[0].dtype)},
+                          _broadcast("DivNoNan")).outputs[0]
+
+
 def _logical(op_type):
     def op(x, y, name=None):
         t = tf()
@@ -619,6 +662,11 @@ def _logical(op_type):
 
 logical_and = _logical("LogicalAnd")
 logical_or = _logical("LogicalOr")
+
+
+def logical_xor(x, y, name="LogicalXor"):
+    """tf.math.logical_xor as TF 1.15's math_ops builds it: (x | y) & ~(x & y) under LogicalXor/."""
+    return logical_and(logical_or(x, y), logical_not(logical_and(x, y)), name=name)
 
 
 def logical_not(x, name=None):

@@ -17,6 +17,14 @@ def _to_snake_case(name):
     return "private" + insecure
 
 
+def _unique_object_name(name):
+    """keras backend.unique_object_name(name) with zero_based=False over the default graph's uid map."""
+    g = tf().get_default_graph()
+    uids = g.__dict__.setdefault("_layer_object_name_uids", {})
+    uids[name] = uids.get(name, 0) + 1
+    return "%s_%d" % (name, uids[name])
+
+
 class Layer(object):
     """tf.layers.Layer (graph mode)."""
 
@@ -29,15 +37,20 @@ class Layer(object):
         self._dtype = None if dtype is None else t.as_dtype(dtype)
         self._trainable_weights, self._non_trainable_weights = [], []
         self._losses, self._updates = [], []
+        # layers/base.py _init_set_name: an unnamed layer (or one given a VariableScope) is named by
+        # backend.unique_object_name(snake-case class name, zero_based=False): a per-graph counter that
+        # starts at 1 ("dense_1", "dense_2", ...), whatever named layers exist. The variable scope is
+        # chosen later, on the first call (_set_scope), from the base name: the first unnamed Dense is
+        # named dense_1 and its variables live under dense/.
         if isinstance(name, t.VariableScope):
             self._scope = name
             self._base_name = name.name
-            self._name = name.name
+            self._name = _unique_object_name(_to_snake_case(type(self).__name__))
         elif name:
             self._name = self._base_name = name
         else:
             self._base_name = _to_snake_case(type(self).__name__)
-            self._name = self._base_name
+            self._name = _unique_object_name(self._base_name)
         self._call_scope = None
 
     @property

@@ -183,21 +183,62 @@ class Reduction(object):
             raise ValueError("Invalid Reduction Key %s." % key)
 
 
+def _assert_broadcastable(weights, values):
+    """weights_broadcast_ops.assert_broadcastable, its static part: a scalar weight is
+    `assert_broadcastable/static_scalar_check_success`; other shapes are not checked. Returns the
+    weights tensor and the check op (or None)."""
+    t = tf()
+    with t.name_scope(None, "assert_broadcastable", (weights, values)):
+        with t.name_scope(None, "weights", (weights,)) as ws:
+            w = _u.convert_to_tensor(weights, name=ws)
+        w_static = _u.shape_of(w)
+        check = t.no_op(name="static_scalar_check_success") if w_static is not None and len(w_static) == 0 else None
+    return w, check
+
+
+def _broadcast_weights(weights, values):
+    """weights_broadcast_ops.broadcast_weights: weights itself when both shapes are fully known and compatible,
+    else weights * ones_like(values) named after the broadcast_weights scope."""
+    t = tf()
+    with t.name_scope(None, "broadcast_weights", (weights, values)) as scope:
+        ws, vs = weights.shape, values.shape
+        if ws.is_fully_defined() and vs.is_fully_defined() and ws.is_compatible_with(vs):
+            return weights
+        weights, check = _assert_broadcastable(weights, values)
+        with t.control_dependencies([check] if check is not None else []):
+            return t.multiply(weights, t.ones_like(values), name=scope)
+
+
+def _num_present(losses, weights):
+    """losses_impl._num_present: the number of elements whose (broadcast) weight is not zero."""
+    t = tf()
+    with t.name_scope(None, "num_present", (losses, weights)) as scope:
+        weights = t.cast(weights, t.float32)
+        present = t.where(t.equal(weights, 0.0), t.zeros_like(weights), t.ones_like(weights))
+        present = _broadcast_weights(present, losses)
+        return t.reduce_sum(present, name=scope)
+
+
+def _num_elements(losses):
+    t = tf()
+    with t.name_scope(None, "num_elements", [losses]) as scope:
+        return t.cast(t.size(losses, name=scope), losses.dtype)
+
+
+def _safe_mean(losses, num_present):
+    """losses_impl._safe_mean: reduce_sum(losses) / num_present, 0 where num_present is 0 (div_no_nan)."""
+    t = tf()
+    return t.div_no_nan(t.reduce_sum(losses), num_present, name="value")
+
+
 def compute_weighted_loss(losses, weights=1.0, scope=None, loss_collection="losses",
                           reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):
-    """losses_impl.compute_weighted_loss with its static-scalar weights check."""
+    """losses_impl.compute_weighted_loss (TF 1.15): the weighted sum, divided by div_no_nan "value"."""
     t = tf()
     Reduction.validate(reduction)
     g = _u.graph_of(losses, weights)
     with g.as_default(), t.name_scope(scope, "weighted_loss", (losses, weights)):
-        with t.name_scope(None, "assert_broadcastable", (weights, losses)):
-            with t.name_scope(None, "weights", (weights,)) as ws:
-                w = _u.convert_to_tensor(weights, name=ws)
-            w_static = _u.shape_of(w)
-            if w_static is not None and len(w_static) == 0:
-                check = t.no_op(name="static_scalar_check_success")
-            else:
-                check = None
+        w, check = _assert_broadcastable(weights, losses)
         with t.control_dependencies([check] if check is not None else []):
             losses = _u.convert_to_tensor(losses)
             input_dtype = losses.dtype.base_dtype
@@ -208,15 +249,12 @@ def compute_weighted_loss(losses, weights=1.0, scope=None, loss_collection="loss
                 loss = weighted
             else:
                 loss = t.reduce_sum(weighted)
-                s = _u.shape_of(losses)
-                if reduction != Reduction.SUM:
-                    count = float(_np.prod(s)) if s is not None and None not in s else None
-                    if count is None:
-                        denom = t.cast(t.size(losses) if hasattr(t, "size") else t.reduce_sum(t.ones_like(losses)),
-                                       t.float32)
-                    else:
-                        denom = t.constant(count, name="num_present")
-                    loss = t.divide(loss, denom, name="value")
+                if reduction == Reduction.MEAN:
+                    loss = _safe_mean(loss, t.reduce_sum(t.multiply(t.ones_like(losses), w)))
+                elif reduction == Reduction.SUM_BY_NONZERO_WEIGHTS:
+                    loss = _safe_mean(loss, _num_present(losses, w))
+                elif reduction == Reduction.SUM_OVER_BATCH_SIZE:
+                    loss = _safe_mean(loss, _num_elements(losses))
             loss = t.cast(loss, input_dtype)
             if loss_collection:
                 g.add_to_collection(loss_collection, loss)
@@ -381,6 +419,78 @@ def size(input, name=None, out_type=None):  # noqa: A002
             return t.constant(int(_np.prod(s)), dtype=out_type, name=scope)
         return _u.make_op("Size", scope, [("input", input, None)],
                           {"T": T(input.dtype), "out_type": T(out_type)}, lambda n, ins: [(out_type, [])]).outputs[0]
+
+
+def _ensure_xent_args(name, sentinel, labels, logits):
+    """nn_ops._ensure_xent_args: named arguments only, both given."""
+    if sentinel is not None:
+        raise ValueError("Only call `%s` with named arguments (labels=..., logits=..., ...)" % name)
+    if labels is None or logits is None:
+        raise ValueError("Both labels and logits must be provided.")
+
+
+def _flatten_outer_dims(logits):
+    """nn_ops._flatten_outer_dims: Rank, Shape, Sub, Slice, concat, Reshape to [-1, last]; the static shape
+    [product, last] when the outer dimensions are known."""
+    t = tf()
+    r = rank(logits)
+    last_dim_size = t.slice(t.shape(logits), [t.subtract(r, 1)], [1])
+    shape = _u.shape_of(logits)
+    static = None
+    if shape is not None:
+        static = [None, None]
+        if None not in shape[:-1]:
+            static = [int(_np.prod(shape[:-1])), shape[-1]]
+    from scopeviz.compat.v1._array_ops import reshape_to
+    return reshape_to(logits, t.concat([[-1], last_dim_size], 0), static)
+
+
+def softmax_cross_entropy_with_logits_v2(_sentinel=None, labels=None, logits=None, axis=None, name=None, dim=None):
+    """nn_ops.softmax_cross_entropy_with_logits_v2_helper (TF 1.15): labels and logits flattened to matrices, the
+    SoftmaxCrossEntropyWithLogits kernel named after the scope itself, the cost reshaped back (Reshape_2)."""
+    t = tf()
+    _ensure_xent_args("softmax_cross_entropy_with_logits_v2", _sentinel, labels, logits)
+    axis = dim if axis is None else axis
+    axis = -1 if axis is None else axis
+    g = _u.graph_of(labels, logits)
+    with g.as_default(), t.name_scope(name, "softmax_cross_entropy_with_logits", [logits, labels]) as scope:
+        logits = _u.convert_to_tensor(logits, name="logits")
+        labels = _u.convert_to_tensor(labels, name="labels")
+        if logits.dtype.base_dtype in (t.float16, t.bfloat16):
+            logits = t.cast(logits, t.float32)
+        labels = t.cast(labels, logits.dtype.base_dtype)
+        shape = _u.shape_of(logits)
+        if axis not in (-1,) and not (shape is not None and axis == len(shape) - 1):
+            raise NotImplementedError("softmax_cross_entropy_with_logits: only the last axis is supported, got axis=%r"
+                                      % (axis,))
+        input_rank = rank(logits)
+        input_shape = t.shape(logits)
+        precise_logits = _flatten_outer_dims(logits)
+        labels = _flatten_outer_dims(labels)
+        rows = _u.shape_of(precise_logits)
+        rows = None if rows is None else rows[0]
+
+        def infer(op_name, ins):
+            s = _u.shape_of(ins[0])
+            return [(ins[0].dtype.base_dtype, [rows]), (ins[0].dtype.base_dtype, [rows, None if s is None else s[1]])]
+        kernel = _u.make_op("SoftmaxCrossEntropyWithLogits", scope, [("features", precise_logits, None),
+                                                                     ("labels", labels, None)],
+                            lambda ins: {"T": T(ins[0].dtype)}, infer)
+        output_shape = t.slice(input_shape, [0], [t.subtract(input_rank, 1)])
+        from scopeviz.compat.v1._array_ops import reshape_to
+        return reshape_to(kernel.outputs[0], output_shape, None if shape is None else shape[:-1])
+
+
+def softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, dim=-1, name=None, axis=None):
+    """tf.nn.softmax_cross_entropy_with_logits (v1): labels_stop_gradient under
+    softmax_cross_entropy_with_logits_sg/, then the v2 ops in that same scope."""
+    t = tf()
+    _ensure_xent_args("softmax_cross_entropy_with_logits", _sentinel, labels, logits)
+    g = _u.graph_of(labels, logits)
+    with g.as_default(), t.name_scope(name, "softmax_cross_entropy_with_logits_sg", [logits, labels]) as scope:
+        labels = t.stop_gradient(labels, name="labels_stop_gradient")
+    return softmax_cross_entropy_with_logits_v2(labels=labels, logits=logits, axis=axis if axis is not None else dim,
+                                                name=scope)
 
 
 def rank(input, name=None):  # noqa: A002
