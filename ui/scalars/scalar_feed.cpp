@@ -9,6 +9,12 @@
 #include <exception>
 #include <unordered_map>
 
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 namespace scopeviz::ui {
 
 ScalarSource::~ScalarSource() = default;
@@ -28,6 +34,9 @@ std::size_t watchBatchItems(const WatchBatch& batch)
 }
 
 namespace {
+
+/// The feed worker's nice value (the GUI thread's is 0).
+[[maybe_unused]] constexpr int ReaderNice = 2;
 
 /// Moves series from the front of `from` into `out` until `left` points were taken, splitting the last one.
 template <class Point>
@@ -156,6 +165,11 @@ void FeedWorker::begin()
 
 void FeedWorker::beginNow()
 {
+#ifdef __linux__
+    // Reading yields to the GUI thread: on Linux the nice value is per thread, and the watcher's read
+    // threads inherit it from this one. A few steps only, so that a busy machine still lends it its share.
+    setpriority(PRIO_PROCESS, pid_t(syscall(SYS_gettid)), ReaderNice);
+#endif
     m_fs = new QFileSystemWatcher(this);
     m_fallback = new QTimer(this);
     m_soon = new QTimer(this);
@@ -384,6 +398,9 @@ ScalarFeed::ScalarFeed(std::unique_ptr<ScalarSource> source, const QString& logd
 {
     qRegisterMetaType<WatchBatchPtr>("scopeviz::ui::WatchBatchPtr");
     m_thread.setObjectName(QStringLiteral("scalar-feed"));
+    m_deliverTimer = new QTimer(this);
+    m_deliverTimer->setSingleShot(true);
+    connect(m_deliverTimer, &QTimer::timeout, this, &ScalarFeed::deliverNext);
 }
 
 ScalarFeed::~ScalarFeed() { stop(); }
@@ -397,18 +414,31 @@ void ScalarFeed::start()
     m_worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::started, m_worker, &detail::FeedWorker::begin);
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
-    // Queued: the worker emits on its thread, we re-emit on ours (receivers apply the batch right
-    // there), then tell the worker that the next batch may leave.
+    // Queued: the worker emits on its thread, we re-emit on ours, one batch per pass of the event loop
+    // (receivers apply it right there), then tell the worker that the next batch may leave.
     connect(
         m_worker, &detail::FeedWorker::batchReady, this,
         [this](const WatchBatchPtr& batch) {
-            emit batchReady(batch);
-            if (m_worker)
-                QMetaObject::invokeMethod(m_worker, &detail::FeedWorker::batchTaken, Qt::QueuedConnection);
+            m_arrived.push_back(batch);
+            if (!m_deliverTimer->isActive())
+                m_deliverTimer->start(0);
         },
         Qt::QueuedConnection);
     connect(m_worker, &detail::FeedWorker::failed, this, &ScalarFeed::sourceFailed, Qt::QueuedConnection);
     m_thread.start();
+}
+
+void ScalarFeed::deliverNext()
+{
+    if (m_arrived.empty())
+        return;
+    const WatchBatchPtr batch = m_arrived.front();
+    m_arrived.erase(m_arrived.begin());
+    emit batchReady(batch);
+    if (m_worker)
+        QMetaObject::invokeMethod(m_worker, &detail::FeedWorker::batchTaken, Qt::QueuedConnection);
+    if (!m_arrived.empty())
+        m_deliverTimer->start(0); // after timers and input had their turn
 }
 
 void ScalarFeed::stop()
@@ -420,6 +450,8 @@ void ScalarFeed::stop()
     m_thread.quit();
     m_thread.wait();
     m_worker = nullptr; // deleted by deleteLater as the thread finished
+    m_arrived.clear();
+    m_deliverTimer->stop();
 }
 
 void ScalarFeed::pollNow()

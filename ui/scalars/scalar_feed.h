@@ -42,6 +42,7 @@
 #include <cstddef>
 #include <memory>
 #include <utility>
+#include <vector>
 
 class QFileSystemWatcher;
 class QTimer;
@@ -108,7 +109,7 @@ std::size_t watchBatchItems(const WatchBatch& batch);
 struct FeedLimits {
     int fallbackMs = 1000;                  ///< poll at least this often
     int minEmitMs = 80;                     ///< between two batches when there is no backlog
-    std::size_t maxPointsPerBatch = 150000; ///< per emitted batch
+    std::size_t maxPointsPerBatch = 50000; ///< per emitted batch
     uint64_t maxBytesPerPoll = 16u << 20;   ///< asked of the source
 };
 
@@ -180,7 +181,7 @@ public:
     void setFallbackInterval(int ms) { m_limits.fallbackMs = ms; }
     /// Minimum interval between two emitted batches in ms (default 80); set before start().
     void setMinEmitInterval(int ms) { m_limits.minEmitMs = ms; }
-    /// Most scalar points one emitted batch carries (default 150,000); set before start().
+    /// Most scalar points one emitted batch carries (default 50,000); set before start().
     void setMaxPointsPerBatch(std::size_t points) { m_limits.maxPointsPerBatch = std::max<std::size_t>(1, points); }
     /// Bytes the source is asked to read per poll at most (default 16 MiB, 0 = no limit); set before start().
     void setMaxBytesPerPoll(uint64_t bytes) { m_limits.maxBytesPerPoll = bytes; }
@@ -202,7 +203,13 @@ signals:
     void sourceFailed(const QString& message);
 
 private:
+    /// Emits the oldest batch that arrived from the worker; the next one waits for another pass of the
+    /// event loop, so that two batches are never applied back to back.
+    void deliverNext();
+
     std::unique_ptr<ScalarSource> m_source; ///< until start() hands it to the worker
+    std::vector<WatchBatchPtr> m_arrived;   ///< from the worker, not yet emitted
+    QTimer* m_deliverTimer = nullptr;       ///< zero-interval: the next pass of the event loop
     QString m_logdir;
     FeedLimits m_limits;
     std::shared_ptr<std::atomic<int>> m_inFlight = std::make_shared<std::atomic<int>>(0);
