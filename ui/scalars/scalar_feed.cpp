@@ -253,12 +253,19 @@ void FeedWorker::pollNow()
         m_fallback->setInterval(fallback);
     if (batch.empty())
         return;
-    updateWatches(batch);
+    // The runs' events stay with the merged batch; the watches are set up once it may have left, so
+    // that 10,000 new runs (as many directory listings and watches) do not delay the first paint.
+    std::vector<RunEvent> runEvents;
+    for (const RunEvent& e : batch.events)
+        if (e.kind == RunEvent::Kind::RunAdded || e.kind == RunEvent::Kind::RunRemoved ||
+            e.kind == RunEvent::Kind::LogdirMissing || e.kind == RunEvent::Kind::LogdirFound)
+            runEvents.push_back(e);
     mergeWatchBatch(m_pending, std::move(batch));
     m_pendingItems = watchBatchItems(m_pending);
     // More may be waiting (a watcher may cap what one poll reads): look again shortly.
     m_soon->start(20);
     scheduleEmit();
+    updateWatches(runEvents);
 }
 
 void FeedWorker::scheduleEmit()
@@ -303,29 +310,46 @@ void FeedWorker::emitPending()
 
 void FeedWorker::watchDirectory(const QString& dir, bool withSubdirs)
 {
-    const QFileInfo info(dir);
-    if (!info.isDir())
+    QStringList paths;
+    pathsToWatch(dir, paths);
+    if (withSubdirs) {
+        // A writer creates its run directory, then the file in it: watch new directories at once, so
+        // the file's creation is noticed without waiting for the fallback poll. One level per change.
+        const QDir d(dir);
+        for (const QString& sub : d.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+            const QString path = d.filePath(sub);
+            if (!m_watched.contains(path))
+                pathsToWatch(path, paths);
+        }
+    }
+    addWatches(paths);
+}
+
+void FeedWorker::pathsToWatch(const QString& dir, QStringList& out) const
+{
+    if (!QFileInfo(dir).isDir())
         return;
-    if (!m_watched.contains(dir) && m_fs->addPath(dir))
-        m_watched.insert(dir);
+    if (!m_watched.contains(dir))
+        out << dir;
     // Event files are appended in place; only watching the files themselves reports that.
     const QDir d(dir);
-    const QStringList files = d.entryList({QStringLiteral("*tfevents*")}, QDir::Files);
-    for (const QString& f : files) {
+    for (const QString& f : d.entryList({QStringLiteral("*tfevents*")}, QDir::Files)) {
         const QString path = d.filePath(f);
-        if (!m_watched.contains(path) && m_fs->addPath(path))
-            m_watched.insert(path);
-    }
-    if (!withSubdirs)
-        return;
-    // A writer creates its run directory, then the file in it: watch new directories at once, so
-    // the file's creation is noticed without waiting for the fallback poll. One level per change.
-    const QStringList subdirs = d.entryList(QDir::Dirs | QDir::NoDotAndDotDot);
-    for (const QString& sub : subdirs) {
-        const QString path = d.filePath(sub);
         if (!m_watched.contains(path))
-            watchDirectory(path, false);
+            out << path;
     }
+}
+
+void FeedWorker::addWatches(const QStringList& paths)
+{
+    if (paths.isEmpty())
+        return;
+    // One call for all: QFileSystemWatcher checks each path against those it watches.
+    const QStringList failed = m_fs->addPaths(paths);
+    const QSet<QString> notWatched(failed.begin(), failed.end());
+    for (const QString& p : paths)
+        if (!notWatched.contains(p))
+            m_watched.insert(p);
 }
 
 void FeedWorker::forgetIfUnwatched(const QString& path, const QStringList& stillWatched)
@@ -361,17 +385,16 @@ void FeedWorker::watchMissingLogdir()
         m_ancestor.clear();
 }
 
-void FeedWorker::updateWatches(const WatchBatch& batch)
+void FeedWorker::updateWatches(const std::vector<RunEvent>& events)
 {
     if (m_logdir.isEmpty())
         return;
-    for (const RunEvent& e : batch.events) {
+    QStringList added; // the new runs' directories and files, watched in one call
+    for (const RunEvent& e : events) {
         switch (e.kind) {
-        case RunEvent::Kind::RunAdded: {
-            const QString dir = e.run == "." ? m_logdir : QDir(m_logdir).filePath(QString::fromStdString(e.run));
-            watchDirectory(dir, false);
+        case RunEvent::Kind::RunAdded:
+            pathsToWatch(e.run == "." ? m_logdir : QDir(m_logdir).filePath(QString::fromStdString(e.run)), added);
             break;
-        }
         case RunEvent::Kind::LogdirFound:
             watchMissingLogdir(); // drops the ancestor watch, watches the logdir again
             break;
@@ -389,6 +412,7 @@ void FeedWorker::updateWatches(const WatchBatch& batch)
             break;
         }
     }
+    addWatches(added);
 }
 
 } // namespace detail

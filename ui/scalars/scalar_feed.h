@@ -35,6 +35,7 @@
 #include <QObject>
 #include <QSet>
 #include <QString>
+#include <QStringList>
 #include <QThread>
 
 #include <algorithm>
@@ -142,8 +143,11 @@ private:
     void poll();
     void pollNow();
     void emitPending();
-    void updateWatches(const WatchBatch& batch);
+    void updateWatches(const std::vector<RunEvent>& events);
     void watchDirectory(const QString& dir, bool withSubdirs);
+    /// Appends `dir` and its event files to `out`, those not watched yet.
+    void pathsToWatch(const QString& dir, QStringList& out) const;
+    void addWatches(const QStringList& paths);
     void forgetIfUnwatched(const QString& path, const QStringList& stillWatched);
     void watchMissingLogdir();
 
