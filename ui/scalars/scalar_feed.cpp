@@ -121,11 +121,12 @@ void mergeWatchBatch(WatchBatch& into, WatchBatch&& next)
 namespace detail {
 namespace {
 
-/// Batches on their way to the GUI thread at once: two, so that the GUI has one to apply while the
-/// worker is busy reading.
-constexpr int MaxInFlight = 2;
+/// Batches on their way to the GUI thread at once: enough that the GUI has some to apply while the
+/// worker is busy in a poll (tens of ms for a sweep); the feed hands them over one per pass of the
+/// GUI's event loop, so more in flight never means more at once.
+constexpr int MaxInFlight = 6;
 /// Batches' worth of points read ahead at most.
-constexpr std::size_t ReadAhead = 8;
+constexpr std::size_t ReadAhead = 16;
 /// Watched paths (run directories and event files) past which an idle directory's fallback polls slow down.
 constexpr qsizetype BigDirectoryPaths = 200;
 

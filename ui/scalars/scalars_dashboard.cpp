@@ -429,11 +429,15 @@ void ScalarsDashboard::queueReplot(ScalarChart* chart)
     }
 }
 
-void ScalarsDashboard::flushReplots()
+void ScalarsDashboard::flushReplots(bool wholeImages)
 {
     for (const QPointer<ScalarChart>& chart : std::exchange(m_replotQueue, {}))
-        if (chart && chart->tagId() >= 0)
-            chart->replotWhole();
+        if (chart && chart->tagId() >= 0) {
+            if (wholeImages)
+                chart->replotWhole();
+            else
+                chart->replot();
+        }
     m_replotTimer.stop();
 }
 
@@ -467,7 +471,7 @@ void ScalarsDashboard::settingsChanged()
 
 void ScalarsDashboard::refreshNow() { refresh(false); }
 
-void ScalarsDashboard::refresh(bool queued)
+void ScalarsDashboard::refresh(bool queued, bool wholeImages)
 {
     m_refreshTimer.stop();
     m_sinceRefresh.restart();
@@ -500,7 +504,7 @@ void ScalarsDashboard::refresh(bool queued)
         }
     }
     if (!queued)
-        flushReplots();
+        flushReplots(wholeImages);
     m_allDirty = false;
     m_dirtyTags.clear();
     updateStatus();
@@ -606,7 +610,8 @@ void ScalarsDashboard::setRunFilter(const QString& regex)
     m_runProxy->setFilterRegularExpression(re);
     m_ctx->setRunFilter(re);
     m_allDirty = true;
-    refreshNow();
+    // The list and the charts' curves follow now; images of 10,000 curves follow in slices.
+    refresh(false, false);
 }
 
 void ScalarsDashboard::setRunVisible(const QString& run, bool visible)

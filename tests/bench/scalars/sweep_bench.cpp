@@ -3,6 +3,7 @@
 // feeding a ScalarsDashboard on this (GUI) thread.
 #include "tests/bench/scalars/sweep_bench.h"
 
+#include "core/proto/crc32c.h"
 #include "core/proto/event.pb.h"
 #include "core/summary/event_writer.h"
 #include "core/summary/logdir_watcher.h"
@@ -257,6 +258,35 @@ void benchSweepOpen(bool quick)
     QTemporaryDir tmp;
     const long long bytes = generate(tmp, name, runs, tags, steps);
 
+    // Ceilings on this machine (the files are in the page cache): reading them with CRC32C over every
+    // byte on one thread, and the watcher alone (read, check, decode, group on its read threads).
+    {
+        std::vector<std::string> files;
+        for (int r = 0; r < runs; ++r)
+            files.push_back(eventFileOf(QDir(tmp.path()).filePath(QString::fromStdString(runName(r)))));
+        std::vector<char> buf(1 << 20);
+        uint32_t crc = 0;
+        const double r0 = now();
+        for (const std::string& f : files) {
+            std::ifstream in(f, std::ios::binary);
+            while (in.read(buf.data(), std::streamsize(buf.size())) || in.gcount() > 0)
+                crc = crc32cExtend(crc, buf.data(), std::size_t(in.gcount()));
+        }
+        const double readS = now() - r0;
+        report(name + "_ceiling_read_crc32c_1thread_mb_per_s", double(bytes) / 1e6 / readS, "MB/s");
+        LogdirWatcher w(tmp.path().toStdString());
+        std::size_t points = 0;
+        const double w0 = now();
+        for (WatchBatch b = w.poll(); !b.empty(); b = w.poll())
+            for (const ScalarSeriesBatch& sb : b.scalars)
+                points += sb.points.size();
+        const double watchS = now() - w0;
+        report(name + "_ceiling_watcher_alone_mb_per_s", double(bytes) / 1e6 / watchS, "MB/s");
+        report(name + "_ceiling_watcher_alone_s", watchS, "s");
+        if (points != std::size_t(runs) * tags * steps || crc == 1)
+            std::printf("unexpected: the watcher read %zu points\n", points);
+    }
+
     const std::size_t expected = std::size_t(runs) * tags * steps;
     ScalarFeed feed(std::make_unique<ScalarSourceAdapter<LogdirWatcher>>(tmp.path().toStdString()), tmp.path());
     ScalarsDashboard d;
@@ -368,6 +398,13 @@ void benchSweepRunList(bool quick)
             const double t1 = now();
             d.refreshNow();
             QCoreApplication::processEvents();
+            // Until every chart in view shows its complete image (dense images may follow in slices).
+            spinUntil([&] {
+                for (const QString& tag : d.visibleTags())
+                    if (ScalarChart* c = d.chartForTag(tag); c && !c->showsAllCurves())
+                        return false;
+                return true;
+            }, 10000, 1);
             listMs.push_back((t1 - t0) * 1e3);
             chartsMs.push_back((now() - t0) * 1e3);
         }
