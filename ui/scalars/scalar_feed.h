@@ -21,14 +21,16 @@
 // a poll reads at most maxBytesPerPoll (shared among the runs, which the
 // watcher reads in parallel), an emitted batch carries at most
 // maxPointsPerBatch points (what the GUI thread stores in a few ms; the rest
-// waits in the pending batch, events always go with the first part), the next
-// batch leaves only once the GUI thread has taken an earlier one, and the
-// worker stops reading ahead while the pending batch holds more than a few
+// waits in the pending batch, events always go with the first part), and the
+// worker stops reading ahead while the pending batch holds more than sixteen
 // batches' worth. While such a backlog lasts batches leave as fast as the GUI
-// takes them (two may be on their way, so the GUI has one to apply while the
-// worker reads); otherwise at most every min-emit interval. When a big directory
-// (over 200 watched paths) is idle, the fallback poll backs off to 4x its
-// interval; file notifications still trigger polls at once.
+// takes them (six may be on their way, so the GUI has some to apply while the
+// worker is inside a poll); otherwise at most every min-emit interval. On the
+// GUI thread the feed emits them one per pass of the event loop, never two back
+// to back. The worker runs at nice +2 on Linux (its read threads inherit it), so
+// the GUI thread gets a core first. When a big directory (over 200 watched
+// paths) is idle, the fallback poll backs off to 4x its interval; file
+// notifications still trigger polls at once.
 #include "core/summary/scalar_batch.h"
 
 #include <QElapsedTimer>
