@@ -14,6 +14,8 @@
 #include "ui/scalars/scalar_feed.h"
 #include "ui/scalars/scalar_store.h"
 #include "ui/scalars/scalars_dashboard.h"
+#include "ui/summaries/summary_dashboard.h"
+#include "ui/summaries/summary_store.h"
 
 #include <QApplication>
 #include <QDir>
@@ -207,7 +209,10 @@ OpenResult openAndLoad(ScalarFeed& feed, ScalarsDashboard& d, std::size_t expect
 
 } // namespace
 
-long long writeSweep(const QString& dir, int runs, int tags, int steps)
+namespace {
+
+/// Writes `runs` runs into `dir` on every core, `fill` writing run r's events; returns the bytes.
+long long writeRuns(const QString& dir, int runs, const std::function<void(EventWriter&, int)>& fill)
 {
     std::atomic<int> next{0};
     std::atomic<long long> bytes{0};
@@ -216,10 +221,7 @@ long long writeSweep(const QString& dir, int runs, int tags, int steps)
             const std::string runDir = QDir(dir).filePath(QString::fromStdString(runName(r))).toStdString();
             EventWriter w(runDir);
             w.setFlushSecs(0);
-            uint32_t rng = uint32_t(r) * 2654435761u + 1;
-            for (int s = 0; s < steps; ++s)
-                for (int t = 0; t < tags; ++t)
-                    w.addScalar(tagName(t), valueAt(r, t, s, rng), s, 1.7e9 + double(r) + double(s) * 0.5);
+            fill(w, r);
             (void)w.flush();
             const std::string path = w.filePath();
             (void)w.close();
@@ -234,6 +236,18 @@ long long writeSweep(const QString& dir, int runs, int tags, int steps)
     for (auto& t : pool)
         t.join();
     return bytes;
+}
+
+} // namespace
+
+long long writeSweep(const QString& dir, int runs, int tags, int steps)
+{
+    return writeRuns(dir, runs, [&](EventWriter& w, int r) {
+        uint32_t rng = uint32_t(r) * 2654435761u + 1;
+        for (int s = 0; s < steps; ++s)
+            for (int t = 0; t < tags; ++t)
+                w.addScalar(tagName(t), valueAt(r, t, s, rng), s, 1.7e9 + double(r) + double(s) * 0.5);
+    });
 }
 
 namespace {
@@ -422,6 +436,56 @@ void benchSweepRunList(bool quick)
     timed("none", [&] { d.runModel()->setAllChecked(true); }, [&] { d.runModel()->setAllChecked(false); });
     timed("all", [&] { d.runModel()->setAllChecked(false); }, [&] { d.runModel()->setAllChecked(true); });
     feed.stop();
+    loadLine();
+}
+
+void benchSweepHistograms(bool quick)
+{
+    // Issue 19 item 4: histograms of a sweep do not freeze the window. 1,000 runs x 2 histogram tags x
+    // 50 steps (TF1 bucketing of 200 values each), opened in the Histograms dashboard with the feed
+    // collecting them, as the window does.
+    const int runs = quick ? 200 : 1000, tags = 2, steps = 50;
+    const std::string name = "sweep_" + std::to_string(runs) + "runs_histograms";
+    QTemporaryDir tmp;
+    const double g0 = now();
+    const long long bytes = writeRuns(tmp.path(), runs, [&](EventWriter& w, int r) {
+        std::mt19937 rng(uint32_t(r) + 1);
+        std::normal_distribution<double> normal;
+        std::vector<double> values(200);
+        for (int s = 0; s < steps; ++s)
+            for (int t = 0; t < tags; ++t) {
+                for (double& v : values)
+                    v = normal(rng) * (1.0 + 0.02 * s) + 0.01 * double(r % 10) * t;
+                w.addHistogram(t == 0 ? "layer1/weights" : "layer2/weights", values, s, 1.7e9 + double(s));
+            }
+    });
+    report(name + "_generate_s", now() - g0, "s");
+    report(name + "_bytes_mb", double(bytes) / 1e6, "MB");
+    loadLine();
+    auto source = std::make_unique<ScalarSourceAdapter<LogdirWatcher>>(tmp.path().toStdString());
+    source->watcher().setCollectRich(true);
+    ScalarFeed feed(std::move(source), tmp.path());
+    SummaryHub hub;
+    hub.setFeed(&feed);
+    SummaryDashboard dash(SummaryView::Histograms, &hub);
+    dash.resize(1600, 1000);
+    dash.show();
+    StallMeter stall;
+    stall.start();
+    const std::size_t expected = std::size_t(runs) * tags * steps;
+    const double t0 = now();
+    feed.start();
+    spinUntil([&] { return hub.store().histogramValues() >= expected; }, 120000);
+    const double loadedMs = hub.store().histogramValues() >= expected ? (now() - t0) * 1e3 : -1;
+    spinUntil([] { return false; }, 300); // the cards painted after the last batch
+    stall.stop();
+    feed.stop();
+    report(name + "_all_loaded_ms", loadedMs, "ms");
+    report(name + "_histograms", double(hub.store().histogramValues()), "histograms");
+    report(name + "_cards_shown", double(dash.cardCount()), "cards");
+    report(name + "_worst_gui_stall_ms", stall.worstMs(), "ms");
+    report(name + "_worst_gui_stall_vs_goal_50ms", stall.worstMs() / 50.0, "ratio");
+    report(name + "_worst_gui_busy_cpu_ms", stall.worstBusyMs(), "ms");
     loadLine();
 }
 
