@@ -459,6 +459,43 @@ DecimationStats decimate(const ScalarSeries& s, const DecimationRequest& r, std:
     return stats;
 }
 
+DecimationStats valueExtent(const ScalarSeries& s, const DecimationRequest& r)
+{
+    DecimationStats stats;
+    stats.yMin = std::numeric_limits<double>::infinity();
+    stats.yMax = -std::numeric_limits<double>::infinity();
+    DecimationRequest req = r;
+    req.smoothed = false;
+    if (s.empty() || !(req.xHi >= req.xLo) || (req.logX && !(req.xHi > 0)))
+        return stats;
+    if (req.logX && !(req.xLo > 0))
+        req.xLo = req.xHi * 1e-12;
+    if (!req.map.monotonic(s)) {
+        thread_local std::vector<CurvePoint> points;
+        return decimateUnsorted(s, req, points);
+    }
+    // decimate() counts every drawable visible value in its extent (each column's extremes, or all
+    // of its points), never the neighbours outside: the extremes of whole blocks, and of the points
+    // of the blocks cut by the range.
+    std::size_t i0 = 0, i1 = 0;
+    visibleRange(s, req, i0, i1);
+    stats.visible = i1 - i0;
+    if (i0 >= i1)
+        return stats;
+    BlockStats blk;
+    const std::size_t b0 = i0 >> SummaryShift, b1 = (i1 - 1) >> SummaryShift;
+    for (std::size_t b = b0; b <= b1; ++b) {
+        const std::size_t base = b << SummaryShift, end = std::min(s.size(), base + SummaryBlock);
+        const bool has = (base < i0 || end > i1) ? partialBlock(s, req, std::max(base, i0), std::min(end, i1), blk)
+                                                 : rawBlock(s, b, req.logY, blk);
+        if (!has)
+            continue;
+        stats.yMin = std::min(stats.yMin, double(blk.vlo));
+        stats.yMax = std::max(stats.yMax, double(blk.vhi));
+    }
+    return stats;
+}
+
 void nonFiniteMarkers(const ScalarSeries& s, const DecimationRequest& r, std::vector<NonFiniteMarker>& out)
 {
     out.clear();

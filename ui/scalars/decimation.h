@@ -85,6 +85,11 @@ struct DecimationStats {
 /// Decimates `series` for `req` into `out` (cleared first); x ascending.
 DecimationStats decimate(const ScalarSeries& series, const DecimationRequest& req, std::vector<CurvePoint>& out);
 
+/// The y extent and visible count that decimate() would report for `req` (raw values only:
+/// `req.smoothed` must be false), without emitting points: O(visible points / 64) through the
+/// block summaries. For charts that draw a curve themselves and need only its extent.
+DecimationStats valueExtent(const ScalarSeries& series, const DecimationRequest& req);
+
 /// A NaN/Inf point to mark on a plot.
 struct NonFiniteMarker {
     double x = 0;

@@ -7,10 +7,12 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QContextMenuEvent>
+#include <QElapsedTimer>
 #include <QFileDialog>
 #include <QMenu>
 #include <QMessageBox>
 #include <QSvgGenerator>
+#include <QTimer>
 #include <QToolTip>
 
 #include <climits>
@@ -227,18 +229,14 @@ private:
     std::vector<Mark> m_marks;
 };
 
-/// The curves of a chart with many runs, drawn into one image per replot of changed data or view
-/// (ScalarChart::renderDense) and blitted below the graphs of selected runs.
+/// The curves of a chart with many runs, drawn into one image per change of data or view
+/// (ScalarChart::drawDense, in slices during ingest) and blitted below the graphs of selected runs.
 class DenseCurveLayer : public QCPLayerable {
 public:
     explicit DenseCurveLayer(ScalarChart* chart) : QCPLayerable(chart, QStringLiteral("main")), m_chart(chart) {}
 
     void setKey(uint64_t key) { m_key = key; }
-    void clear()
-    {
-        m_key = 0;
-        m_image = QImage();
-    }
+    uint64_t key() const { return m_key; }
 
 protected:
     QRect clipRect() const override { return mParentPlot->axisRect()->rect(); }
@@ -253,20 +251,12 @@ protected:
         const QCPRange yr = mParentPlot->yAxis->range();
         uint64_t key = m_key ^ (uint64_t(area.width()) << 40) ^ (uint64_t(area.height()) << 20);
         key = key * 0x9e3779b97f4a7c15ull ^ std::hash<double>{}(yr.lower) ^ (std::hash<double>{}(yr.upper) << 1);
-        if (key != m_imageKey || m_image.size() != area.size()) {
-            if (m_image.size() != area.size())
-                m_image = QImage(area.size(), QImage::Format_ARGB32_Premultiplied);
-            m_chart->renderDense(m_image);
-            m_imageKey = key;
-        }
-        p->drawImage(area.topLeft(), m_image);
+        m_chart->drawDense(p, area, key ? key : 1);
     }
 
 private:
     ScalarChart* m_chart;
     uint64_t m_key = 0;
-    uint64_t m_imageKey = 0;
-    QImage m_image;
 };
 
 } // namespace detail
@@ -354,6 +344,9 @@ ScalarChart::ScalarChart(ScalarsContext* ctx, QWidget* parent) : QCustomPlot(par
     connect(m_title, &QCPTextElement::clicked, this, [this] { emit titleClicked(m_tag); });
 
     m_denseLayer = new detail::DenseCurveLayer(this);
+    m_denseTimer = new QTimer(this);
+    m_denseTimer->setSingleShot(true);
+    connect(m_denseTimer, &QTimer::timeout, this, &ScalarChart::continueDenseJob);
     m_markers = new detail::NonFiniteLayer(this);
     m_cursor = new QCPItemStraightLine(this);
     m_cursor->setLayer(QStringLiteral("overlay"));
@@ -422,7 +415,12 @@ void ScalarChart::bind(int tagId, const QString& tag)
     clearGraphs();
     m_buffers.clear();
     m_markers->clear();
-    m_denseLayer->clear();
+    m_denseLayer->setKey(0);
+    m_job = DenseJob{};
+    m_denseTimer->stop();
+    m_denseShown = QImage();
+    m_denseShownKey = 0;
+    m_denseComplete = true;
     m_dense = false;
     m_cursor->setVisible(false);
     m_key = 0;
@@ -562,6 +560,7 @@ void ScalarChart::rebuildGraphs(const std::vector<ChartCurve>& curves, bool smoo
 
 void ScalarChart::prepare()
 {
+
     if (m_preparing || m_tagId < 0 || !m_ctx)
         return;
     m_preparing = true;
@@ -669,8 +668,9 @@ void ScalarChart::prepare()
             // Drawn by the dense layer: here only the extent (of the raw values, as for graphs) and markers.
             const ScalarSeries& s = c.kind == ChartCurve::Kind::Run ? store.series(c.seriesId) : aggs[i]->mean;
             req.smoothed = false;
-            extend(decimate(s, req, m_scratch));
-            m_drawnPoints += m_scratch.size();
+            const DecimationStats st = valueExtent(s, req);
+            extend(st);
+            m_drawnPoints += st.visible;
             if (c.kind == ChartCurve::Kind::Run) {
                 nonFiniteMarkers(s, req, marks);
                 m_markers->add(marks);
@@ -759,48 +759,130 @@ void ScalarChart::prepare()
     m_preparing = false;
 }
 
-void ScalarChart::renderDense(QImage& image)
+void ScalarChart::replotWhole()
 {
+    m_whole = true;
+    replot();
+    m_whole = false;
+}
+
+void ScalarChart::drawDense(QPainter* painter, const QRect& area, uint64_t key)
+{
+
+    if (!m_showOnly)
+        m_requestedKey = key;
+    if ((key != m_denseShownKey || m_denseShown.size() != area.size()) && !(m_showOnly && !m_job.active)) {
+        // A job for older data of the same size finishes first: its image is newer than the shown one.
+        if (!m_job.active || m_job.image.size() != area.size())
+            startDenseJob(area, key);
+        if (!m_whole) {
+            runDenseJob(m_sliceBudgetMs);
+        } else {
+            runDenseJob(-1);
+            if (m_denseShownKey != key) { // that finished job drew older data or another view
+                startDenseJob(area, key);
+                runDenseJob(-1);
+            }
+        }
+        if (m_job.active && !m_denseTimer->isActive())
+            m_denseTimer->start(0);
+    }
+    m_denseComplete = key == m_denseShownKey && m_denseShown.size() == area.size();
+    if (m_denseShown.size() == area.size())
+        painter->drawImage(area.topLeft(), m_denseShown);
+}
+
+void ScalarChart::startDenseJob(const QRect& area, uint64_t key)
+{
+    m_job.active = true;
+    m_job.key = key;
+    m_job.req = m_denseReq;
+    const QCPRange yr = yAxis->range();
+    m_job.yLo = yr.lower;
+    m_job.yHi = yr.upper;
+    // Unselected curves are faint when some runs are selected, else translucent so that overlaps show.
+    m_job.alpha = m_ctx->anySelected() ? 40 : 150;
+    m_job.curves.clear();
+    for (std::size_t i = 0; i < m_curves.size(); ++i)
+        if (i >= m_graphs.size() || !m_graphs[i].raw) // the others have graphs of their own
+            m_job.curves.push_back(m_curves[i]);
+    m_job.next = 0;
+    m_jobMs = 0;
+    if (m_job.image.size() != area.size())
+        m_job.image = QImage(area.size(), QImage::Format_ARGB32_Premultiplied);
+    m_job.image.fill(Qt::transparent);
+}
+
+void ScalarChart::continueDenseJob()
+{
+    if (!m_job.active)
+        return;
+    if (runDenseJob(m_sliceBudgetMs)) {
+        // Show it, and start the image the last replot asked for if this one is older. Data that
+        // arrived without a replot waits for the owner's next one (the dashboard coalesces them).
+        m_showOnly = m_denseShownKey == m_requestedKey;
+        replot();
+        m_showOnly = false;
+    }
+    else if (!m_denseTimer->isActive())
+        m_denseTimer->start(0);
+}
+
+bool ScalarChart::runDenseJob(double budgetMs)
+{
+
     // One pass per curve over its visible points: each pixel column gets one vertical span from
     // the lowest to the highest point in it (joined to the previous column's last point), columns
     // skipped by sparse data get a line. Cost: O(visible points + pixels covered) per curve, no
-    // intermediate point list.
-    ++m_denseRenders;
-    image.fill(Qt::transparent);
-    const QRect area = axisRect()->rect();
+    // intermediate point list. The mapping is the one of the job's start, so an image rendered in
+    // slices is the one rendered in one go.
+    ++m_denseSlices;
+    QElapsedTimer clock;
+    clock.start();
+    struct Account {
+        QElapsedTimer& clock;
+        double& ms;
+        ~Account() { ms += double(clock.nsecsElapsed()) / 1e6; }
+    } account{clock, m_jobMs};
+    DenseJob& job = m_job;
+    QImage& image = job.image;
+    const DenseRequest& dr = job.req;
     const int width = image.width(), height = image.height();
     uint32_t* bits = reinterpret_cast<uint32_t*>(image.bits());
     const qsizetype stride = image.bytesPerLine() / 4;
-    const bool smoothed = m_denseReq.smoothing > 0; // the smoothed curve only: 1,000 noisy raw curves are a blur
-    // Unselected curves are faint when some runs are selected, else translucent so that overlaps show.
-    const int alpha = m_ctx->anySelected() ? 40 : 150;
-    const bool linX = xAxis->scaleType() == QCPAxis::stLinear, linY = yAxis->scaleType() == QCPAxis::stLinear;
-    const QCPRange xr = xAxis->range(), yr = yAxis->range();
-    const double xScale = double(area.width()) / (xr.upper - xr.lower);
-    const double yScale = double(area.height()) / (yr.upper - yr.lower);
-    auto toPx = [&](double x) { return linX ? (x - xr.lower) * xScale : xAxis->coordToPixel(x) - area.left(); };
-    auto toPy = [&](double y) { return linY ? (yr.upper - y) * yScale : yAxis->coordToPixel(y) - area.top(); };
+    const bool smoothed = dr.smoothing > 0; // the smoothed curve only: 1,000 noisy raw curves are a blur
+    // Pixel coordinates as QCPAxis maps them (log axes: linear in the logarithm), from the job's ranges.
+    const bool logAxisX = xAxis->scaleType() == QCPAxis::stLogarithmic;
+    const bool logAxisY = yAxis->scaleType() == QCPAxis::stLogarithmic;
+    const double x0 = logAxisX ? std::log(dr.xLo) : dr.xLo, x1 = logAxisX ? std::log(dr.xHi) : dr.xHi;
+    const double y0 = logAxisY ? std::log(job.yLo) : job.yLo, y1 = logAxisY ? std::log(job.yHi) : job.yHi;
+    const double xScale = double(width) / (x1 - x0), yScale = double(height) / (y1 - y0);
+    auto toPx = [&](double x) { return ((logAxisX ? std::log(x) : x) - x0) * xScale; };
+    auto toPy = [&](double y) { return (y1 - (logAxisY ? std::log(y) : y)) * yScale; };
     const ScalarStore& store = m_ctx->store();
     std::vector<float> values;
-    for (std::size_t i = 0; i < m_curves.size(); ++i) {
-        const ChartCurve& c = m_curves[i];
-        if (i < m_graphs.size() && m_graphs[i].raw)
-            continue; // has graphs of its own
+    const uint32_t inverse = 255u - uint32_t(job.alpha);
+    const std::size_t first = job.next;
+    for (; job.next < job.curves.size(); ++job.next) {
+        if (budgetMs >= 0 && job.next > first && clock.nsecsElapsed() > qint64(budgetMs * 1e6))
+            break; // at least one curve per slice
+        const ChartCurve& c = job.curves[job.next];
+        if (c.kind == ChartCurve::Kind::Run && (c.seriesId < 0 || c.seriesId >= store.seriesCount()))
+            continue;
         const ScalarSeries& s = c.kind == ChartCurve::Kind::Run ? store.series(c.seriesId) : m_ctx->aggregate(m_tagId, c).mean;
         if (s.empty())
             continue;
         // Visible points plus one neighbour on each side, so that lines reach the edges.
         std::size_t i0 = 0, i1 = s.size();
         if (c.map.monotonic(s)) {
-            const std::size_t a = nearestIndex(s, c.map, m_denseReq.xLo), b = nearestIndex(s, c.map, m_denseReq.xHi);
+            const std::size_t a = nearestIndex(s, c.map, dr.xLo), b = nearestIndex(s, c.map, dr.xHi);
             i0 = a > 0 ? a - 1 : 0;
             i1 = std::min(s.size(), b + 2);
         }
         values.resize(i1 - i0);
         if (smoothed)
-            s.smoothed(m_denseReq.smoothing, i0, i1, values.data());
-        const uint32_t src = qPremultiply(qRgba(c.color.red(), c.color.green(), c.color.blue(), alpha));
-        const uint32_t inverse = 255u - uint32_t(alpha);
+            s.smoothed(dr.smoothing, i0, i1, values.data());
+        const uint32_t src = qPremultiply(qRgba(c.color.red(), c.color.green(), c.color.blue(), job.alpha));
         auto span = [&](int col, double ya, double yb) {
             if (col < 0 || col >= width)
                 return;
@@ -819,7 +901,7 @@ void ScalarChart::renderDense(QImage& image)
         for (std::size_t k = i0; k < i1; ++k) {
             const double v = smoothed ? double(values[k - i0]) : s.value(k);
             const double x = c.map.x(s, k);
-            if (!std::isfinite(v) || (m_denseReq.logY && v <= 0) || (m_denseReq.logX && x <= 0))
+            if (!std::isfinite(v) || (dr.logY && v <= 0) || (dr.logX && x <= 0))
                 continue;
             const double px = toPx(x), py = toPy(v);
             if (!std::isfinite(px) || !std::isfinite(py))
@@ -850,6 +932,15 @@ void ScalarChart::renderDense(QImage& image)
         if (have)
             span(col, lo, hi);
     }
+    if (job.next < job.curves.size())
+        return false;
+    ++m_denseRenders;
+    m_lastImageMs = m_jobMs + double(clock.nsecsElapsed()) / 1e6;
+    std::swap(m_denseShown, job.image);
+    m_denseShownKey = job.key;
+    job.active = false;
+    job.curves.clear();
+    return true;
 }
 
 QStringList ScalarChart::shownCurves() const
@@ -1076,7 +1167,10 @@ bool ScalarChart::exportPng(const QString& path, int w, int h)
         h = height();
     m_key = 0;
     prepare();
-    return savePng(path, w, h, 2.0);
+    m_whole = true; // an export shows every curve
+    const bool ok = savePng(path, w, h, 2.0);
+    m_whole = false;
+    return ok;
 }
 
 bool ScalarChart::exportSvg(const QString& path, int w, int h)
@@ -1096,7 +1190,9 @@ bool ScalarChart::exportSvg(const QString& path, int w, int h)
     QCPPainter painter;
     if (!painter.begin(&gen))
         return false;
+    m_whole = true; // an export shows every curve
     toPainter(&painter, w, h);
+    m_whole = false;
     painter.end();
     return QFileInfo(path).size() > 0;
 }

@@ -15,8 +15,10 @@
 #include <qcustomplot.h>
 
 #include <QHash>
+#include <QImage>
 #include <QPointer>
 #include <QString>
+#include <QTimer>
 
 #include <vector>
 
@@ -49,8 +51,22 @@ public:
     /// True when the last preparation drew its curves in one pass into an image (more than
     /// DenseCurveThreshold curves): unselected curves 1 px and, when runs are selected, faint.
     bool denseMode() const { return m_dense; }
-    /// How many times the dense image was rendered (tests: off-screen charts render nothing).
+    /// How many dense images were completed (tests: off-screen charts render nothing).
     uint64_t denseRenderCount() const { return m_denseRenders; }
+    /// How many slices the dense images were rendered in (one per curve batch that fit the budget).
+    uint64_t denseSliceCount() const { return m_denseSlices; }
+    /// True when the last paint showed every curve of the last preparation; false while a dense image
+    /// is still being rendered in slices (the previous image is shown meanwhile).
+    bool showsAllCurves() const { return !m_dense || m_denseComplete; }
+    /// Replots with every curve drawn before it returns. A plain replot() renders a changed dense image
+    /// in slices of about the slice budget each, one per pass of the event loop, showing the previous
+    /// image until the new one is complete (so 1,000 curves never hold the GUI thread); exports and
+    /// the dashboard's refreshNow() render it whole.
+    void replotWhole();
+    /// Time the last completed dense image took to render, all slices together (ms).
+    double lastDenseImageMs() const { return m_lastImageMs; }
+    /// Time one dense slice may take (default 8 ms; 0: one curve per slice, for tests).
+    void setDenseSliceBudget(double ms) { m_sliceBudgetMs = ms; }
     /// How many times the chart re-decimated its curves (data, settings or view changed) since it was made.
     uint64_t decimationCount() const { return m_decimations; }
     /// Number of points handed to QCustomPlot by the last preparation (all graphs).
@@ -113,8 +129,13 @@ private:
     };
 
     friend class detail::DenseCurveLayer;
-    /// Draws every curve that has no graph of its own into `image` (the axis rect's size), one pass per curve.
-    void renderDense(QImage& image);
+    /// The dense layer's drawing: the image of the curves without a graph of their own for `key`
+    /// (data, view, size and y range), rendered now or in slices, blitted at `area`.
+    void drawDense(QPainter* painter, const QRect& area, uint64_t key);
+    void startDenseJob(const QRect& area, uint64_t key);
+    /// Renders curves of the job until `budgetMs` passed (< 0: all); true when the image is complete.
+    bool runDenseJob(double budgetMs);
+    void continueDenseJob();
     void applyStyle();
     void rebuildGraphs(const std::vector<ChartCurve>& curves, bool smoothing, bool grouping);
     void configureAxes();
@@ -132,11 +153,33 @@ private:
     detail::DenseCurveLayer* m_denseLayer = nullptr;
     bool m_dense = false;
     uint64_t m_denseRenders = 0;
+    uint64_t m_denseSlices = 0;
     struct DenseRequest {
         double xLo = 0, xHi = 1;
         bool logX = false, logY = false;
         double smoothing = 0;
     } m_denseReq;
+    /// A dense image being rendered: what it draws and how, fixed when it starts.
+    struct DenseJob {
+        bool active = false;
+        uint64_t key = 0;
+        DenseRequest req;
+        double yLo = 0, yHi = 1;
+        int alpha = 150;
+        std::vector<ChartCurve> curves;
+        std::size_t next = 0;
+        QImage image;
+    } m_job;
+    QTimer* m_denseTimer = nullptr; ///< zero-interval: the next slice, on the next pass of the event loop
+    QImage m_denseShown;          ///< the last complete dense image
+    uint64_t m_denseShownKey = 0; ///< its key
+    bool m_denseComplete = true;  ///< the last paint showed the image of the current key
+    bool m_whole = false;         ///< inside replotWhole() or an export
+    bool m_showOnly = false;      ///< replotting to show a finished image: no new one is started
+    uint64_t m_requestedKey = 0;  ///< the key of the last draw that asked for an image
+    double m_jobMs = 0;           ///< time spent on the current job's slices
+    double m_lastImageMs = 0;     ///< ... and on the last completed image's
+    double m_sliceBudgetMs = 8;
     std::vector<CurveGraphs> m_graphs;
     std::vector<ChartCurve> m_curves;
     QString m_structure;

@@ -9,6 +9,12 @@
 #include <exception>
 #include <unordered_map>
 
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 namespace scopeviz::ui {
 
 ScalarSource::~ScalarSource() = default;
@@ -28,6 +34,9 @@ std::size_t watchBatchItems(const WatchBatch& batch)
 }
 
 namespace {
+
+/// The feed worker's nice value (the GUI thread's is 0).
+[[maybe_unused]] constexpr int ReaderNice = 2;
 
 /// Moves series from the front of `from` into `out` until `left` points were taken, splitting the last one.
 template <class Batch>
@@ -108,11 +117,12 @@ void mergeWatchBatch(WatchBatch& into, WatchBatch&& next)
 namespace detail {
 namespace {
 
-/// Batches on their way to the GUI thread at once: two, so that the GUI has one to apply while the
-/// worker is busy reading.
-constexpr int MaxInFlight = 2;
+/// Batches on their way to the GUI thread at once: enough that the GUI has some to apply while the
+/// worker is busy in a poll (tens of ms for a sweep); the feed hands them over one per pass of the
+/// GUI's event loop, so more in flight never means more at once.
+constexpr int MaxInFlight = 6;
 /// Batches' worth of points read ahead at most.
-constexpr std::size_t ReadAhead = 8;
+constexpr std::size_t ReadAhead = 16;
 /// Watched paths (run directories and event files) past which an idle directory's fallback polls slow down.
 constexpr qsizetype BigDirectoryPaths = 200;
 
@@ -152,6 +162,11 @@ void FeedWorker::begin()
 
 void FeedWorker::beginNow()
 {
+#ifdef __linux__
+    // Reading yields to the GUI thread: on Linux the nice value is per thread, and the watcher's read
+    // threads inherit it from this one. A few steps only, so that a busy machine still lends it its share.
+    setpriority(PRIO_PROCESS, pid_t(syscall(SYS_gettid)), ReaderNice);
+#endif
     m_fs = new QFileSystemWatcher(this);
     m_fallback = new QTimer(this);
     m_soon = new QTimer(this);
@@ -238,13 +253,20 @@ void FeedWorker::pollNow()
         m_fallback->setInterval(fallback);
     if (batch.empty())
         return;
-    updateWatches(batch);
+    // The runs' events stay with the merged batch; the watches are set up once it may have left, so
+    // that 10,000 new runs (as many directory listings and watches) do not delay the first paint.
+    std::vector<RunEvent> runEvents;
+    for (const RunEvent& e : batch.events)
+        if (e.kind == RunEvent::Kind::RunAdded || e.kind == RunEvent::Kind::RunRemoved ||
+            e.kind == RunEvent::Kind::LogdirMissing || e.kind == RunEvent::Kind::LogdirFound)
+            runEvents.push_back(e);
     mergeWatchBatch(m_pending, std::move(batch));
     m_pendingItems = watchBatchItems(m_pending);
     // More may be waiting (a watcher may cap what one poll reads): look again shortly.
     if (!more)
         m_soon->start(20);
     scheduleEmit();
+    updateWatches(runEvents);
 }
 
 void FeedWorker::scheduleEmit()
@@ -290,29 +312,46 @@ void FeedWorker::emitPending()
 
 void FeedWorker::watchDirectory(const QString& dir, bool withSubdirs)
 {
-    const QFileInfo info(dir);
-    if (!info.isDir())
+    QStringList paths;
+    pathsToWatch(dir, paths);
+    if (withSubdirs) {
+        // A writer creates its run directory, then the file in it: watch new directories at once, so
+        // the file's creation is noticed without waiting for the fallback poll. One level per change.
+        const QDir d(dir);
+        for (const QString& sub : d.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+            const QString path = d.filePath(sub);
+            if (!m_watched.contains(path))
+                pathsToWatch(path, paths);
+        }
+    }
+    addWatches(paths);
+}
+
+void FeedWorker::pathsToWatch(const QString& dir, QStringList& out) const
+{
+    if (!QFileInfo(dir).isDir())
         return;
-    if (!m_watched.contains(dir) && m_fs->addPath(dir))
-        m_watched.insert(dir);
+    if (!m_watched.contains(dir))
+        out << dir;
     // Event files are appended in place; only watching the files themselves reports that.
     const QDir d(dir);
-    const QStringList files = d.entryList({QStringLiteral("*tfevents*")}, QDir::Files);
-    for (const QString& f : files) {
+    for (const QString& f : d.entryList({QStringLiteral("*tfevents*")}, QDir::Files)) {
         const QString path = d.filePath(f);
-        if (!m_watched.contains(path) && m_fs->addPath(path))
-            m_watched.insert(path);
-    }
-    if (!withSubdirs)
-        return;
-    // A writer creates its run directory, then the file in it: watch new directories at once, so
-    // the file's creation is noticed without waiting for the fallback poll. One level per change.
-    const QStringList subdirs = d.entryList(QDir::Dirs | QDir::NoDotAndDotDot);
-    for (const QString& sub : subdirs) {
-        const QString path = d.filePath(sub);
         if (!m_watched.contains(path))
-            watchDirectory(path, false);
+            out << path;
     }
+}
+
+void FeedWorker::addWatches(const QStringList& paths)
+{
+    if (paths.isEmpty())
+        return;
+    // One call for all: QFileSystemWatcher checks each path against those it watches.
+    const QStringList failed = m_fs->addPaths(paths);
+    const QSet<QString> notWatched(failed.begin(), failed.end());
+    for (const QString& p : paths)
+        if (!notWatched.contains(p))
+            m_watched.insert(p);
 }
 
 void FeedWorker::forgetIfUnwatched(const QString& path, const QStringList& stillWatched)
@@ -348,17 +387,16 @@ void FeedWorker::watchMissingLogdir()
         m_ancestor.clear();
 }
 
-void FeedWorker::updateWatches(const WatchBatch& batch)
+void FeedWorker::updateWatches(const std::vector<RunEvent>& events)
 {
     if (m_logdir.isEmpty())
         return;
-    for (const RunEvent& e : batch.events) {
+    QStringList added; // the new runs' directories and files, watched in one call
+    for (const RunEvent& e : events) {
         switch (e.kind) {
-        case RunEvent::Kind::RunAdded: {
-            const QString dir = e.run == "." ? m_logdir : QDir(m_logdir).filePath(QString::fromStdString(e.run));
-            watchDirectory(dir, false);
+        case RunEvent::Kind::RunAdded:
+            pathsToWatch(e.run == "." ? m_logdir : QDir(m_logdir).filePath(QString::fromStdString(e.run)), added);
             break;
-        }
         case RunEvent::Kind::LogdirFound:
             watchMissingLogdir(); // drops the ancestor watch, watches the logdir again
             break;
@@ -376,6 +414,7 @@ void FeedWorker::updateWatches(const WatchBatch& batch)
             break;
         }
     }
+    addWatches(added);
 }
 
 } // namespace detail
@@ -385,6 +424,9 @@ ScalarFeed::ScalarFeed(std::unique_ptr<ScalarSource> source, const QString& logd
 {
     qRegisterMetaType<WatchBatchPtr>("scopeviz::ui::WatchBatchPtr");
     m_thread.setObjectName(QStringLiteral("scalar-feed"));
+    m_deliverTimer = new QTimer(this);
+    m_deliverTimer->setSingleShot(true);
+    connect(m_deliverTimer, &QTimer::timeout, this, &ScalarFeed::deliverNext);
 }
 
 ScalarFeed::~ScalarFeed() { stop(); }
@@ -398,18 +440,31 @@ void ScalarFeed::start()
     m_worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::started, m_worker, &detail::FeedWorker::begin);
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
-    // Queued: the worker emits on its thread, we re-emit on ours (receivers apply the batch right
-    // there), then tell the worker that the next batch may leave.
+    // Queued: the worker emits on its thread, we re-emit on ours, one batch per pass of the event loop
+    // (receivers apply it right there), then tell the worker that the next batch may leave.
     connect(
         m_worker, &detail::FeedWorker::batchReady, this,
         [this](const WatchBatchPtr& batch) {
-            emit batchReady(batch);
-            if (m_worker)
-                QMetaObject::invokeMethod(m_worker, &detail::FeedWorker::batchTaken, Qt::QueuedConnection);
+            m_arrived.push_back(batch);
+            if (!m_deliverTimer->isActive())
+                m_deliverTimer->start(0);
         },
         Qt::QueuedConnection);
     connect(m_worker, &detail::FeedWorker::failed, this, &ScalarFeed::sourceFailed, Qt::QueuedConnection);
     m_thread.start();
+}
+
+void ScalarFeed::deliverNext()
+{
+    if (m_arrived.empty())
+        return;
+    const WatchBatchPtr batch = m_arrived.front();
+    m_arrived.erase(m_arrived.begin());
+    emit batchReady(batch);
+    if (m_worker)
+        QMetaObject::invokeMethod(m_worker, &detail::FeedWorker::batchTaken, Qt::QueuedConnection);
+    if (!m_arrived.empty())
+        m_deliverTimer->start(0); // after timers and input had their turn
 }
 
 void ScalarFeed::stop()
@@ -421,6 +476,8 @@ void ScalarFeed::stop()
     m_thread.quit();
     m_thread.wait();
     m_worker = nullptr; // deleted by deleteLater as the thread finished
+    m_arrived.clear();
+    m_deliverTimer->stop();
 }
 
 void ScalarFeed::pollNow()

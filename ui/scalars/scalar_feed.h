@@ -21,20 +21,23 @@
 // a poll reads at most maxBytesPerPoll (shared among the runs, which the
 // watcher reads in parallel), an emitted batch carries at most
 // maxPointsPerBatch points (what the GUI thread stores in a few ms; the rest
-// waits in the pending batch, events always go with the first part), the next
-// batch leaves only once the GUI thread has taken an earlier one, and the
-// worker stops reading ahead while the pending batch holds more than a few
+// waits in the pending batch, events always go with the first part), and the
+// worker stops reading ahead while the pending batch holds more than sixteen
 // batches' worth. While such a backlog lasts batches leave as fast as the GUI
-// takes them (two may be on their way, so the GUI has one to apply while the
-// worker reads); otherwise at most every min-emit interval. When a big directory
-// (over 200 watched paths) is idle, the fallback poll backs off to 4x its
-// interval; file notifications still trigger polls at once.
+// takes them (six may be on their way, so the GUI has some to apply while the
+// worker is inside a poll); otherwise at most every min-emit interval. On the
+// GUI thread the feed emits them one per pass of the event loop, never two back
+// to back. The worker runs at nice +2 on Linux (its read threads inherit it), so
+// the GUI thread gets a core first. When a big directory (over 200 watched
+// paths) is idle, the fallback poll backs off to 4x its interval; file
+// notifications still trigger polls at once.
 #include "core/summary/scalar_batch.h"
 
 #include <QElapsedTimer>
 #include <QObject>
 #include <QSet>
 #include <QString>
+#include <QStringList>
 #include <QThread>
 
 #include <algorithm>
@@ -42,6 +45,7 @@
 #include <cstddef>
 #include <memory>
 #include <utility>
+#include <vector>
 
 class QFileSystemWatcher;
 class QTimer;
@@ -110,7 +114,7 @@ std::size_t watchBatchItems(const WatchBatch& batch);
 struct FeedLimits {
     int fallbackMs = 1000;                  ///< poll at least this often
     int minEmitMs = 80;                     ///< between two batches when there is no backlog
-    std::size_t maxPointsPerBatch = 150000; ///< per emitted batch
+    std::size_t maxPointsPerBatch = 50000; ///< per emitted batch
     uint64_t maxBytesPerPoll = 16u << 20;   ///< asked of the source
 };
 
@@ -143,8 +147,11 @@ private:
     void poll();
     void pollNow();
     void emitPending();
-    void updateWatches(const WatchBatch& batch);
+    void updateWatches(const std::vector<RunEvent>& events);
     void watchDirectory(const QString& dir, bool withSubdirs);
+    /// Appends `dir` and its event files to `out`, those not watched yet.
+    void pathsToWatch(const QString& dir, QStringList& out) const;
+    void addWatches(const QStringList& paths);
     void forgetIfUnwatched(const QString& path, const QStringList& stillWatched);
     void watchMissingLogdir();
 
@@ -182,7 +189,7 @@ public:
     void setFallbackInterval(int ms) { m_limits.fallbackMs = ms; }
     /// Minimum interval between two emitted batches in ms (default 80); set before start().
     void setMinEmitInterval(int ms) { m_limits.minEmitMs = ms; }
-    /// Most scalar points one emitted batch carries (default 150,000); set before start().
+    /// Most scalar points one emitted batch carries (default 50,000); set before start().
     void setMaxPointsPerBatch(std::size_t points) { m_limits.maxPointsPerBatch = std::max<std::size_t>(1, points); }
     /// Bytes the source is asked to read per poll at most (default 16 MiB, 0 = no limit); set before start().
     void setMaxBytesPerPoll(uint64_t bytes) { m_limits.maxBytesPerPoll = bytes; }
@@ -204,7 +211,13 @@ signals:
     void sourceFailed(const QString& message);
 
 private:
+    /// Emits the oldest batch that arrived from the worker; the next one waits for another pass of the
+    /// event loop, so that two batches are never applied back to back.
+    void deliverNext();
+
     std::unique_ptr<ScalarSource> m_source; ///< until start() hands it to the worker
+    std::vector<WatchBatchPtr> m_arrived;   ///< from the worker, not yet emitted
+    QTimer* m_deliverTimer = nullptr;       ///< zero-interval: the next pass of the event loop
     QString m_logdir;
     FeedLimits m_limits;
     std::shared_ptr<std::atomic<int>> m_inFlight = std::make_shared<std::atomic<int>>(0);

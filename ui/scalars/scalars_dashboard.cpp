@@ -408,11 +408,12 @@ void ScalarsDashboard::scheduleRefresh()
 {
     if (m_refreshTimer.isActive())
         return;
-    // New data waits at least twice as long as the last refresh took to draw, so that charts with
-    // thousands of runs leave the GUI thread most of its time during ingest; a user's change does not.
+    // New data waits at least three times as long as the last refresh took to draw (its dense images
+    // included), so that charts with thousands of runs leave the GUI thread and the cores two thirds
+    // of their time during ingest; a user's change does not wait.
     qint64 gap = MinRefreshMs;
     if (!m_allDirty && !m_runsDirty && !m_sectionsDirty)
-        gap = std::clamp<qint64>(qint64(2 * m_lastRefreshCostMs), MinRefreshMs, 400);
+        gap = std::clamp<qint64>(qint64(3 * m_lastRefreshCostMs), MinRefreshMs, 1200);
     const qint64 since = m_sinceRefresh.elapsed();
     m_refreshTimer.start(int(std::max<qint64>(0, gap - since)));
 }
@@ -428,11 +429,15 @@ void ScalarsDashboard::queueReplot(ScalarChart* chart)
     }
 }
 
-void ScalarsDashboard::flushReplots()
+void ScalarsDashboard::flushReplots(bool wholeImages)
 {
     for (const QPointer<ScalarChart>& chart : std::exchange(m_replotQueue, {}))
-        if (chart && chart->tagId() >= 0)
-            chart->replot();
+        if (chart && chart->tagId() >= 0) {
+            if (wholeImages)
+                chart->replotWhole();
+            else
+                chart->replot();
+        }
     m_replotTimer.stop();
 }
 
@@ -444,8 +449,9 @@ void ScalarsDashboard::replotNext()
             continue;
         QElapsedTimer t;
         t.start();
-        chart->replot();
-        m_refreshCostMs += double(t.nsecsElapsed()) / 1e6;
+        chart->replot(); // a dense image continues in slices of its own
+        // A dense image costs its slices too: count what the last one took.
+        m_refreshCostMs += double(t.nsecsElapsed()) / 1e6 + (chart->denseMode() ? chart->lastDenseImageMs() : 0.0);
         break;
     }
     if (!m_replotQueue.isEmpty()) {
@@ -465,7 +471,7 @@ void ScalarsDashboard::settingsChanged()
 
 void ScalarsDashboard::refreshNow() { refresh(false); }
 
-void ScalarsDashboard::refresh(bool queued)
+void ScalarsDashboard::refresh(bool queued, bool wholeImages)
 {
     m_refreshTimer.stop();
     m_sinceRefresh.restart();
@@ -498,7 +504,7 @@ void ScalarsDashboard::refresh(bool queued)
         }
     }
     if (!queued)
-        flushReplots();
+        flushReplots(wholeImages);
     m_allDirty = false;
     m_dirtyTags.clear();
     updateStatus();
@@ -604,7 +610,8 @@ void ScalarsDashboard::setRunFilter(const QString& regex)
     m_runProxy->setFilterRegularExpression(re);
     m_ctx->setRunFilter(re);
     m_allDirty = true;
-    refreshNow();
+    // The list and the charts' curves follow now; images of 10,000 curves follow in slices.
+    refresh(false, false);
 }
 
 void ScalarsDashboard::setRunVisible(const QString& run, bool visible)

@@ -124,15 +124,16 @@ private:
     void buildUi();
     void scheduleRefresh();
     /// The refresh itself; `queued`: charts replot at the next pass of the event loop (at most one
-    /// replot per chart per pass), as the timer-driven refresh during ingest does.
-    void refresh(bool queued);
+    /// replot per chart per pass), as the timer-driven refresh during ingest does. Otherwise they
+    /// replot now, with their dense images whole (`wholeImages`) or continued in slices.
+    void refresh(bool queued, bool wholeImages = true);
     void runListMenu(const QPoint& pos);
     /// Replots the next chart of the replot queue (one per pass of the event loop).
     void replotNext();
     /// Queues a chart's replot (each chart once).
     void queueReplot(ScalarChart* chart);
-    /// Replots every queued chart now.
-    void flushReplots();
+    /// Replots every queued chart now; dense images whole, or begun and continued in slices.
+    void flushReplots(bool wholeImages = true);
     void rebuildSections();
     void settingsChanged();
     void onChartCreated(ScalarChart* chart);

@@ -3,6 +3,7 @@
 // feeding a ScalarsDashboard on this (GUI) thread.
 #include "tests/bench/scalars/sweep_bench.h"
 
+#include "core/proto/crc32c.h"
 #include "core/proto/event.pb.h"
 #include "core/summary/event_writer.h"
 #include "core/summary/logdir_watcher.h"
@@ -13,6 +14,8 @@
 #include "ui/scalars/scalar_feed.h"
 #include "ui/scalars/scalar_store.h"
 #include "ui/scalars/scalars_dashboard.h"
+#include "ui/summaries/summary_dashboard.h"
+#include "ui/summaries/summary_store.h"
 
 #include <QApplication>
 #include <QDir>
@@ -30,6 +33,7 @@
 #include <functional>
 #include <random>
 #include <sys/resource.h>
+#include <ctime>
 #include <thread>
 #include <vector>
 
@@ -100,33 +104,46 @@ protected:
     }
 };
 
+/// The CPU time this thread has used, in seconds.
+double threadCpuSeconds()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
+}
+
 /// Records the longest gap between the ticks of a 2 ms timer on the GUI thread: how long the thread
-/// was busy without returning to its event loop.
+/// did not return to its event loop (worstMs, wall time: also the time other processes held the
+/// cores), and the most CPU time the thread spent in one such gap (worstBusyMs: its own work).
 class StallMeter : public QObject {
 public:
     StallMeter()
     {
         m_timer.setTimerType(Qt::PreciseTimer);
         connect(&m_timer, &QTimer::timeout, this, [this] {
-            const double t = now();
-            if (m_last > 0)
+            const double t = now(), cpu = threadCpuSeconds();
+            if (m_last > 0) {
                 m_worst = std::max(m_worst, (t - m_last) * 1e3);
+                m_worstBusy = std::max(m_worstBusy, (cpu - m_lastCpu) * 1e3);
+            }
             m_last = t;
+            m_lastCpu = cpu;
         });
     }
     void start()
     {
         m_last = 0;
-        m_worst = 0;
+        m_worst = m_worstBusy = 0;
         m_timer.start(2);
     }
     void stop() { m_timer.stop(); }
     double worstMs() const { return m_worst; }
+    double worstBusyMs() const { return m_worstBusy; }
 
 private:
     QTimer m_timer;
-    double m_last = 0;
-    double m_worst = 0;
+    double m_last = 0, m_lastCpu = 0;
+    double m_worst = 0, m_worstBusy = 0;
 };
 
 /// Runs the event loop until `done()` or `timeoutMs`; returns done().
@@ -151,6 +168,7 @@ struct OpenResult {
     double firstPaintMs = -1;
     double loadedMs = -1;
     double worstStallMs = 0;
+    double worstBusyMs = 0;
 };
 
 /// Opens `dir` in a dashboard and reports when the first chart with data was painted and when every
@@ -161,7 +179,7 @@ OpenResult openAndLoad(ScalarFeed& feed, ScalarsDashboard& d, std::size_t expect
     PaintWatch watch;
     const double t0 = now();
     watch.onPaint = [&](ScalarChart* c) {
-        if (r.firstPaintMs < 0 && c->drawnPoints() > 0)
+        if (r.firstPaintMs < 0 && c->drawnPoints() > 0 && c->showsAllCurves()) // not a partial dense image
             r.firstPaintMs = (now() - t0) * 1e3;
     };
     qApp->installEventFilter(&watch);
@@ -184,13 +202,17 @@ OpenResult openAndLoad(ScalarFeed& feed, ScalarsDashboard& d, std::size_t expect
     spinUntil([] { return false; }, 150);
     stall.stop();
     r.worstStallMs = stall.worstMs();
+    r.worstBusyMs = stall.worstBusyMs();
     qApp->removeEventFilter(&watch);
     return r;
 }
 
 } // namespace
 
-long long writeSweep(const QString& dir, int runs, int tags, int steps)
+namespace {
+
+/// Writes `runs` runs into `dir` on every core, `fill` writing run r's events; returns the bytes.
+long long writeRuns(const QString& dir, int runs, const std::function<void(EventWriter&, int)>& fill)
 {
     std::atomic<int> next{0};
     std::atomic<long long> bytes{0};
@@ -199,10 +221,7 @@ long long writeSweep(const QString& dir, int runs, int tags, int steps)
             const std::string runDir = QDir(dir).filePath(QString::fromStdString(runName(r))).toStdString();
             EventWriter w(runDir);
             w.setFlushSecs(0);
-            uint32_t rng = uint32_t(r) * 2654435761u + 1;
-            for (int s = 0; s < steps; ++s)
-                for (int t = 0; t < tags; ++t)
-                    w.addScalar(tagName(t), valueAt(r, t, s, rng), s, 1.7e9 + double(r) + double(s) * 0.5);
+            fill(w, r);
             (void)w.flush();
             const std::string path = w.filePath();
             (void)w.close();
@@ -217,6 +236,18 @@ long long writeSweep(const QString& dir, int runs, int tags, int steps)
     for (auto& t : pool)
         t.join();
     return bytes;
+}
+
+} // namespace
+
+long long writeSweep(const QString& dir, int runs, int tags, int steps)
+{
+    return writeRuns(dir, runs, [&](EventWriter& w, int r) {
+        uint32_t rng = uint32_t(r) * 2654435761u + 1;
+        for (int s = 0; s < steps; ++s)
+            for (int t = 0; t < tags; ++t)
+                w.addScalar(tagName(t), valueAt(r, t, s, rng), s, 1.7e9 + double(r) + double(s) * 0.5);
+    });
 }
 
 namespace {
@@ -241,6 +272,35 @@ void benchSweepOpen(bool quick)
     QTemporaryDir tmp;
     const long long bytes = generate(tmp, name, runs, tags, steps);
 
+    // Ceilings on this machine (the files are in the page cache): reading them with CRC32C over every
+    // byte on one thread, and the watcher alone (read, check, decode, group on its read threads).
+    {
+        std::vector<std::string> files;
+        for (int r = 0; r < runs; ++r)
+            files.push_back(eventFileOf(QDir(tmp.path()).filePath(QString::fromStdString(runName(r)))));
+        std::vector<char> buf(1 << 20);
+        uint32_t crc = 0;
+        const double r0 = now();
+        for (const std::string& f : files) {
+            std::ifstream in(f, std::ios::binary);
+            while (in.read(buf.data(), std::streamsize(buf.size())) || in.gcount() > 0)
+                crc = crc32cExtend(crc, buf.data(), std::size_t(in.gcount()));
+        }
+        const double readS = now() - r0;
+        report(name + "_ceiling_read_crc32c_1thread_mb_per_s", double(bytes) / 1e6 / readS, "MB/s");
+        LogdirWatcher w(tmp.path().toStdString());
+        std::size_t points = 0;
+        const double w0 = now();
+        for (WatchBatch b = w.poll(); !b.empty(); b = w.poll())
+            for (const ScalarSeriesBatch& sb : b.scalars)
+                points += sb.points.size();
+        const double watchS = now() - w0;
+        report(name + "_ceiling_watcher_alone_mb_per_s", double(bytes) / 1e6 / watchS, "MB/s");
+        report(name + "_ceiling_watcher_alone_s", watchS, "s");
+        if (points != std::size_t(runs) * tags * steps || crc == 1)
+            std::printf("unexpected: the watcher read %zu points\n", points);
+    }
+
     const std::size_t expected = std::size_t(runs) * tags * steps;
     ScalarFeed feed(std::make_unique<ScalarSourceAdapter<LogdirWatcher>>(tmp.path().toStdString()), tmp.path());
     ScalarsDashboard d;
@@ -255,6 +315,7 @@ void benchSweepOpen(bool quick)
     report(name + "_load_cpu_s", loadCpu, "s");
     report(name + "_worst_gui_stall_ms", r.worstStallMs, "ms");
     report(name + "_worst_gui_stall_vs_goal_50ms", r.worstStallMs / 50.0, "ratio");
+    report(name + "_worst_gui_busy_cpu_ms", r.worstBusyMs, "ms");
     report(name + "_points", double(d.store().pointCount()), "points");
 
     // Idle: nothing is written; the feed keeps following (file watches and its fallback poll).
@@ -294,7 +355,7 @@ void benchSweepOpen(bool quick)
         double shownAt = -1;
         PaintWatch watch;
         watch.onPaint = [&](ScalarChart* c) {
-            if (c == chart && shownAt < 0 && c->decimationCount() > before && series >= 0 &&
+            if (c == chart && shownAt < 0 && c->decimationCount() > before && c->showsAllCurves() && series >= 0 &&
                 !d.store().series(series).empty() &&
                 d.store().series(series).step(d.store().series(series).size() - 1) >= step)
                 shownAt = now();
@@ -332,6 +393,7 @@ void benchSweepRunList(bool quick)
     report(name + "_all_points_loaded_ms", r.loadedMs, "ms");
     report(name + "_load_mb_per_s", r.loadedMs > 0 ? double(bytes) / 1e6 / (r.loadedMs / 1e3) : 0, "MB/s");
     report(name + "_worst_gui_stall_ms", r.worstStallMs, "ms");
+    report(name + "_worst_gui_busy_cpu_ms", r.worstBusyMs, "ms");
     report(name + "_runs_listed", double(d.runModel()->rowCount()), "runs");
 
     // Each operation twice: until the run list shows its effect (the list repainted), and until the
@@ -350,6 +412,13 @@ void benchSweepRunList(bool quick)
             const double t1 = now();
             d.refreshNow();
             QCoreApplication::processEvents();
+            // Until every chart in view shows its complete image (dense images may follow in slices).
+            spinUntil([&] {
+                for (const QString& tag : d.visibleTags())
+                    if (ScalarChart* c = d.chartForTag(tag); c && !c->showsAllCurves())
+                        return false;
+                return true;
+            }, 10000, 1);
             listMs.push_back((t1 - t0) * 1e3);
             chartsMs.push_back((now() - t0) * 1e3);
         }
@@ -367,6 +436,56 @@ void benchSweepRunList(bool quick)
     timed("none", [&] { d.runModel()->setAllChecked(true); }, [&] { d.runModel()->setAllChecked(false); });
     timed("all", [&] { d.runModel()->setAllChecked(false); }, [&] { d.runModel()->setAllChecked(true); });
     feed.stop();
+    loadLine();
+}
+
+void benchSweepHistograms(bool quick)
+{
+    // Issue 19 item 4: histograms of a sweep do not freeze the window. 1,000 runs x 2 histogram tags x
+    // 50 steps (TF1 bucketing of 200 values each), opened in the Histograms dashboard with the feed
+    // collecting them, as the window does.
+    const int runs = quick ? 200 : 1000, tags = 2, steps = 50;
+    const std::string name = "sweep_" + std::to_string(runs) + "runs_histograms";
+    QTemporaryDir tmp;
+    const double g0 = now();
+    const long long bytes = writeRuns(tmp.path(), runs, [&](EventWriter& w, int r) {
+        std::mt19937 rng(uint32_t(r) + 1);
+        std::normal_distribution<double> normal;
+        std::vector<double> values(200);
+        for (int s = 0; s < steps; ++s)
+            for (int t = 0; t < tags; ++t) {
+                for (double& v : values)
+                    v = normal(rng) * (1.0 + 0.02 * s) + 0.01 * double(r % 10) * t;
+                w.addHistogram(t == 0 ? "layer1/weights" : "layer2/weights", values, s, 1.7e9 + double(s));
+            }
+    });
+    report(name + "_generate_s", now() - g0, "s");
+    report(name + "_bytes_mb", double(bytes) / 1e6, "MB");
+    loadLine();
+    auto source = std::make_unique<ScalarSourceAdapter<LogdirWatcher>>(tmp.path().toStdString());
+    source->watcher().setCollectRich(true);
+    ScalarFeed feed(std::move(source), tmp.path());
+    SummaryHub hub;
+    hub.setFeed(&feed);
+    SummaryDashboard dash(SummaryView::Histograms, &hub);
+    dash.resize(1600, 1000);
+    dash.show();
+    StallMeter stall;
+    stall.start();
+    const std::size_t expected = std::size_t(runs) * tags * steps;
+    const double t0 = now();
+    feed.start();
+    spinUntil([&] { return hub.store().histogramValues() >= expected; }, 120000);
+    const double loadedMs = hub.store().histogramValues() >= expected ? (now() - t0) * 1e3 : -1;
+    spinUntil([] { return false; }, 300); // the cards painted after the last batch
+    stall.stop();
+    feed.stop();
+    report(name + "_all_loaded_ms", loadedMs, "ms");
+    report(name + "_histograms", double(hub.store().histogramValues()), "histograms");
+    report(name + "_cards_shown", double(dash.cardCount()), "cards");
+    report(name + "_worst_gui_stall_ms", stall.worstMs(), "ms");
+    report(name + "_worst_gui_stall_vs_goal_50ms", stall.worstMs() / 50.0, "ratio");
+    report(name + "_worst_gui_busy_cpu_ms", stall.worstBusyMs(), "ms");
     loadLine();
 }
 

@@ -2,6 +2,7 @@
 // run list, charts with many runs, and feed batches bounded to what the GUI absorbs in a frame.
 #include "core/summary/event_writer.h"
 #include "core/summary/logdir_watcher.h"
+#include "ui/scalars/decimation.h"
 #include "ui/scalars/run_colors.h"
 #include "ui/scalars/run_list_model.h"
 #include "ui/scalars/scalar_chart.h"
@@ -16,11 +17,14 @@
 #include <QSortFilterProxyModel>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QToolButton>
 
 #include <cmath>
+#include <limits>
 #include <map>
 #include <mutex>
+#include <random>
 
 using namespace scopeviz;
 using namespace scopeviz::ui;
@@ -320,7 +324,15 @@ private slots:
         Points got;
         std::size_t largest = 0;
         int batches = 0, withEvents = 0;
+        // A zero-interval timer ticks once per pass of the event loop: a batch per pass at most means
+        // no two batches are applied without a tick in between (the GUI stays responsive).
+        QTimer passes;
+        int pass = 0, lastPass = -1, backToBack = 0;
+        connect(&passes, &QTimer::timeout, this, [&] { ++pass; });
+        passes.start(0);
         connect(&feed, &ScalarFeed::batchReady, this, [&](const WatchBatchPtr& b) {
+            backToBack += pass == lastPass ? 1 : 0;
+            lastPass = pass;
             largest = std::max(largest, watchBatchItems(*b));
             ++batches;
             withEvents += b->events.empty() ? 0 : 1;
@@ -334,6 +346,91 @@ private slots:
         QVERIFY2(largest <= 50000, qPrintable(QString::number(largest)));
         QVERIFY(batches >= 16); // 800,010 points in batches of at most 50,000
         QCOMPARE(withEvents, 2); // the RunAdded events with the first part, the purge with its batch
+        QCOMPARE(backToBack, 0);
+    }
+
+    void denseImageInSlicesIsTheImageInOneGo()
+    {
+        // Two dashboards over the same sweep: one chart renders its dense image in one go (replot), the
+        // other one curve per pass of the event loop (replot with no time budget), as during ingest.
+        for (const double smoothing : {0.0, 0.6}) {
+            const WatchBatch data = sweep(120, 1500);
+            ScalarsDashboard whole, sliced;
+            for (ScalarsDashboard* d : {&whole, &sliced}) {
+                showDashboard(*d, QSize(900, 600));
+                d->setSmoothing(smoothing);
+                d->applyBatch(data);
+                d->refreshNow();
+            }
+            ScalarChart* a = whole.chartForTag("loss");
+            ScalarChart* b = sliced.chartForTag("loss");
+            QVERIFY(a && b && a->denseMode() && b->denseMode());
+            a->replotWhole();
+            QVERIFY(a->showsAllCurves());
+            const QImage one = a->grab().toImage();
+
+            // New points: both charts need a new image.
+            WatchBatch more;
+            for (int r = 0; r < 120; ++r)
+                more.scalars.push_back({sweepRun(r), "loss", {{1500, 1.7e9 + 1500, 2.0 + r * 0.01}}});
+            whole.applyBatch(more);
+            sliced.applyBatch(more);
+            whole.refreshNow();
+            a->replotWhole();
+            const QImage oneMore = a->grab().toImage();
+            QVERIFY(oneMore != one);
+
+            b->setDenseSliceBudget(0);
+            b->invalidate();
+            const uint64_t slices = b->denseSliceCount(), images = b->denseRenderCount();
+            b->replot();
+            QVERIFY(!b->showsAllCurves()); // the previous image is shown meanwhile
+            QTRY_VERIFY(b->showsAllCurves());
+            QVERIFY2(b->denseSliceCount() - slices >= 100, qPrintable(QString::number(b->denseSliceCount() - slices)));
+            QCOMPARE(b->denseRenderCount() - images, uint64_t(1));
+            QCOMPARE(b->grab().toImage(), oneMore);
+        }
+    }
+
+    void valueExtentIsTheExtentOfTheDecimatedCurve()
+    {
+        // Dense charts take each curve's y extent from block summaries instead of decimating it: the
+        // same numbers for any view, with NaN/Inf, values <= 0 on a log axis and clock jumps.
+        std::mt19937 rng(7);
+        std::uniform_real_distribution<double> u(-1, 1);
+        for (int trial = 0; trial < 60; ++trial) {
+            ScalarSeries s;
+            const int n = 1 + int(rng() % 5000);
+            std::vector<ScalarPoint> pts;
+            for (int i = 0; i < n; ++i) {
+                double v = u(rng) * (trial % 3 == 0 ? 1e3 : 1.0) + (trial % 2 ? 0.5 : 0.0);
+                if (rng() % 97 == 0)
+                    v = std::numeric_limits<double>::quiet_NaN();
+                if (rng() % 211 == 0)
+                    v = -std::numeric_limits<double>::infinity();
+                const double wall = 1.7e9 + i - (trial % 5 == 0 && i > n / 2 ? 100.0 : 0.0); // a clock jump
+                pts.push_back({int64_t(i * 2), wall, v});
+            }
+            s.append(pts.data(), pts.size());
+            for (int view = 0; view < 6; ++view) {
+                DecimationRequest r;
+                r.map.mode = view % 3 == 0 ? XAxisMode::Wall : XAxisMode::Step;
+                const double lo = r.map.usesStep() ? 0 : 1.7e9, span = r.map.usesStep() ? 2.0 * n : double(n);
+                r.xLo = lo + span * (view < 2 ? -0.05 : u(rng) * 0.5 + 0.25);
+                r.xHi = lo + span * (view < 2 ? 1.05 : u(rng) * 0.5 + 0.8);
+                r.columns = view % 2 ? 37 : 700;
+                r.logY = view == 4;
+                r.logX = view == 5;
+                std::vector<CurvePoint> out;
+                const DecimationStats d = decimate(s, r, out);
+                const DecimationStats e = valueExtent(s, r);
+                QCOMPARE(e.visible, d.visible);
+                if (std::isfinite(d.yMin) || std::isfinite(e.yMin)) {
+                    QCOMPARE(e.yMin, d.yMin);
+                    QCOMPARE(e.yMax, d.yMax);
+                }
+            }
+        }
     }
 
     void takeFrontKeepsTheMeaningOfABatch()
