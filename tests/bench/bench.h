@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <time.h>
+
 namespace scopeviz::bench {
 
 /// Prints one benchmark figure in the format scripts/bench.sh collects.
@@ -15,6 +17,15 @@ inline void report(const std::string& name, double value, const std::string& uni
 {
     std::printf("BENCH %s %.6g %s\n", name.c_str(), value, unit.c_str());
     std::fflush(stdout);
+}
+
+/// The CPU time the calling thread has used, in seconds: what a piece of work costs that thread, whatever
+/// else the machine runs.
+inline double threadCpuSeconds()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
 }
 
 /// Monotonic seconds since an arbitrary epoch.

@@ -2,7 +2,7 @@
 // replot of 10 runs x 1M points, smoothing, a 1,000-tag refresh, and the
 // latency from a writer's flush to the repaint of the chart showing the point.
 // The sweep benchmarks (issue 19: 1,000 and 10,000 runs) are in sweep_bench.cpp.
-//   scopeviz_bench_scalars [--quick] [--latency-only] [--sweep-only] [--sweep-histograms-only] [--screenshot out.png]
+//   scopeviz_bench_scalars [--quick] [--latency-only] [--sweep-only] [--screenshot out.png]
 //                          [--write-sweep DIR RUNS TAGS STEPS] [--sweep-screenshot DIR OUT.png GROUP_REGEX]
 #include "core/summary/event_writer.h"
 #include "core/summary/logdir_watcher.h"
@@ -534,12 +534,6 @@ int main(int argc, char** argv)
             latencyOnly = true;
         else if (std::strcmp(argv[i], "--sweep-only") == 0)
             sweepOnly = true;
-        else if (std::strcmp(argv[i], "--sweep-histograms-only") == 0) {
-            QApplication app(argc, argv);
-            applyTheme(false);
-            bench::benchSweepHistograms(quick);
-            return 0;
-        }
         else if (std::strcmp(argv[i], "--sweep-screenshot") == 0 && i + 3 < argc) {
             QApplication app(argc, argv);
             applyTheme(false);
@@ -567,7 +561,6 @@ int main(int argc, char** argv)
         return 0;
     bench::benchSweepOpen(quick);
     bench::benchSweepRunList(quick);
-    bench::benchSweepHistograms(quick);
     if (sweepOnly)
         return 0;
     benchSmoothing(quick);

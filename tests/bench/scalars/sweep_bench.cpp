@@ -2,6 +2,7 @@
 // repo's EventWriter, then opens it the way the window does: a ScalarFeed over a LogdirWatcher
 // feeding a ScalarsDashboard on this (GUI) thread.
 #include "tests/bench/scalars/sweep_bench.h"
+#include "tests/bench/stall_meter.h"
 
 #include "core/proto/crc32c.h"
 #include "core/proto/event.pb.h"
@@ -14,8 +15,6 @@
 #include "ui/scalars/scalar_feed.h"
 #include "ui/scalars/scalar_store.h"
 #include "ui/scalars/scalars_dashboard.h"
-#include "ui/summaries/summary_dashboard.h"
-#include "ui/summaries/summary_store.h"
 
 #include <QApplication>
 #include <QDir>
@@ -102,48 +101,6 @@ protected:
                 onPaint(chart);
         return false;
     }
-};
-
-/// The CPU time this thread has used, in seconds.
-double threadCpuSeconds()
-{
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
-}
-
-/// Records the longest gap between the ticks of a 2 ms timer on the GUI thread: how long the thread
-/// did not return to its event loop (worstMs, wall time: also the time other processes held the
-/// cores), and the most CPU time the thread spent in one such gap (worstBusyMs: its own work).
-class StallMeter : public QObject {
-public:
-    StallMeter()
-    {
-        m_timer.setTimerType(Qt::PreciseTimer);
-        connect(&m_timer, &QTimer::timeout, this, [this] {
-            const double t = now(), cpu = threadCpuSeconds();
-            if (m_last > 0) {
-                m_worst = std::max(m_worst, (t - m_last) * 1e3);
-                m_worstBusy = std::max(m_worstBusy, (cpu - m_lastCpu) * 1e3);
-            }
-            m_last = t;
-            m_lastCpu = cpu;
-        });
-    }
-    void start()
-    {
-        m_last = 0;
-        m_worst = m_worstBusy = 0;
-        m_timer.start(2);
-    }
-    void stop() { m_timer.stop(); }
-    double worstMs() const { return m_worst; }
-    double worstBusyMs() const { return m_worstBusy; }
-
-private:
-    QTimer m_timer;
-    double m_last = 0, m_lastCpu = 0;
-    double m_worst = 0, m_worstBusy = 0;
 };
 
 /// Runs the event loop until `done()` or `timeoutMs`; returns done().
@@ -436,56 +393,6 @@ void benchSweepRunList(bool quick)
     timed("none", [&] { d.runModel()->setAllChecked(true); }, [&] { d.runModel()->setAllChecked(false); });
     timed("all", [&] { d.runModel()->setAllChecked(false); }, [&] { d.runModel()->setAllChecked(true); });
     feed.stop();
-    loadLine();
-}
-
-void benchSweepHistograms(bool quick)
-{
-    // Issue 19 item 4: histograms of a sweep do not freeze the window. 1,000 runs x 2 histogram tags x
-    // 50 steps (TF1 bucketing of 200 values each), opened in the Histograms dashboard with the feed
-    // collecting them, as the window does.
-    const int runs = quick ? 200 : 1000, tags = 2, steps = 50;
-    const std::string name = "sweep_" + std::to_string(runs) + "runs_histograms";
-    QTemporaryDir tmp;
-    const double g0 = now();
-    const long long bytes = writeRuns(tmp.path(), runs, [&](EventWriter& w, int r) {
-        std::mt19937 rng(uint32_t(r) + 1);
-        std::normal_distribution<double> normal;
-        std::vector<double> values(200);
-        for (int s = 0; s < steps; ++s)
-            for (int t = 0; t < tags; ++t) {
-                for (double& v : values)
-                    v = normal(rng) * (1.0 + 0.02 * s) + 0.01 * double(r % 10) * t;
-                w.addHistogram(t == 0 ? "layer1/weights" : "layer2/weights", values, s, 1.7e9 + double(s));
-            }
-    });
-    report(name + "_generate_s", now() - g0, "s");
-    report(name + "_bytes_mb", double(bytes) / 1e6, "MB");
-    loadLine();
-    auto source = std::make_unique<ScalarSourceAdapter<LogdirWatcher>>(tmp.path().toStdString());
-    source->watcher().setCollectRich(true);
-    ScalarFeed feed(std::move(source), tmp.path());
-    SummaryHub hub;
-    hub.setFeed(&feed);
-    SummaryDashboard dash(SummaryView::Histograms, &hub);
-    dash.resize(1600, 1000);
-    dash.show();
-    StallMeter stall;
-    stall.start();
-    const std::size_t expected = std::size_t(runs) * tags * steps;
-    const double t0 = now();
-    feed.start();
-    spinUntil([&] { return hub.store().histogramValues() >= expected; }, 120000);
-    const double loadedMs = hub.store().histogramValues() >= expected ? (now() - t0) * 1e3 : -1;
-    spinUntil([] { return false; }, 300); // the cards painted after the last batch
-    stall.stop();
-    feed.stop();
-    report(name + "_all_loaded_ms", loadedMs, "ms");
-    report(name + "_histograms", double(hub.store().histogramValues()), "histograms");
-    report(name + "_cards_shown", double(dash.cardCount()), "cards");
-    report(name + "_worst_gui_stall_ms", stall.worstMs(), "ms");
-    report(name + "_worst_gui_stall_vs_goal_50ms", stall.worstMs() / 50.0, "ratio");
-    report(name + "_worst_gui_busy_cpu_ms", stall.worstBusyMs(), "ms");
     loadLine();
 }
 

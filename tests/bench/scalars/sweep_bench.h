@@ -15,9 +15,6 @@ void benchSweepOpen(bool quick);
 /// 10,000 runs x 2 tags x 100 steps (--quick: 3,000 runs): first paint and the run-list operations
 /// (filter by regex, all, none).
 void benchSweepRunList(bool quick);
-/// 1,000 runs x 2 histogram tags x 50 steps (--quick: 200 runs) in the Histograms dashboard: the worst GUI
-/// stall while they load.
-void benchSweepHistograms(bool quick);
 
 /// Opens `dir` in a dashboard (through the feed, as the window does) and saves `out` (.png): as it
 /// opens, then with runs grouped by `groupRegex` (out_grouped.png), then with two runs selected

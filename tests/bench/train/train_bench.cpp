@@ -197,12 +197,6 @@ struct EigenStep {
 };
 
 /// CPU seconds of the calling thread: immune to being descheduled on a busy machine.
-double threadCpuSeconds()
-{
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
-}
 
 /// Median µs per step of each stepper, measured interleaved (one step of each in
 /// turn) so that a busy machine slows all of them alike. `cpu` times the calling
@@ -210,7 +204,7 @@ double threadCpuSeconds()
 std::vector<double> timeInterleaved(const std::vector<std::function<double()>>& steppers, int warmup, int reps,
                                     bool cpu = true)
 {
-    auto clock = [cpu] { return cpu ? threadCpuSeconds() : bench::now(); };
+    auto clock = [cpu] { return cpu ? bench::threadCpuSeconds() : bench::now(); };
     volatile double sink = 0;
     for (int i = 0; i < warmup; ++i)
         for (const auto& f : steppers)
@@ -448,9 +442,9 @@ double measuredFmaGflops(std::string& how)
         const long iters = 2000000;
         double bestGflops = 0;
         for (int r = 0; r < 7; ++r) {
-            const double t0 = threadCpuSeconds();
+            const double t0 = bench::threadCpuSeconds();
             sink = sink + fn(iters);
-            bestGflops = std::max(bestGflops, flopsPerIter * double(iters) / (threadCpuSeconds() - t0) * 1e-9);
+            bestGflops = std::max(bestGflops, flopsPerIter * double(iters) / (bench::threadCpuSeconds() - t0) * 1e-9);
         }
         return bestGflops;
     };
