@@ -33,15 +33,19 @@ else
   if [ "$mode" = thread ]; then
     build="${SCOPEVIZ_TSAN_DIR:-$root/build-tsan}"
     flags="-O1 -g1 -fsanitize=thread -fno-omit-frame-pointer"
+    # C++ only: protobuf's MapFieldBase must keep the layout of Debian's uninstrumented
+    # libprotobuf (reason in the header; docs/toolchain.md §10).
+    cxxflags="$flags -include $supp/protobuf_tsan_abi.h"
   else
     build="${SCOPEVIZ_ASAN_DIR:-$root/build-asan}"
     flags="-O1 -g1 -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
+    cxxflags="$flags"
   fi
   # -O1 -g1 (line tables): symbolized stacks; -O2 -g took over 3 minutes for
   # some Eigen-heavy files on the 2-core machine (docs/toolchain.md §10).
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=None \
     -DPython3_EXECUTABLE=/usr/bin/python3 \
-    -DCMAKE_C_FLAGS="$flags" -DCMAKE_CXX_FLAGS="$flags" \
+    -DCMAKE_C_FLAGS="$flags" -DCMAKE_CXX_FLAGS="$cxxflags" \
     -DCMAKE_EXE_LINKER_FLAGS="$flags" -DCMAKE_SHARED_LINKER_FLAGS="$flags" -DCMAKE_MODULE_LINKER_FLAGS="$flags" \
     -DSCOPEVIZ_BUILD_TESTS=ON -DSCOPEVIZ_BUILD_BENCH=OFF >/dev/null
 fi
