@@ -33,15 +33,19 @@ else
   if [ "$mode" = thread ]; then
     build="${SCOPEVIZ_TSAN_DIR:-$root/build-tsan}"
     flags="-O1 -g1 -fsanitize=thread -fno-omit-frame-pointer"
+    # C++ only: protobuf's MapFieldBase must keep the layout of Debian's uninstrumented
+    # libprotobuf (reason in the header; docs/toolchain.md §10).
+    cxxflags="$flags -include $supp/protobuf_tsan_abi.h"
   else
     build="${SCOPEVIZ_ASAN_DIR:-$root/build-asan}"
     flags="-O1 -g1 -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
+    cxxflags="$flags"
   fi
   # -O1 -g1 (line tables): symbolized stacks; -O2 -g took over 3 minutes for
   # some Eigen-heavy files on the 2-core machine (docs/toolchain.md §10).
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=None \
     -DPython3_EXECUTABLE=/usr/bin/python3 \
-    -DCMAKE_C_FLAGS="$flags" -DCMAKE_CXX_FLAGS="$flags" \
+    -DCMAKE_C_FLAGS="$flags" -DCMAKE_CXX_FLAGS="$cxxflags" \
     -DCMAKE_EXE_LINKER_FLAGS="$flags" -DCMAKE_SHARED_LINKER_FLAGS="$flags" -DCMAKE_MODULE_LINKER_FLAGS="$flags" \
     -DSCOPEVIZ_BUILD_TESTS=ON -DSCOPEVIZ_BUILD_BENCH=OFF >/dev/null
 fi
@@ -91,12 +95,20 @@ ctest --output-on-failure -j "$jobs" -R "$regex" -E "$py" || status=$?
 # built, and ran (and failed as "Not Run") before.
 mapfile -t pytests < <(printf '%s\n' "${tests[@]}" | grep -E "$py" || true)
 if [ ${#pytests[@]} -gt 0 ]; then
+  tsan="$TSAN_OPTIONS"
   if [ "$mode" = thread ]; then
     pre="$(g++ -print-file-name=libtsan.so)"
+    # Qt 6.4's QProcess starts the interpreter with clone(CLONE_VM|CLONE_VFORK): the child
+    # shares the parent's memory until exec. GCC 12's TSan intercepts clone() as a fork and
+    # marks, in that shared memory, "this is the child of a multi-threaded fork", so the
+    # test process itself is killed at its next thread ("starting new threads after
+    # multi-threaded fork is not supported"). No thread starts between the clone and the
+    # exec, so the check is switched off here (docs/toolchain.md §10).
+    tsan="$tsan:die_after_fork=0"
   else
     pre="$(g++ -print-file-name=libasan.so):$(g++ -print-file-name=libubsan.so)"
   fi
-  ASAN_OPTIONS="$common:detect_leaks=0" LD_PRELOAD="$pre" \
+  ASAN_OPTIONS="$common:detect_leaks=0" TSAN_OPTIONS="$tsan" LD_PRELOAD="$pre" \
     ctest --output-on-failure -R "^($(IFS='|'; echo "${pytests[*]}"))\$" || status=$?
 fi
 end=$(date +%s)

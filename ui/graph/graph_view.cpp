@@ -1,6 +1,7 @@
 #include "ui/graph/graph_view.h"
 
 #include "core/hierarchy/layout_bridge.h"
+#include "ui/common/handoff.h"
 #include "ui/graph/graph_minimap.h"
 
 #include <QContextMenuEvent>
@@ -245,7 +246,7 @@ void GraphView::relayout(NodeKey anchor, QPointF anchorMove)
     m_pending = true;
     m_busy->show();
     QPointer<GraphView> self(this);
-    QThreadPool::globalInstance()->start([self, gen, doc = m_doc, state = m_model->expansion()] {
+    startOnPool(*QThreadPool::globalInstance(), [self, gen, doc = m_doc, state = m_model->expansion()] {
         std::shared_ptr<const hierarchy::VisibleGraph> vg;
         layout::LayoutRequest req;
         QString error;
@@ -258,8 +259,7 @@ void GraphView::relayout(NodeKey anchor, QPointF anchorMove)
         } catch (...) {
             error = QStringLiteral("Cannot build the visible graph: unknown error");
         }
-        QMetaObject::invokeMethod(
-            QCoreApplication::instance(),
+        postTo(QCoreApplication::instance(),
             [self, gen, vg = std::move(vg), req = std::move(req), error]() mutable {
                 if (!self)
                     return;
@@ -272,8 +272,7 @@ void GraphView::relayout(NodeKey anchor, QPointF anchorMove)
                     return;
                 }
                 self->onVisibleGraph(std::move(vg), std::move(req), gen);
-            },
-            Qt::QueuedConnection);
+            });
     });
 }
 
@@ -288,13 +287,10 @@ void GraphView::onVisibleGraph(std::shared_ptr<const hierarchy::VisibleGraph> vg
     m_engine.submit(std::move(req), [self, gen](std::shared_ptr<const layout::LayoutResult> r) {
         if (!self)
             return;
-        QMetaObject::invokeMethod(
-            self.data(),
-            [self, r, gen] {
-                if (self)
-                    self->onLayout(r, gen);
-            },
-            Qt::QueuedConnection);
+        postTo(self.data(), [self, r, gen] {
+            if (self)
+                self->onLayout(r, gen);
+        });
     });
 }
 

@@ -2,6 +2,7 @@
 
 #include "core/io/trace_text.h"
 #include "core/io/graphdef_io.h"
+#include "ui/common/handoff.h"
 #include "ui/graph/graph_view.h"
 #include "ui/mainwindow/main_window.h"
 #include "ui/mainwindow/training_controller.h"
@@ -321,7 +322,7 @@ void LiveSession::showScriptGraph(const QByteArray& graphDef, int key)
     const QString tracePath =
         m_script && key > 0 ? m_script->logdir() + QStringLiteral("/graph-%1.scopeviz-trace").arg(key) : QString();
     QPointer<LiveSession> self(this);
-    QThreadPool::globalInstance()->start([self, generation, graphDef, path, tracePath] {
+    startOnPool(*QThreadPool::globalInstance(), [self, generation, graphDef, path, tracePath] {
         DocumentPtr doc;
         QString error;
         try {
@@ -343,13 +344,10 @@ void LiveSession::showScriptGraph(const QByteArray& graphDef, int key)
         } catch (...) {
             error = QStringLiteral("unknown error");
         }
-        QMetaObject::invokeMethod(
-            QCoreApplication::instance(),
-            [self, generation, doc = std::move(doc), error] {
-                if (self)
-                    self->onScriptGraphImported(generation, doc, error);
-            },
-            Qt::QueuedConnection);
+        postTo(QCoreApplication::instance(), [self, generation, doc = std::move(doc), error] {
+            if (self)
+                self->onScriptGraphImported(generation, doc, error);
+        });
     });
 }
 

@@ -4,6 +4,7 @@
 #include "core/summary/logdir_watcher.h"
 #include "core/summary/summary_ops.h"
 #include "ui/common/graph_selection_model.h"
+#include "ui/common/handoff.h"
 #include "ui/common/theme.h"
 #include "ui/graph/graph_search.h"
 #include "ui/graph/graph_view.h"
@@ -41,7 +42,6 @@
 #include <QStatusBar>
 #include <QToolBar>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <utility>
@@ -119,7 +119,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
         if (m_cancelFlag)
             m_cancelFlag->store(true);
     });
-    connect(&m_loader, &QFutureWatcher<LoadResult>::finished, this, &MainWindow::onLoaded);
+    m_loader.setMaxThreadCount(1);
 
     buildDocks();
     buildActions();
@@ -131,7 +131,7 @@ MainWindow::~MainWindow()
 {
     if (m_cancelFlag)
         m_cancelFlag->store(true);
-    m_loader.waitForFinished();
+    m_loader.waitForDone();
 }
 
 void MainWindow::buildDocks()
@@ -596,7 +596,7 @@ void MainWindow::openPath(const QString& path)
 {
     if (m_loading && m_cancelFlag)
         m_cancelFlag->store(true);
-    m_loader.waitForFinished();
+    m_loader.waitForDone(); // the previous load, cancelled, ends first
     m_cancelFlag = std::make_shared<std::atomic<bool>>(false);
     m_loadingPath = path;
     m_loading = true;
@@ -604,28 +604,30 @@ void MainWindow::openPath(const QString& path)
     m_cancel->show();
     statusBar()->showMessage(tr("Opening %1 ...").arg(path));
     auto flag = m_cancelFlag;
-    m_loader.setFuture(QtConcurrent::run([path, flag] {
-        // An exception would be rethrown by result() on the GUI thread: turn it into the error shown.
-        try {
-            return loadPath(path, flag.get());
+    const quint64 generation = ++m_loadGeneration;
+    // The window outlives the load (its destructor waits for m_loader), so the result can be
+    // queued to it; a result that arrives after a newer openPath is dropped.
+    startOnPool(m_loader, [this, generation, path, flag] {
+        LoadResult r;
+        try { // an exception becomes the error shown
+            r = loadPath(path, flag.get());
         } catch (const std::exception& e) {
-            LoadResult r;
             r.error = QStringLiteral("%1: %2").arg(path, QString::fromUtf8(e.what()));
-            return r;
         } catch (...) {
-            LoadResult r;
             r.error = QStringLiteral("%1: unknown error while opening").arg(path);
-            return r;
         }
-    }));
+        postTo(this, [this, generation, r = std::move(r)]() mutable {
+            if (generation == m_loadGeneration)
+                onLoaded(std::move(r));
+        });
+    });
 }
 
-void MainWindow::onLoaded()
+void MainWindow::onLoaded(LoadResult r)
 {
     m_loading = false;
     m_progress->hide();
     m_cancel->hide();
-    LoadResult r = m_loader.result();
     const bool cancelled = m_cancelFlag && m_cancelFlag->load();
     if (cancelled) {
         statusBar()->showMessage(tr("Opening %1 was cancelled").arg(m_loadingPath), 5000);

@@ -8,11 +8,11 @@
 #include "ui/common/graph_document.h"
 #include "ui/scalars/scalar_feed.h" // QPointer<ScalarFeed> needs the complete type
 
-#include <QFutureWatcher>
 #include <QMainWindow>
 
 #include <vector>
 #include <QPointer>
+#include <QThreadPool>
 
 #include <atomic>
 #include <memory>
@@ -133,7 +133,7 @@ protected:
 private:
     void buildActions();
     void buildDocks();
-    void onLoaded();
+    void onLoaded(LoadResult r);
     void addRecent(const QString& path);
     void rebuildRecentMenu();
     void restoreState();
@@ -174,7 +174,8 @@ private:
     QLabel* m_counts = nullptr; ///< the shown graph's op, scope and shared-variable counts (status bar)
     QProgressBar* m_progress = nullptr;
     QPushButton* m_cancel = nullptr;
-    QFutureWatcher<LoadResult> m_loader;
+    QThreadPool m_loader; ///< the graph loader: one thread, one load at a time
+    quint64 m_loadGeneration = 0; ///< the load whose result is awaited; older results are dropped
     std::shared_ptr<std::atomic<bool>> m_cancelFlag;
     QString m_loadingPath;
     bool m_loading = false;

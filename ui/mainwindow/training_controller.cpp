@@ -1,6 +1,7 @@
 #include "ui/mainwindow/training_controller.h"
 
 #include "core/util/error.h"
+#include "ui/common/handoff.h"
 
 #include <QDir>
 
@@ -102,8 +103,7 @@ void TrainingController::loop()
                 break;
             demo::SeedRunProgress p = m_stepFn ? m_stepFn(*m_run) : m_run->step();
             m_lastStep = p.step;
-            QMetaObject::invokeMethod(this, [this, p] { emit stepped(p.step, p.loss, p.accuracy); },
-                                      Qt::QueuedConnection);
+            postTo(this, [this, p] { emit stepped(p.step, p.loss, p.accuracy); });
             if (m_delayMs > 0) {
                 std::unique_lock lock(m_mutex);
                 m_wake.wait_for(lock, std::chrono::milliseconds(m_delayMs), [this] { return m_stop.load(); });
@@ -118,10 +118,10 @@ void TrainingController::loop()
         error = tr("cannot write the event file: %1").arg(QString::fromStdString(closed.error()));
     m_finished = true;
     m_running = false;
-    QMetaObject::invokeMethod(this, [this, error] {
+    postTo(this, [this, error] {
         emit finished(error);
         emit stateChanged();
-    }, Qt::QueuedConnection);
+    });
 }
 
 } // namespace scopeviz::ui

@@ -1,5 +1,7 @@
 #include "ui/scalars/scalar_feed.h"
 
+#include "ui/common/handoff.h"
+
 #include <QDir>
 #include <QFileInfo>
 #include <QFileSystemWatcher>
@@ -461,8 +463,8 @@ void ScalarFeed::deliverNext()
     const WatchBatchPtr batch = m_arrived.front();
     m_arrived.erase(m_arrived.begin());
     emit batchReady(batch);
-    if (m_worker)
-        QMetaObject::invokeMethod(m_worker, &detail::FeedWorker::batchTaken, Qt::QueuedConnection);
+    if (auto* worker = m_worker)
+        postTo(worker, [worker] { worker->batchTaken(); });
     if (!m_arrived.empty())
         m_deliverTimer->start(0); // after timers and input had their turn
 }
@@ -471,9 +473,16 @@ void ScalarFeed::stop()
 {
     if (!m_thread.isRunning())
         return;
-    if (m_worker)
-        QMetaObject::invokeMethod(m_worker, &detail::FeedWorker::finish, Qt::BlockingQueuedConnection);
-    m_thread.quit();
+    // The worker stops its timers and ends its own event loop, so no batch leaves after this. A
+    // queued call through postTo, whose order ThreadSanitizer sees, instead of a blocking one
+    // (Qt's semaphore is invisible to it, docs/toolchain.md §10).
+    if (auto* worker = m_worker)
+        postTo(worker, [worker] {
+            worker->finish();
+            QThread::currentThread()->quit();
+        });
+    else
+        m_thread.quit();
     m_thread.wait();
     m_worker = nullptr; // deleted by deleteLater as the thread finished
     m_arrived.clear();
@@ -482,8 +491,8 @@ void ScalarFeed::stop()
 
 void ScalarFeed::pollNow()
 {
-    if (m_worker)
-        QMetaObject::invokeMethod(m_worker, &detail::FeedWorker::pollSoon, Qt::QueuedConnection);
+    if (auto* worker = m_worker)
+        postTo(worker, [worker] { worker->pollSoon(); });
 }
 
 } // namespace scopeviz::ui

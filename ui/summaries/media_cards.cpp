@@ -1,5 +1,6 @@
 #include "ui/summaries/media_cards.h"
 
+#include "ui/common/handoff.h"
 #include "ui/summaries/summary_store.h"
 
 #include <QAudioDevice>
@@ -51,19 +52,16 @@ void ImageCache::prefetch(const QString& key, const std::string& bytes)
     m_pending.insert(key);
     QPointer<ImageCache> self(this);
     QByteArray data = QByteArray::fromStdString(bytes);
-    m_pool.start([self, key, data] {
+    startOnPool(m_pool, [self, key, data] {
         QImage img = QImage::fromData(data);
         if (!img.isNull() && img.format() != QImage::Format_ARGB32_Premultiplied &&
             img.format() != QImage::Format_RGB32)
             img = img.convertToFormat(img.hasAlphaChannel() ? QImage::Format_ARGB32_Premultiplied
                                                              : QImage::Format_RGB32);
-        QMetaObject::invokeMethod(
-            self.data(),
-            [self, key, img] {
-                if (self)
-                    self->deliver(key, img);
-            },
-            Qt::QueuedConnection);
+        postTo(self.data(), [self, key, img] {
+            if (self)
+                self->deliver(key, img);
+        });
     });
 }
 
