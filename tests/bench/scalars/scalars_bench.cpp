@@ -7,6 +7,7 @@
 #include "core/summary/event_writer.h"
 #include "core/summary/logdir_watcher.h"
 #include "tests/bench/bench.h"
+#include "tests/bench/live_writer.h"
 #include "tests/bench/scalars/sweep_bench.h"
 #include "ui/common/theme.h"
 #include "ui/scalars/chart_grid.h"
@@ -371,9 +372,6 @@ void benchLatency(bool quick)
         return;
     }
 
-    std::vector<std::atomic<double>> flushedAt(static_cast<std::size_t>(samples));
-    for (auto& t : flushedAt)
-        t = -1;
     std::vector<double> arrivedAt(std::size_t(samples), -1), paintedAt(std::size_t(samples), -1);
     int batches = 0;
     QObject::connect(&feed, &ScalarFeed::batchReady, &d, [&](const WatchBatchPtr& batch) {
@@ -393,22 +391,9 @@ void benchLatency(bool quick)
             paintedAt[std::size_t(painted++)] = t;
     });
 
-    std::atomic<bool> stop{false};
-    std::thread producer([&] {
-        std::mt19937 rng(42);
-        std::uniform_int_distribution<int> gapMs(30, 50);
-        for (int k = 0; k < samples && !stop; ++k) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(gapMs(rng)));
-            writer.addScalar("train/loss", 0.2 + 0.01 * (k % 7), history + k);
-            flushedAt[std::size_t(k)] = now();
-            (void)writer.flush();
-        }
-    });
-    guard.restart();
-    while (painted < samples && guard.elapsed() < 60000)
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
-    stop = true;
-    producer.join();
+    const std::vector<double> flushedAt = bench::writeWhileShowing(
+        samples, [&](int k) { writer.addScalar("train/loss", 0.2 + 0.01 * (k % 7), history + k); },
+        [&] { (void)writer.flush(); }, [&] { return painted >= samples; });
     feed.stop();
 
     std::vector<double> total, pipe, gui;

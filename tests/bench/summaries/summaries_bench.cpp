@@ -11,6 +11,7 @@
 //     do not freeze the window).
 //   scopeviz_bench_summaries [--quick] [--ingest-only] [--sweep-only]
 #include "tests/bench/bench.h"
+#include "tests/bench/live_writer.h"
 #include "tests/bench/stall_meter.h"
 #include "core/proto/event.pb.h"
 #include "core/summary/event_writer.h"
@@ -366,9 +367,6 @@ void benchLiveLatency(bool quick)
         std::printf("live latency: the chart never appeared\n");
         return;
     }
-    std::vector<std::atomic<double>> flushedAt(static_cast<std::size_t>(samples));
-    for (auto& t : flushedAt)
-        t = -1;
     std::vector<double> paintedAt(std::size_t(samples), -1);
     int painted = 0;
     PaintProbe probe(chart, [&](int64_t shown) {
@@ -376,22 +374,8 @@ void benchLiveLatency(bool quick)
         while (painted < samples && 1000 + painted <= shown)
             paintedAt[std::size_t(painted++)] = t;
     });
-    std::atomic<bool> stop{false};
-    std::thread producer([&] {
-        std::mt19937 rng(42);
-        std::uniform_int_distribution<int> gapMs(30, 50);
-        for (int k = 0; k < samples && !stop; ++k) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(gapMs(rng)));
-            write(1000 + k);
-            flushedAt[std::size_t(k)] = now();
-            (void)writer.flush();
-        }
-    });
-    guard.restart();
-    while (painted < samples && guard.elapsed() < 60000)
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
-    stop = true;
-    producer.join();
+    const std::vector<double> flushedAt = bench::writeWhileShowing(
+        samples, [&](int k) { write(1000 + k); }, [&] { (void)writer.flush(); }, [&] { return painted >= samples; });
     feed.stop();
     std::vector<double> total;
     for (int k = 0; k < samples; ++k)
