@@ -98,7 +98,13 @@ void appendPoints(SeriesBatch<Point>& into, SeriesBatch<Point>&& from)
     into.points.insert(into.points.end(), std::make_move_iterator(from.points.begin()),
                        std::make_move_iterator(from.points.end()));
 }
-inline void appendPoints(HistogramSeriesBatch& into, HistogramSeriesBatch&& from) { into.columns.append(from.columns); }
+inline void appendPoints(HistogramSeriesBatch& into, HistogramSeriesBatch&& from)
+{
+    if (into.columns.empty())
+        into.columns = std::move(from.columns); // the usual case: a pending batch that was handed on whole
+    else
+        into.columns.append(from.columns);
+}
 
 /// One summary value of any kind, classified (collected only when the watcher is asked to; see
 /// LogdirWatcher::setCollectSummaries).
