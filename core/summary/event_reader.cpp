@@ -1046,7 +1046,7 @@ ReadStatus EventReader::poll(EventVisitor& visitor, uint64_t maxBytes)
 {
     using Code = ReadStatus::Code;
     ReadStatus st;
-    auto begun = m_records.begin();
+    auto begun = m_records.begin(maxBytes);
     if (!begun.ok()) {
         st.code = Code::IoError;
         st.message = begun.error();

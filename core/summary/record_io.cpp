@@ -255,7 +255,7 @@ void RecordReader::reset()
     m_error.clear();
 }
 
-Expected<RecordReader::FileChange> RecordReader::begin()
+Expected<RecordReader::FileChange> RecordReader::begin(uint64_t wanted)
 {
     end();
     int fd;
@@ -289,6 +289,7 @@ Expected<RecordReader::FileChange> RecordReader::begin()
     m_ino = uint64_t(st.st_ino);
     m_size = size;
     m_pos = m_len = 0;
+    m_readUntil = wanted > UINT64_MAX - m_offset ? UINT64_MAX : m_offset + wanted;
     return change;
 }
 
@@ -317,7 +318,12 @@ bool RecordReader::ensure(size_t n)
         std::memmove(m_buf.get(), m_buf.get() + m_pos, avail);
     m_pos = 0;
     m_len = avail;
-    const size_t want = std::max<size_t>(n, size_t(std::min<uint64_t>(kChunkSize, avail + fileLeft)));
+    // A chunk, but no more than the poll wants (a sweep's poll takes a few KB of each of 1,000 files; reading
+    // a whole chunk of each, to keep a sliver, copied the files many times over).
+    const uint64_t bufferedEnd = m_offset + avail;
+    const uint64_t wantedLeft = m_readUntil > bufferedEnd ? m_readUntil - bufferedEnd : 0;
+    const uint64_t chunk = std::min<uint64_t>(kChunkSize, std::max<uint64_t>(kMinChunkSize, wantedLeft));
+    const size_t want = std::max<size_t>(n, size_t(std::min<uint64_t>(chunk, avail + fileLeft)));
     if (want > m_cap) {
         auto grown = std::make_unique_for_overwrite<unsigned char[]>(want);
         if (avail)

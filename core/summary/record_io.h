@@ -131,8 +131,10 @@ public:
     RecordReader(const RecordReader&) = delete;
     RecordReader& operator=(const RecordReader&) = delete;
 
-    /// Opens the file and notes its size; records up to that size can be read.
-    Expected<FileChange> begin();
+    /// Opens the file and notes its size; records up to that size can be read. `wanted` is about how many
+    /// bytes the caller means to consume in this poll: reads then stop near there (at least kMinChunkSize, and
+    /// always the whole record under way) instead of filling a whole chunk that end() would throw away.
+    Expected<FileChange> begin(uint64_t wanted = UINT64_MAX);
     /// The next record; only between begin() and end().
     RecordStatus next(RecordRef& record);
     /// Closes the file and releases the read buffer.
@@ -156,6 +158,8 @@ public:
 
     /// Largest read(2) the reader issues.
     static constexpr size_t kChunkSize = size_t(1) << 20;
+    /// Smallest read(2) when begin() was told how much is wanted.
+    static constexpr size_t kMinChunkSize = size_t(16) << 10;
 
 private:
     bool ensure(size_t n);
@@ -168,6 +172,7 @@ private:
     uint64_t m_ino = 0;
     uint64_t m_size = 0;   // size at begin()
     uint64_t m_offset = 0; // file offset of m_buf[m_pos]
+    uint64_t m_readUntil = UINT64_MAX; // this poll's reads need not go past here (begin()'s `wanted`)
     std::unique_ptr<unsigned char[]> m_buf;
     size_t m_cap = 0;
     size_t m_pos = 0; // first unconsumed byte in m_buf

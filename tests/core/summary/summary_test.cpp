@@ -158,6 +158,42 @@ private slots:
     }
 
     // ---- framing ----
+    // A poll may want only a few bytes of a file (a sweep's polls take a few KB of each of 1,000 files), and
+    // then reads only about that much: whatever it wants, records of any size, straddling its reads or longer
+    // than a whole chunk, come back whole, in order, once.
+    void recordReaderPollsWantingFewBytesLoseNothing()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("f.tfevents").toStdString();
+        std::mt19937 rng(3);
+        std::string bytes;
+        std::vector<std::string> payloads;
+        for (int i = 0; i < 300; ++i) {
+            const std::size_t size = i == 150 ? RecordReader::kChunkSize + 5000 : rng() % 3 == 0 ? rng() % 40000 : rng() % 200;
+            payloads.push_back(std::string(size, char('a' + i % 26)));
+            appendRecord(bytes, payloads.back());
+        }
+        writeAll(path, bytes);
+        for (const uint64_t wanted : {uint64_t(1), uint64_t(100), uint64_t(RecordReader::kMinChunkSize + 7), uint64_t(50000)}) {
+            RecordReader r(path);
+            std::vector<std::string> got;
+            int polls = 0;
+            for (bool more = true; more && polls < 100000; ++polls) {
+                QVERIFY(r.begin(wanted).ok());
+                const uint64_t start = r.offset();
+                RecordRef rec;
+                RecordStatus st = RecordStatus::Record;
+                while (r.offset() - start < wanted && (st = r.next(rec)) == RecordStatus::Record)
+                    got.emplace_back(rec.payload);
+                more = st == RecordStatus::Record;
+                r.end();
+            }
+            QCOMPARE(got.size(), payloads.size());
+            QVERIFY2(got == payloads, qPrintable(QString("wanted %1").arg(wanted)));
+            QCOMPARE(r.offset(), uint64_t(bytes.size()));
+        }
+    }
+
     void recordReaderStatuses()
     {
         QTemporaryDir dir;
