@@ -4,7 +4,8 @@
 //
 // - Discovery runs on every poll (opendir/readdir, stat only for symlinks and
 //   unknown d_types), so new runs and files appear within one poll and
-//   deleted ones disappear. Directories are identified by (device, inode) to
+//   deleted ones disappear. The exception: polls that read on where a byte
+//   limit stopped the last one reuse its listing for up to a second. Directories are identified by (device, inode) to
 //   survive symlink cycles.
 // - Each file keeps an EventReader, which closes its descriptor between polls
 //   and only reads appended bytes, so polling every file of every run is cheap
@@ -23,7 +24,6 @@
 #include "core/util/strings.h"
 
 #include <algorithm>
-#include <array>
 #include <atomic>
 #include <exception>
 #include <mutex>
@@ -206,22 +206,28 @@ public:
     }
 
 private:
-    // Runs log a handful of tags in rotation, so a few recently used tags are
-    // checked (length, then bytes) before hashing.
+    // Runs log their tags in the same order at every step, so the series after the last one used (or that
+    // one again, or this run's first) is checked (length, then bytes) before hashing.
     ScalarSeriesBatch& series(std::string_view tag)
     {
-        for (const Recent& r : m_recent)
-            if (r.tag.size() == tag.size() && r.index != kNone && std::memcmp(r.tag.data(), tag.data(), tag.size()) == 0)
-                return m_batch.scalars[r.index];
+        auto& list = m_batch.scalars;
+        auto same = [&](size_t i) {
+            const std::string& t = list[i].tag;
+            return t.size() == tag.size() && std::memcmp(t.data(), tag.data(), tag.size()) == 0;
+        };
+        if (m_last != kNone) {
+            const size_t next = m_last + 1 < list.size() ? m_last + 1 : m_firstSeries;
+            if (same(next))
+                return list[m_last = next];
+            if (same(m_last))
+                return list[m_last];
+        }
         auto it = m_index.find(tag);
         if (it == m_index.end()) {
-            it = m_index.emplace(std::string(tag), m_batch.scalars.size()).first;
-            m_batch.scalars.push_back({m_runName, std::string(tag), {}});
+            it = m_index.emplace(std::string(tag), list.size()).first;
+            list.push_back({m_runName, std::string(tag), {}});
         }
-        Recent& slot = m_recent[m_nextRecent++ % m_recent.size()];
-        slot.tag.assign(tag.data(), tag.size());
-        slot.index = it->second;
-        return m_batch.scalars[it->second];
+        return list[m_last = it->second];
     }
 
     // The series of `tag` in `list` (histograms or media), created on first use.
@@ -275,12 +281,7 @@ private:
     std::string m_file;
     std::unordered_map<std::string, size_t, StringHash, std::equal_to<>> m_index;
     static constexpr size_t kNone = SIZE_MAX;
-    struct Recent {
-        std::string tag;
-        size_t index = kNone;
-    };
-    std::array<Recent, 8> m_recent;
-    size_t m_nextRecent = 0;
+    size_t m_last = kNone; // the series of the last scalar
     bool m_outOfOrder = false;
     std::vector<std::string> m_purgedTags; // tags already purged for the current out-of-order event
 };
@@ -476,6 +477,11 @@ bool LogdirWatcher::pollRun(const std::string& name, RunState& run, const Listin
 WatchBatch LogdirWatcher::poll()
 {
     WatchBatch batch;
+    // Reading on where the byte limit stopped the last poll: the listing is that poll's, and only the
+    // runs it stopped are read (a 1,000-run sweep is read in dozens of polls; listing 1,000 directories
+    // and opening every file for each of them cost a fifth of the load).
+    const auto now = std::chrono::steady_clock::now();
+    const bool continuing = m_hasMore && now - m_lastFullPoll < kFullPollInterval;
     m_hasMore = false;
 
     struct stat st {};
@@ -492,8 +498,12 @@ WatchBatch LogdirWatcher::poll()
         batch.events.push_back(makeEvent(RunEvent::Kind::LogdirFound, {}, cat(m_path, ": log directory found")));
     m_root = RootState::Present;
 
-    std::map<std::string, Listing> found;
-    discover(batch, found);
+    std::map<std::string, Listing>& found = m_listing;
+    if (!continuing) {
+        found.clear();
+        discover(batch, found);
+        m_lastFullPoll = now;
+    }
 
     for (auto it = m_runs.begin(); it != m_runs.end();) {
         if (found.count(it->first)) {
@@ -516,6 +526,11 @@ WatchBatch LogdirWatcher::poll()
     std::vector<Job> jobs;
     jobs.reserve(found.size());
     for (const auto& [name, listing] : found) {
+        if (continuing) {
+            auto run = m_runs.find(name);
+            if (run == m_runs.end() || !run->second.more)
+                continue;
+        }
         auto [it, added] = m_runs.try_emplace(name);
         Job job{&name, &it->second, &listing, {}};
         if (added) {
@@ -537,6 +552,7 @@ WatchBatch LogdirWatcher::poll()
         j.more = pollRun(*j.name, *j.run, *j.listing, j.part, share);
     });
     for (Job& j : jobs) {
+        j.run->more = j.more;
         m_hasMore = m_hasMore || j.more;
         appendWatchBatch(batch, std::move(j.part));
     }

@@ -6,6 +6,7 @@
 #include "core/summary/event_reader.h"
 #include "core/summary/scalar_batch.h"
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -22,7 +23,8 @@ namespace scopeviz {
 /// relative to the log directory, "." for the directory itself. Files named
 /// "*.profile-empty" make a directory a run but are never read. Every poll
 /// reads the bytes appended to every event file of every run, files of a run
-/// in name order. If the path is a file, it is read as the only file of one
+/// in name order (while a byte limit leaves data unread, polls in between
+/// read on only where it stopped: kFullPollInterval). If the path is a file, it is read as the only file of one
 /// run named after its directory.
 ///
 /// How to apply a WatchBatch: apply `events` in order first, then append
@@ -76,6 +78,10 @@ public:
     void setCollectRich(bool on) { m_collectRich = on; }
     /// True when the last poll stopped at the byte limit with data left to read.
     bool hasMore() const { return m_hasMore; }
+    /// While hasMore(), a poll goes on reading only the runs the byte limit stopped, with the last
+    /// poll's listing of runs and files; at least this often a poll lists the directory again and reads
+    /// every run (new runs, new files, appends to runs already read to their end).
+    static constexpr std::chrono::milliseconds kFullPollInterval{1000};
 
     /// The watched path.
     const std::string& path() const { return m_path; }
@@ -93,6 +99,7 @@ private:
         double fileVersion = -1;                // TensorBoard's parsed file_version; -1 = none
         int64_t mostRecentStep = 0;
         bool hasRecentStep = false;
+        bool more = false; // the last poll's byte budget stopped this run with data left
     };
     struct Listing {
         std::string dir;
@@ -114,6 +121,8 @@ private:
 
     std::string m_path;
     std::map<std::string, RunState> m_runs;
+    std::map<std::string, Listing> m_listing; // what the last full poll's discovery found
+    std::chrono::steady_clock::time_point m_lastFullPoll{};
     std::set<std::string> m_seenRuns;
     std::map<std::string, std::string> m_reportedDirErrors; // path -> message
     RootState m_root = RootState::Unknown;

@@ -674,6 +674,54 @@ private slots:
         QCOMPARE(c.steps("sweep/lr0_seed5", "loss"), loss);
     }
 
+    // A sweep loads in many polls under a byte limit. The polls that read on where the limit stopped
+    // skip listing the directory and the runs already read to their end; still, appends to those runs and
+    // new runs arrive within kFullPollInterval, and nothing is lost or reordered.
+    void whileABigRunCatchesUpTheOthersStillArrive()
+    {
+        QTemporaryDir tmp;
+        const std::string big = mkdirs(tmp, "big") + "/events.out.tfevents.1.h";
+        const std::string small = mkdirs(tmp, "small") + "/events.out.tfevents.1.h";
+        std::string bytes;
+        for (int s = 0; s < 4000; ++s)
+            bytes += framed(scalarEvent("loss", s, float(s)));
+        writeAll(big, bytes);
+        bytes.clear();
+        for (int s = 0; s < 10; ++s)
+            bytes += framed(scalarEvent("loss", s, float(s)));
+        writeAll(small, bytes);
+
+        LogdirWatcher w(tmp.path().toStdString());
+        w.setMaxBytesPerPoll(8000); // 4,000 bytes a run: small whole, big in part
+        Consumer c;
+        c.apply(w.poll());
+        QVERIFY(w.hasMore());
+        QCOMPARE(c.steps("small", "loss"), range(0, 10));
+        const std::size_t firstPart = c.steps("big", "loss").size();
+        QVERIFY(firstPart > 0 && firstPart < 4000);
+
+        appendBytes(small, framed(scalarEvent("loss", 10, 10)));
+        writeAll(mkdirs(tmp, "late") + "/events.out.tfevents.1.h", framed(scalarEvent("acc", 0, 0)));
+        // Reading on: only big, which now has the whole limit to itself.
+        const WatchBatch on = w.poll();
+        QCOMPARE(countKind(on, Kind::RunAdded), 0);
+        QCOMPARE(on.scalars.size(), std::size_t(1));
+        QCOMPARE(on.scalars[0].run, std::string("big"));
+        QVERIFY(on.scalars[0].points.size() > firstPart);
+        c.apply(on);
+
+        QTest::qWait(int(LogdirWatcher::kFullPollInterval.count()) + 50);
+        const WatchBatch full = w.poll();
+        QCOMPARE(countKind(full, Kind::RunAdded), 1);
+        c.apply(full);
+        QCOMPARE(c.steps("small", "loss"), range(0, 11));
+        QCOMPARE(c.steps("late", "acc"), std::vector<int64_t>{0});
+        for (int polls = 0; w.hasMore() && polls < 1000; ++polls)
+            c.apply(w.poll());
+        QVERIFY(!w.hasMore());
+        QCOMPARE(c.steps("big", "loss"), range(0, 4000));
+    }
+
     void byteBudget()
     {
         LogdirWatcher w(testFile("tf1-keras-breakout-dqn-31k-scalars"));
