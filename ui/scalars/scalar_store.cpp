@@ -3,6 +3,7 @@
 #include "ui/scalars/run_colors.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 namespace scopeviz::ui {
@@ -101,10 +102,15 @@ int ScalarStore::ensureSeries(int run, int tag)
 int ScalarStore::append(const std::string& run, const std::string& tag, const ScalarPoint* points, std::size_t count)
 {
     const int r = ensureRun(run);
-    const int t = ensureTag(tag);
-    const int id = ensureSeries(r, t);
+    const int id = ensureSeries(r, ensureTag(tag));
+    appendTo(r, id, points, count);
+    return id;
+}
+
+void ScalarStore::appendTo(int r, int id, const ScalarPoint* points, std::size_t count)
+{
     if (count == 0)
-        return id;
+        return;
     ScalarSeries& s = *m_series[std::size_t(id)].data;
     s.append(points, count);
     m_points += count;
@@ -114,7 +120,6 @@ int ScalarStore::append(const std::string& run, const std::string& tag, const Sc
         if (std::isfinite(w) && !(w >= info.firstWall))
             info.firstWall = w;
     }
-    return id;
 }
 
 std::size_t ScalarStore::purgeSeries(int id, int64_t step, StoreChanges* changes)
@@ -224,15 +229,36 @@ StoreChanges ScalarStore::apply(const WatchBatch& batch)
             break; // graphs are the graph view's business
         }
     }
+    // A batch lists a run's series one after the other, and runs log a few tags in rotation: the last run
+    // and the last few tags are compared before they are looked up (a sweep's batch brings thousands of
+    // short series).
+    const std::string* lastRun = nullptr;
+    int r = -1;
+    std::array<std::pair<const std::string*, int>, 16> recentTags{};
+    std::size_t nextTag = 0;
     for (const ScalarSeriesBatch& sb : batch.scalars) {
-        bool runAdded = false, tagAdded = false;
-        ensureRun(sb.run, &runAdded);
-        const int t = ensureTag(sb.tag, &tagAdded);
-        if (runAdded)
-            ch.runsChanged = true;
-        if (tagAdded)
-            ch.newTags.push_back(t);
-        const int id = append(sb.run, sb.tag, sb.points.data(), sb.points.size());
+        if (!lastRun || *lastRun != sb.run) {
+            bool runAdded = false;
+            r = ensureRun(sb.run, &runAdded);
+            lastRun = &sb.run;
+            if (runAdded)
+                ch.runsChanged = true;
+        }
+        int t = -1;
+        for (const auto& [name, id] : recentTags)
+            if (name && *name == sb.tag) {
+                t = id;
+                break;
+            }
+        if (t < 0) {
+            bool tagAdded = false;
+            t = ensureTag(sb.tag, &tagAdded);
+            if (tagAdded)
+                ch.newTags.push_back(t);
+            recentTags[nextTag++ % recentTags.size()] = {&sb.tag, t};
+        }
+        const int id = ensureSeries(r, t);
+        appendTo(r, id, sb.points.data(), sb.points.size());
         if (!sb.points.empty())
             ch.series.push_back(id);
     }

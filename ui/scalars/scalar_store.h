@@ -132,6 +132,8 @@ private:
     std::string labelFor(const std::string& name) const;
     int ensureTag(const std::string& name, bool* added = nullptr);
     int ensureSeries(int run, int tag);
+    /// Appends to series `id` of run `run`.
+    void appendTo(int run, int id, const ScalarPoint* points, std::size_t count);
     std::size_t purgeSeries(int id, int64_t step, StoreChanges* changes);
 
     std::vector<RunInfo> m_runs;
