@@ -91,21 +91,6 @@ inline HistogramSeriesBatch takeFront(HistogramSeriesBatch& s, std::size_t weigh
     return front;
 }
 
-/// Appends the points of `from` to `into` (same run and tag).
-template <class Point>
-void appendPoints(SeriesBatch<Point>& into, SeriesBatch<Point>&& from)
-{
-    into.points.insert(into.points.end(), std::make_move_iterator(from.points.begin()),
-                       std::make_move_iterator(from.points.end()));
-}
-inline void appendPoints(HistogramSeriesBatch& into, HistogramSeriesBatch&& from)
-{
-    if (into.columns.empty())
-        into.columns = std::move(from.columns); // the usual case: a pending batch that was handed on whole
-    else
-        into.columns.append(from.columns);
-}
-
 /// One summary value of any kind, classified (collected only when the watcher is asked to; see
 /// LogdirWatcher::setCollectSummaries).
 struct SummaryValueRow {
@@ -151,11 +136,12 @@ struct WatchBatch {
     }
 };
 
-/// Drops the points of list[first...] that a Purge `e` covers: same run, same tag (or any tag when e.tag is
-/// empty), step >= e.step.
-template <class Batch>
-void purgeSeries(std::vector<Batch>& list, size_t first, const RunEvent& e)
+/// Drops the points of list[first...] (a vector or deque of series batches) that a Purge `e` covers: same
+/// run, same tag (or any tag when e.tag is empty), step >= e.step.
+template <class List>
+void purgeSeries(List& list, size_t first, const RunEvent& e)
 {
+    using Batch = typename List::value_type;
     for (size_t i = first; i < list.size(); ++i) {
         Batch& s = list[i];
         if (s.run != e.run || (!e.tag.empty() && s.tag != e.tag))

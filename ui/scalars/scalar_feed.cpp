@@ -40,80 +40,85 @@ namespace {
 /// The feed worker's nice value (the GUI thread's is 0).
 [[maybe_unused]] constexpr int ReaderNice = 2;
 
-/// Moves series from the front of `from` into `out` until `left` points were taken, splitting the last one.
+/// Moves series from the front of `from` into `out` until `left` points were taken, splitting the last one;
+/// returns the weight taken.
 template <class Batch>
-void takeSeriesFront(std::vector<Batch>& from, std::vector<Batch>& out, std::size_t& left)
+std::size_t takeSeriesFront(std::deque<Batch>& from, std::vector<Batch>& out, std::size_t& left)
 {
     std::size_t taken = 0;
-    while (taken < from.size() && left > 0) {
-        Batch& sb = from[taken];
-        if (batchWeight(sb) <= left) {
-            left -= batchWeight(sb);
+    while (!from.empty() && left > 0) {
+        Batch& sb = from.front();
+        const std::size_t weight = batchWeight(sb);
+        if (weight <= left) {
+            left -= weight;
+            taken += weight;
             out.push_back(std::move(sb));
-            ++taken;
+            from.pop_front();
             continue;
         }
-        // Split the series: its first points now, the rest with the next batch.
+        // Split the series: its first points now, the rest with the next part.
         out.push_back(takeFront(sb, left));
+        taken += batchWeight(out.back());
         left = 0;
     }
-    from.erase(from.begin(), from.begin() + std::ptrdiff_t(taken));
+    return taken;
 }
 
-} // namespace
-
-WatchBatch takeWatchBatchFront(WatchBatch& from, std::size_t maxPoints)
-{
-    WatchBatch out;
-    out.events = std::move(from.events);
-    out.summaries = std::move(from.summaries);
-    from.events.clear();
-    from.summaries.clear();
-    // Scalars first, then histograms, images, audio and text, one budget for all (a histogram or an image
-    // counts as one point: each is one value the GUI stores and may draw).
-    std::size_t left = maxPoints;
-    takeSeriesFront(from.scalars, out.scalars, left);
-    takeSeriesFront(from.histograms, out.histograms, left);
-    takeSeriesFront(from.media, out.media, left);
-    return out;
-}
-
-namespace {
-
-/// Appends each series of `next` to the series of the same (run, tag) in `into`, or as a new one.
 template <class Batch>
-void appendSeries(std::vector<Batch>& into, std::vector<Batch>&& next)
+void appendSeries(std::deque<Batch>& into, std::vector<Batch>&& next)
 {
-    std::unordered_map<std::string, std::size_t> slot;
-    for (std::size_t i = 0; i < into.size(); ++i)
-        slot.emplace(into[i].run + '\0' + into[i].tag, i);
-    for (Batch& sb : next) {
-        auto it = slot.find(sb.run + '\0' + sb.tag);
-        if (it == slot.end()) {
-            slot.emplace(sb.run + '\0' + sb.tag, into.size());
-            into.push_back(std::move(sb));
-        } else {
-            appendPoints(into[it->second], std::move(sb));
-        }
-    }
+    for (Batch& sb : next)
+        into.push_back(std::move(sb));
+}
+
+template <class Batch>
+std::size_t dropEmptySeries(std::deque<Batch>& list)
+{
+    std::erase_if(list, [](const Batch& sb) { return batchWeight(sb) == 0; });
+    std::size_t items = 0;
+    for (const Batch& sb : list)
+        items += batchWeight(sb);
+    return items;
 }
 
 } // namespace
 
-void mergeWatchBatch(WatchBatch& into, WatchBatch&& next)
+void PendingBatches::add(WatchBatch&& batch)
 {
-    for (const RunEvent& e : next.events) {
+    bool purged = false;
+    for (const RunEvent& e : batch.events) {
         if (e.kind != RunEvent::Kind::Purge)
             continue;
-        purgeSeries(into.scalars, 0, e);
-        purgeSeries(into.histograms, 0, e);
-        purgeSeries(into.media, 0, e);
+        purgeSeries(m_scalars, 0, e);
+        purgeSeries(m_histograms, 0, e);
+        purgeSeries(m_media, 0, e);
+        purged = true;
     }
-    into.events.insert(into.events.end(), std::make_move_iterator(next.events.begin()),
-                       std::make_move_iterator(next.events.end()));
-    appendSeries(into.scalars, std::move(next.scalars));
-    appendSeries(into.histograms, std::move(next.histograms));
-    appendSeries(into.media, std::move(next.media));
+    if (purged) // rare: drop what the purges emptied, and count again
+        m_items = m_summaries.size() + dropEmptySeries(m_scalars) + dropEmptySeries(m_histograms) +
+                  dropEmptySeries(m_media);
+    m_items += watchBatchItems(batch);
+    m_events.insert(m_events.end(), std::make_move_iterator(batch.events.begin()),
+                    std::make_move_iterator(batch.events.end()));
+    m_summaries.insert(m_summaries.end(), std::make_move_iterator(batch.summaries.begin()),
+                       std::make_move_iterator(batch.summaries.end()));
+    appendSeries(m_scalars, std::move(batch.scalars));
+    appendSeries(m_histograms, std::move(batch.histograms));
+    appendSeries(m_media, std::move(batch.media));
+}
+
+WatchBatch PendingBatches::take(std::size_t maxPoints)
+{
+    WatchBatch out;
+    out.events = std::exchange(m_events, {});
+    out.summaries = std::exchange(m_summaries, {});
+    m_items -= out.summaries.size();
+    // Scalars first, then histograms, images, audio and text, one budget for all.
+    std::size_t left = maxPoints;
+    m_items -= takeSeriesFront(m_scalars, out.scalars, left);
+    m_items -= takeSeriesFront(m_histograms, out.histograms, left);
+    m_items -= takeSeriesFront(m_media, out.media, left);
+    return out;
 }
 
 namespace detail {
@@ -234,7 +239,7 @@ void FeedWorker::pollNow()
     if (m_stopped)
         return;
     // Reading ahead stops while a few batches' worth is waiting for the GUI thread.
-    if (m_pendingItems >= ReadAhead * m_limits.maxPointsPerBatch) {
+    if (m_pending.items() >= ReadAhead * m_limits.maxPointsPerBatch) {
         m_pollDeferred = true;
         return;
     }
@@ -262,8 +267,7 @@ void FeedWorker::pollNow()
         if (e.kind == RunEvent::Kind::RunAdded || e.kind == RunEvent::Kind::RunRemoved ||
             e.kind == RunEvent::Kind::LogdirMissing || e.kind == RunEvent::Kind::LogdirFound)
             runEvents.push_back(e);
-    mergeWatchBatch(m_pending, std::move(batch));
-    m_pendingItems = watchBatchItems(m_pending);
+    m_pending.add(std::move(batch));
     // More may be waiting (a watcher may cap what one poll reads): look again shortly.
     if (!more)
         m_soon->start(20);
@@ -271,15 +275,20 @@ void FeedWorker::pollNow()
     updateWatches(runEvents);
 }
 
+bool FeedWorker::backlog() const
+{
+    // A backlog: more than a batch waits, or the source has more to read (catching up with a big file).
+    return m_pending.items() > m_limits.maxPointsPerBatch || m_source->hasMore();
+}
+
 void FeedWorker::scheduleEmit()
 {
     if (m_pending.empty() || m_stopped)
         return;
-    // A backlog: more than a batch waits, or the source has more to read (catching up with a big file).
-    const bool backlog = m_pendingItems > m_limits.maxPointsPerBatch || m_source->hasMore();
+    const bool behind = backlog();
     const qint64 since = m_sinceEmit.elapsed();
     const int inFlight = m_inFlight->load();
-    if (backlog ? inFlight < MaxInFlight : (inFlight == 0 && since >= m_limits.minEmitMs))
+    if (behind ? inFlight < MaxInFlight : (inFlight == 0 && since >= m_limits.minEmitMs))
         emitPending();
     else if (!m_emitTimer->isActive() && inFlight == 0)
         m_emitTimer->start(int(std::max<qint64>(0, m_limits.minEmitMs - since)));
@@ -290,7 +299,7 @@ void FeedWorker::batchTaken()
 {
     m_inFlight->fetch_sub(1);
     guarded(*this, [this] {
-        if (m_pollDeferred && m_pendingItems < ReadAhead * m_limits.maxPointsPerBatch)
+        if (m_pollDeferred && m_pending.items() < ReadAhead * m_limits.maxPointsPerBatch)
             pollSoon();
         scheduleEmit();
     });
@@ -302,14 +311,11 @@ void FeedWorker::emitPending()
         return;
     if (m_inFlight->load() >= MaxInFlight)
         return; // batchTaken() emits the rest
-    WatchBatch part = takeWatchBatchFront(m_pending, m_limits.maxPointsPerBatch);
-    m_pendingItems = watchBatchItems(m_pending);
-    if (m_pending.empty())
-        m_pending = WatchBatch{};
+    WatchBatch part = m_pending.take(m_limits.maxPointsPerBatch);
     auto out = std::make_shared<const WatchBatch>(std::move(part));
     m_sinceEmit.restart();
     m_inFlight->fetch_add(1);
-    emit batchReady(out);
+    emit batchReady(out, !m_pending.empty() || m_source->hasMore());
 }
 
 void FeedWorker::watchDirectory(const QString& dir, bool withSubdirs)
@@ -438,6 +444,7 @@ void ScalarFeed::start()
     if (m_thread.isRunning() || !m_source)
         return;
     m_inFlight->store(0);
+    m_catchingUp = false;
     m_worker = new detail::FeedWorker(std::move(m_source), m_logdir, m_limits, m_inFlight);
     m_worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::started, m_worker, &detail::FeedWorker::begin);
@@ -446,8 +453,8 @@ void ScalarFeed::start()
     // (receivers apply it right there), then tell the worker that the next batch may leave.
     connect(
         m_worker, &detail::FeedWorker::batchReady, this,
-        [this](const WatchBatchPtr& batch) {
-            m_arrived.push_back(batch);
+        [this](const WatchBatchPtr& batch, bool moreFollows) {
+            m_arrived.emplace_back(batch, moreFollows);
             if (!m_deliverTimer->isActive())
                 m_deliverTimer->start(0);
         },
@@ -460,8 +467,9 @@ void ScalarFeed::deliverNext()
 {
     if (m_arrived.empty())
         return;
-    const WatchBatchPtr batch = m_arrived.front();
+    const auto [batch, moreFollows] = m_arrived.front();
     m_arrived.erase(m_arrived.begin());
+    m_catchingUp = moreFollows || !m_arrived.empty();
     emit batchReady(batch);
     if (auto* worker = m_worker)
         postTo(worker, [worker] { worker->batchTaken(); });
@@ -486,6 +494,7 @@ void ScalarFeed::stop()
     m_thread.wait();
     m_worker = nullptr; // deleted by deleteLater as the thread finished
     m_arrived.clear();
+    m_catchingUp = false;
     m_deliverTimer->stop();
 }
 

@@ -10,7 +10,7 @@
 // (yet, or any more); a short delay coalesces bursts of inotify events), and
 // on a fallback timer (1 s) for everything inotify misses (network file
 // systems, deeply nested runs created at once). Polls that return data are
-// merged into one pending batch which is emitted at most every 80 ms, so the
+// queued (PendingBatches) and emitted at most every 80 ms, so the
 // GUI applies a few batches a second instead of one per record (docs/style.md,
 // model/view rule 5); from a writer's flush to the repaint of the chart this keeps the
 // latency near 50 ms median, under 100 ms at the 95th percentile
@@ -18,12 +18,14 @@
 // immutable std::shared_ptr<const WatchBatch> through a queued signal.
 //
 // Big directories (a sweep of 1,000 runs) are loaded in steps sized to the GUI:
-// a poll reads at most maxBytesPerPoll (shared among the runs, which the
-// watcher reads in parallel), an emitted batch carries at most
+// a poll reads at most maxBytesPerPoll (48 MiB, about 0.1 s of reading, shared
+// among the runs, which the watcher reads in parallel; the polls in between
+// read on only where the limit stopped), an emitted batch carries at most
 // maxPointsPerBatch points (what the GUI thread stores in a few ms; the rest
-// waits in the pending batch, events always go with the first part), and the
-// worker stops reading ahead while the pending batch holds more than sixteen
-// batches' worth. While such a backlog lasts batches leave as fast as the GUI
+// waits, events always go with the first part), and the worker stops reading
+// ahead while more than sixteen batches' worth waits. Meanwhile the feed says
+// it is catchingUp(), and the dashboards redraw less often, since every redraw
+// competes with reading for the cores. While such a backlog lasts batches leave as fast as the GUI
 // takes them (six may be on their way, so the GUI has some to apply while the
 // worker is inside a poll); otherwise at most every min-emit interval. On the
 // GUI thread the feed emits them one per pass of the event loop, never two back
@@ -43,6 +45,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstddef>
+#include <deque>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -95,16 +98,35 @@ private:
 /// An immutable batch shared between threads.
 using WatchBatchPtr = std::shared_ptr<const WatchBatch>;
 
-/// Appends `next` to `into`, keeping the meaning of "events first, then points":
-/// a Purge in `next` also drops the matching points still pending in `into`.
-void mergeWatchBatch(WatchBatch& into, WatchBatch&& next);
+/// What a feed has read and not yet handed to the GUI thread: polls queued in order and taken from the front
+/// in bounded parts. Adding costs what is added and taking what is taken, never what is waiting (a sweep
+/// keeps tens of thousands of series waiting while the GUI catches up).
+class PendingBatches {
+public:
+    /// Queues what a poll read, keeping the meaning of "events first, then points": a Purge in `batch`
+    /// also drops the matching points still waiting. Series are not joined with waiting ones of the same
+    /// (run, tag); a part may carry a series more than once, in order.
+    void add(WatchBatch&& batch);
+    /// Takes the first part: every event and summary row, then scalar points, histograms and media values in
+    /// order up to `maxPoints` in all, a histogram weighing more with its buckets (batchWeight; a series may
+    /// be split, and the part exceeds `maxPoints` by one histogram at most). Applying the parts in order is
+    /// the same as applying the batches added. New kinds of items in WatchBatch are split here.
+    WatchBatch take(std::size_t maxPoints);
+    /// What is waiting, as watchBatchItems() counts it.
+    std::size_t items() const { return m_items; }
+    bool empty() const
+    {
+        return m_events.empty() && m_summaries.empty() && m_scalars.empty() && m_histograms.empty() && m_media.empty();
+    }
 
-/// Takes the first part of `from`: every event and summary row, then scalar points, histograms and media
-/// values in order up to `maxPoints` in all, a histogram weighing more with its buckets (batchWeight; a
-/// series may be split, and the part exceeds `maxPoints` by one histogram at most); what is left in `from`
-/// are points only. Applying the part and then the rest is the same as applying `from`. New kinds of items
-/// in WatchBatch are split here.
-WatchBatch takeWatchBatchFront(WatchBatch& from, std::size_t maxPoints);
+private:
+    std::vector<RunEvent> m_events;
+    std::vector<SummaryValueRow> m_summaries;
+    std::deque<ScalarSeriesBatch> m_scalars;
+    std::deque<HistogramSeriesBatch> m_histograms;
+    std::deque<MediaSeriesBatch> m_media;
+    std::size_t m_items = 0;
+};
 
 /// Scalar points, histograms (weighted by their buckets, batchWeight), media values and summary rows a batch
 /// carries: the measure of how long the GUI takes to apply it.
@@ -115,7 +137,7 @@ struct FeedLimits {
     int fallbackMs = 1000;                  ///< poll at least this often
     int minEmitMs = 80;                     ///< between two batches when there is no backlog
     std::size_t maxPointsPerBatch = 50000; ///< per emitted batch
-    uint64_t maxBytesPerPoll = 16u << 20;   ///< asked of the source
+    uint64_t maxBytesPerPoll = 48u << 20;   ///< asked of the source (see the file comment)
 };
 
 namespace detail {
@@ -138,7 +160,8 @@ public:
     void batchTaken();
 
 signals:
-    void batchReady(const scopeviz::ui::WatchBatchPtr& batch);
+    /// A batch; `moreFollows` when more was waiting or left to read as it left (a backlog).
+    void batchReady(const scopeviz::ui::WatchBatchPtr& batch, bool moreFollows);
     void failed(const QString& message);
 
 private:
@@ -156,6 +179,8 @@ private:
     void watchMissingLogdir();
 
     void scheduleEmit();
+    /// More than a batch waits, or the source has more to read.
+    bool backlog() const;
 
     std::unique_ptr<ScalarSource> m_source;
     QString m_logdir;
@@ -166,8 +191,7 @@ private:
     QTimer* m_soon = nullptr;
     QTimer* m_emitTimer = nullptr;
     QElapsedTimer m_sinceEmit;
-    WatchBatch m_pending;
-    std::size_t m_pendingItems = 0;
+    PendingBatches m_pending;
     bool m_pollDeferred = false; ///< a poll was skipped because the pending batch was full
     QSet<QString> m_watched;
     QString m_ancestor; ///< nearest existing ancestor of a missing logdir, watched for its return
@@ -191,7 +215,7 @@ public:
     void setMinEmitInterval(int ms) { m_limits.minEmitMs = ms; }
     /// Most scalar points one emitted batch carries (default 50,000); set before start().
     void setMaxPointsPerBatch(std::size_t points) { m_limits.maxPointsPerBatch = std::max<std::size_t>(1, points); }
-    /// Bytes the source is asked to read per poll at most (default 16 MiB, 0 = no limit); set before start().
+    /// Bytes the source is asked to read per poll at most (default 48 MiB, 0 = no limit); set before start().
     void setMaxBytesPerPoll(uint64_t bytes) { m_limits.maxBytesPerPoll = bytes; }
     /// Starts polling on the worker thread.
     void start();
@@ -203,6 +227,10 @@ public:
     void pollNow();
     /// The watched log directory.
     const QString& logdir() const { return m_logdir; }
+    /// True while the feed is catching up: when the last batch delivered left the worker, more was waiting
+    /// or left to read right away (a big directory being opened), or another batch has arrived since. So it
+    /// is false while the last batch of a backlog is applied. Consumers may redraw less often meanwhile.
+    bool catchingUp() const { return m_catchingUp; }
 
 signals:
     /// New data, on the GUI thread; at most one every min-emit interval.
@@ -216,7 +244,8 @@ private:
     void deliverNext();
 
     std::unique_ptr<ScalarSource> m_source; ///< until start() hands it to the worker
-    std::vector<WatchBatchPtr> m_arrived;   ///< from the worker, not yet emitted
+    std::vector<std::pair<WatchBatchPtr, bool>> m_arrived; ///< from the worker, not yet emitted; more follows
+    bool m_catchingUp = false; ///< see catchingUp()
     QTimer* m_deliverTimer = nullptr;       ///< zero-interval: the next pass of the event loop
     QString m_logdir;
     FeedLimits m_limits;

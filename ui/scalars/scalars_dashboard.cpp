@@ -36,6 +36,11 @@ namespace scopeviz::ui {
 namespace {
 
 constexpr int MinRefreshMs = 60;
+/// While the feed catches up, a refresh waits this many times the last one's cost (scheduleRefresh), and
+/// between these bounds (ms).
+constexpr double CatchUpRefreshFactor = 8;
+constexpr int CatchUpMinRefreshMs = 250;
+constexpr int CatchUpMaxRefreshMs = 2000;
 
 /// Escapes regex metacharacters but leaves '/' readable ("^summary/" rather than "^summary\/").
 QString escapeRegex(const QString& s)
@@ -406,16 +411,27 @@ void ScalarsDashboard::applyBatch(const WatchBatch& batch)
 
 void ScalarsDashboard::scheduleRefresh()
 {
-    if (m_refreshTimer.isActive())
-        return;
-    // New data waits at least three times as long as the last refresh took to draw (its dense images
-    // included), so that charts with thousands of runs leave the GUI thread and the cores two thirds
-    // of their time during ingest; a user's change does not wait.
+    // New data waits until the charts of the last refresh are replotted, then at least three times as
+    // long as that refresh took to draw (its dense images included), so that charts with thousands of
+    // runs leave the GUI thread and the cores two thirds of their time. While the feed is catching up
+    // with a big directory, every redraw competes with reading: then CatchUpRefreshFactor times, and
+    // CatchUpMinRefreshMs at least; once it has caught up, a refresh planned further ahead comes
+    // sooner. A user's change does not wait.
     qint64 gap = MinRefreshMs;
-    if (!m_allDirty && !m_runsDirty && !m_sectionsDirty)
-        gap = std::clamp<qint64>(qint64(3 * m_lastRefreshCostMs), MinRefreshMs, 1200);
-    const qint64 since = m_sinceRefresh.elapsed();
-    m_refreshTimer.start(int(std::max<qint64>(0, gap - since)));
+    if (!m_allDirty && !m_runsDirty && !m_sectionsDirty) {
+        if (!m_replotQueue.isEmpty()) {
+            m_refreshAfterReplots = true;
+            return;
+        }
+        const bool catchingUp = m_feed && m_feed->catchingUp();
+        gap = catchingUp ? std::clamp<qint64>(qint64(CatchUpRefreshFactor * m_lastRefreshCostMs), CatchUpMinRefreshMs,
+                                              CatchUpMaxRefreshMs)
+                         : std::clamp<qint64>(qint64(3 * m_lastRefreshCostMs), MinRefreshMs, 1200);
+    }
+    const int wait = int(std::max<qint64>(0, gap - m_sinceRefresh.elapsed()));
+    if (m_refreshTimer.isActive() && m_refreshTimer.remainingTime() <= wait)
+        return;
+    m_refreshTimer.start(wait);
 }
 
 void ScalarsDashboard::queueReplot(ScalarChart* chart)
@@ -459,6 +475,8 @@ void ScalarsDashboard::replotNext()
     } else {
         m_lastRefreshCostMs = m_refreshCostMs;
         m_refreshCostMs = 0;
+        if (std::exchange(m_refreshAfterReplots, false))
+            scheduleRefresh();
     }
 }
 
@@ -475,6 +493,7 @@ void ScalarsDashboard::refresh(bool queued, bool wholeImages)
 {
     m_refreshTimer.stop();
     m_sinceRefresh.restart();
+    ++m_refreshes;
     const ScalarStore& store = m_ctx->store();
     if (m_runsDirty || m_runModel->rowCount() != store.runCount()) {
         m_runModel->syncWithStore();

@@ -55,6 +55,8 @@ public:
     void applyBatch(const WatchBatch& batch);
     /// Performs any pending refresh now (tests, exports): charts are replotted before it returns.
     void refreshNow();
+    /// How many times the charts were refreshed (new data, settings, runs) since the dashboard was made.
+    uint64_t refreshCount() const { return m_refreshes; }
     /// Selects runs in the run list (by index in the store); past DenseCurveThreshold curves the
     /// others are drawn thin and faint.
     void setSelectedRuns(const std::vector<int>& runs);
@@ -172,6 +174,8 @@ private:
     QList<QPointer<ScalarChart>> m_replotQueue; ///< charts waiting for their replot, each once
     double m_refreshCostMs = 0;              ///< replot time of the refresh being drawn
     double m_lastRefreshCostMs = 0;          ///< replot time of the last complete refresh
+    bool m_refreshAfterReplots = false;
+    uint64_t m_refreshes = 0;      ///< new data came while the last refresh was still replotting
     QSet<int> m_dirtyTags;
     bool m_tagFilterValid = true; ///< the tag filter parses as a regular expression
     bool m_allDirty = false;

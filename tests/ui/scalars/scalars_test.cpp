@@ -970,22 +970,29 @@ void ScalarsTest::dashboardReadsRealEventFile()
 
 void ScalarsTest::mergeKeepsPurgeSemantics()
 {
-    WatchBatch pending;
-    pending.scalars.push_back(seriesBatch("a", "loss", 90, 11)); // 90..100, not yet delivered
+    PendingBatches pending;
+    WatchBatch first;
+    first.scalars.push_back(seriesBatch("a", "loss", 90, 11)); // 90..100, not yet delivered
+    first.scalars.push_back(seriesBatch("b", "loss", 90, 11)); // another run: kept
+    pending.add(std::move(first));
     WatchBatch next;
     RunEvent purge = runEvent(RunEvent::Kind::Purge, "a");
     purge.step = 50;
     next.events.push_back(purge);
     next.scalars.push_back(seriesBatch("a", "loss", 50, 5));
-    mergeWatchBatch(pending, std::move(next));
-    QCOMPARE(pending.scalars.size(), std::size_t(1));
-    QCOMPARE(pending.scalars[0].points.size(), std::size_t(5)); // 90..100 dropped, 50..54 kept
-    QCOMPARE(pending.scalars[0].points.front().step, int64_t(50));
-    QCOMPARE(pending.events.size(), std::size_t(1));
+    pending.add(std::move(next));
+    QCOMPARE(pending.items(), std::size_t(5 + 11)); // a's 90..100 dropped, 50..54 kept
+    const WatchBatch out = pending.take(1000);
+    QVERIFY(pending.empty());
+    QCOMPARE(out.scalars.size(), std::size_t(2)); // the emptied series is gone
+    QCOMPARE(out.scalars[0].run, std::string("b"));
+    QCOMPARE(out.scalars[1].points.size(), std::size_t(5));
+    QCOMPARE(out.scalars[1].points.front().step, int64_t(50));
+    QCOMPARE(out.events.size(), std::size_t(1));
     ScalarStore store;
     store.append("a", "loss", seriesBatch("a", "loss", 0, 90).points.data(), 90);
-    store.apply(pending);
-    QCOMPARE(store.pointCount(), std::size_t(55));
+    store.apply(out);
+    QCOMPARE(store.pointCount(), std::size_t(55 + 11));
 }
 
 void ScalarsTest::feedReportsAnyExceptionAndKeepsPolling()

@@ -10,6 +10,7 @@
 #include "ui/scalars/scalar_store.h"
 #include "ui/scalars/scalars_dashboard.h"
 
+#include <QElapsedTimer>
 #include <QImage>
 #include <QListView>
 #include <QSet>
@@ -301,6 +302,40 @@ private slots:
         QVERIFY(top->denseRenderCount() - rendersBefore <= 2);
     }
 
+    void chartsWaitWhileTheFeedCatchesUpAndShowAllOnceItHas()
+    {
+        // A big directory arrives as 300 batches. While the feed catches up, each redraw competes with
+        // reading, so the charts are redrawn at most every quarter second (not after every few batches);
+        // once it has caught up, the last points are drawn without waiting for a far-off redraw.
+        auto source = std::make_unique<QueueSource>();
+        source->push(sweep(300, 2000, {"loss", "acc"}));
+        ScalarFeed feed(std::move(source));
+        feed.setMaxPointsPerBatch(4000);
+        ScalarsDashboard d;
+        d.setFeed(&feed);
+        showDashboard(d);
+        bool sawCatchingUp = false;
+        connect(&feed, &ScalarFeed::batchReady, this, [&] { sawCatchingUp = sawCatchingUp || feed.catchingUp(); });
+        QElapsedTimer clock;
+        clock.start();
+        feed.start();
+        QTRY_VERIFY(d.chartForTag("loss") && d.chartForTag("loss")->decimationCount() > 0);
+        ScalarChart* chart = d.chartForTag("loss");
+        const uint64_t first = d.refreshCount();
+        const qint64 firstMs = clock.elapsed();
+        QTRY_VERIFY_WITH_TIMEOUT(d.store().pointCount() == std::size_t(300 * 2000 * 2), 20000);
+        const qint64 loadMs = clock.elapsed() - firstMs;
+        const uint64_t during = d.refreshCount() - first;
+        QVERIFY(sawCatchingUp);
+        QVERIFY(!feed.catchingUp());
+        QVERIFY2(during <= uint64_t(loadMs / 250 + 1),
+                 qPrintable(QStringLiteral("%1 redraws in %2 ms of loading").arg(during).arg(loadMs)));
+        // Caught up: every run's last step is drawn within the normal refresh gap (3x the last redraw's cost,
+        // at most 1.2 s), not the catching-up one (up to 2 s).
+        QTRY_VERIFY_WITH_TIMEOUT(chart->xAxis->range().upper >= 1999, 1500);
+        feed.stop();
+    }
+
     void feedBatchesAreBoundedAndLoseNothing()
     {
         // One poll that reads a whole sweep, with a restart in the middle of it.
@@ -442,16 +477,70 @@ private slots:
         purge.step = 5;
         b.events.push_back(purge);
         const WatchBatch whole = b;
-        const WatchBatch front = takeWatchBatchFront(b, 15);
+        PendingBatches pending;
+        pending.add(std::move(b));
+        const WatchBatch front = pending.take(15);
         QCOMPARE(watchBatchItems(front), std::size_t(15));
         QCOMPARE(front.events.size(), whole.events.size());
-        QVERIFY(b.events.empty());
-        QCOMPARE(watchBatchItems(b), std::size_t(15));
+        QCOMPARE(pending.items(), std::size_t(15));
+        const WatchBatch rest = pending.take(100);
+        QVERIFY(rest.events.empty());
+        QVERIFY(pending.empty());
         Points split, together;
         applyTo(split, front);
-        applyTo(split, b);
+        applyTo(split, rest);
         applyTo(together, whole);
         QCOMPARE(split, together);
+    }
+
+    void pendingPollsTakenInPartsAreThePollsApplied()
+    {
+        // The feed queues poll after poll while the GUI takes parts of any size: short series of many runs,
+        // the same (run, tag) in many polls, restarts now and then. Applying the parts gives exactly what
+        // applying the polls gives, and the count of what waits is always exact.
+        std::mt19937 rng(7);
+        PendingBatches pending;
+        Points expected, got;
+        std::vector<int64_t> nextStep(6, 0);
+        for (int poll = 0; poll < 200; ++poll) {
+            WatchBatch b;
+            if (rng() % 10 == 0) { // a restart of run r at a step it already passed
+                const int r = int(rng() % 6);
+                RunEvent purge;
+                purge.kind = RunEvent::Kind::Purge;
+                purge.run = sweepRun(r);
+                purge.tag = rng() % 2 ? std::string() : std::string("loss");
+                purge.step = nextStep[std::size_t(r)] / 2;
+                b.events.push_back(purge);
+                if (purge.tag.empty())
+                    nextStep[std::size_t(r)] = purge.step;
+            }
+            for (int r = 0; r < 6; ++r) {
+                const int n = int(rng() % 20);
+                for (const char* tag : {"loss", "acc"}) {
+                    ScalarSeriesBatch sb{sweepRun(r), tag, {}};
+                    for (int i = 0; i < n; ++i)
+                        sb.points.push_back({nextStep[std::size_t(r)] + i, 0.0, double(i)});
+                    b.scalars.push_back(std::move(sb));
+                }
+                nextStep[std::size_t(r)] += n;
+            }
+            std::erase_if(b.scalars, [](const ScalarSeriesBatch& sb) { return sb.points.empty(); });
+            applyTo(expected, b);
+            pending.add(std::move(b));
+            std::size_t waiting = 0;
+            for (int parts = int(rng() % 3); parts > 0 && !pending.empty(); --parts) {
+                const std::size_t before = pending.items();
+                const WatchBatch part = pending.take(1 + rng() % 60);
+                waiting = before - watchBatchItems(part);
+                QCOMPARE(pending.items(), waiting);
+                applyTo(got, part);
+            }
+        }
+        while (!pending.empty())
+            applyTo(got, pending.take(37));
+        QCOMPARE(pending.items(), std::size_t(0));
+        QCOMPARE(got, expected);
     }
 
     void takeFrontCarriesHistogramsAndMedia()
@@ -469,10 +558,12 @@ private slots:
             m.points[std::size_t(s)].step = s;
         b.media.push_back(m);
         QCOMPARE(watchBatchItems(b), std::size_t(4 + 5 + 3));
+        PendingBatches pending;
+        pending.add(std::move(b));
         std::vector<int64_t> histogramSteps, mediaSteps;
         int batches = 0;
-        while (!b.empty() && batches < 10) {
-            const WatchBatch front = takeWatchBatchFront(b, 5);
+        while (!pending.empty() && batches < 10) {
+            const WatchBatch front = pending.take(5);
             QVERIFY(watchBatchItems(front) <= 5);
             for (const auto& sb : front.histograms)
                 histogramSteps.insert(histogramSteps.end(), sb.columns.steps.begin(), sb.columns.steps.end());
@@ -502,11 +593,13 @@ private slots:
             h.columns.append(s, 0.0, hist);
         b.histograms.push_back(std::move(h));
         QCOMPARE(watchBatchItems(b), std::size_t(20000 * (1 + 10)));
+        PendingBatches pending;
+        pending.add(std::move(b));
         std::vector<int64_t> steps;
         std::size_t largest = 0;
         int batches = 0;
-        while (!b.empty() && batches < 100) {
-            const WatchBatch front = takeWatchBatchFront(b, 150000);
+        while (!pending.empty() && batches < 100) {
+            const WatchBatch front = pending.take(150000);
             QVERIFY(watchBatchItems(front) <= 150000);
             for (const auto& sb : front.histograms) {
                 largest = std::max(largest, sb.columns.rights.size());
