@@ -492,6 +492,7 @@ void ScalarsDashboard::refreshNow() { refresh(false); }
 void ScalarsDashboard::refresh(bool queued, bool wholeImages)
 {
     m_refreshTimer.stop();
+    m_refreshAfterReplots = false; // this refresh draws what came meanwhile
     m_sinceRefresh.restart();
     ++m_refreshes;
     const ScalarStore& store = m_ctx->store();
