@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates every picture of docs/user-guide.md from the app itself, so the
-# guide shows what scopeviz really draws. Builds what is missing first (through
+# guide shows what scopeviz really draws (the sweep pictures come from the
+# scalars benchmark, which opens its sweep in the same dashboard, when
+# scripts/bench.sh has built it). Builds what is missing first (through
 # scripts/build.sh, honouring SCOPEVIZ_BUILD_DIR), then runs scopeviz headless
 # (Qt's offscreen platform) once per picture with --screenshot or --export.
 #
@@ -129,5 +131,20 @@ shot dark-seed --demo seed --dark --expand my_net,my_net_1 --select my_net/biase
 shot onnx-tied tests/data/onnx/tied_lm.onnx --select embed/embed.weight
 # The siamese network: both calls of the encoder open, a shared weight selected.
 shot onnx-siamese tests/data/onnx/siamese.onnx --expand encoder,encoder_1 --select encoder/fc1/encoder.fc1.weight
+
+# ---- 6. A sweep: 1,000 runs x 10 tags x 1,000 steps, written and opened by the scalars benchmark (built by
+# scripts/bench.sh into the same build directory), as drawn, and grouped by learning rate (mean and band).
+if want sweep; then
+  bench="$build/tests/bench/scalars/scopeviz_bench_scalars"
+  if [ -x "$bench" ]; then
+    "$bench" --write-sweep "$work/sweep" 1000 10 1000 >/dev/null
+    "$bench" --sweep-screenshot "$work/sweep" "$work/sweep.png" '_bs\d+_seed\d+$' 2> >(grep -v 'propagateSizeHints' >&2) >/dev/null
+    cp "$work/sweep.png" "$out/sweep-1000-runs.png"
+    cp "$work/sweep_grouped.png" "$out/sweep-grouped.png"
+    echo "sweep-1000-runs.png sweep-grouped.png"
+  else
+    echo "sweep pictures skipped: $bench is missing (scripts/bench.sh builds it)" >&2
+  fi
+fi
 
 du -ch "$out"/*.png | tail -1
