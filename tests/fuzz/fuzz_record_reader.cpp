@@ -7,6 +7,8 @@
 //   offset);
 // - reading the file in two polls, the first seeing only a prefix of it (the
 //   file then grows), returns exactly the same records;
+// - so does reading it in many polls that each want only a few bytes
+//   (RecordReader::begin(wanted), as a sweep's polls do);
 // - nothing is allocated for a record the file does not hold (libFuzzer's
 //   -malloc_limit_mb in scripts/fuzz.sh).
 #include "core/summary/record_io.h"
@@ -138,6 +140,26 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         std::vector<RefRecord> again;
         SCOPEVIZ_FUZZ_CHECK(poll(reader, again) == ref.end);
         SCOPEVIZ_FUZZ_CHECK(again.empty());
+    }
+
+    // Polls that each want a few bytes, as the watcher's polls under a byte limit: each stops once it has
+    // consumed that much, and the next reads on.
+    {
+        const uint64_t wanted = size == 0 ? 1 : 1 + uint64_t(data[size - 1] % 64) * 97;
+        RecordReader reader(fuzz::scratchPath());
+        std::vector<RefRecord> got;
+        RecordStatus st = RecordStatus::Record;
+        for (size_t polls = 0; st == RecordStatus::Record && polls <= size; ++polls) {
+            SCOPEVIZ_FUZZ_CHECK(reader.begin(wanted).ok());
+            const uint64_t start = reader.offset();
+            RecordRef rec;
+            while (reader.offset() - start < wanted && (st = reader.next(rec)) == RecordStatus::Record)
+                got.push_back({rec.offset, std::string(rec.payload)});
+            reader.end();
+        }
+        compare(got, ref);
+        SCOPEVIZ_FUZZ_CHECK(st == ref.end);
+        SCOPEVIZ_FUZZ_CHECK(reader.offset() == ref.endOffset);
     }
 
     // Two polls: the file first holds a prefix, then grows to the whole input.
