@@ -315,7 +315,10 @@ void FeedWorker::emitPending()
     auto out = std::make_shared<const WatchBatch>(std::move(part));
     m_sinceEmit.restart();
     m_inFlight->fetch_add(1);
-    emit batchReady(out, !m_pending.empty() || m_source->hasMore());
+    if (m_deliver)
+        postTo(m_receiver, [deliver = m_deliver, out, more = !m_pending.empty() || m_source->hasMore()] {
+            deliver(out, more);
+        });
 }
 
 void FeedWorker::watchDirectory(const QString& dir, bool withSubdirs)
@@ -449,16 +452,15 @@ void ScalarFeed::start()
     m_worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::started, m_worker, &detail::FeedWorker::begin);
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
-    // Queued: the worker emits on its thread, we re-emit on ours, one batch per pass of the event loop
+    // Queued: the worker posts batches to our thread, we emit them, one per pass of the event loop
     // (receivers apply it right there), then tell the worker that the next batch may leave.
-    connect(
-        m_worker, &detail::FeedWorker::batchReady, this,
-        [this](const WatchBatchPtr& batch, bool moreFollows) {
-            m_arrived.emplace_back(batch, moreFollows);
-            if (!m_deliverTimer->isActive())
-                m_deliverTimer->start(0);
-        },
-        Qt::QueuedConnection);
+    m_worker->setReceiver(this, [this, run = ++m_runs](const WatchBatchPtr& batch, bool moreFollows) {
+        if (run != m_runs)
+            return; // posted before stop(): dropped, as stop() drops what has arrived
+        m_arrived.emplace_back(batch, moreFollows);
+        if (!m_deliverTimer->isActive())
+            m_deliverTimer->start(0);
+    });
     connect(m_worker, &detail::FeedWorker::failed, this, &ScalarFeed::sourceFailed, Qt::QueuedConnection);
     m_thread.start();
 }
@@ -494,6 +496,7 @@ void ScalarFeed::stop()
     m_thread.wait();
     m_worker = nullptr; // deleted by deleteLater as the thread finished
     m_arrived.clear();
+    ++m_runs;
     m_catchingUp = false;
     m_deliverTimer->stop();
 }

@@ -46,6 +46,7 @@
 #include <atomic>
 #include <cstddef>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -159,9 +160,16 @@ public:
     /// The GUI thread took a batch: the next may leave.
     void batchTaken();
 
+    /// Where batches go: `deliver(batch, moreFollows)` runs on `receiver`'s thread (postTo, whose order
+    /// ThreadSanitizer sees); `moreFollows` when more was waiting or left to read as the batch left.
+    using Deliver = std::function<void(const WatchBatchPtr&, bool)>;
+    void setReceiver(QObject* receiver, Deliver deliver)
+    {
+        m_receiver = receiver;
+        m_deliver = std::move(deliver);
+    }
+
 signals:
-    /// A batch; `moreFollows` when more was waiting or left to read as it left (a backlog).
-    void batchReady(const scopeviz::ui::WatchBatchPtr& batch, bool moreFollows);
     void failed(const QString& message);
 
 private:
@@ -185,6 +193,8 @@ private:
     std::unique_ptr<ScalarSource> m_source;
     QString m_logdir;
     FeedLimits m_limits;
+    QObject* m_receiver = nullptr;
+    Deliver m_deliver;
     std::shared_ptr<std::atomic<int>> m_inFlight; ///< batches emitted and not yet taken by the GUI thread
     QFileSystemWatcher* m_fs = nullptr;
     QTimer* m_fallback = nullptr;
@@ -246,6 +256,7 @@ private:
     std::unique_ptr<ScalarSource> m_source; ///< until start() hands it to the worker
     std::vector<std::pair<WatchBatchPtr, bool>> m_arrived; ///< from the worker, not yet emitted; more follows
     bool m_catchingUp = false; ///< see catchingUp()
+    uint64_t m_runs = 0;       ///< start() and stop() calls: batches of an earlier start are dropped
     QTimer* m_deliverTimer = nullptr;       ///< zero-interval: the next pass of the event loop
     QString m_logdir;
     FeedLimits m_limits;
