@@ -15,7 +15,7 @@
 // model/view rule 5); from a writer's flush to the repaint of the chart this keeps the
 // latency near 50 ms median, under 100 ms at the 95th percentile
 // (scopeviz_bench_scalars, scalars_latency_*). The batch crosses threads as an
-// immutable std::shared_ptr<const WatchBatch> through a queued signal.
+// immutable std::shared_ptr<const WatchBatch> through postTo (ui/common/handoff.h).
 //
 // Big directories (a sweep of 1,000 runs) are loaded in steps sized to the GUI:
 // a poll reads at most maxBytesPerPoll (48 MiB, about 0.1 s of reading, shared
