@@ -4,9 +4,9 @@
 //
 // - Discovery runs on every poll (opendir/readdir, stat only for symlinks and
 //   unknown d_types), so new runs and files appear within one poll and
-//   deleted ones disappear. The exception: polls that read on where a byte
-//   limit stopped the last one reuse its listing for up to a second. Directories are identified by (device, inode) to
-//   survive symlink cycles.
+//   deleted ones disappear (except that polls reading on where a byte limit
+//   stopped the last one reuse its listing, for up to a second). Directories
+//   are identified by (device, inode) to survive symlink cycles.
 // - Each file keeps an EventReader, which closes its descriptor between polls
 //   and only reads appended bytes, so polling every file of every run is cheap
 //   (one open + fstat + close for an unchanged file).
@@ -503,15 +503,15 @@ WatchBatch LogdirWatcher::poll()
         found.clear();
         discover(batch, found);
         m_lastFullPoll = now;
-    }
-
-    for (auto it = m_runs.begin(); it != m_runs.end();) {
-        if (found.count(it->first)) {
-            ++it;
-            continue;
+        for (auto it = m_runs.begin(); it != m_runs.end();) {
+            if (found.count(it->first)) {
+                ++it;
+                continue;
+            }
+            batch.events.push_back(
+                makeEvent(RunEvent::Kind::RunRemoved, it->first, cat("run ", it->first, " disappeared")));
+            it = m_runs.erase(it);
         }
-        batch.events.push_back(makeEvent(RunEvent::Kind::RunRemoved, it->first, cat("run ", it->first, " disappeared")));
-        it = m_runs.erase(it);
     }
     // Each run is read into a batch of its own (its RunAdded first), on a few threads when there are
     // many runs; the batches are then joined in run order, so the result is what reading the runs one

@@ -24,8 +24,8 @@ namespace scopeviz {
 /// "*.profile-empty" make a directory a run but are never read. Every poll
 /// reads the bytes appended to every event file of every run, files of a run
 /// in name order (while a byte limit leaves data unread, polls in between
-/// read on only where it stopped: kFullPollInterval). If the path is a file, it is read as the only file of one
-/// run named after its directory.
+/// read on only where it stopped: kFullPollInterval). If the path is a file,
+/// it is read as the only file of one run named after its directory.
 ///
 /// How to apply a WatchBatch: apply `events` in order first, then append
 /// `scalars`. A Purge applies to points delivered by earlier polls; points of

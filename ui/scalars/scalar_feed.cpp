@@ -136,8 +136,9 @@ constexpr qsizetype BigDirectoryPaths = 200;
 } // namespace
 
 FeedWorker::FeedWorker(std::unique_ptr<ScalarSource> source, QString logdir, const FeedLimits& limits,
-                       std::shared_ptr<std::atomic<int>> inFlight)
-    : m_source(std::move(source)), m_logdir(std::move(logdir)), m_limits(limits), m_inFlight(std::move(inFlight))
+                       std::shared_ptr<std::atomic<int>> inFlight, QObject* receiver, Deliver deliver)
+    : m_source(std::move(source)), m_logdir(std::move(logdir)), m_limits(limits), m_receiver(receiver),
+      m_deliver(std::move(deliver)), m_inFlight(std::move(inFlight))
 {
     m_source->setMaxBytesPerPoll(m_limits.maxBytesPerPoll);
 }
@@ -315,10 +316,9 @@ void FeedWorker::emitPending()
     auto out = std::make_shared<const WatchBatch>(std::move(part));
     m_sinceEmit.restart();
     m_inFlight->fetch_add(1);
-    if (m_deliver)
-        postTo(m_receiver, [deliver = m_deliver, out, more = !m_pending.empty() || m_source->hasMore()] {
-            deliver(out, more);
-        });
+    postTo(m_receiver, [deliver = m_deliver, out, more = !m_pending.empty() || m_source->hasMore()] {
+        deliver(out, more);
+    });
 }
 
 void FeedWorker::watchDirectory(const QString& dir, bool withSubdirs)
@@ -448,19 +448,19 @@ void ScalarFeed::start()
         return;
     m_inFlight->store(0);
     m_catchingUp = false;
-    m_worker = new detail::FeedWorker(std::move(m_source), m_logdir, m_limits, m_inFlight);
-    m_worker->moveToThread(&m_thread);
-    connect(&m_thread, &QThread::started, m_worker, &detail::FeedWorker::begin);
-    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
     // Queued: the worker posts batches to our thread, we emit them, one per pass of the event loop
     // (receivers apply it right there), then tell the worker that the next batch may leave.
-    m_worker->setReceiver(this, [this, run = ++m_runs](const WatchBatchPtr& batch, bool moreFollows) {
+    auto arrived = [this, run = ++m_runs](const WatchBatchPtr& batch, bool moreFollows) {
         if (run != m_runs)
             return; // posted before stop(): dropped, as stop() drops what has arrived
         m_arrived.emplace_back(batch, moreFollows);
         if (!m_deliverTimer->isActive())
             m_deliverTimer->start(0);
-    });
+    };
+    m_worker = new detail::FeedWorker(std::move(m_source), m_logdir, m_limits, m_inFlight, this, arrived);
+    m_worker->moveToThread(&m_thread);
+    connect(&m_thread, &QThread::started, m_worker, &detail::FeedWorker::begin);
+    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
     connect(m_worker, &detail::FeedWorker::failed, this, &ScalarFeed::sourceFailed, Qt::QueuedConnection);
     m_thread.start();
 }

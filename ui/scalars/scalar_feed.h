@@ -25,8 +25,8 @@
 // waits, events always go with the first part), and the worker stops reading
 // ahead while more than sixteen batches' worth waits. Meanwhile the feed says
 // it is catchingUp(), and the dashboards redraw less often, since every redraw
-// competes with reading for the cores. While such a backlog lasts batches leave as fast as the GUI
-// takes them (six may be on their way, so the GUI has some to apply while the
+// competes with reading for the cores. While such a backlog lasts batches
+// leave as fast as the GUI takes them (six may be on their way, so the GUI has some to apply while the
 // worker is inside a poll); otherwise at most every min-emit interval. On the
 // GUI thread the feed emits them one per pass of the event loop, never two back
 // to back. The worker runs at nice +2 on Linux (its read threads inherit it), so
@@ -147,8 +147,12 @@ namespace detail {
 class FeedWorker : public QObject {
     Q_OBJECT
 public:
+    /// Where batches go: `deliver(batch, moreFollows)` runs on `receiver`'s thread (postTo, whose order
+    /// ThreadSanitizer sees); `moreFollows` when more was waiting or left to read as the batch left.
+    using Deliver = std::function<void(const WatchBatchPtr&, bool)>;
+
     FeedWorker(std::unique_ptr<ScalarSource> source, QString logdir, const FeedLimits& limits,
-               std::shared_ptr<std::atomic<int>> inFlight);
+               std::shared_ptr<std::atomic<int>> inFlight, QObject* receiver, Deliver deliver);
     ~FeedWorker() override;
 
     /// Creates timers and watches (on the worker thread) and polls once.
@@ -159,15 +163,6 @@ public:
     void pollSoon();
     /// The GUI thread took a batch: the next may leave.
     void batchTaken();
-
-    /// Where batches go: `deliver(batch, moreFollows)` runs on `receiver`'s thread (postTo, whose order
-    /// ThreadSanitizer sees); `moreFollows` when more was waiting or left to read as the batch left.
-    using Deliver = std::function<void(const WatchBatchPtr&, bool)>;
-    void setReceiver(QObject* receiver, Deliver deliver)
-    {
-        m_receiver = receiver;
-        m_deliver = std::move(deliver);
-    }
 
 signals:
     void failed(const QString& message);
@@ -193,7 +188,7 @@ private:
     std::unique_ptr<ScalarSource> m_source;
     QString m_logdir;
     FeedLimits m_limits;
-    QObject* m_receiver = nullptr;
+    QObject* m_receiver;
     Deliver m_deliver;
     std::shared_ptr<std::atomic<int>> m_inFlight; ///< batches emitted and not yet taken by the GUI thread
     QFileSystemWatcher* m_fs = nullptr;

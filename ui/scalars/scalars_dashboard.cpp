@@ -419,10 +419,8 @@ void ScalarsDashboard::scheduleRefresh()
     // sooner. A user's change does not wait.
     qint64 gap = MinRefreshMs;
     if (!m_allDirty && !m_runsDirty && !m_sectionsDirty) {
-        if (!m_replotQueue.isEmpty()) {
-            m_refreshAfterReplots = true;
-            return;
-        }
+        if (!m_replotQueue.isEmpty())
+            return; // replotNext() comes back here once the queue is done
         const bool catchingUp = m_feed && m_feed->catchingUp();
         gap = catchingUp ? std::clamp<qint64>(qint64(CatchUpRefreshFactor * m_lastRefreshCostMs), CatchUpMinRefreshMs,
                                               CatchUpMaxRefreshMs)
@@ -475,7 +473,7 @@ void ScalarsDashboard::replotNext()
     } else {
         m_lastRefreshCostMs = m_refreshCostMs;
         m_refreshCostMs = 0;
-        if (std::exchange(m_refreshAfterReplots, false))
+        if (!m_dirtyTags.isEmpty()) // new data came while the charts were replotted
             scheduleRefresh();
     }
 }
@@ -492,7 +490,6 @@ void ScalarsDashboard::refreshNow() { refresh(false); }
 void ScalarsDashboard::refresh(bool queued, bool wholeImages)
 {
     m_refreshTimer.stop();
-    m_refreshAfterReplots = false; // this refresh draws what came meanwhile
     m_sinceRefresh.restart();
     ++m_refreshes;
     const ScalarStore& store = m_ctx->store();

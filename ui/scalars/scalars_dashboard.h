@@ -174,8 +174,7 @@ private:
     QList<QPointer<ScalarChart>> m_replotQueue; ///< charts waiting for their replot, each once
     double m_refreshCostMs = 0;              ///< replot time of the refresh being drawn
     double m_lastRefreshCostMs = 0;          ///< replot time of the last complete refresh
-    bool m_refreshAfterReplots = false;
-    uint64_t m_refreshes = 0;      ///< new data came while the last refresh was still replotting
+    uint64_t m_refreshes = 0;                ///< refreshCount()
     QSet<int> m_dirtyTags;
     bool m_tagFilterValid = true; ///< the tag filter parses as a regular expression
     bool m_allDirty = false;
